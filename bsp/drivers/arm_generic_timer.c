@@ -1,0 +1,40 @@
+/*
+ * ARM generic timer driver (see arm_generic_timer.h).
+ */
+#include "arm_generic_timer.h"
+
+#define CNTV_CTL_ENABLE (1u << 0)
+
+void arm_generic_timer_init(void)
+{
+	/* CNTKCTL = 0: guests (PL0) get no access to counters or timers. */
+	__asm__ volatile("mcr p15, 0, %0, c14, c1, 0" ::"r"(0u));
+	arm_generic_timer_stop();
+}
+
+uint64_t arm_generic_timer_count(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+uint32_t arm_generic_timer_freq(void)
+{
+	uint32_t f;
+
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
+	return f;
+}
+
+void arm_generic_timer_set(uint64_t count)
+{
+	__asm__ volatile("mcrr p15, 3, %0, %1, c14" ::"r"((uint32_t)count), "r"((uint32_t)(count >> 32)));
+	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" ::"r"(CNTV_CTL_ENABLE));
+}
+
+void arm_generic_timer_stop(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" ::"r"(0u));
+}

@@ -1,0 +1,166 @@
+/*
+ * libvmm hypercall ABI, shared by the hypervisor and every guest.
+ *
+ * Calling convention (ARMv7-A, guest in USR mode):
+ *   r7      hypercall number (VMM_HC_*)
+ *   r0..r4  arguments
+ *   svc     #0x82                (VMM_HYPERCALL_SVC)
+ *   r0      result: >= 0 on success, a negative VMM_E* code on failure
+ * Every other register is preserved. The condition flags are preserved.
+ *
+ * Numbers follow Xen-ARM's table so that code ported from Xen-ARM guests
+ * keeps working. A number the hypervisor does not implement returns
+ * -VMM_ENOSYS; an unknown number is never used as a jump index.
+ *
+ * This header is self-standing and free of compiler extensions so that guests
+ * built with any toolchain can include it. docs/abi.md is the reference.
+ */
+#ifndef VMM_ABI_H
+#define VMM_ABI_H
+
+#include <stdint.h>
+
+/* The immediate of the SVC instruction that enters the hypervisor. */
+#define VMM_HYPERCALL_SVC 0x82
+
+/* ABI version reported by xen_version(VMM_XENVER_version): major << 16 | minor. */
+#define VMM_ABI_MAJOR 1
+#define VMM_ABI_MINOR 0
+#define VMM_ABI_VERSION ((VMM_ABI_MAJOR << 16) | VMM_ABI_MINOR)
+
+/* ---------------------------------------------------------------------------
+ * Hypercall numbers (Xen-ARM numbering). "impl" marks the ones implemented;
+ * the others are reserved and return -VMM_ENOSYS until their issue lands.
+ */
+#define VMM_HC_set_trap_table        0
+#define VMM_HC_mmu_update            1
+#define VMM_HC_set_callbacks         4  /* impl */
+#define VMM_HC_dom0_op               7
+#define VMM_HC_memory_op            12
+#define VMM_HC_multicall            13
+#define VMM_HC_update_va_mapping    14
+#define VMM_HC_set_timer_op         15  /* impl */
+#define VMM_HC_event_channel_op     16
+#define VMM_HC_xen_version          17  /* impl */
+#define VMM_HC_console_io           18  /* impl */
+#define VMM_HC_physdev_op           19
+#define VMM_HC_grant_table_op       20
+#define VMM_HC_vm_assist            21
+#define VMM_HC_restore_trap_frame   23  /* impl */
+#define VMM_HC_vcpu_op              24
+#define VMM_HC_mmuext_op            26
+#define VMM_HC_acm_op               27
+#define VMM_HC_sched_op             29  /* impl */
+#define VMM_HC_set_foreground_domain 33 /* impl */
+#define VMM_HC_COUNT                34  /* numbers >= this are unknown */
+
+/* ---------------------------------------------------------------------------
+ * Error codes. Hypercalls return the negated value (e.g. -VMM_EINVAL).
+ * The values are Linux/Xen errno values so guests can map them 1:1.
+ */
+#define VMM_EPERM    1   /* caller lacks the privilege (not dom0/privileged) */
+#define VMM_ESRCH    3   /* no such domain */
+#define VMM_EIO      5   /* device error */
+#define VMM_E2BIG    7   /* argument list or buffer too long */
+#define VMM_EAGAIN  11   /* try again later (e.g. nothing to read yet) */
+#define VMM_ENOMEM  12   /* out of hypervisor memory */
+#define VMM_EFAULT  14   /* a guest pointer/length is outside the caller's memory */
+#define VMM_EBUSY   16   /* resource in use */
+#define VMM_EEXIST  17   /* already exists / already set */
+#define VMM_EINVAL  22   /* invalid argument or sub-command */
+#define VMM_ENOSPC  28   /* no space left (table full) */
+#define VMM_ENOSYS  38   /* unknown or unimplemented hypercall number */
+
+/* ---------------------------------------------------------------------------
+ * xen_version(cmd, arg)
+ */
+#define VMM_XENVER_version      0  /* returns VMM_ABI_VERSION */
+#define VMM_XENVER_extraversion 1  /* arg: char[16] filled with VMM_START_INFO_MAGIC's version part; returns 0 */
+
+/* ---------------------------------------------------------------------------
+ * console_io(cmd, count, buffer)
+ *   write: prints count bytes of buffer on the hypervisor console. Output is
+ *          collected per domain into lines and each line is printed whole with
+ *          a "[domN] " tag. Returns count. count > VMM_CONSOLE_IO_MAX: -E2BIG.
+ *   read:  copies up to count bytes the UART received into buffer, only for the
+ *          foreground domain (dom0 by default). Returns the number copied
+ *          (0 if nothing is waiting); a background domain gets -VMM_EPERM.
+ */
+#define VMM_CONSOLEIO_write 0
+#define VMM_CONSOLEIO_read  1
+#define VMM_CONSOLE_IO_MAX  4096
+
+/* ---------------------------------------------------------------------------
+ * sched_op(cmd, arg)
+ *   yield:    give up the CPU; returns 0 when scheduled again.
+ *   block:    sleep until an event is pending for the domain or its timer
+ *             fires (set_timer_op). Returns 0 at once if an event is already
+ *             pending. Events need not be unmasked to wake the domain.
+ *   shutdown: arg is a VMM_SHUTDOWN_* reason. The domain stops for good; it
+ *             does not return. When every domain has shut down the image powers
+ *             off, with exit status 0 if all reasons were poweroff, else 1.
+ */
+#define VMM_SCHEDOP_yield    0
+#define VMM_SCHEDOP_block    1
+#define VMM_SCHEDOP_shutdown 2
+
+#define VMM_SHUTDOWN_poweroff 0  /* clean exit */
+#define VMM_SHUTDOWN_reboot   1  /* treated as a clean exit (no reboot support) */
+#define VMM_SHUTDOWN_suspend  2  /* rejected with -VMM_EINVAL: not supported */
+#define VMM_SHUTDOWN_crash    3  /* the guest failed */
+
+/* ---------------------------------------------------------------------------
+ * set_timer_op(deadline_lo, deadline_hi)
+ *   Arms the domain's one-shot timer at an absolute system time in ns (the
+ *   64-bit value is split over r0/r1). When system time reaches it, the
+ *   VMM_PORT_TIMER event becomes pending (waking a blocked domain).
+ *   A deadline of 0 cancels the timer. A deadline in the past fires at once.
+ */
+
+/* ---------------------------------------------------------------------------
+ * set_callbacks(event_address, failsafe_address)
+ *   event_address: guest entry point for event upcalls (see below).
+ *   failsafe_address: reserved, must be 0 or a valid address; unused.
+ *   Both must lie in the domain's memory: -VMM_EFAULT otherwise.
+ *
+ * The upcall (thesis 5.2.4): when an event is pending for the domain and its
+ * vcpu_info.evtchn_upcall_mask is 0, the hypervisor, on its next return to the
+ * guest, pushes the interrupted context as a struct vmm_trap_frame on the
+ * guest stack (below the interrupted sp, 8-byte aligned), sets
+ * evtchn_upcall_mask to 1 and enters event_address in virtual kernel mode with
+ *   r0 = address of the pushed frame, sp = the same address.
+ * The guest handles its events, may edit the frame (e.g. to switch threads)
+ * and returns with restore_trap_frame(frame).
+ *
+ * restore_trap_frame(frame)
+ *   Loads every register from the struct vmm_trap_frame at `frame` (in the
+ *   domain's memory), clears evtchn_upcall_mask and resumes there; if events
+ *   are pending again it re-enters the callback at once. The CPSR in the
+ *   frame is sanitised: only the condition flags, IT and GE bits and the Thumb bit
+ *   are taken; the mode is always USR with interrupts enabled.
+ *   Does not return on success; -VMM_EFAULT if frame is not in the domain.
+ */
+struct vmm_trap_frame {
+	uint32_t r[13];  /* r0..r12 */
+	uint32_t sp;     /* r13 */
+	uint32_t lr;     /* r14 */
+	uint32_t pc;     /* where execution resumes */
+	uint32_t cpsr;   /* condition flags etc. of the interrupted code */
+};
+#define VMM_TRAP_FRAME_SIZE 68
+
+/* ---------------------------------------------------------------------------
+ * set_foreground_domain(domid)
+ *   Privileged domains only (-VMM_EPERM otherwise). Routes UART input to
+ *   domid (-VMM_ESRCH if no such live domain). Returns 0.
+ */
+
+/* ---------------------------------------------------------------------------
+ * Event ports. Until full event channels are implemented, two ports are
+ * bound by the hypervisor in every domain:
+ */
+#define VMM_PORT_TIMER   1  /* VIRQ_TIMER: the set_timer_op deadline passed */
+#define VMM_PORT_CONSOLE 2  /* VIRQ_CONSOLE: UART input waits (foreground domain) */
+#define VMM_NR_EVENT_PORTS 1024
+
+#endif /* VMM_ABI_H */

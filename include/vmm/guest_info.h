@@ -1,0 +1,86 @@
+/*
+ * The two pages the hypervisor shares with every domain: the start-info page
+ * (read-only by convention, written once before the domain starts) and the
+ * shared-info page (time and event bits, updated while the domain lives).
+ *
+ * Guest memory map (virtual addresses, identical in every domain):
+ *   VMM_GUEST_BASE + 0x0000  shared-info page (struct vmm_shared_info)
+ *   VMM_GUEST_BASE + 0x1000  start-info page  (struct vmm_start_info)
+ *   VMM_GUEST_BASE + 0x2000  boot stack, growing down from VMM_GUEST_BASE + 0x8000
+ *   VMM_GUEST_BASE + 0x8000  lowest address a guest ELF segment may load at
+ *   ... up to VMM_GUEST_BASE + nr_pages * 4096 (the domain's memory)
+ * On entry: pc = ELF entry, r0 = start-info address, sp = VMM_GUEST_BOOT_STACK,
+ * USR mode, virtual kernel mode, events masked (evtchn_upcall_mask = 1).
+ *
+ * This header is self-standing; docs/abi.md is the reference.
+ */
+#ifndef VMM_GUEST_INFO_H
+#define VMM_GUEST_INFO_H
+
+#include <stdint.h>
+
+#define VMM_GUEST_BASE        0xC0000000u
+#define VMM_GUEST_SHARED_INFO (VMM_GUEST_BASE + 0x0000u)
+#define VMM_GUEST_START_INFO  (VMM_GUEST_BASE + 0x1000u)
+#define VMM_GUEST_BOOT_STACK  (VMM_GUEST_BASE + 0x8000u)
+#define VMM_GUEST_LOAD_MIN    (VMM_GUEST_BASE + 0x8000u)
+#define VMM_PAGE_SIZE         4096u
+
+/* "libvmm-<major>.<minor>-arm-32", NUL-terminated, in start_info.magic. */
+#define VMM_START_INFO_MAGIC "libvmm-1.0-arm-32"
+
+#define VMM_SIF_PRIVILEGED 0x1u  /* may use privileged hypercalls (dom0_op, ...) */
+#define VMM_SIF_INITDOMAIN 0x2u  /* the initial domain (dom0) */
+
+#define VMM_CMDLINE_MAX 128
+
+struct vmm_start_info {
+	char magic[32];          /* VMM_START_INFO_MAGIC */
+	uint32_t domid;          /* this domain's id (never reused) */
+	uint32_t nr_pages;       /* 4 KiB pages of memory the domain owns */
+	uint32_t shared_info;    /* guest virtual address of struct vmm_shared_info */
+	uint32_t flags;          /* VMM_SIF_* */
+	uint32_t mem_base;       /* guest virtual address of the domain's first page */
+	uint32_t image_start;    /* lowest address the ELF loaded */
+	uint32_t image_end;      /* one past the highest address the ELF loaded (incl. bss) */
+	uint32_t boot_stack;     /* initial sp */
+	char name[16];           /* the domain's configured name, NUL-terminated */
+	char cmd_line[VMM_CMDLINE_MAX]; /* configured command line, NUL-terminated */
+};
+
+/*
+ * System time: ns since the hypervisor booted; wall-clock: the RTC time at
+ * boot (system time 0), so now = wc_sec/wc_nsec + system_time.
+ * Writers bump `version` to odd before an update and to even after; readers
+ * retry while it is odd or changed across their read (Xen's protocol).
+ * The hypervisor refreshes system_time whenever it delivers an event, switches
+ * the domain in, or returns from sched_op/set_timer_op/console_io.
+ */
+struct vmm_vcpu_time_info {
+	uint32_t version;
+	uint32_t pad0;
+	uint64_t system_time;    /* ns since boot */
+};
+
+struct vmm_vcpu_info {
+	uint8_t evtchn_upcall_pending; /* set by the hypervisor when a port becomes pending */
+	uint8_t evtchn_upcall_mask;    /* set by the guest (and on upcall entry) to hold upcalls */
+	uint8_t vmode;                 /* VMM_VMODE_*: the domain's virtual mode (read-only) */
+	uint8_t pad0;
+	uint32_t evtchn_pending_sel;   /* bit i: a port in evtchn_pending[i] is pending */
+	struct vmm_vcpu_time_info time;
+};
+
+#define VMM_VMODE_KERNEL 0
+#define VMM_VMODE_USER   1
+
+struct vmm_shared_info {
+	struct vmm_vcpu_info vcpu_info;
+	uint32_t evtchn_pending[32];   /* one bit per port; the guest clears bits it handled */
+	uint32_t evtchn_mask[32];      /* one bit per port; a masked port does not raise upcalls */
+	uint32_t wc_version;           /* same protocol as time.version */
+	uint32_t wc_sec;               /* wall-clock seconds (UNIX epoch) at system time 0 */
+	uint32_t wc_nsec;
+};
+
+#endif /* VMM_GUEST_INFO_H */

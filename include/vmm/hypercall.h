@@ -1,0 +1,72 @@
+/*
+ * Guest-side hypercall wrappers (GCC/Clang, ARM or Thumb-2 state).
+ *
+ * Include this in a guest kernel to call the hypervisor; see vmm/abi.h for
+ * what each call does and returns. Each wrapper is one `svc #0x82`.
+ */
+#ifndef VMM_HYPERCALL_H
+#define VMM_HYPERCALL_H
+
+#include <stdint.h>
+#include "vmm/abi.h"
+
+static inline long vmm_hypercall5(uint32_t nr, uint32_t a0, uint32_t a1,
+				  uint32_t a2, uint32_t a3, uint32_t a4)
+{
+	register uint32_t r0 __asm__("r0") = a0;
+	register uint32_t r1 __asm__("r1") = a1;
+	register uint32_t r2 __asm__("r2") = a2;
+	register uint32_t r3 __asm__("r3") = a3;
+	register uint32_t r4 __asm__("r4") = a4;
+	register uint32_t r7 __asm__("r7") = nr;
+	__asm__ volatile("svc #0x82"
+			 : "+r"(r0)
+			 : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
+static inline long vmm_hypercall2(uint32_t nr, uint32_t a0, uint32_t a1)
+{
+	return vmm_hypercall5(nr, a0, a1, 0, 0, 0);
+}
+
+static inline long HYPERVISOR_xen_version(int cmd, void *arg)
+{
+	return vmm_hypercall2(VMM_HC_xen_version, (uint32_t)cmd, (uint32_t)(uintptr_t)arg);
+}
+
+static inline long HYPERVISOR_console_io(int cmd, int count, char *buf)
+{
+	return vmm_hypercall5(VMM_HC_console_io, (uint32_t)cmd, (uint32_t)count,
+			      (uint32_t)(uintptr_t)buf, 0, 0);
+}
+
+static inline long HYPERVISOR_sched_op(int cmd, uint32_t arg)
+{
+	return vmm_hypercall2(VMM_HC_sched_op, (uint32_t)cmd, arg);
+}
+
+static inline long HYPERVISOR_set_timer_op(uint64_t deadline_ns)
+{
+	return vmm_hypercall2(VMM_HC_set_timer_op, (uint32_t)deadline_ns,
+			      (uint32_t)(deadline_ns >> 32));
+}
+
+static inline long HYPERVISOR_set_callbacks(void (*event)(void), void (*failsafe)(void))
+{
+	return vmm_hypercall2(VMM_HC_set_callbacks, (uint32_t)(uintptr_t)event,
+			      (uint32_t)(uintptr_t)failsafe);
+}
+
+static inline long HYPERVISOR_restore_trap_frame(struct vmm_trap_frame *frame)
+{
+	return vmm_hypercall2(VMM_HC_restore_trap_frame, (uint32_t)(uintptr_t)frame, 0);
+}
+
+static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)
+{
+	return vmm_hypercall2(VMM_HC_set_foreground_domain, domid, 0);
+}
+
+#endif /* VMM_HYPERCALL_H */

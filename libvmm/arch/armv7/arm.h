@@ -1,0 +1,43 @@
+/*
+ * ARMv7-A constants shared by the assembly and C parts of the arch layer.
+ * Self-standing; safe to include from .S files.
+ */
+#ifndef VMM_ARCH_ARM_H
+#define VMM_ARCH_ARM_H
+
+#define PSR_MODE_MASK 0x1f
+#define PSR_MODE_USR  0x10
+#define PSR_MODE_FIQ  0x11
+#define PSR_MODE_IRQ  0x12
+#define PSR_MODE_SVC  0x13
+#define PSR_MODE_ABT  0x17
+#define PSR_MODE_UND  0x1b
+#define PSR_MODE_SYS  0x1f
+#define PSR_T         0x20
+#define PSR_F         0x40
+#define PSR_I         0x80
+#define PSR_A         0x100
+#define PSR_E         0x200
+/* Bits a guest may choose in its CPSR: N Z C V Q, IT[7:0], GE[3:0], T. */
+#define PSR_GUEST_MASK 0xfe0ffc20u
+
+#define SCTLR_M  (1u << 0)
+#define SCTLR_A  (1u << 1)
+#define SCTLR_C  (1u << 2)
+#define SCTLR_Z  (1u << 11)
+#define SCTLR_I  (1u << 12)
+#define SCTLR_V  (1u << 13)
+#define SCTLR_TRE (1u << 28)
+#define SCTLR_AFE (1u << 29)
+#define SCTLR_TE (1u << 30)
+
+/* Hypervisor virtual memory layout (the same in every domain's tables). */
+#define HV_RAM_VA      0xE0000000u  /* linear map of the board's RAM bank */
+#define HV_RAM_VA_MAX  0x10000000u  /* at most 256 MiB of RAM mapped */
+#define HV_IMAGE_OFFSET 0x00100000u /* the image starts 1 MiB into RAM */
+
+/* Size of struct vmm_trap_frame and the word above it on a vcpu stack. */
+#define FRAME_SIZE     68
+#define FRAME_EXTRA    4            /* pointer to the domain's vcpu_info */
+
+#endif /* VMM_ARCH_ARM_H */

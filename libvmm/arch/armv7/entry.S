@@ -1,0 +1,150 @@
+/*
+ * Exception vectors and the trap paths between guests (USR mode) and the
+ * hypervisor (SVC mode).
+ *
+ * Every vcpu has its own hypervisor stack. While its guest runs, SVC-mode sp
+ * points just below the word at the top of that stack; the word holds the
+ * address of the domain's vcpu_info (for the upcall check on return):
+ *
+ *   top - 4              &shared_info->vcpu_info
+ *   top - 4 - 68         struct vmm_trap_frame: r0..r12, sp, lr, pc, cpsr
+ *   below                hypervisor C stack of this vcpu
+ *
+ * An exception from the guest therefore saves the guest context straight into
+ * its frame (srsdb + stm), C code runs on the same stack below it, and a
+ * context switch between vcpus is a switch of SVC sp (arch_switch). The
+ * hypervisor itself always runs with IRQs masked; the idle loop waits with
+ * WFI and polls the interrupt controller.
+ */
+#include "arm.h"
+#include "vmm/abi.h"
+
+	.text
+	.arm
+
+	.align	5
+	.global	hv_vectors
+hv_vectors:
+	b	vector_reset
+	b	vector_undef
+	b	vector_svc
+	b	vector_pabt
+	b	vector_dabt
+	b	vector_reset            /* unused (HYP trap) */
+	b	vector_irq
+	b	vector_fiq
+
+/* Saves the interrupted context into the frame at SVC sp; sp = frame base. */
+.macro	save_frame_from mode_adjust
+	.if \mode_adjust
+	sub	lr, lr, #\mode_adjust
+	.endif
+	srsdb	sp!, #PSR_MODE_SVC      /* frame.pc, frame.cpsr */
+	cps	#PSR_MODE_SVC
+	stmdb	sp, {r0-lr}^            /* frame.r0..r12, sp, lr of USR mode */
+	sub	sp, sp, #60
+.endm
+
+/*
+ * Hypercall fast path: svc #0x82 from ARM state, r7 in range -> the handler
+ * from hypercall_table[r7] is called with the guest's r0-r3; its result goes
+ * to frame.r0. Thumb callers and other SVC immediates go to the C slow path.
+ */
+vector_svc:
+	srsdb	sp!, #PSR_MODE_SVC
+	stmdb	sp, {r0-lr}^
+	sub	sp, sp, #60
+	mrs	r12, spsr
+	tst	r12, #(PSR_T | 0xf)     /* Thumb, or not from USR mode */
+	bne	svc_slow
+	ldr	r12, [lr, #-4]          /* the svc instruction itself */
+	eor	r12, r12, #0xef000000   /* cond AL, SVC opcode */
+	cmp	r12, #VMM_HYPERCALL_SVC
+	bne	svc_slow
+	cmp	r7, #VMM_HC_COUNT
+	movhs	r7, #VMM_HC_COUNT       /* last table entry rejects unknown numbers */
+	ldr	r12, =hypercall_table
+	ldr	r12, [r12, r7, lsl #2]
+	blx	r12
+	str	r0, [sp]
+	.global	trap_return
+trap_return:
+	/* deliver an upcall if vcpu_info says pending=1, mask=0 */
+	ldr	r1, [sp, #FRAME_SIZE]
+	ldrh	r1, [r1]
+	cmp	r1, #1
+	beq	trap_return_upcall
+trap_return_now:
+	ldmia	sp, {r0-lr}^
+	add	sp, sp, #60
+	rfeia	sp!
+
+trap_return_upcall:
+	mov	r0, sp
+	bl	event_upcall_enter      /* rewrites the frame to enter the callback */
+	b	trap_return_now
+
+svc_slow:
+	mov	r0, sp
+	bl	hypercall_slow          /* decodes Thumb/other SVCs, writes frame.r0 */
+	b	trap_return
+
+vector_irq:
+	save_frame_from 4
+	mov	r0, sp
+	bl	vmm_irq_entry
+	b	trap_return
+
+vector_dabt:
+	save_frame_from 8
+	mov	r0, sp
+	mov	r1, #0                  /* TRAP_DATA_ABORT */
+	bl	vmm_trap_fault
+	b	trap_return
+
+vector_pabt:
+	save_frame_from 4
+	mov	r0, sp
+	mov	r1, #1                  /* TRAP_PREFETCH_ABORT */
+	bl	vmm_trap_fault
+	b	trap_return
+
+vector_undef:
+	save_frame_from 0               /* lr already points past the instruction */
+	mov	r0, sp
+	mov	r1, #2                  /* TRAP_UNDEFINED */
+	bl	vmm_trap_fault
+	b	trap_return
+
+vector_fiq:
+vector_reset:
+	save_frame_from 0
+	mov	r0, sp
+	mov	r1, #3                  /* TRAP_UNEXPECTED */
+	bl	vmm_trap_fault
+	b	trap_return
+
+/*
+ * void arch_switch(struct arch_hctx *prev, struct arch_hctx *next)
+ * Saves the callee-saved state of the running vcpu's hypervisor thread and
+ * resumes the other one where it called arch_switch (or, the first time, at
+ * arch_first_entry with sp at its initial guest frame).
+ */
+	.global	arch_switch
+arch_switch:
+	stmia	r0, {r4-r11, sp, lr}
+	ldmia	r1, {r4-r11, sp, lr}
+	bx	lr
+
+	.global	arch_first_entry
+arch_first_entry:
+	b	trap_return
+
+/* void arch_wait_for_interrupt(void): sleeps until an interrupt is pending
+ * (IRQs stay masked; WFI wakes anyway). */
+	.global	arch_wait_for_interrupt
+arch_wait_for_interrupt:
+	dsb
+	wfi
+	bx	lr
+	.ltorg

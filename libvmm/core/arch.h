@@ -1,0 +1,75 @@
+/*
+ * What the board-neutral core needs from the CPU architecture layer.
+ * Implemented by libvmm/arch/armv7 on target and by test/fake_arch.c on the
+ * host, so the whole core can be unit-tested.
+ */
+#ifndef VMM_CORE_ARCH_H
+#define VMM_CORE_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm/abi.h"
+
+/* Callee-saved state of a vcpu's hypervisor thread (see arch_switch). */
+struct arch_hctx {
+	uint32_t r4_r11[8];
+	uint32_t sp;
+	uint32_t lr;
+};
+
+/* Switches hypervisor threads: returns when someone switches back to prev. */
+void arch_switch(struct arch_hctx *prev, struct arch_hctx *next);
+
+/* Prepares a never-run vcpu: its first switch-in returns to the guest through
+ * the frame at `frame` (which sits at the top of `frame`'s stack). */
+void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame);
+
+/*
+ * Trap frames (pure functions, arch/armv7/frame.c):
+ * arch_frame_at_stack_top() places a vcpu's frame at the top of its hypervisor
+ * stack and records vcpu_info in the word above it (for the upcall check);
+ * arch_frame_set_entry() makes a frame resume guest code at `entry` (ARM or
+ * Thumb by bit 0) in USR mode with the given sp and r0;
+ * arch_frame_sanitize() makes a guest-supplied frame safe to resume: keeps only
+ * what a guest may choose in the CPSR (flags, IT, GE, Thumb bit), forces USR
+ * mode with interrupts enabled and aligns pc for the instruction set;
+ * arch_frame_from_guest() tells whether a trap came from guest (USR) code.
+ */
+struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_info);
+void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp, uint32_t r0);
+void arch_frame_sanitize(struct vmm_trap_frame *f);
+bool arch_frame_from_guest(const struct vmm_trap_frame *f);
+
+/* Sleeps until an interrupt is pending (IRQs stay masked). */
+void arch_wait_for_interrupt(void);
+
+/* Finishes the hypervisor's own mappings (devices) once, at boot. */
+void arch_mmu_init(void);
+
+/*
+ * Builds translation table `slot` for a domain: the hypervisor's global
+ * mappings plus mem_size bytes at guest address VMM_GUEST_BASE backed by
+ * physical memory at mem_phys (user RW, non-global). Returns 0 or -VMM_ENOMEM.
+ */
+int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size);
+
+/* Makes table `slot` current (ASID slot + 1), and the PMU user access bit. */
+void arch_mmu_activate(unsigned int slot, bool pmu_user);
+
+/* Discards stale TLB entries of `slot`'s ASID (before reusing the slot). */
+void arch_mmu_flush_slot(unsigned int slot);
+
+/* Makes instruction fetches see code the hypervisor just wrote at hv[0..len). */
+void arch_sync_icache(const void *hv, uint32_t len);
+
+/* Physical <-> hypervisor addresses of RAM. */
+void *arch_phys_to_hv(uint32_t phys);
+
+/* RAM the hypervisor may give to domains: [*base, *base + *size) physical. */
+void arch_free_ram(uint32_t *base, uint32_t *size);
+
+/* Fault details after a data/prefetch abort (DFAR/DFSR or IFAR/IFSR). */
+void arch_fault_info(int kind, uint32_t *address, uint32_t *status);
+
+#endif /* VMM_CORE_ARCH_H */

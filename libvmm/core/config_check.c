@@ -1,0 +1,114 @@
+/*
+ * Static configuration checks (see config_check.h).
+ */
+#include "config_check.h"
+
+#include <string.h>
+
+#include "format.h"
+#include "vmm/abi.h"
+#include "vmm/guest_info.h"
+
+/* Largest BVT time values accepted from a config: one hour. */
+#define CONFIG_TIME_MAX_US 3600000000u
+
+static int config_reject(char *why, size_t len, const char *reason)
+{
+	vmm_snprintf(why, len, "%s", reason);
+	return -VMM_EINVAL;
+}
+
+static bool config_name_valid(const char *name)
+{
+	size_t i, n;
+
+	if (!name)
+		return false;
+	n = strlen(name);
+	if (n == 0 || n >= 16)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+const char *config_name_printable(const char *name)
+{
+	return config_name_valid(name) ? name : "<invalid name>";
+}
+
+static bool config_name_taken(const struct vmm_config *cfg, unsigned int index)
+{
+	unsigned int i;
+
+	for (i = 0; i < index; i++) {
+		const char *other = cfg->domains[i].name;
+		if (other && strcmp(other, cfg->domains[index].name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool config_mem_valid(uint32_t size)
+{
+	return size >= VMM_DOMAIN_MEM_MIN && size <= VMM_DOMAIN_MEM_MAX &&
+	       size % VMM_DOMAIN_MEM_ALIGN == 0;
+}
+
+static bool config_cmdline_valid(const char *cmdline)
+{
+	return !cmdline || strlen(cmdline) < VMM_CMDLINE_MAX;
+}
+
+static bool config_sched_valid(const struct vmm_sched_config *s)
+{
+	return s->warp_us <= CONFIG_TIME_MAX_US && s->warp_limit_us <= CONFIG_TIME_MAX_US &&
+	       s->unwarp_us <= CONFIG_TIME_MAX_US;
+}
+
+int config_check_global(const struct vmm_config *cfg, unsigned int max_domains,
+			char *why, size_t len)
+{
+	if (!cfg->domains || cfg->nr_domains == 0)
+		return config_reject(why, len, "no domains configured");
+	if (cfg->nr_domains > max_domains) {
+		vmm_snprintf(why, len, "%u domains configured, at most %u supported",
+			     cfg->nr_domains, max_domains);
+		return -VMM_EINVAL;
+	}
+	if (cfg->ctx_allow_us > CONFIG_TIME_MAX_US || cfg->mcu_us > CONFIG_TIME_MAX_US)
+		return config_reject(why, len, "scheduler ctx_allow_us/mcu_us above one hour");
+	return 0;
+}
+
+int config_check_domain(const struct vmm_config *cfg, unsigned int index,
+			char *why, size_t len)
+{
+	const struct vmm_domain_config *d = &cfg->domains[index];
+
+	if (!config_name_valid(d->name))
+		return config_reject(why, len, "name must be 1..15 characters of [A-Za-z0-9._-]");
+	if (config_name_taken(cfg, index))
+		return config_reject(why, len, "name already used by an earlier domain");
+	if (!d->image || !d->image_end || d->image_end <= d->image)
+		return config_reject(why, len, "no payload image (image/image_end)");
+	if (!config_mem_valid(d->mem_size)) {
+		vmm_snprintf(why, len, "mem_size 0x%x must be a multiple of 1 MiB in 1..256 MiB",
+			     d->mem_size);
+		return -VMM_EINVAL;
+	}
+	if (d->flags & ~VMM_DOMCFG_FLAGS_ALL) {
+		vmm_snprintf(why, len, "unknown flags 0x%x", d->flags & ~VMM_DOMCFG_FLAGS_ALL);
+		return -VMM_EINVAL;
+	}
+	if (!config_cmdline_valid(d->cmdline))
+		return config_reject(why, len, "cmdline longer than 127 characters");
+	if (!config_sched_valid(&d->sched))
+		return config_reject(why, len, "sched warp/limit/unwarp above one hour");
+	return 0;
+}

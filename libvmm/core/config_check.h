@@ -1,0 +1,30 @@
+/*
+ * Validation of the static configuration (vmm/config.h) at boot.
+ * Pure functions: they only read the config and describe what is wrong.
+ */
+#ifndef VMM_CORE_CONFIG_CHECK_H
+#define VMM_CORE_CONFIG_CHECK_H
+
+#include <stddef.h>
+
+#include "vmm/config.h"
+
+/*
+ * Checks the table as a whole (domain list present, count in range, global
+ * scheduler values sane). 0 or -VMM_EINVAL with a reason in why[len].
+ */
+int config_check_global(const struct vmm_config *cfg, unsigned int max_domains,
+			char *why, size_t len);
+
+/*
+ * Checks entry `index` of cfg->domains (name, payload pointers, memory size,
+ * flags, command line, scheduling values, name unique among earlier entries).
+ * 0 or -VMM_EINVAL with a reason in why[len].
+ */
+int config_check_domain(const struct vmm_config *cfg, unsigned int index,
+			char *why, size_t len);
+
+/* A config name safe to print (a placeholder if it is NULL or not valid). */
+const char *config_name_printable(const char *name);
+
+#endif /* VMM_CORE_CONFIG_CHECK_H */

@@ -1,0 +1,237 @@
+/*
+ * Domain construction and bookkeeping (see domain.h).
+ */
+#include "domain.h"
+
+#include <string.h>
+
+#include "config_check.h"
+#include "elf_loader.h"
+#include "format.h"
+#include "log.h"
+#include "mm.h"
+#include "time.h"
+#include "vmm/abi.h"
+
+struct domain *current;
+
+static struct domain domains[VMM_MAX_DOMAINS];
+static uint32_t next_domid;
+
+struct domain *domain_at(unsigned int slot)
+{
+	if (slot >= VMM_MAX_DOMAINS || domains[slot].state == DOMAIN_FREE)
+		return NULL;
+	return &domains[slot];
+}
+
+static bool domain_live(const struct domain *d)
+{
+	return d->state != DOMAIN_FREE && d->state != DOMAIN_DEAD;
+}
+
+struct domain *domain_find(uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_DOMAINS; i++)
+		if (domain_live(&domains[i]) && domains[i].id == id)
+			return &domains[i];
+	return NULL;
+}
+
+unsigned int domain_live_count(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VMM_MAX_DOMAINS; i++)
+		n += domain_live(&domains[i]);
+	return n;
+}
+
+bool domain_any_failed(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
+		const struct domain *d = &domains[i];
+		if (d->state == DOMAIN_DEAD && d->shutdown_reason != VMM_SHUTDOWN_poweroff &&
+		    d->shutdown_reason != VMM_SHUTDOWN_reboot)
+			return true;
+	}
+	return false;
+}
+
+static struct domain *domain_slot_alloc(void)
+{
+	unsigned int i;
+
+	/* Prefer never-used slots so a dead domain's log state stays readable. */
+	for (i = 0; i < VMM_MAX_DOMAINS; i++)
+		if (domains[i].state == DOMAIN_FREE)
+			return &domains[i];
+	return NULL;
+}
+
+static void domain_fill_start_info(struct domain *d, const struct vmm_domain_config *cfg,
+				   const struct elf_load_result *img)
+{
+	struct vmm_start_info *si = d->start;
+
+	memset(si, 0, sizeof(*si));
+	strncpy(si->magic, VMM_START_INFO_MAGIC, sizeof(si->magic) - 1);
+	si->domid = d->id;
+	si->nr_pages = d->mem_size / VMM_PAGE_SIZE;
+	si->shared_info = VMM_GUEST_SHARED_INFO;
+	si->flags = (cfg->flags & VMM_DOMCFG_PRIVILEGED) ? VMM_SIF_PRIVILEGED : 0;
+	if (d->id == 0)
+		si->flags |= VMM_SIF_INITDOMAIN;
+	si->mem_base = VMM_GUEST_BASE;
+	si->image_start = img->image_start;
+	si->image_end = img->image_end;
+	si->boot_stack = VMM_GUEST_BOOT_STACK;
+	strncpy(si->name, d->name, sizeof(si->name) - 1);
+	if (cfg->cmdline)
+		strncpy(si->cmd_line, cfg->cmdline, sizeof(si->cmd_line) - 1);
+}
+
+static void domain_fill_frame(struct domain *d, uint32_t entry)
+{
+	struct vmm_trap_frame *f;
+
+	f = arch_frame_at_stack_top(d->stack + DOMAIN_STACK_SIZE, &d->shared->vcpu_info);
+	arch_frame_set_entry(f, entry, VMM_GUEST_BOOT_STACK, VMM_GUEST_START_INFO);
+	d->frame = f;
+	arch_hctx_init(&d->hctx, f);
+}
+
+static void domain_fill_shared_info(struct domain *d)
+{
+	memset(d->shared, 0, sizeof(*d->shared));
+	d->shared->vcpu_info.evtchn_upcall_mask = 1; /* masked until the guest is ready */
+	d->shared->vcpu_info.vmode = VMM_VMODE_KERNEL;
+	time_publish_wallclock(d->shared);
+	time_publish(d->shared, 0);
+}
+
+static void domain_sched_params(const struct vmm_sched_config *c, struct sched_params *p)
+{
+	p->weight = c->weight ? c->weight : 1;
+	p->warp_enabled = c->warp;
+	p->warp_ns = (uint64_t)c->warp_us * 1000;
+	p->warp_limit_ns = (uint64_t)c->warp_limit_us * 1000;
+	p->unwarp_ns = (uint64_t)c->unwarp_us * 1000;
+}
+
+/* Loads the payload; on failure the reason is in why. */
+static int domain_load_image(struct domain *d, const struct vmm_domain_config *cfg,
+			     struct elf_load_result *img, char *why, size_t len)
+{
+	struct elf_load_target target = {
+		.va_base = VMM_GUEST_BASE,
+		.size = d->mem_size,
+		.load_min = VMM_GUEST_LOAD_MIN,
+		.host = d->mem,
+	};
+
+	return elf_load(cfg->image, (size_t)(cfg->image_end - cfg->image), &target, img, why, len);
+}
+
+static void domain_log_layout(const struct domain *d, const struct elf_load_result *img)
+{
+	vmm_log("*** LOADING DOMAIN : %u (%s) ***", (unsigned)d->id, d->name);
+	vmm_log("Physical Memory Arrangement: %08x->%08x", (unsigned)d->mem_phys,
+		(unsigned)(d->mem_phys + d->mem_size));
+	vmm_log("Loaded kernel: %08x->%08x", (unsigned)img->image_start, (unsigned)img->image_end);
+	vmm_log("Shared info: %08x  Start info: %08x  Boot stack: %08x",
+		VMM_GUEST_SHARED_INFO, VMM_GUEST_START_INFO, VMM_GUEST_BOOT_STACK);
+	vmm_log("TOTAL: %08x->%08x", VMM_GUEST_BASE, (unsigned)(VMM_GUEST_BASE + d->mem_size));
+	vmm_log("ENTRY ADDRESS: %08x", (unsigned)img->entry);
+}
+
+struct domain *domain_create(const struct vmm_domain_config *cfg)
+{
+	struct elf_load_result img;
+	struct sched_params sp;
+	struct domain *d;
+	char why[96];
+	const char *name = cfg->name ? cfg->name : "?";
+	int rc;
+
+	d = domain_slot_alloc();
+	if (!d) {
+		vmm_log("domain '%s' refused: all %u domain slots in use", name, VMM_MAX_DOMAINS);
+		return NULL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->slot = (unsigned int)(d - domains);
+	strncpy(d->name, name, sizeof(d->name) - 1);
+	d->flags = cfg->flags;
+	d->mem_size = cfg->mem_size;
+
+	if (mm_take(d->mem_size, &d->mem_phys) != 0) {
+		vmm_log("domain '%s' refused: not enough free RAM for %u MiB (%u MiB left)", name,
+			(unsigned)(d->mem_size >> 20), (unsigned)(mm_free_bytes() >> 20));
+		return NULL;
+	}
+	d->mem = arch_phys_to_hv(d->mem_phys);
+	/* RAM may hold anything from before boot: never hand it over as is. */
+	memset(d->mem, 0, d->mem_size);
+	d->shared = (struct vmm_shared_info *)(d->mem + (VMM_GUEST_SHARED_INFO - VMM_GUEST_BASE));
+	d->start = (struct vmm_start_info *)(d->mem + (VMM_GUEST_START_INFO - VMM_GUEST_BASE));
+
+	rc = domain_load_image(d, cfg, &img, why, sizeof(why));
+	if (rc != 0) {
+		vmm_log("domain '%s' refused: bad payload image: %s", name, why);
+		memset(d->mem, 0, d->mem_size); /* the partial image stays nowhere */
+		return NULL;
+	}
+
+	domain_sched_params(&cfg->sched, &sp);
+	d->id = next_domid;
+	vmm_snprintf(d->tag, sizeof(d->tag), "dom%u", (unsigned)d->id);
+	rc = sched_add(&d->sched, d->id, &sp);
+	if (rc != 0) {
+		vmm_log("domain '%s' refused: scheduler parameters rejected (%d)", name, rc);
+		return NULL;
+	}
+	next_domid++;
+
+	domain_fill_shared_info(d);
+	domain_fill_start_info(d, cfg, &img);
+	arch_mmu_flush_slot(d->slot);
+	arch_mmu_domain_build(d->slot, d->mem_phys, d->mem_size);
+	arch_sync_icache(d->mem, d->mem_size);
+	domain_fill_frame(d, img.entry);
+	d->state = DOMAIN_BLOCKED; /* made runnable by the boot code */
+	domain_log_layout(d, &img);
+	return d;
+}
+
+static const char *domain_reason_name(int reason)
+{
+	switch (reason) {
+	case VMM_SHUTDOWN_poweroff:
+		return "poweroff";
+	case VMM_SHUTDOWN_reboot:
+		return "reboot";
+	case VMM_SHUTDOWN_crash:
+		return "crash";
+	default:
+		return "unknown";
+	}
+}
+
+void domain_kill(struct domain *d, int reason)
+{
+	if (!domain_live(d))
+		return;
+	console_flush(&d->console, d->tag);
+	if (d->state == DOMAIN_RUNNABLE)
+		sched_sleep(&d->sched, time_now());
+	sched_remove(&d->sched, time_now());
+	d->state = DOMAIN_DEAD;
+	d->shutdown_reason = reason;
+	d->timer_deadline = 0;
+	vmm_log("dom%u (%s) shut down: %s", (unsigned)d->id, d->name, domain_reason_name(reason));
+}

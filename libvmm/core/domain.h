@@ -1,0 +1,90 @@
+/*
+ * Domains: a guest with its memory, translation table, hypervisor stack,
+ * saved context, event state, timer and console line.
+ *
+ * Single vcpu per domain. Domain ids grow from 0 and are never reused
+ * (thesis 5.2.2); the storage slot of a dead domain may be reused.
+ */
+#ifndef VMM_CORE_DOMAIN_H
+#define VMM_CORE_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch.h"
+#include "console.h"
+#include "sched.h"
+#include "vmm/config.h"
+#include "vmm/guest_info.h"
+
+#ifndef VMM_MAX_DOMAINS
+#define VMM_MAX_DOMAINS 16
+#endif
+
+#define DOMAIN_STACK_SIZE 8192
+#define DOMAIN_NAME_MAX   16
+
+enum domain_state {
+	DOMAIN_FREE = 0,   /* slot unused */
+	DOMAIN_RUNNABLE,   /* wants the CPU (running or waiting for it) */
+	DOMAIN_BLOCKED,    /* sched_op(block): waits for an event or its timer */
+	DOMAIN_DEAD,       /* shut down or crashed; never runs again */
+};
+
+struct domain {
+	enum domain_state state;
+	uint32_t id;
+	unsigned int slot;                 /* index in the domain table = ASID - 1 */
+	char name[DOMAIN_NAME_MAX];
+	char tag[DOMAIN_NAME_MAX];         /* console tag, "domN" */
+	uint32_t flags;                    /* VMM_DOMCFG_* */
+
+	/* memory: [VMM_GUEST_BASE, VMM_GUEST_BASE + mem_size) in the guest */
+	uint32_t mem_phys;
+	uint32_t mem_size;
+	uint8_t *mem;                      /* the same bytes, as the hypervisor sees them */
+	struct vmm_shared_info *shared;
+	struct vmm_start_info *start;
+
+	/* hypervisor thread of the vcpu; the guest frame is at the top of stack */
+	struct arch_hctx hctx;
+	struct vmm_trap_frame *frame;
+	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
+
+	/* events and time */
+	uint32_t event_callback;           /* 0: none registered */
+	uint64_t timer_deadline;           /* 0: no timer armed */
+
+	struct sched_entity sched;
+	struct console_line console;
+	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
+	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
+	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
+};
+
+/* The domain the CPU is running (NULL in the idle loop). */
+extern struct domain *current;
+
+/* Looks up a live (not FREE, not DEAD) domain by id; NULL if none. */
+struct domain *domain_find(uint32_t id);
+
+/* Iterates over slots: returns slot i's domain or NULL if free. */
+struct domain *domain_at(unsigned int slot);
+
+/*
+ * Builds a domain from a config entry: checks the entry and the ELF, takes
+ * memory, loads the image, fills start/shared info and the initial context.
+ * Returns the new domain (not yet runnable), or NULL after logging why.
+ */
+struct domain *domain_create(const struct vmm_domain_config *cfg);
+
+/* Marks d dead with a reason, flushes its console line and logs it. */
+void domain_kill(struct domain *d, int reason);
+
+/* Number of domains not FREE and not DEAD. */
+unsigned int domain_live_count(void);
+
+/* True if any dead domain shut down with a reason other than poweroff/reboot. */
+bool domain_any_failed(void);
+
+#endif /* VMM_CORE_DOMAIN_H */

@@ -1,0 +1,93 @@
+/*
+ * Event delivery and the upcall path (see event.h).
+ */
+#include "event.h"
+
+#include "arch.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "log.h"
+#include "schedule.h"
+#include "time.h"
+
+static int bit_test_and_set(volatile uint32_t *word, unsigned int bit)
+{
+	uint32_t mask = 1u << bit;
+	uint32_t old = __atomic_fetch_or(word, mask, __ATOMIC_SEQ_CST);
+
+	return (old & mask) != 0;
+}
+
+void event_send(struct domain *d, unsigned int port)
+{
+	struct vmm_shared_info *s = d->shared;
+	unsigned int word = port / 32, bit = port % 32;
+
+	if (port >= VMM_NR_EVENT_PORTS || d->state == DOMAIN_DEAD || d->state == DOMAIN_FREE)
+		return;
+	if (bit_test_and_set(&s->evtchn_pending[word], bit))
+		return; /* already pending: nothing new to signal */
+	if (s->evtchn_mask[word] & (1u << bit))
+		return;
+	bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word);
+	s->vcpu_info.evtchn_upcall_pending = 1;
+	if (d->state == DOMAIN_BLOCKED)
+		schedule_wake(d);
+}
+
+void event_upcall_enter(struct vmm_trap_frame *f)
+{
+	struct domain *d = current;
+	uint32_t frame_va;
+	void *dst;
+
+	if (!d->event_callback)
+		return;
+	/* Below the interrupted sp, 8-byte aligned, like a signal frame. */
+	frame_va = (f->sp - sizeof(*f)) & ~7u;
+	dst = guest_ptr(d, frame_va, sizeof(*f));
+	if (f->sp < sizeof(*f) || !dst) {
+		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
+			(unsigned)d->id, (unsigned)f->sp);
+		domain_kill(d, VMM_SHUTDOWN_crash);
+		schedule();
+		return; /* not reached: a dead domain never runs again */
+	}
+	__builtin_memcpy(dst, f, sizeof(*f));
+	d->shared->vcpu_info.evtchn_upcall_mask = 1;
+	time_publish(d->shared, time_now());
+	arch_frame_set_entry(f, d->event_callback, frame_va, frame_va);
+}
+
+long hc_set_callbacks(uint32_t event_address, uint32_t failsafe_address, uint32_t a2, uint32_t a3)
+{
+	struct domain *d = current;
+
+	(void)a2;
+	(void)a3;
+	if (!guest_range_valid(d, event_address & ~1u, 4) ||
+	    (failsafe_address && !guest_range_valid(d, failsafe_address & ~1u, 4)))
+		return hypercall_reject(d, -VMM_EFAULT, "set_callbacks: address 0x%08x/0x%08x outside domain memory",
+					(unsigned)event_address, (unsigned)failsafe_address);
+	d->event_callback = event_address;
+	return 0;
+}
+
+long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	struct domain *d = current;
+	struct vmm_trap_frame saved;
+
+	(void)a1;
+	(void)a2;
+	(void)a3;
+	if (guest_copy_from(d, &saved, frame_va, sizeof(saved)) != 0)
+		return hypercall_reject(d, -VMM_EFAULT, "restore_trap_frame: frame 0x%08x outside domain memory",
+					(unsigned)frame_va);
+	arch_frame_sanitize(&saved);
+	*d->frame = saved;
+	d->shared->vcpu_info.evtchn_upcall_mask = 0;
+	/* The dispatcher stores our result in frame r0: hand back the restored r0. */
+	return (long)saved.r[0];
+}

@@ -1,0 +1,33 @@
+/*
+ * Events: pending bits in the shared-info page and the upcall path that
+ * delivers them (thesis 5.2.4). Full event channels build on event_send().
+ */
+#ifndef VMM_CORE_EVENT_H
+#define VMM_CORE_EVENT_H
+
+#include <stdint.h>
+
+#include "vmm/abi.h"
+
+struct domain;
+
+/*
+ * Marks `port` pending for d (Xen's two-level scheme): sets the port bit and,
+ * unless the port is masked, its selector bit and evtchn_upcall_pending.
+ * Wakes d if it is blocked. Ports >= VMM_NR_EVENT_PORTS are ignored.
+ */
+void event_send(struct domain *d, unsigned int port);
+
+/*
+ * Called on the way back to the guest when vcpu_info says pending and
+ * unmasked: pushes the interrupted frame on the guest stack and redirects
+ * `f` to the registered callback (see abi.h). A domain without a callback is
+ * left alone; a domain whose stack is unusable is crashed (never returns).
+ */
+void event_upcall_enter(struct vmm_trap_frame *f);
+
+/* Hypercall handlers (signature of hypercall_table entries). */
+long hc_set_callbacks(uint32_t event_address, uint32_t failsafe_address, uint32_t a2, uint32_t a3);
+long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t a3);
+
+#endif /* VMM_CORE_EVENT_H */

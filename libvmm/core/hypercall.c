@@ -1,0 +1,215 @@
+/*
+ * Hypercall table, dispatch, rejection logging and the small handlers
+ * (xen_version, console_io, set_foreground_domain).
+ */
+#include "hypercall.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "domain.h"
+#include "event.h"
+#include "format.h"
+#include "guest_access.h"
+#include "log.h"
+#include "schedule.h"
+
+/* Rejections logged per domain before further ones are suppressed. */
+#define REJECT_LOG_LIMIT 32
+
+static uint32_t foreground_domid;
+
+static const char *const hypercall_names[VMM_HC_COUNT] = {
+	[VMM_HC_set_trap_table] = "set_trap_table",
+	[VMM_HC_mmu_update] = "mmu_update",
+	[VMM_HC_set_callbacks] = "set_callbacks",
+	[VMM_HC_dom0_op] = "dom0_op",
+	[VMM_HC_memory_op] = "memory_op",
+	[VMM_HC_multicall] = "multicall",
+	[VMM_HC_update_va_mapping] = "update_va_mapping",
+	[VMM_HC_set_timer_op] = "set_timer_op",
+	[VMM_HC_event_channel_op] = "event_channel_op",
+	[VMM_HC_xen_version] = "xen_version",
+	[VMM_HC_console_io] = "console_io",
+	[VMM_HC_physdev_op] = "physdev_op",
+	[VMM_HC_grant_table_op] = "grant_table_op",
+	[VMM_HC_vm_assist] = "vm_assist",
+	[VMM_HC_restore_trap_frame] = "restore_trap_frame",
+	[VMM_HC_vcpu_op] = "vcpu_op",
+	[VMM_HC_mmuext_op] = "mmuext_op",
+	[VMM_HC_acm_op] = "acm_op",
+	[VMM_HC_sched_op] = "sched_op",
+	[VMM_HC_set_foreground_domain] = "set_foreground_domain",
+};
+
+long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
+{
+	char msg[120];
+	va_list ap;
+
+	if (d->rejections_logged >= REJECT_LOG_LIMIT)
+		return err;
+	va_start(ap, fmt);
+	vmm_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmm_log("dom%u: %s (error %ld)", (unsigned)d->id, msg, err);
+	if (++d->rejections_logged == REJECT_LOG_LIMIT)
+		vmm_log("dom%u: further rejected hypercalls are not logged", (unsigned)d->id);
+	return err;
+}
+
+/* Reserved or unknown numbers: -ENOSYS, logged once per number and domain. */
+static long hc_unimplemented(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	struct domain *d = current;
+	uint32_t nr = d->frame->r[7];
+	uint32_t bit = nr < 32 ? (1u << nr) : (1u << 31);
+	const char *name = nr < VMM_HC_COUNT && hypercall_names[nr] ? hypercall_names[nr] : "unknown";
+
+	(void)a0;
+	(void)a1;
+	(void)a2;
+	(void)a3;
+	if (d->unknown_hypercalls_logged & bit)
+		return -VMM_ENOSYS;
+	d->unknown_hypercalls_logged |= bit;
+	return hypercall_reject(d, -VMM_ENOSYS, "hypercall %u (%s) not implemented", (unsigned)nr, name);
+}
+
+long hc_xen_version(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
+{
+	static const char extra[16] = "-libvmm";
+
+	(void)a2;
+	(void)a3;
+	if (cmd == VMM_XENVER_version)
+		return VMM_ABI_VERSION;
+	if (cmd == VMM_XENVER_extraversion) {
+		if (guest_copy_to(current, arg, extra, sizeof(extra)) != 0)
+			return hypercall_reject(current, -VMM_EFAULT,
+						"xen_version: buffer 0x%08x outside domain memory", (unsigned)arg);
+		return 0;
+	}
+	return hypercall_reject(current, -VMM_EINVAL, "xen_version: unknown command %u", (unsigned)cmd);
+}
+
+uint32_t console_foreground(void)
+{
+	return foreground_domid;
+}
+
+static long console_io_write(struct domain *d, uint32_t count, uint32_t buf)
+{
+	const char *src;
+
+	if (count > VMM_CONSOLE_IO_MAX)
+		return hypercall_reject(d, -VMM_E2BIG, "console_io: write of %u bytes (max %u)",
+					(unsigned)count, VMM_CONSOLE_IO_MAX);
+	src = guest_ptr(d, buf, count);
+	if (!src)
+		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
+					(unsigned)buf, (unsigned)count);
+	console_write(&d->console, d->tag, src, count);
+	return (long)count;
+}
+
+static long console_io_read(struct domain *d, uint32_t count, uint32_t buf)
+{
+	char *dst;
+
+	if (d->id != foreground_domid)
+		return hypercall_reject(d, -VMM_EPERM, "console_io: read by a background domain");
+	if (count > VMM_CONSOLE_IO_MAX)
+		return hypercall_reject(d, -VMM_E2BIG, "console_io: read of %u bytes (max %u)",
+					(unsigned)count, VMM_CONSOLE_IO_MAX);
+	dst = guest_ptr(d, buf, count);
+	if (!dst)
+		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
+					(unsigned)buf, (unsigned)count);
+	return (long)console_rx_pop(dst, count);
+}
+
+long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3)
+{
+	(void)a3;
+	switch (cmd) {
+	case VMM_CONSOLEIO_write:
+		return console_io_write(current, count, buf);
+	case VMM_CONSOLEIO_read:
+		return console_io_read(current, count, buf);
+	default:
+		return hypercall_reject(current, -VMM_EINVAL, "console_io: unknown command %u", (unsigned)cmd);
+	}
+}
+
+long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	struct domain *d = current;
+
+	(void)a1;
+	(void)a2;
+	(void)a3;
+	if (!(d->flags & VMM_DOMCFG_PRIVILEGED))
+		return hypercall_reject(d, -VMM_EPERM, "set_foreground_domain: not privileged");
+	if (!domain_find(domid))
+		return hypercall_reject(d, -VMM_ESRCH, "set_foreground_domain: no domain %u", (unsigned)domid);
+	foreground_domid = domid;
+	vmm_log("console input now goes to dom%u", (unsigned)domid);
+	return 0;
+}
+
+#define HC(nr, fn) [nr] = fn
+const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
+	HC(0, hc_unimplemented),  HC(1, hc_unimplemented),  HC(2, hc_unimplemented),
+	HC(3, hc_unimplemented),  HC(4, hc_set_callbacks),  HC(5, hc_unimplemented),
+	HC(6, hc_unimplemented),  HC(7, hc_unimplemented),  HC(8, hc_unimplemented),
+	HC(9, hc_unimplemented),  HC(10, hc_unimplemented), HC(11, hc_unimplemented),
+	HC(12, hc_unimplemented), HC(13, hc_unimplemented), HC(14, hc_unimplemented),
+	HC(15, hc_set_timer_op),  HC(16, hc_unimplemented), HC(17, hc_xen_version),
+	HC(18, hc_console_io),    HC(19, hc_unimplemented), HC(20, hc_unimplemented),
+	HC(21, hc_unimplemented), HC(22, hc_unimplemented), HC(23, hc_restore_trap_frame),
+	HC(24, hc_unimplemented), HC(25, hc_unimplemented), HC(26, hc_unimplemented),
+	HC(27, hc_unimplemented), HC(28, hc_unimplemented), HC(29, hc_sched_op),
+	HC(30, hc_unimplemented), HC(31, hc_unimplemented), HC(32, hc_unimplemented),
+	HC(33, hc_set_foreground_domain),
+	HC(VMM_HC_COUNT, hc_unimplemented),
+};
+
+long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	if (nr > VMM_HC_COUNT)
+		nr = VMM_HC_COUNT;
+	return hypercall_table[nr](a0, a1, a2, a3);
+}
+
+/* True if the trapped SVC was `svc #0x82`, decoded for ARM or Thumb state. */
+static bool hypercall_svc_is_ours(struct domain *d, const struct vmm_trap_frame *f)
+{
+	uint32_t insn = 0;
+	uint16_t half = 0;
+
+	if (f->cpsr & 0x20u) { /* Thumb: 16-bit SVC encoding 0xDFxx */
+		if (guest_copy_from(d, &half, f->pc - 2, sizeof(half)) != 0)
+			return false;
+		return half == (0xDF00u | VMM_HYPERCALL_SVC);
+	}
+	if (guest_copy_from(d, &insn, f->pc - 4, sizeof(insn)) != 0)
+		return false;
+	return (insn & 0x0FFFFFFFu) == (0x0F000000u | VMM_HYPERCALL_SVC);
+}
+
+void hypercall_slow(struct vmm_trap_frame *f)
+{
+	struct domain *d = current;
+
+	if (!arch_frame_from_guest(f) || !d) {
+		vmm_log("PANIC: SVC from hypervisor mode at pc 0x%08x", (unsigned)f->pc);
+		schedule_poweroff(2);
+	}
+	if (!hypercall_svc_is_ours(d, f)) {
+		f->r[0] = (uint32_t)hypercall_reject(d, -VMM_ENOSYS, "SVC at pc 0x%08x is not svc #0x%x",
+						     (unsigned)(f->pc - 4), VMM_HYPERCALL_SVC);
+		return;
+	}
+	f->r[0] = (uint32_t)hypercall_dispatch(f->r[7], f->r[0], f->r[1], f->r[2], f->r[3]);
+}

@@ -1,0 +1,45 @@
+/*
+ * Hypercall dispatch. The table is indexed by the number in r7 (the
+ * assembly fast path clamps it to VMM_HC_COUNT, whose entry rejects), and
+ * every entry is a handler taking the guest's r0-r3. A handler that needs r4
+ * or the whole context reads current->frame.
+ */
+#ifndef VMM_CORE_HYPERCALL_H
+#define VMM_CORE_HYPERCALL_H
+
+#include <stdint.h>
+
+#include "vmm/abi.h"
+
+struct domain;
+
+typedef long (*hypercall_fn)(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
+
+extern const hypercall_fn hypercall_table[VMM_HC_COUNT + 1];
+
+/* Runs hypercall number `nr` for the current domain (bounds-checked). */
+long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
+
+/*
+ * Entry from the trap path for SVCs the fast path does not take (Thumb state,
+ * conditional or other immediates): decodes the SVC, runs the hypercall and
+ * writes the result into frame r0.
+ */
+void hypercall_slow(struct vmm_trap_frame *f);
+
+/*
+ * Logs "[VMM] domN: <message> (<error>)" (rate-limited per domain, so a
+ * hostile guest cannot flood the console) and returns `err`.
+ */
+long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Handlers implemented in hypercall.c. */
+long hc_xen_version(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3);
+long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3);
+long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3);
+
+/* Domain that receives UART input (dom0 by default). */
+uint32_t console_foreground(void);
+
+#endif /* VMM_CORE_HYPERCALL_H */

@@ -1,0 +1,89 @@
+/*
+ * Scheduler interface: decides which domain runs and for how long.
+ *
+ * The hypervisor core owns the domains; the scheduler only sees the
+ * struct sched_entity embedded in each one. All times are absolute system
+ * time in ns (uint64_t, never wraps in practice: 584 years).
+ * Exactly one implementation is linked into libvmm (sched_bvt.c).
+ * The scheduler is pure bookkeeping: no hardware access, host-testable.
+ *
+ * Call protocol, used by core/schedule.c:
+ *   sched_init() once; sched_add() for each domain (starts not runnable);
+ *   sched_wake()/sched_sleep() when a domain becomes runnable or blocks;
+ *   sched_pick() whenever a decision is due (the running entity's slice ran
+ *   out, it blocked, or sched_wake() returned true). The caller runs the
+ *   returned entity until the returned deadline (or an earlier event).
+ */
+#ifndef VMM_CORE_SCHED_H
+#define VMM_CORE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SCHED_TIME_MAX UINT64_MAX
+
+/* Per-domain BVT parameters (defaults come from the static config). */
+struct sched_params {
+	uint32_t weight;         /* share of the CPU relative to others, > 0 */
+	bool warp_enabled;       /* may this domain borrow virtual time? */
+	uint64_t warp_ns;        /* W: how far E is moved back while warped */
+	uint64_t warp_limit_ns;  /* L: max continuous warped running; 0 = unlimited */
+	uint64_t unwarp_ns;      /* U: rest needed after L before warping again */
+};
+
+/* Global scheduler parameters. */
+struct sched_global_params {
+	uint64_t ctx_allow_ns;   /* C: context-switch allowance (real ns) */
+	uint64_t mcu_ns;         /* minimum charging unit */
+	uint64_t max_slice_ns;   /* upper bound of a slice when others are runnable */
+};
+
+/* Scheduler-private per-domain state; treat as opaque outside the scheduler. */
+struct sched_entity {
+	struct sched_params params;
+	uint64_t avt;            /* A: actual virtual time */
+	uint64_t evt;            /* E: effective virtual time (cached) */
+	uint64_t run_start;      /* when it was last picked to run */
+	uint64_t warp_start;     /* when the current warped run began */
+	uint64_t warp_back;      /* earliest time it may warp again */
+	bool runnable;
+	bool running;
+	bool warped;
+	int heap_index;          /* position in the run queue heap, -1 if absent */
+	uint32_t id;             /* caller's id (domain id), for tie-breaking/debug */
+};
+
+struct sched_state; /* defined by the implementation */
+
+/* Sets up an empty scheduler. Returns 0 or -VMM_EINVAL for bad globals. */
+int sched_init(const struct sched_global_params *g);
+
+/* Registers an entity (not runnable). -VMM_EINVAL on bad params, -VMM_ENOSPC if full. */
+int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p);
+
+/* Unregisters an entity; it must not be picked again. */
+void sched_remove(struct sched_entity *e, uint64_t now);
+
+/* Makes e runnable. Returns true if it should preempt the running entity now. */
+bool sched_wake(struct sched_entity *e, uint64_t now);
+
+/* Makes e not runnable (it blocked or was paused). */
+void sched_sleep(struct sched_entity *e, uint64_t now);
+
+/*
+ * Charges the running entity up to `now` and chooses the next one.
+ * Returns NULL when nothing is runnable (idle). *deadline is the absolute time
+ * at which sched_pick() must be called again (SCHED_TIME_MAX: not before
+ * the next wake-up).
+ */
+struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline);
+
+/* Reads/changes parameters at run time (dom0_op). Same errors as sched_add. */
+int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now);
+int sched_set_global(const struct sched_global_params *g);
+void sched_get_global(struct sched_global_params *g);
+
+/* Human-readable name for the boot log. */
+const char *sched_name(void);
+
+#endif /* VMM_CORE_SCHED_H */

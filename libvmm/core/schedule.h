@@ -1,0 +1,39 @@
+/*
+ * Glue between domains, the scheduler policy (sched.h), the one-shot timer
+ * and the idle loop. The hypervisor is not preemptible: schedule() is called
+ * at the end of a trap (or from a blocking hypercall) and switches the CPU to
+ * the domain the policy picks, or to the idle loop.
+ */
+#ifndef VMM_CORE_SCHEDULE_H
+#define VMM_CORE_SCHEDULE_H
+
+#include <stdint.h>
+
+struct domain;
+
+/* Sets the policy's global parameters from the config. 0 or negative error. */
+int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms);
+
+/* Makes a blocked (or newly built) domain runnable; may request a switch. */
+void schedule_wake(struct domain *d);
+
+/* Picks the next domain and switches to it (returns when we run again). */
+void schedule(void);
+
+/* schedule() if a wake-up or the end of a slice asked for it. */
+void schedule_if_needed(void);
+
+/* Called from the timer interrupt: domain timers, slice end, run limit. */
+void schedule_timer_interrupt(void);
+
+/* Runs the idle loop on the boot stack; never returns. */
+void schedule_idle_loop(void) __attribute__((noreturn));
+
+/* Flushes the console and powers the machine off with `code`. */
+void schedule_poweroff(int code) __attribute__((noreturn));
+
+/* Hypercall handlers. */
+long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3);
+long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, uint32_t a3);
+
+#endif /* VMM_CORE_SCHEDULE_H */

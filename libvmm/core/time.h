@@ -1,0 +1,45 @@
+/*
+ * System time (ns since boot) and wall-clock time.
+ *
+ * The board supplies a free-running counter and its frequency (port layer).
+ * Conversions use 32x32->64 multiplications only (no 64-bit division on the
+ * hot path): a rate is kept as an integer part plus a 32-bit binary fraction.
+ */
+#ifndef VMM_CORE_TIME_H
+#define VMM_CORE_TIME_H
+
+#include <stdint.h>
+
+struct vmm_shared_info;
+
+/* x units of one clock = x * (whole + frac / 2^32) units of another. */
+struct time_rate {
+	uint32_t whole;
+	uint32_t frac;
+};
+
+/* Rate that converts `from_hz` ticks to `to_hz` ticks (both > 0). */
+struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz);
+
+/* x * rate, rounded down (round_up = 0) or up (round_up = 1). */
+uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up);
+
+/* Reads the board counter at boot, the RTC, and fixes system time 0. */
+void time_init(void);
+
+/* Nanoseconds since time_init(). */
+uint64_t time_now(void);
+
+/* Board counter value at which system time reaches `ns` (rounded up). */
+uint64_t time_ns_to_counter(uint64_t ns);
+
+/* Wall-clock at system time 0 (UNIX seconds). */
+uint32_t time_boot_wallclock(void);
+
+/* Writes the wall-clock fields of a fresh shared-info page. */
+void time_publish_wallclock(struct vmm_shared_info *s);
+
+/* Updates a domain's shared-info system time to `now` (version protocol). */
+void time_publish(struct vmm_shared_info *s, uint64_t now);
+
+#endif /* VMM_CORE_TIME_H */

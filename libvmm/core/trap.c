@@ -1,0 +1,97 @@
+/*
+ * C side of the trap paths (entry.S): interrupts and guest faults.
+ */
+#include "arch.h"
+#include "console.h"
+#include "domain.h"
+#include "event.h"
+#include "hypercall.h"
+#include "log.h"
+#include "schedule.h"
+#include "vmm/port.h"
+
+/* Trap kinds passed by entry.S. */
+enum trap_kind {
+	TRAP_DATA_ABORT = 0,
+	TRAP_PREFETCH_ABORT = 1,
+	TRAP_UNDEFINED = 2,
+	TRAP_UNEXPECTED = 3,
+};
+
+void irq_poll(void);
+void vmm_irq_entry(struct vmm_trap_frame *f);
+void vmm_trap_fault(struct vmm_trap_frame *f, int kind);
+
+static void irq_console_input(void)
+{
+	struct domain *fg;
+	bool got = false;
+	int c;
+
+	while ((c = vmm_port_console_getc()) >= 0) {
+		console_rx_push((char)c);
+		got = true;
+	}
+	fg = domain_find(console_foreground());
+	if (got && fg)
+		event_send(fg, VMM_PORT_CONSOLE);
+}
+
+void irq_poll(void)
+{
+	int irq;
+
+	while ((irq = vmm_port_irq_ack()) >= 0) {
+		if ((unsigned int)irq == vmm_port_timer_irq()) {
+			schedule_timer_interrupt();
+		} else if ((unsigned int)irq == vmm_port_console_irq()) {
+			irq_console_input();
+		} else {
+			vmm_log("unexpected interrupt %d disabled", irq);
+			vmm_port_irq_disable((unsigned int)irq);
+		}
+		vmm_port_irq_eoi((unsigned int)irq);
+	}
+}
+
+void vmm_irq_entry(struct vmm_trap_frame *f)
+{
+	(void)f;
+	irq_poll();
+	schedule_if_needed();
+}
+
+static const char *const trap_names[] = {
+	[TRAP_DATA_ABORT] = "data abort",
+	[TRAP_PREFETCH_ABORT] = "prefetch abort",
+	[TRAP_UNDEFINED] = "undefined instruction",
+	[TRAP_UNEXPECTED] = "unexpected exception",
+};
+
+static void trap_panic(const struct vmm_trap_frame *f, const char *what, uint32_t addr, uint32_t status)
+{
+	unsigned int i;
+
+	vmm_log("PANIC: %s in the hypervisor at pc 0x%08x (address 0x%08x, status 0x%x)",
+		what, (unsigned)f->pc, (unsigned)addr, (unsigned)status);
+	for (i = 0; i < 13; i += 4)
+		vmm_log("  r%u-r%u: %08x %08x %08x %08x", i, i + 3, (unsigned)f->r[i],
+			(unsigned)f->r[i + 1], (unsigned)f->r[i + 2], (unsigned)f->r[i + 3]);
+	schedule_poweroff(2);
+}
+
+void vmm_trap_fault(struct vmm_trap_frame *f, int kind)
+{
+	const char *what = (kind >= 0 && kind <= TRAP_UNEXPECTED) ? trap_names[kind] : "trap";
+	uint32_t addr = 0, status = 0;
+
+	arch_fault_info(kind, &addr, &status);
+	if (!arch_frame_from_guest(f) || !current)
+		trap_panic(f, what, addr, status);
+	if (kind == TRAP_UNDEFINED)
+		addr = f->pc;
+	vmm_log("dom%u: %s at 0x%08x (status 0x%x), pc 0x%08x; domain crashed",
+		(unsigned)current->id, what, (unsigned)addr, (unsigned)status, (unsigned)f->pc);
+	domain_kill(current, VMM_SHUTDOWN_crash);
+	schedule();
+}
