@@ -13,12 +13,14 @@
  * -VMM_ENOSYS; an unknown number is never used as a jump index.
  *
  * This header is self-standing and free of compiler extensions so that guests
- * built with any toolchain can include it. docs/abi.md is the reference.
+ * built with any toolchain can include it (also from assembly). docs/abi.md is the reference.
  */
 #ifndef VMM_ABI_H
 #define VMM_ABI_H
 
+#ifndef __ASSEMBLER__
 #include <stdint.h>
+#endif
 
 /* The immediate of the SVC instruction that enters the hypervisor. */
 #define VMM_HYPERCALL_SVC 0x82
@@ -140,6 +142,7 @@
  *   are taken; the mode is always USR with interrupts enabled.
  *   Does not return on success; -VMM_EFAULT if frame is not in the domain.
  */
+#ifndef __ASSEMBLER__
 struct vmm_trap_frame {
 	uint32_t r[13];  /* r0..r12 */
 	uint32_t sp;     /* r13 */
@@ -147,6 +150,7 @@ struct vmm_trap_frame {
 	uint32_t pc;     /* where execution resumes */
 	uint32_t cpsr;   /* condition flags etc. of the interrupted code */
 };
+#endif
 #define VMM_TRAP_FRAME_SIZE 68
 
 /* ---------------------------------------------------------------------------

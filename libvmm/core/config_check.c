@@ -99,11 +99,11 @@ int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 		return config_reject(why, len, "no payload image (image/image_end)");
 	if (!config_mem_valid(d->mem_size)) {
 		vmm_snprintf(why, len, "mem_size 0x%x must be a multiple of 1 MiB in 1..256 MiB",
-			     d->mem_size);
+			     (unsigned)d->mem_size);
 		return -VMM_EINVAL;
 	}
 	if (d->flags & ~VMM_DOMCFG_FLAGS_ALL) {
-		vmm_snprintf(why, len, "unknown flags 0x%x", d->flags & ~VMM_DOMCFG_FLAGS_ALL);
+		vmm_snprintf(why, len, "unknown flags 0x%x", (unsigned)(d->flags & ~VMM_DOMCFG_FLAGS_ALL));
 		return -VMM_EINVAL;
 	}
 	if (!config_cmdline_valid(d->cmdline))

@@ -22,6 +22,11 @@
 
 #define SCHED_TIME_MAX UINT64_MAX
 
+/* Most entities the scheduler can hold (run-queue heaps are static arrays). */
+#ifndef SCHED_MAX_ENTITIES
+#define SCHED_MAX_ENTITIES 64
+#endif
+
 /* Per-domain BVT parameters (defaults come from the static config). */
 struct sched_params {
 	uint32_t weight;         /* share of the CPU relative to others, > 0 */
@@ -38,11 +43,17 @@ struct sched_global_params {
 	uint64_t max_slice_ns;   /* upper bound of a slice when others are runnable */
 };
 
-/* Scheduler-private per-domain state; treat as opaque outside the scheduler. */
+/*
+ * Scheduler-private per-domain state; treat as opaque outside the scheduler.
+ * Virtual times are in scheduler units (see sched_bvt.c / docs/scheduling.md):
+ * 2^24 units per ns of running at weight 1. They are rebased from time to
+ * time, so only differences between entities are meaningful.
+ */
 struct sched_entity {
 	struct sched_params params;
 	uint64_t avt;            /* A: actual virtual time */
-	uint64_t evt;            /* E: effective virtual time (cached) */
+	uint64_t evt;            /* E: effective virtual time (cached), offset by a
+	                          * constant bias so that E = A - W never underflows */
 	uint64_t run_start;      /* when it was last picked to run */
 	uint64_t warp_start;     /* when the current warped run began */
 	uint64_t warp_back;      /* earliest time it may warp again */
@@ -50,7 +61,20 @@ struct sched_entity {
 	bool running;
 	bool warped;
 	int heap_index;          /* position in the run queue heap, -1 if absent */
-	uint32_t id;             /* caller's id (domain id), for tie-breaking/debug */
+	uint32_t id;             /* caller's id (domain id), for debug */
+
+	/* Private to sched_bvt.c. */
+	int aheap_index;         /* position in the warped-by-A heap, -1 if absent */
+	int slot;                /* index in the scheduler's registry */
+	uint64_t seq;            /* enqueue sequence: FIFO among equal E */
+	uint64_t charged_until;  /* A covers running up to here (whole MCUs) */
+	uint64_t acct_time;      /* warped running accounted up to here */
+	uint64_t warp_used;      /* warped running in the current warp period (ns) */
+	uint64_t inc;            /* virtual time charged per MCU (from weight) */
+	uint64_t max_mcus;       /* more MCUs than this in one charge are capped */
+	uint64_t warp_vt;        /* W in virtual time */
+	uint64_t ctx_vt;         /* C in this entity's virtual time */
+	uint64_t gap_cap;        /* virtual-time gap worth a whole max slice */
 };
 
 struct sched_state; /* defined by the implementation */
@@ -64,7 +88,12 @@ int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p)
 /* Unregisters an entity; it must not be picked again. */
 void sched_remove(struct sched_entity *e, uint64_t now);
 
-/* Makes e runnable. Returns true if it should preempt the running entity now. */
+/*
+ * Makes e runnable. Returns true if sched_pick() must be called now: nothing
+ * is running, or e's E is lower than the running entity's (e preempts it at
+ * once, without the allowance C), or the running entity's slice must end
+ * earlier because of e (the next pick then keeps it but shortens its deadline).
+ */
 bool sched_wake(struct sched_entity *e, uint64_t now);
 
 /* Makes e not runnable (it blocked or was paused). */

@@ -74,9 +74,11 @@ static void trap_panic(const struct vmm_trap_frame *f, const char *what, uint32_
 
 	vmm_log("PANIC: %s in the hypervisor at pc 0x%08x (address 0x%08x, status 0x%x)",
 		what, (unsigned)f->pc, (unsigned)addr, (unsigned)status);
-	for (i = 0; i < 13; i += 4)
+	for (i = 0; i < 12; i += 4)
 		vmm_log("  r%u-r%u: %08x %08x %08x %08x", i, i + 3, (unsigned)f->r[i],
 			(unsigned)f->r[i + 1], (unsigned)f->r[i + 2], (unsigned)f->r[i + 3]);
+	vmm_log("  r12 %08x sp %08x lr %08x cpsr %08x", (unsigned)f->r[12], (unsigned)f->sp,
+		(unsigned)f->lr, (unsigned)f->cpsr);
 	schedule_poweroff(2);
 }
 

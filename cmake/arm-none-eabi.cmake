@@ -1,0 +1,16 @@
+# Cross toolchain for ARMv7-A firmware images (Debian gcc-arm-none-eabi).
+# Soft-float on purpose: the hypervisor does not switch VFP state, so neither
+# it nor the guests built here may use the FPU.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(CMAKE_OBJCOPY arm-none-eabi-objcopy CACHE FILEPATH "objcopy")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(VMM_ARCH_FLAGS "-march=armv7-a -marm -mfloat-abi=soft")
+set(CMAKE_C_FLAGS_INIT "${VMM_ARCH_FLAGS} -ffunction-sections -fdata-sections")
+set(CMAKE_ASM_FLAGS_INIT "${VMM_ARCH_FLAGS}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${VMM_ARCH_FLAGS}")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)

@@ -1,0 +1,46 @@
+/*
+ * Host-side fake of the port layer (vmm/port.h) and the arch layer
+ * (core/arch.h), so the core library runs in cmocka tests. Tests drive the
+ * fake hardware through these variables and helpers.
+ */
+#ifndef VMM_TEST_FAKE_PORT_H
+#define VMM_TEST_FAKE_PORT_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FAKE_CONSOLE_MAX 65536
+#define FAKE_RAM_SIZE (64u << 20)
+
+struct fake_hw {
+	char console[FAKE_CONSOLE_MAX];  /* everything written to the UART */
+	size_t console_len;
+	const char *input;               /* bytes the UART "receives" */
+	uint64_t counter;                /* board counter, freq below */
+	uint32_t counter_freq;
+	uint32_t rtc;
+	uint64_t timer_count;            /* last vmm_port_timer_set() value */
+	bool timer_armed;
+	int pending_irq;                 /* next vmm_port_irq_ack() result */
+	unsigned int irq_enabled[4];     /* bitmap of enabled interrupts 0..127 */
+	int poweroff_code;               /* -1 until vmm_port_poweroff() */
+	jmp_buf *poweroff_jump;          /* where vmm_port_poweroff() longjmps */
+	unsigned int switches;           /* arch_switch() calls */
+	unsigned int active_slot;        /* last arch_mmu_activate() slot */
+};
+
+extern struct fake_hw fake_hw;
+extern uint8_t *fake_ram;            /* FAKE_RAM_SIZE bytes, "physical" 0x40000000 */
+
+/* Resets the fake hardware (62.5 MHz counter at 0, RTC 1.7e9, empty console). */
+void fake_reset(void);
+
+/* Clears the captured console output. */
+void fake_console_clear(void);
+
+#define FAKE_TIMER_IRQ 27
+#define FAKE_UART_IRQ 33
+
+#endif /* VMM_TEST_FAKE_PORT_H */

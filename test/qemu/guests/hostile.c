@@ -1,0 +1,66 @@
+/*
+ * A hostile guest: calls every implemented hypercall with bad arguments and
+ * checks the documented error codes, then (depending on its command line)
+ * attacks the hypervisor's memory and must be crashed for it.
+ * Prints "ok ..." / "FAIL ..." lines; the QEMU test greps them.
+ */
+#include "probe_lib.h"
+
+void probe_main(const struct vmm_start_info *si);
+
+static int cmdline_has(const struct vmm_start_info *si, const char *word)
+{
+	const char *c = si->cmd_line;
+	unsigned int n = probe_strlen(word), i;
+
+	for (; *c; c++) {
+		for (i = 0; i < n && c[i] == word[i]; i++)
+			;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+static void probe_bad_hypercalls(void)
+{
+	static char buf[64];
+	uint32_t mem_end = VMM_GUEST_BASE + ((const struct vmm_start_info *)VMM_GUEST_START_INFO)->nr_pages * 4096u;
+
+	probe_expect("unknown hypercall 99", vmm_hypercall2(99, 0, 0), -VMM_ENOSYS);
+	probe_expect("unknown hypercall 0xffffffff", vmm_hypercall2(0xffffffffu, 0, 0), -VMM_ENOSYS);
+	probe_expect("reserved hypercall mmu_update", vmm_hypercall2(VMM_HC_mmu_update, 0, 0), -VMM_ENOSYS);
+	probe_expect("xen_version", HYPERVISOR_xen_version(VMM_XENVER_version, 0), VMM_ABI_VERSION);
+	probe_expect("xen_version bad cmd", HYPERVISOR_xen_version(77, 0), -VMM_EINVAL);
+	probe_expect("xen_version extraversion into hypervisor",
+		     HYPERVISOR_xen_version(VMM_XENVER_extraversion, (void *)0xE0100000u), -VMM_EFAULT);
+	probe_expect("console write from hypervisor memory",
+		     HYPERVISOR_console_io(VMM_CONSOLEIO_write, 16, (char *)0xE0100000u), -VMM_EFAULT);
+	probe_expect("console write across the end of memory",
+		     HYPERVISOR_console_io(VMM_CONSOLEIO_write, 64, (char *)(mem_end - 8)), -VMM_EFAULT);
+	probe_expect("console write wrapping 2^32",
+		     HYPERVISOR_console_io(VMM_CONSOLEIO_write, 0x7fffffff, (char *)0xC0009000u), -VMM_E2BIG);
+	probe_expect("console write NULL", HYPERVISOR_console_io(VMM_CONSOLEIO_write, 4, 0), -VMM_EFAULT);
+	probe_expect("console bad cmd", HYPERVISOR_console_io(9, 4, buf), -VMM_EINVAL);
+	probe_expect("sched_op bad cmd", HYPERVISOR_sched_op(42, 0), -VMM_EINVAL);
+	probe_expect("sched_op shutdown bad reason", HYPERVISOR_sched_op(VMM_SCHEDOP_shutdown, 99), -VMM_EINVAL);
+	probe_expect("set_callbacks into hypervisor",
+		     HYPERVISOR_set_callbacks((void (*)(void))0xE0100000u, 0), -VMM_EFAULT);
+	probe_expect("restore_trap_frame from hypervisor",
+		     HYPERVISOR_restore_trap_frame((struct vmm_trap_frame *)0xE0100000u), -VMM_EFAULT);
+	probe_expect("set_foreground_domain unprivileged", HYPERVISOR_set_foreground_domain(0), -VMM_EPERM);
+	probe_expect("yield", HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0), 0);
+}
+
+void probe_main(const struct vmm_start_info *si)
+{
+	probe_puts("hostile guest: start\n");
+	probe_bad_hypercalls();
+	probe_puts(probe_failures ? "hostile guest: FAILED\n" : "hostile guest: all checks passed\n");
+	if (cmdline_has(si, "attack")) {
+		probe_puts("hostile guest: reading hypervisor memory\n");
+		probe_putx(*(volatile uint32_t *)0xE0100000u);
+		probe_puts("hostile guest: FAIL survived the attack\n");
+	}
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}

@@ -1,0 +1,72 @@
+/*
+ * Tiny helpers for the libc-free test guests: print, check, shut down.
+ */
+#ifndef PROBE_LIB_H
+#define PROBE_LIB_H
+
+#include <stdint.h>
+
+#include "vmm/guest_info.h"
+#include "vmm/hypercall.h"
+
+static inline unsigned int probe_strlen(const char *s)
+{
+	unsigned int n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static inline void probe_puts(const char *s)
+{
+	HYPERVISOR_console_io(VMM_CONSOLEIO_write, (int)probe_strlen(s), (char *)s);
+}
+
+static inline void probe_putx(uint32_t v)
+{
+	char buf[11] = "0x";
+	int i;
+	for (i = 0; i < 8; i++)
+		buf[2 + i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xf];
+	buf[10] = 0;
+	probe_puts(buf);
+}
+
+static inline void probe_putd(long v)
+{
+	char buf[12];
+	int i = 11;
+	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+	buf[i] = 0;
+	do {
+		buf[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[--i] = '-';
+	probe_puts(&buf[i]);
+}
+
+static int probe_failures;
+
+/* Prints "ok <what>" or "FAIL <what>: got X want Y". */
+static inline void probe_expect(const char *what, long got, long want)
+{
+	probe_puts(got == want ? "ok " : "FAIL ");
+	probe_puts(what);
+	if (got != want) {
+		probe_puts(": got ");
+		probe_putd(got);
+		probe_puts(" want ");
+		probe_putd(want);
+		probe_failures++;
+	}
+	probe_puts("\n");
+}
+
+static inline void probe_shutdown(int reason)
+{
+	HYPERVISOR_sched_op(VMM_SCHEDOP_shutdown, (uint32_t)reason);
+}
+
+#endif /* PROBE_LIB_H */
