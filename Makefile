@@ -1,0 +1,37 @@
+# Front door of libvmm. The two commands a newcomer needs:
+#   make test   installs missing Debian packages, builds host + target, runs every test (ctest)
+#   make demo   builds and boots the two-domain example in QEMU; returns when it powers off
+# Others: make host | target | bench | clean
+
+HOST_BUILD   := build/host
+TARGET_BUILD := build/arm
+JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_TARGET := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi.cmake
+
+.PHONY: all deps host target test demo bench clean
+
+all: host target
+
+deps:
+	@scripts/install-deps.sh
+
+host: deps
+	cmake -S . -B $(HOST_BUILD) -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(HOST_BUILD) -j $(JOBS)
+
+target: deps
+	cmake -S . -B $(TARGET_BUILD) $(CMAKE_TARGET)
+	cmake --build $(TARGET_BUILD) -j $(JOBS)
+
+test: host target
+	ctest --test-dir $(HOST_BUILD) --output-on-failure -j $(JOBS)
+	ctest --test-dir $(TARGET_BUILD) --output-on-failure -j $(JOBS)
+
+demo: target
+	scripts/run-demo.sh $(TARGET_BUILD)
+
+bench: host target
+	scripts/bench.sh $(HOST_BUILD) $(TARGET_BUILD)
+
+clean:
+	rm -rf build

@@ -1,0 +1,136 @@
+/*
+ * Static configuration validation: every rule rejects with a reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config_check.h"
+#include "vmm/abi.h"
+
+static const uint8_t payload[64];
+
+static struct vmm_domain_config doms[3];
+static struct vmm_config cfg;
+static char why[128];
+
+static int setup(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	memset(doms, 0, sizeof(doms));
+	for (i = 0; i < 3; i++) {
+		doms[i].image = payload;
+		doms[i].image_end = payload + sizeof(payload);
+		doms[i].mem_size = 4u << 20;
+	}
+	doms[0].name = "dom-a";
+	doms[1].name = "dom_b";
+	doms[2].name = "c.3";
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.domains = doms;
+	cfg.nr_domains = 3;
+	why[0] = 0;
+	return 0;
+}
+
+static void expect_domain_rejected(unsigned int i, const char *reason)
+{
+	assert_int_equal(config_check_domain(&cfg, i, why, sizeof(why)), -VMM_EINVAL);
+	assert_non_null(strstr(why, reason));
+}
+
+static void test_valid_config_passes(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(config_check_domain(&cfg, i, why, sizeof(why)), 0);
+}
+
+static void test_global_rules(void **state)
+{
+	(void)state;
+	cfg.nr_domains = 0;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+	assert_non_null(strstr(why, "no domains"));
+	cfg.nr_domains = 17;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+	assert_non_null(strstr(why, "at most 16"));
+	cfg.nr_domains = 3;
+	cfg.domains = NULL;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+	cfg.domains = doms;
+	cfg.mcu_us = 4000000000u;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	doms[1].name = NULL;
+	expect_domain_rejected(1, "name");
+	doms[1].name = "";
+	expect_domain_rejected(1, "name");
+	doms[1].name = "sixteen-chars-xx";
+	expect_domain_rejected(1, "name");
+	doms[1].name = "bad name";
+	expect_domain_rejected(1, "name");
+	doms[1].name = "dom-a";
+	expect_domain_rejected(1, "already used");
+	assert_string_equal(config_name_printable("bad\nname"), "<invalid name>");
+	assert_string_equal(config_name_printable("ok"), "ok");
+}
+
+static void test_payload_and_memory(void **state)
+{
+	(void)state;
+	doms[0].image = NULL;
+	expect_domain_rejected(0, "payload");
+	doms[0].image = payload;
+	doms[0].image_end = payload;
+	expect_domain_rejected(0, "payload");
+	doms[0].image_end = payload + sizeof(payload);
+	doms[0].mem_size = (1u << 20) + 4096;
+	expect_domain_rejected(0, "mem_size");
+	doms[0].mem_size = 0;
+	expect_domain_rejected(0, "mem_size");
+	doms[0].mem_size = 512u << 20;
+	expect_domain_rejected(0, "mem_size");
+}
+
+static void test_flags_cmdline_sched(void **state)
+{
+	static char longline[200];
+
+	(void)state;
+	doms[2].flags = 0x80;
+	expect_domain_rejected(2, "unknown flags 0x80");
+	doms[2].flags = VMM_DOMCFG_PRIVILEGED;
+	memset(longline, 'a', sizeof(longline) - 1);
+	doms[2].cmdline = longline;
+	expect_domain_rejected(2, "cmdline");
+	doms[2].cmdline = "ok";
+	doms[2].sched.warp_limit_us = 4000000000u;
+	expect_domain_rejected(2, "sched");
+	doms[2].sched.warp_limit_us = 1000;
+	assert_int_equal(config_check_domain(&cfg, 2, why, sizeof(why)), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_valid_config_passes, setup),
+		cmocka_unit_test_setup(test_global_rules, setup),
+		cmocka_unit_test_setup(test_names, setup),
+		cmocka_unit_test_setup(test_payload_and_memory, setup),
+		cmocka_unit_test_setup(test_flags_cmdline_sched, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
