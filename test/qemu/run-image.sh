@@ -5,10 +5,12 @@
 # --expect: each regex must match some line; --reject: no line may match.
 # --wallclock: the guests' "time of day = YYYY-MM-DD HH:MM:SS" lines must be
 #              within 60 s of the host clock.
+# --interleave: lines "[dom0] N Thread" and "[dom1] N Thread" must alternate at
+#              least 4 times between the domains (both really ran concurrently).
 # QEMU runs with -icount shift=0,sleep=off so runs are deterministic in
 # guest instructions; the timeout is only a guard against hangs.
 set -u
-image= want_exit=0 timeout=120 log=$(mktemp) wallclock=0
+image= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0
 expects=() rejects=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,6 +21,7 @@ while [ $# -gt 0 ]; do
     --expect) expects+=("$2"); shift 2 ;;
     --reject) rejects+=("$2"); shift 2 ;;
     --wallclock) wallclock=1; shift ;;
+    --interleave) interleave=1; shift ;;
     --) shift; break ;;
     *) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -55,6 +58,12 @@ if [ $wallclock = 1 ]; then
     n=$((n + 1))
   done < <(grep -Eo 'time of day = [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}' "$log" | sed 's/time of day = //')
   [ $n -gt 0 ] || { echo "FAIL: no 'time of day = ' line"; fail=1; }
+fi
+if [ $interleave = 1 ]; then
+  switches=$(grep -Eo '^\[dom[0-9]+\] (After )?[0-9] Thread' "$log" | cut -d' ' -f1 | uniq | wc -l)
+  if [ "$switches" -lt 5 ]; then
+    echo "FAIL: thread lines of the domains alternate only $switches times"; fail=1
+  fi
 fi
 if [ $fail != 0 ]; then
   echo "---- console of $image (last 60 lines) ----"; tail -n 60 "$log"
