@@ -149,6 +149,14 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 	vmm_log("ENTRY ADDRESS: %08x", (unsigned)img->entry);
 }
 
+/* Undoes a half-built domain: wipes and returns its memory, frees the slot. */
+static void domain_abandon(struct domain *d)
+{
+	memset(d->mem, 0, d->mem_size); /* a partial image stays nowhere */
+	mm_give_back(d->mem_phys, d->mem_size);
+	d->state = DOMAIN_FREE;
+}
+
 struct domain *domain_create(const struct vmm_domain_config *cfg)
 {
 	struct elf_load_result img;
@@ -183,7 +191,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	rc = domain_load_image(d, cfg, &img, why, sizeof(why));
 	if (rc != 0) {
 		vmm_log("domain '%s' refused: bad payload image: %s", name, why);
-		memset(d->mem, 0, d->mem_size); /* the partial image stays nowhere */
+		domain_abandon(d);
 		return NULL;
 	}
 
@@ -193,6 +201,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	rc = sched_add(&d->sched, d->id, &sp);
 	if (rc != 0) {
 		vmm_log("domain '%s' refused: scheduler parameters rejected (%d)", name, rc);
+		domain_abandon(d);
 		return NULL;
 	}
 	next_domid++;

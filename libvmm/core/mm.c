@@ -33,3 +33,9 @@ int mm_take(uint32_t size, uint32_t *phys)
 	pool_next += size;
 	return 0;
 }
+
+void mm_give_back(uint32_t phys, uint32_t size)
+{
+	if (phys + size == pool_next)
+		pool_next = phys;
+}

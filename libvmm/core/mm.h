@@ -15,6 +15,9 @@ void mm_init(uint32_t base, uint32_t size);
 /* Takes `size` bytes (a multiple of 1 MiB). 0 with *phys set, or -VMM_ENOMEM. */
 int mm_take(uint32_t size, uint32_t *phys);
 
+/* Returns the block mm_take() handed out last (a domain that failed to build). */
+void mm_give_back(uint32_t phys, uint32_t size);
+
 /* Bytes still free. */
 uint32_t mm_free_bytes(void);
 
