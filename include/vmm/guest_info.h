@@ -53,8 +53,9 @@ struct vmm_start_info {
  * boot (system time 0), so now = wc_sec/wc_nsec + system_time.
  * Writers bump `version` to odd before an update and to even after; readers
  * retry while it is odd or changed across their read (Xen's protocol).
- * The hypervisor refreshes system_time whenever it delivers an event, switches
- * the domain in, or returns from sched_op/set_timer_op/console_io.
+ * The hypervisor refreshes system_time whenever it switches the domain in,
+ * delivers an upcall, takes an interrupt while the domain runs, and on return
+ * from sched_op(block) and set_timer_op.
  */
 struct vmm_vcpu_time_info {
 	uint32_t version;
