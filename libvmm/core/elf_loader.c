@@ -85,9 +85,9 @@ static int elf_reject(char *why, size_t why_len, const char *fmt, ...)
 /* Writes the reason (if the caller gave room for one) and returns the error. */
 static int elf_reject(char *why, size_t why_len, const char *fmt, ...)
 {
-	va_list ap;
-
 	if (why != NULL && why_len > 0) {
+		va_list ap;
+
 		va_start(ap, fmt);
 		vmm_vsnprintf(why, why_len, fmt, ap);
 		va_end(ap);
