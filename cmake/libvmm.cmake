@@ -66,13 +66,15 @@ function(vmm_add_image target)
     list(POP_FRONT IMG_PAYLOADS sym file)
     string(APPEND asm "\t.balign 8\n\t.global vmm_payload_${sym}\nvmm_payload_${sym}:\n"
                       "\t.incbin \"${file}\"\n\t.global vmm_payload_${sym}_end\nvmm_payload_${sym}_end:\n")
-    if(NOT file MATCHES "^\\$<")
-      list(APPEND deps ${file})
-    endif()
+    list(APPEND deps ${file})
   endwhile()
+  # The .S is copied from a generated template by a rule that depends on the
+  # payload files, so a rebuilt guest re-assembles and relinks the image.
   set(payload_s ${CMAKE_CURRENT_BINARY_DIR}/${target}_payloads.S)
-  file(GENERATE OUTPUT ${payload_s} CONTENT "${asm}")
-  set_source_files_properties(${payload_s} PROPERTIES OBJECT_DEPENDS "${deps}")
+  file(GENERATE OUTPUT ${payload_s}.in CONTENT "${asm}")
+  add_custom_command(OUTPUT ${payload_s}
+    COMMAND ${CMAKE_COMMAND} -E copy ${payload_s}.in ${payload_s}
+    DEPENDS ${payload_s}.in ${deps} ${IMG_DEPENDS} VERBATIM)
 
   math(EXPR ram_mib "${ram_size} >> 20")
   if(ram_mib GREATER 256)

@@ -19,6 +19,7 @@
 #include "arm.h"
 #include "vmm/abi.h"
 
+	.syntax	unified
 	.text
 	.arm
 
@@ -46,18 +47,22 @@ hv_vectors:
 .endm
 
 /*
- * Hypercall fast path: svc #0x82 from ARM state, r7 in range -> the handler
- * from hypercall_table[r7] is called with the guest's r0-r3; its result goes
- * to frame.r0. Thumb callers and other SVC immediates go to the C slow path.
+ * Hypercall fast path: `svc #0x82` in ARM state -> the handler from
+ * hypercall_table[r7] (r7 clamped to the table) is called with the guest's
+ * r0-r3; its result goes to frame.r0. Anything else -- Thumb callers, other
+ * immediates, conditional SVCs, an SVC from the hypervisor itself -- fails the
+ * word compare below and takes the C slow path, which decodes it properly.
+ * In Thumb state the word at lr-4 straddles the previous instruction and may
+ * lie on an unmapped page: that data abort is caught by vector_dabt's fixup
+ * (svc_insn_fetch) and also resumes at svc_slow. No mode/state test is needed
+ * on the fast path.
  */
 vector_svc:
 	srsdb	sp!, #PSR_MODE_SVC
 	stmdb	sp, {r0-lr}^
 	sub	sp, sp, #60
-	mrs	r12, spsr
-	tst	r12, #(PSR_T | 0xf)     /* Thumb, or not from USR mode */
-	bne	svc_slow
-	ldr	r12, [lr, #-4]          /* the svc instruction itself */
+svc_insn_fetch:
+	ldr	r12, [lr, #-4]          /* the svc instruction itself (ARM state) */
 	eor	r12, r12, #0xef000000   /* cond AL, SVC opcode */
 	cmp	r12, #VMM_HYPERCALL_SVC
 	bne	svc_slow
@@ -96,6 +101,13 @@ vector_irq:
 	b	trap_return
 
 vector_dabt:
+	/* Fixup: the fast path's instruction fetch faulted (Thumb caller at a
+	 * page boundary): resume at svc_slow in SVC mode. sp_abt is free
+	 * scratch: the abort path never uses its own stack. */
+	ldr	sp, =svc_insn_fetch + 8
+	cmp	lr, sp
+	ldreq	lr, =svc_slow
+	movseq	pc, lr
 	save_frame_from 8
 	mov	r0, sp
 	mov	r1, #0                  /* TRAP_DATA_ABORT */

@@ -52,10 +52,36 @@ static void probe_bad_hypercalls(void)
 	probe_expect("yield", HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0), 0);
 }
 
+/*
+ * Writes "svc #0x82; bx lr" as Thumb code at `addr` and calls it with
+ * xen_version(0): the hypercall must work from Thumb state too, also when the
+ * svc is the first instruction of the domain's memory (the fast path's
+ * ARM-state instruction fetch at lr-4 then faults and must be fixed up).
+ */
+static long thumb_xen_version_at(uint32_t addr)
+{
+	volatile uint16_t *code = (volatile uint16_t *)addr;
+	register uint32_t r0 __asm__("r0") = VMM_XENVER_version;
+	register uint32_t r7 __asm__("r7") = VMM_HC_xen_version;
+	uint16_t saved0 = code[0], saved1 = code[1];
+
+	code[0] = 0xdf82; /* svc #0x82 */
+	code[1] = 0x4770; /* bx lr */
+	__asm__ volatile("blx %2" : "+r"(r0) : "r"(r7), "r"(addr | 1u) : "r1", "r2", "r3", "r12", "lr", "memory");
+	code[0] = saved0;
+	code[1] = saved1;
+	return (long)r0;
+}
+
+static uint32_t thumb_scratch[4];
+
 void probe_main(const struct vmm_start_info *si)
 {
 	probe_puts("hostile guest: start\n");
 	probe_bad_hypercalls();
+	probe_expect("thumb svc", thumb_xen_version_at((uint32_t)&thumb_scratch[1]), VMM_ABI_VERSION);
+	probe_expect("thumb svc at the first byte of memory", thumb_xen_version_at(VMM_GUEST_BASE),
+		     VMM_ABI_VERSION);
 	probe_puts(probe_failures ? "hostile guest: FAILED\n" : "hostile guest: all checks passed\n");
 	if (cmdline_has(si, "attack")) {
 		probe_puts("hostile guest: reading hypervisor memory\n");
