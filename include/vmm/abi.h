@@ -3,7 +3,7 @@
  *
  * Calling convention (ARMv7-A, guest in USR mode):
  *   r7      hypercall number (VMM_HC_*)
- *   r0..r4  arguments
+ *   r0..r4  arguments (no hypercall implemented so far uses r4)
  *   svc     #0x82                (VMM_HYPERCALL_SVC)
  *   r0      result: >= 0 on success, a negative VMM_E* code on failure
  * Every other register is preserved. The condition flags are preserved.
@@ -96,8 +96,11 @@
  * sched_op(cmd, arg)
  *   yield:    give up the CPU; returns 0 when scheduled again.
  *   block:    sleep until an event is pending for the domain or its timer
- *             fires (set_timer_op). Returns 0 at once if an event is already
- *             pending. Events need not be unmasked to wake the domain.
+ *             fires (set_timer_op). Returns 0 at once if
+ *             vcpu_info.evtchn_upcall_pending is already set. Only ports that
+ *             are not masked in evtchn_mask set evtchn_upcall_pending (and
+ *             their evtchn_pending_sel bit), so only they wake the domain;
+ *             evtchn_upcall_mask does not prevent the wake-up.
  *   shutdown: arg is a VMM_SHUTDOWN_* reason. The domain stops for good; it
  *             does not return. When every domain has shut down the image powers
  *             off, with exit status 0 if all reasons were poweroff, else 1.
@@ -134,10 +137,15 @@
  * The guest handles its events, may edit the frame (e.g. to switch threads)
  * and returns with restore_trap_frame(frame).
  *
+ * event_address with bit 0 set is entered in Thumb state. In a pushed frame,
+ * pc has bit 0 clear and the Thumb state is the T bit (0x20) of cpsr.
+ *
  * restore_trap_frame(frame)
  *   Loads every register from the struct vmm_trap_frame at `frame` (in the
  *   domain's memory), clears evtchn_upcall_mask and resumes there; if events
- *   are pending again it re-enters the callback at once. The CPSR in the
+ *   are pending again it re-enters the callback at once. It is valid at any
+ *   time, not only inside an upcall: a guest may use it to resume any context
+ *   of its own (e.g. a thread switch). The CPSR in the
  *   frame is sanitised: only the condition flags, IT and GE bits and the Thumb bit
  *   are taken; the mode is always USR with interrupts enabled.
  *   Does not return on success; -VMM_EFAULT if frame is not in the domain.

@@ -55,7 +55,8 @@ struct vmm_start_info {
  * retry while it is odd or changed across their read (Xen's protocol).
  * The hypervisor refreshes system_time whenever it switches the domain in,
  * delivers an upcall, takes an interrupt while the domain runs, and on return
- * from sched_op(block) and set_timer_op.
+ * from sched_op, set_timer_op, console_io and restore_trap_frame. A guest
+ * that needs a fresh value without any of these can call sched_op(yield).
  */
 struct vmm_vcpu_time_info {
 	uint32_t version;
@@ -78,7 +79,7 @@ struct vmm_vcpu_info {
 struct vmm_shared_info {
 	struct vmm_vcpu_info vcpu_info;
 	uint32_t evtchn_pending[32];   /* one bit per port; the guest clears bits it handled */
-	uint32_t evtchn_mask[32];      /* one bit per port; a masked port does not raise upcalls */
+	uint32_t evtchn_mask[32];      /* one bit per port; a masked port does not raise upcalls (all 0 at boot) */
 	uint32_t wc_version;           /* same protocol as time.version */
 	uint32_t wc_sec;               /* wall-clock seconds (UNIX epoch) at system time 0 */
 	uint32_t wc_nsec;

@@ -88,6 +88,7 @@ long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t
 	arch_frame_sanitize(&saved);
 	*d->frame = saved;
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;
+	time_publish(d->shared, time_now());
 	/* The dispatcher stores our result in frame r0: hand back the restored r0. */
 	return (long)saved.r[0];
 }

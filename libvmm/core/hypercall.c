@@ -13,6 +13,7 @@
 #include "guest_access.h"
 #include "log.h"
 #include "schedule.h"
+#include "time.h"
 
 /* Rejections logged per domain before further ones are suppressed. */
 #define REJECT_LOG_LIMIT 32
@@ -110,6 +111,7 @@ static long console_io_write(struct domain *d, uint32_t count, uint32_t buf)
 		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
 					(unsigned)buf, (unsigned)count);
 	console_write(&d->console, d->tag, src, count);
+	time_publish(d->shared, time_now());
 	return (long)count;
 }
 

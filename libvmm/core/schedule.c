@@ -213,6 +213,7 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	switch (cmd) {
 	case VMM_SCHEDOP_yield:
 		schedule();
+		time_publish(d->shared, time_now());
 		return 0;
 	case VMM_SCHEDOP_block:
 		return sched_op_block(d);

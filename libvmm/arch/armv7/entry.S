@@ -80,6 +80,7 @@ trap_return:
 	cmp	r1, #1
 	beq	trap_return_upcall
 trap_return_now:
+	clrex                           /* no guest STREX may pair with an LDREX from before the trap */
 	ldmia	sp, {r0-lr}^
 	add	sp, sp, #60
 	rfeia	sp!
