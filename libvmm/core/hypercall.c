@@ -164,7 +164,7 @@ long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t
 const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(0, hc_unimplemented),  HC(1, hc_unimplemented),  HC(2, hc_unimplemented),
 	HC(3, hc_unimplemented),  HC(4, hc_set_callbacks),  HC(5, hc_unimplemented),
-	HC(6, hc_unimplemented),  HC(7, hc_unimplemented),  HC(8, hc_unimplemented),
+	HC(6, hc_unimplemented),  HC(7, hc_dom0_op),  HC(8, hc_unimplemented),
 	HC(9, hc_unimplemented),  HC(10, hc_unimplemented), HC(11, hc_unimplemented),
 	HC(12, hc_unimplemented), HC(13, hc_unimplemented), HC(14, hc_unimplemented),
 	HC(15, hc_set_timer_op),  HC(16, hc_unimplemented), HC(17, hc_xen_version),

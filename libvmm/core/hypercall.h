@@ -39,6 +39,9 @@ long hc_xen_version(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3);
 long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3);
 long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3);
 
+/* dom0_op.c */
+long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3);
+
 /* Domain that receives UART input (dom0 by default). */
 uint32_t console_foreground(void);
 
