@@ -55,8 +55,9 @@ struct vmm_start_info {
  * retry while it is odd or changed across their read (Xen's protocol).
  * The hypervisor refreshes system_time whenever it switches the domain in,
  * delivers an upcall, takes an interrupt while the domain runs, and on return
- * from sched_op, set_timer_op, console_io and restore_trap_frame. A guest
- * that needs a fresh value without any of these can call sched_op(yield).
+ * from sched_op, set_timer_op, console_io and restore_trap_frame, and at least
+ * every 10 ms while the domain runs. A guest that needs a fresher value can
+ * call sched_op(yield).
  */
 struct vmm_vcpu_time_info {
 	uint32_t version;

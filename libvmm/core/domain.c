@@ -233,14 +233,19 @@ static const char *domain_reason_name(int reason)
 
 void domain_kill(struct domain *d, int reason)
 {
+	uint64_t now = time_now(), cpu_us;
+
 	if (!domain_live(d))
 		return;
+	cpu_us = (d->cpu_time_ns + (d == current ? now - d->run_start_ns : 0)) / 1000;
 	console_flush(&d->console, d->tag);
 	if (d->state == DOMAIN_RUNNABLE)
-		sched_sleep(&d->sched, time_now());
-	sched_remove(&d->sched, time_now());
+		sched_sleep(&d->sched, now);
+	sched_remove(&d->sched, now);
 	d->state = DOMAIN_DEAD;
 	d->shutdown_reason = reason;
 	d->timer_deadline = 0;
-	vmm_log("dom%u (%s) shut down: %s", (unsigned)d->id, d->name, domain_reason_name(reason));
+	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
+		domain_reason_name(reason), cpu_us / 1000000, cpu_us % 1000000,
+		now / 1000000000, (now / 1000) % 1000000);
 }

@@ -56,6 +56,8 @@ struct domain {
 	uint64_t timer_deadline;           /* 0: no timer armed */
 
 	struct sched_entity sched;
+	uint64_t cpu_time_ns;              /* CPU time used, up to the last switch-out */
+	uint64_t run_start_ns;             /* when it was last switched in */
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
 	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */

@@ -73,8 +73,11 @@ struct sched_entity {
 	uint64_t inc;            /* virtual time charged per MCU (from weight) */
 	uint64_t max_mcus;       /* more MCUs than this in one charge are capped */
 	uint64_t warp_vt;        /* W in virtual time */
+	uint64_t evt_off;        /* E - A: bias, minus W while warped */
 	uint64_t ctx_vt;         /* C in this entity's virtual time */
 	uint64_t gap_cap;        /* virtual-time gap worth a whole max slice */
+	uint64_t plan_end;       /* charged_until at the planned end of the slice */
+	uint64_t plan_avt;       /* A at plan_end */
 };
 
 struct sched_state; /* defined by the implementation */

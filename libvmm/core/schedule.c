@@ -17,6 +17,12 @@
 #define SCHED_DEFAULT_CTX_ALLOW_NS 1000000ull   /* C = 1 ms */
 #define SCHED_DEFAULT_MCU_NS        100000ull   /* 100 us */
 #define SCHED_MAX_SLICE_NS        10000000ull   /* 10 ms */
+/*
+ * While a domain runs, its shared-info system time is refreshed at least this
+ * often, even when nothing else interrupts it (a domain running alone has no
+ * slice end). No such tick exists when the CPU idles.
+ */
+#define TIME_REFRESH_NS           10000000ull   /* 10 ms */
 
 static struct arch_hctx idle_hctx;
 static uint64_t slice_deadline = SCHED_TIME_MAX;
@@ -56,13 +62,15 @@ static uint64_t schedule_next_domain_timer(void)
 }
 
 /* Programs the one-shot timer for the earliest thing we must act on. */
-static void schedule_program_timer(void)
+static void schedule_program_timer(uint64_t now)
 {
 	uint64_t next = slice_deadline;
 	uint64_t t = schedule_next_domain_timer();
 
 	if (t < next)
 		next = t;
+	if (current && now + TIME_REFRESH_NS < next)
+		next = now + TIME_REFRESH_NS;
 	if (run_limit_deadline < next)
 		next = run_limit_deadline;
 	if (next == SCHED_TIME_MAX)
@@ -87,11 +95,16 @@ void schedule(void)
 
 	need_resched = false;
 	next = domain_of(sched_pick(now, &slice_deadline));
-	schedule_program_timer();
-	if (next == prev)
+	if (next == prev) {
+		schedule_program_timer(now);
 		return;
+	}
 	current = next;
+	schedule_program_timer(now);
+	if (prev)
+		prev->cpu_time_ns += now - prev->run_start_ns;
 	if (next) {
+		next->run_start_ns = now;
 		arch_mmu_activate(next->slot, (next->flags & VMM_DOMCFG_PMU_USER) != 0);
 		time_publish(next->shared, now);
 	}
@@ -133,7 +146,7 @@ void schedule_timer_interrupt(void)
 	if (current)
 		time_publish(current->shared, now);
 	if (!need_resched)
-		schedule_program_timer();
+		schedule_program_timer(now);
 }
 
 void schedule_poweroff(int code)
@@ -237,7 +250,7 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 		d->timer_deadline = 0;
 		event_send(d, VMM_PORT_TIMER);
 	}
-	schedule_program_timer();
+	schedule_program_timer(now);
 	time_publish(d->shared, now);
 	return 0;
 }

@@ -5,12 +5,13 @@
 # --expect: each regex must match some line; --reject: no line may match.
 # --wallclock: the guests' "time of day = YYYY-MM-DD HH:MM:SS" lines must be
 #              within 60 s of the host clock.
+# --post CMD:  after the run, CMD <log> must exit 0 (numeric checks).
 # --interleave: lines "[dom0] N Thread" and "[dom1] N Thread" must alternate at
 #              least 4 times between the domains (both really ran concurrently).
 # QEMU runs with -icount shift=0,sleep=off so runs are deterministic in
 # guest instructions; the timeout is only a guard against hangs.
 set -u
-image= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0
+image= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0 post=
 expects=() rejects=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --reject) rejects+=("$2"); shift 2 ;;
     --wallclock) wallclock=1; shift ;;
     --interleave) interleave=1; shift ;;
+    --post) post=$2; shift 2 ;;
     --) shift; break ;;
     *) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -64,6 +66,9 @@ if [ $interleave = 1 ]; then
   if [ "$switches" -lt 5 ]; then
     echo "FAIL: thread lines of the domains alternate only $switches times"; fail=1
   fi
+fi
+if [ -n "$post" ]; then
+  $post "$log" || fail=1
 fi
 if [ $fail != 0 ]; then
   echo "---- console of $image (last 60 lines) ----"; tail -n 60 "$log"

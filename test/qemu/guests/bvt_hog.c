@@ -1,0 +1,54 @@
+/*
+ * CPU-bound guest for the scheduler tests: spins (never blocks) until system
+ * time reaches the number of milliseconds on its command line ("run=N",
+ * default 1000), then shuts down. Its CPU share is read from the hypervisor's
+ * "shut down: ..., X s CPU of Y s" line.
+ */
+#include "probe_lib.h"
+
+void probe_main(const struct vmm_start_info *si);
+
+static uint32_t cmdline_number(const char *s, const char *key, uint32_t dflt)
+{
+	unsigned int n = probe_strlen(key), i;
+	uint32_t v = 0;
+
+	for (; *s; s++) {
+		for (i = 0; i < n && s[i] == key[i]; i++)
+			;
+		if (i != n)
+			continue;
+		for (s += n; *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (uint32_t)(*s - '0');
+		return v;
+	}
+	return dflt;
+}
+
+static uint64_t system_time(void)
+{
+	volatile struct vmm_vcpu_time_info *t =
+		&((volatile struct vmm_shared_info *)VMM_GUEST_SHARED_INFO)->vcpu_info.time;
+	uint32_t v;
+	uint64_t ns;
+
+	do {
+		v = t->version;
+		__asm__ volatile("" ::: "memory");
+		ns = t->system_time;
+		__asm__ volatile("" ::: "memory");
+	} while ((v & 1) || v != t->version);
+	return ns;
+}
+
+void probe_main(const struct vmm_start_info *si)
+{
+	uint64_t end = (uint64_t)cmdline_number(si->cmd_line, "run=", 1000) * 1000000ull;
+	volatile uint32_t spins = 0;
+
+	probe_puts("hog: spinning\n");
+	while (system_time() < end)
+		spins++;
+	probe_puts("hog: done\n");
+	probe_shutdown(VMM_SHUTDOWN_poweroff);
+}
