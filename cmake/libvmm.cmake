@@ -12,7 +12,8 @@
 #       Links libvmm, the BSP and the payloads into <target>.elf, a firmware
 #       image that boots at the board's RAM base + 1 MiB. Each payload is
 #       reachable from the config as VMM_PAYLOAD(<sym>) / VMM_PAYLOAD_END(<sym>).
-#       Sets target properties VMM_QEMU_ARGS (how to boot it in QEMU).
+#       Sets target properties VMM_QEMU_ARGS (how to boot it in QEMU) and
+#       VMM_BSP_DIR (for scripts/qemu-boot.sh).
 #
 # Needs the target `libvmm` (from this source tree or find_package(libvmm)).
 
@@ -87,8 +88,9 @@ function(vmm_add_image target)
   configure_file(${VMM_CMAKE_DIR}/hypervisor.ld.in ${ld} @ONLY)
 
   add_executable(${target} ${payload_s} ${IMG_CONFIG})
+  get_filename_component(bsp_dir ${IMG_BSP} ABSOLUTE)
   set_target_properties(${target} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${ld}
-    VMM_QEMU_ARGS "${qemu_args}")
+    VMM_QEMU_ARGS "${qemu_args}" VMM_BSP_DIR ${bsp_dir})
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C>:${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}>)
   target_link_libraries(${target} PRIVATE
     -Wl,--whole-archive libvmm -Wl,--no-whole-archive vmm_bsp_${bsp_name} libvmm -lc -lgcc)

@@ -28,10 +28,7 @@ replace_section() {
 
 # qemu_run <image> <bsp-dir>: console output of one run
 qemu_run() {
-  local args
-  args=$(sed -n 's/^set(VMM_BSP_QEMU_ARGS \(.*\))/\1/p' "$2/bsp.cmake")
-  timeout 120 qemu-system-arm $args -nographic -monitor none -serial stdio \
-    -semihosting-config enable=on,target=native -icount shift=0,sleep=off -kernel "$1" </dev/null
+  scripts/qemu-boot.sh "$1" "$2" 120 </dev/null
 }
 
 out=$(mktemp)

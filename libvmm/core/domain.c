@@ -246,6 +246,7 @@ void domain_kill(struct domain *d, int reason)
 	d->shutdown_reason = reason;
 	d->timer_deadline = 0;
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
-		domain_reason_name(reason), cpu_us / 1000000, cpu_us % 1000000,
-		now / 1000000000, (now / 1000) % 1000000);
+		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),
+		(unsigned long long)(cpu_us % 1000000), (unsigned long long)(now / 1000000000),
+		(unsigned long long)((now / 1000) % 1000000));
 }

@@ -1,21 +1,23 @@
 #!/bin/bash
 # Boots a firmware image in QEMU and checks its console output and exit code.
-#   run-image.sh --image IMG --exit CODE [--timeout S] [--log FILE]
-#                [--expect REGEX]... [--reject REGEX]... [--wallclock] -- QEMU-ARGS...
+#   run-image.sh --image IMG --bsp BSP-DIR --exit CODE [--timeout S] [--log FILE]
+#                [--expect REGEX]... [--reject REGEX]... [--wallclock] [--interleave]
+#                [--post CMD]
+# QEMU is started by scripts/qemu-boot.sh (-icount shift=0,sleep=off, so runs
+# are deterministic in guest instructions; the timeout only guards against hangs).
 # --expect: each regex must match some line; --reject: no line may match.
 # --wallclock: the guests' "time of day = YYYY-MM-DD HH:MM:SS" lines must be
 #              within 60 s of the host clock.
 # --post CMD:  after the run, CMD <log> must exit 0 (numeric checks).
 # --interleave: lines "[dom0] N Thread" and "[dom1] N Thread" must alternate at
 #              least 4 times between the domains (both really ran concurrently).
-# QEMU runs with -icount shift=0,sleep=off so runs are deterministic in
-# guest instructions; the timeout is only a guard against hangs.
 set -u
-image= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0 post=
+image= bsp= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0 post=
 expects=() rejects=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --image) image=$2; shift 2 ;;
+    --bsp) bsp=$2; shift 2 ;;
     --exit) want_exit=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --log) log=$2; shift 2 ;;
@@ -24,16 +26,13 @@ while [ $# -gt 0 ]; do
     --wallclock) wallclock=1; shift ;;
     --interleave) interleave=1; shift ;;
     --post) post=$2; shift 2 ;;
-    --) shift; break ;;
     *) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -f "$image" ] || { echo "run-image.sh: no image '$image'" >&2; exit 2; }
 
 start=$(date +%s)
-timeout --kill-after=5 "$timeout" qemu-system-arm "$@" -nographic -monitor none -serial stdio \
-  -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
-  -kernel "$image" </dev/null >"$log" 2>&1
+"$(dirname "$0")/../../scripts/qemu-boot.sh" "$image" "$bsp" "$timeout" </dev/null >"$log" 2>&1
 rc=$?
 fail=0
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
