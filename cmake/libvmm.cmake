@@ -3,6 +3,8 @@
 #   vmm_add_bsp(<bsp-dir>)
 #       Reads <bsp-dir>/bsp.cmake and builds the BSP as static library
 #       vmm_bsp_<name>. Usually called for you by vmm_add_image().
+#       Sets target property VMM_BSP_HAS_PMU from bsp.cmake (default ON):
+#       OFF if the board (or its QEMU model) has no usable PMU cycle counter.
 #
 #   vmm_add_image(<target>
 #                 BSP <bsp-dir>             folder with bsp.cmake (e.g. bsp/qemu-virt)
@@ -32,6 +34,9 @@ function(vmm_add_bsp bsp_dir)
   endif()
   set(CMAKE_CURRENT_LIST_DIR ${bsp_dir})
   include(${bsp_dir}/bsp.cmake)
+  if(NOT DEFINED VMM_BSP_HAS_PMU)
+    set(VMM_BSP_HAS_PMU ON)
+  endif()
   add_library(vmm_bsp_${bsp_name} STATIC ${VMM_BSP_SOURCES})
   target_include_directories(vmm_bsp_${bsp_name} PRIVATE ${bsp_dir} ${VMM_BSP_DRIVERS_DIR})
   target_compile_options(vmm_bsp_${bsp_name} PRIVATE ${VMM_HV_FLAGS} ${VMM_HV_WARNINGS})
@@ -41,7 +46,8 @@ function(vmm_add_bsp bsp_dir)
   set_target_properties(vmm_bsp_${bsp_name} PROPERTIES
     VMM_BSP_RAM_BASE ${VMM_BSP_RAM_BASE}
     VMM_BSP_RAM_SIZE ${VMM_BSP_RAM_SIZE}
-    VMM_QEMU_ARGS "${VMM_BSP_QEMU_ARGS}")
+    VMM_QEMU_ARGS "${VMM_BSP_QEMU_ARGS}"
+    VMM_BSP_HAS_PMU ${VMM_BSP_HAS_PMU})
 endfunction()
 
 function(vmm_add_image target)
