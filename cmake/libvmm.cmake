@@ -17,9 +17,13 @@
 #       Sets target properties VMM_QEMU_ARGS (how to boot it in QEMU) and
 #       VMM_BSP_DIR (for scripts/qemu-boot.sh).
 #
-# Needs the target `libvmm` (from this source tree or find_package(libvmm)).
+# Needs the library target named by VMM_LIBRARY_TARGET: `libvmm` in this
+# source tree, `libvmm::libvmm` after find_package(libvmm) (set by the package).
 
 set(VMM_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+if(NOT VMM_LIBRARY_TARGET)
+  set(VMM_LIBRARY_TARGET libvmm)
+endif()
 set(VMM_HV_WARNINGS -Wall -Wextra -Werror)
 set(VMM_HV_FLAGS -std=c11 -ffreestanding -fno-common -O2 -g)
 
@@ -42,7 +46,7 @@ function(vmm_add_bsp bsp_dir)
   target_compile_options(vmm_bsp_${bsp_name} PRIVATE ${VMM_HV_FLAGS} ${VMM_HV_WARNINGS})
   target_compile_definitions(vmm_bsp_${bsp_name} PRIVATE
     VMM_BSP_RAM_BASE=${VMM_BSP_RAM_BASE}u VMM_BSP_RAM_SIZE=${VMM_BSP_RAM_SIZE}u)
-  target_link_libraries(vmm_bsp_${bsp_name} PUBLIC libvmm)
+  target_link_libraries(vmm_bsp_${bsp_name} PUBLIC ${VMM_LIBRARY_TARGET})
   set_target_properties(vmm_bsp_${bsp_name} PROPERTIES
     VMM_BSP_RAM_BASE ${VMM_BSP_RAM_BASE}
     VMM_BSP_RAM_SIZE ${VMM_BSP_RAM_SIZE}
@@ -99,7 +103,7 @@ function(vmm_add_image target)
     VMM_QEMU_ARGS "${qemu_args}" VMM_BSP_DIR ${bsp_dir})
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C>:${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}>)
   target_link_libraries(${target} PRIVATE
-    -Wl,--whole-archive libvmm -Wl,--no-whole-archive vmm_bsp_${bsp_name} libvmm -lc -lgcc)
+    -Wl,--whole-archive ${VMM_LIBRARY_TARGET} -Wl,--no-whole-archive vmm_bsp_${bsp_name} -lc -lgcc)
   target_link_options(${target} PRIVATE -nostartfiles -nostdlib -T ${ld} -Wl,--gc-sections
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${target}.map -Wl,--no-warn-rwx-segments)
   if(IMG_DEPENDS)
