@@ -3,7 +3,8 @@
  *
  * The hypervisor core owns the domains; the scheduler only sees the
  * struct sched_entity embedded in each one. All times are absolute system
- * time in ns (uint64_t, never wraps in practice: 584 years).
+ * time in ns (uint64_t, never wraps in practice: 584 years); `now` must not
+ * go backwards from one call to the next.
  * Exactly one implementation is linked into libvmm (sched_bvt.c).
  * The scheduler is pure bookkeeping: no hardware access, host-testable.
  *
@@ -55,12 +56,12 @@ struct sched_entity {
 	uint64_t evt;            /* E: effective virtual time (cached), offset by a
 	                          * constant bias so that E = A - W never underflows */
 	uint64_t run_start;      /* when it was last picked to run */
-	uint64_t warp_start;     /* when the current warped run began */
+	uint64_t warp_start;     /* when the current warp period began */
 	uint64_t warp_back;      /* earliest time it may warp again */
 	bool runnable;
 	bool running;
 	bool warped;
-	int heap_index;          /* position in the run queue heap, -1 if absent */
+	int heap_index;          /* position in its run queue heap, -1 if absent */
 	uint32_t id;             /* caller's id (domain id), for debug */
 
 	/* Private to sched_bvt.c. */
@@ -85,10 +86,15 @@ struct sched_state; /* defined by the implementation */
 /* Sets up an empty scheduler. Returns 0 or -VMM_EINVAL for bad globals. */
 int sched_init(const struct sched_global_params *g);
 
-/* Registers an entity (not runnable). -VMM_EINVAL on bad params, -VMM_ENOSPC if full. */
+/*
+ * Registers an entity (not runnable). -VMM_EINVAL on bad params or NULL,
+ * -VMM_EEXIST if e is already registered, -VMM_ENOSPC if SCHED_MAX_ENTITIES
+ * are registered.
+ */
 int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p);
 
-/* Unregisters an entity; it must not be picked again. */
+/* Unregisters an entity (running, runnable or not); it is never picked again.
+ * If it was running, call sched_pick() next. */
 void sched_remove(struct sched_entity *e, uint64_t now);
 
 /*
@@ -110,7 +116,11 @@ void sched_sleep(struct sched_entity *e, uint64_t now);
  */
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline);
 
-/* Reads/changes parameters at run time (dom0_op). Same errors as sched_add. */
+/*
+ * Reads/changes parameters at run time (dom0_op). Same errors as sched_add
+ * (and -VMM_EINVAL for an unregistered entity); limits in docs/scheduling.md.
+ * Deadlines already returned are not updated: call sched_pick() afterwards.
+ */
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now);
 int sched_set_global(const struct sched_global_params *g);
 void sched_get_global(struct sched_global_params *g);

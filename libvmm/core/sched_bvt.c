@@ -2,62 +2,75 @@
  * Borrowed Virtual Time scheduler (Duda & Cheriton, SOSP'99), the policy
  * behind sched.h. Modelled on Xen 3.0's sched_bvt.c, minus its defects (slice
  * length computed by adding a count of MCUs to nanoseconds; a domain charged
- * twice when it was picked again). docs/scheduling.md explains the parameters.
+ * twice when it was picked again). docs/scheduling.md explains the rules and
+ * parameters.
  *
  * Units
- *   Real time: ns (uint64_t), absolute, as passed by the caller.
- *   Virtual time (A, E, W and C converted): "vt" units, 2^VT_SHIFT per ns of
- *   running at weight 1, i.e. a domain of weight w advances 2^24/w vt per ns.
- *   Weight is the inverse of Xen's mcu_advance.
+ *   Real time: ns (uint64_t), absolute, as passed by the caller; it must not
+ *   go backwards between calls.
+ *   Virtual time (A, E, and W and C converted): 2^VT_SHIFT units per ns of
+ *   running at weight 1, i.e. a domain of weight w advances 2^24/w per ns.
+ *   Weight is the inverse of Xen's mcu_advance. Per entity, derive()
+ *   precomputes inc = floor(mcu_ns * 2^24 / weight), the A charged per MCU,
+ *   and W and C in its virtual time, so the hot path multiplies and never
+ *   divides by the weight. inc's relative rounding error is < 1/inc: with
+ *   MCU = 100 us, < 1e-6 for weights up to 2^20, < 0.3% even at 2^32-1.
  *
  * Charging (A)
  *   A domain is charged in whole MCUs of running, rounded up: running 10 us
  *   with MCU = 100 us costs one MCU, so a domain cannot run for free by
  *   blocking (or being preempted) before an MCU is complete. Each entity keeps
  *   charged_until, the real time its A already covers. While it keeps running,
- *   a charge at `now` bills only the MCUs of [charged_until, now) that are
- *   complete and advances charged_until by as many MCUs; when it stops
- *   (preempted or asleep) the started MCU is billed in full. So charging is
- *   idempotent (calling sched_pick twice at the same `now` changes nothing),
- *   picking the same domain again bills the elapsed time exactly once (Xen 3.0
- *   billed it twice), and decisions do not depend on how often the caller
- *   calls sched_pick: E only moves at MCU boundaries. Deadlines are placed on
- *   MCU boundaries, so a CPU-bound domain pays only for what it ran.
- *   The per-MCU increment inc = floor(mcu_ns * 2^24 / weight) is computed when
- *   parameters change, so the hot path multiplies instead of dividing by the
- *   weight. Its relative rounding error is < 1/inc: with MCU = 100 us, < 1e-6
- *   for weights up to 2^12 and < 0.3% even at weight 2^32-1.
+ *   a charge at `now` bills only the complete MCUs of [charged_until, now);
+ *   when it stops (preempted or asleep) the MCU it began is billed in full.
+ *   So charging is idempotent (calling sched_pick twice at the same `now`
+ *   changes nothing), picking the same domain again bills the elapsed time
+ *   exactly once (Xen 3.0 billed it twice), and decisions do not depend on
+ *   how often the caller calls sched_pick: E only moves at MCU boundaries.
+ *   Deadlines fall on MCU boundaries, so a CPU-bound domain pays for exactly
+ *   what it ran.
  *
  * Effective virtual time (E)
- *   E = A - W while warped, else A. W is capped at VT_WARP_CAP and E is stored
- *   with the bias VT_WARP_CAP added (E = A + bias - W), so it never
- *   underflows and plain unsigned comparisons order it.
+ *   E = A - W while warped, else A. W and C are capped at VT_WARP_CAP and E
+ *   is stored with the bias VT_EVT_BIAS added (E = A + bias - W >= 2^58), so
+ *   neither E nor E - C underflows and plain unsigned comparisons order it.
  *
  * No wrap-around
- *   Times stay far below 2^64: all runnable A lie within VT_SPREAD_MAX of SVT
- *   (the chosen domain's E is at most C above the minimum, W is capped and
- *   one charge is capped at VT_CHARGE_CAP), so when the running domain's A
- *   reaches VT_RENORM every A is rebased by SVT (O(number of entities), at
- *   most once per 2^60 vt, about 68 s of running at weight 1, longer for
- *   heavier domains). Order is unchanged; sleepers below SVT go to 0, which is
- *   what waking would do anyway (A = max(A, SVT)).
+ *   A runnable domain's A is at most W + C + one charge (capped at
+ *   VT_CHARGE_CAP) + one MCU above SVT, < 2^61: it was the lowest E (or
+ *   within C of it) when it was last chosen. When the running domain's A
+ *   reaches VT_RENORM, every A and E is rebased by SVT: O(entities), at most
+ *   once per ~2^60 of SVT progress (about 68 s of running at weight 1, longer
+ *   for heavier domains). Order is unchanged; sleepers below SVT go to 0,
+ *   which is what waking would do anyway (A = max(A, SVT)). So 64-bit values
+ *   never wrap, at any uptime and for any `now` below 2^64 - 2^32.
  *
  * Run queue
- *   Runnable domains other than the running one are kept in binary min-heaps
- *   keyed by (E, seq); seq is a global enqueue counter, so equal E's are
- *   served FIFO, i.e. round-robin. Unwarped domains are in hu, warped ones in
- *   hw; the best candidate is the smaller of the two tops. SVT (minimum A over
- *   runnable domains) needs the minimum A of the warped ones too, whose order
+ *   Runnable domains other than the running one are in binary min-heaps keyed
+ *   by (E, seq); seq is a global enqueue counter, so equal E's are served
+ *   FIFO, i.e. round-robin. Unwarped domains are in hu, warped ones in hw; the
+ *   best candidate is the smaller of the two tops. SVT (minimum A over
+ *   runnable domains) also needs the minimum A of the warped ones, whose order
  *   by A differs from their order by E (W differs per domain), so warped
- *   domains are also kept in ha, keyed by A. All updates are O(log n).
- *   The running domain is outside the heaps: a decision that keeps it costs
- *   no heap work, a switch costs one replace-top (one sift).
+ *   domains are in ha, keyed by A, too. A domain's warp state only changes
+ *   while it is out of the heaps. Every update is O(log n); sifts use Floyd's
+ *   "hole to the bottom" method (one comparison per level). The running
+ *   domain is outside the heaps: keeping it costs no heap work, a switch one
+ *   sift (replace-top).
  *
- * Hot-path divisions: none for slices shorter than 4.29 s. The MCU count of a
- * charge uses a 32-bit reciprocal of the MCU, and the slice length is
- * estimated with multiplications and corrected exactly. 64-bit division (a
- * __aeabi_uldivmod call on ARM) only happens on parameter changes, for a
- * single charge covering more than 4.29 s, and as a never-expected fallback.
+ * Decision cost
+ *   When sched_pick sets a deadline it also records the charge plan of the
+ *   chosen domain: "k MCUs from charged_until" (plan_end, plan_avt). At the
+ *   deadline (or less than an MCU after it: timer latency) the charge is then
+ *   two stores. If nothing else happened since (st.fast: no call other than
+ *   sched_pick, no warp involved, no rebase due), sched_pick takes a fast
+ *   path for this common case; everything else goes through pick_general().
+ *   The hot paths have no division: the MCU count of a charge uses a 32-bit
+ *   reciprocal of the MCU, and the slice length is estimated with
+ *   multiplications and corrected exactly. 64-bit division (__aeabi_uldivmod
+ *   on ARM) only happens on parameter changes, for a single charge covering
+ *   more than 4.29 s, and as a safety net for extreme weight/MCU mixes.
+ *   bench/sched_bench.sh measures the cost (docs/performance.md).
  */
 #include "sched.h"
 
@@ -97,6 +110,8 @@ struct sched_state {
 	/* Hot: read on every decision. */
 	struct sched_entity *cur;     /* running entity (runnable, not in a heap) */
 	struct sched_entity *preempt; /* woke with E below the running one's */
+	struct sched_entity *fast;    /* cur, if the next pick may take the fast
+	                               * path (see sched_pick); NULL otherwise */
 	uint64_t seq;                 /* enqueue counter */
 	uint64_t next_evt;            /* runner-up's E when the deadline was set */
 	uint64_t mcu_ns;
@@ -119,112 +134,156 @@ static struct sched_state st;
 static struct sched_entity sentinel;
 
 /* ------------------------------------------------------------------------ */
-/* Heaps: hu and hw keyed by (evt, seq) with heap_index; ha by (avt, seq)
- * with aheap_index. One template, two instances. */
+/* Heaps. eh_*: hu and hw, keyed by (evt, seq), position in heap_index.
+ * ah_*: ha, keyed by (avt, seq), position in aheap_index. The two sets are
+ * the same code with another key and position field. */
 
-#define DEFINE_HEAP(P, KEY, IDX)						\
-static inline bool P##_before(const struct sched_entity *x,		\
-			      const struct sched_entity *y)		\
-{									\
-	/* (x.key, x.seq) < (y.key, y.seq), without a branch */	\
-	return x->KEY < y->KEY + (x->seq < y->seq);			\
-}									\
-									\
-static void P##_up(struct heap *h, unsigned int i, struct sched_entity *x) \
-{									\
-	while (i > 0) {							\
-		unsigned int p = (i - 1) / 2;				\
-		struct sched_entity *y = h->a[p];			\
-									\
-		if (!P##_before(x, y))					\
-			break;						\
-		h->a[i] = y;						\
-		y->IDX = (int)i;					\
-		i = p;							\
-	}								\
-	h->a[i] = x;							\
-	x->IDX = (int)i;						\
-}									\
-									\
-static void P##_down(struct heap *h, unsigned int i, struct sched_entity *x) \
-{									\
-	unsigned int n = h->n, c;					\
-									\
-	while ((c = 2 * i + 1) < n) {					\
-		struct sched_entity *y = h->a[c], *z = h->a[c + 1];	\
-									\
-		if (P##_before(z, y)) {					\
-			y = z;						\
-			c++;						\
-		}							\
-		if (!P##_before(y, x))					\
-			break;						\
-		h->a[i] = y;						\
-		y->IDX = (int)i;					\
-		i = c;							\
-	}								\
-	h->a[i] = x;							\
-	x->IDX = (int)i;						\
-}									\
-									\
-static void P##_push(struct heap *h, struct sched_entity *x)		\
-{									\
-	unsigned int i = h->n++;					\
-									\
-	h->a[i + 1] = &sentinel;					\
-	P##_up(h, i, x);						\
-}									\
-									\
-static void P##_del(struct heap *h, struct sched_entity *x)		\
-{									\
-	unsigned int i = (unsigned int)x->IDX;				\
-	struct sched_entity *last = h->a[--h->n];			\
-									\
-	h->a[h->n] = &sentinel;						\
-	x->IDX = -1;							\
-	if (last == x)							\
-		return;							\
-	if (i > 0 && P##_before(last, h->a[(i - 1) / 2]))		\
-		P##_up(h, i, last);					\
-	else								\
-		P##_down(h, i, last);					\
+/* (x.evt, x.seq) < (y.evt, y.seq), without a branch (keys < evt_NONE + 1). */
+static inline bool eh_before(const struct sched_entity *x, const struct sched_entity *y)
+{
+	return x->evt < y->evt + (x->seq < y->seq);
 }
 
-DEFINE_HEAP(eh, evt, heap_index)
-DEFINE_HEAP(ah, avt, aheap_index)
-
-/*
- * Replaces the top of an E-heap with x. Floyd's variant: the hole goes down
- * to a leaf along the smaller children (one comparison per level), then x
- * goes up, usually not at all: the domain that just ran is rarely smallest.
- */
-static void eh_replace_top(struct heap *h, struct sched_entity *x)
+/* Puts x at the hole i, moving it up as far as it belongs. */
+static inline void eh_up(struct heap *h, size_t i, struct sched_entity *x)
 {
-	unsigned int n = h->n, i = 0, c;
+	struct sched_entity **a = h->a;
 
-	while ((c = 2 * i + 1) < n) {
-		struct sched_entity *y = h->a[c], *z = h->a[c + 1];
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		struct sched_entity *y = a[parent];
+
+		if (!eh_before(x, y))
+			break;
+		a[i] = y;
+		y->heap_index = (int)i;
+		i = parent;
+	}
+	a[i] = x;
+	x->heap_index = (int)i;
+}
+
+/* Moves the hole at i down to a leaf along the smaller children (one
+ * comparison per level; a[n] is the sentinel); returns the leaf. */
+static inline size_t eh_sink(struct heap *h, size_t i)
+{
+	struct sched_entity **a = h->a;
+	size_t n = h->n, c = 2 * i + 1;
+
+	while (c < n) {
+		struct sched_entity *y = a[c], *z = a[c + 1];
 
 		if (eh_before(z, y)) {
 			y = z;
 			c++;
 		}
-		h->a[i] = y;
+		a[i] = y;
 		y->heap_index = (int)i;
 		i = c;
+		c = 2 * c + 1;
 	}
-	while (i > 0) {
-		unsigned int p = (i - 1) / 2;
-		struct sched_entity *y = h->a[p];
+	return i;
+}
 
-		if (!eh_before(x, y))
+static void eh_push(struct heap *h, struct sched_entity *x)
+{
+	size_t i = h->n++;
+
+	h->a[i + 1] = &sentinel;
+	eh_up(h, i, x);
+}
+
+/* Floyd's deletion: the hole left by x sinks to a leaf, the last entry
+ * fills it and goes up (rarely far: it came from the bottom). */
+static void eh_del(struct heap *h, struct sched_entity *x)
+{
+	size_t i = (size_t)x->heap_index;
+	struct sched_entity *last = h->a[--h->n];
+
+	h->a[h->n] = &sentinel;
+	x->heap_index = -1;
+	if (last != x)
+		eh_up(h, eh_sink(h, i), last);
+}
+
+/* The same for ha. */
+
+/* (x.avt, x.seq) < (y.avt, y.seq), without a branch (keys < avt_NONE + 1). */
+static inline bool ah_before(const struct sched_entity *x, const struct sched_entity *y)
+{
+	return x->avt < y->avt + (x->seq < y->seq);
+}
+
+/* Puts x at the hole i, moving it up as far as it belongs. */
+static inline void ah_up(struct heap *h, size_t i, struct sched_entity *x)
+{
+	struct sched_entity **a = h->a;
+
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		struct sched_entity *y = a[parent];
+
+		if (!ah_before(x, y))
 			break;
-		h->a[i] = y;
-		y->heap_index = (int)i;
-		i = p;
+		a[i] = y;
+		y->aheap_index = (int)i;
+		i = parent;
 	}
-	h->a[i] = x;
-	x->heap_index = (int)i;
+	a[i] = x;
+	x->aheap_index = (int)i;
+}
+
+/* Moves the hole at i down to a leaf along the smaller children (one
+ * comparison per level; a[n] is the sentinel); returns the leaf. */
+static inline size_t ah_sink(struct heap *h, size_t i)
+{
+	struct sched_entity **a = h->a;
+	size_t n = h->n, c = 2 * i + 1;
+
+	while (c < n) {
+		struct sched_entity *y = a[c], *z = a[c + 1];
+
+		if (ah_before(z, y)) {
+			y = z;
+			c++;
+		}
+		a[i] = y;
+		y->aheap_index = (int)i;
+		i = c;
+		c = 2 * c + 1;
+	}
+	return i;
+}
+
+static void ah_push(struct heap *h, struct sched_entity *x)
+{
+	size_t i = h->n++;
+
+	h->a[i + 1] = &sentinel;
+	ah_up(h, i, x);
+}
+
+/* Floyd's deletion: the hole left by x sinks to a leaf, the last entry
+ * fills it and goes up (rarely far: it came from the bottom). */
+static void ah_del(struct heap *h, struct sched_entity *x)
+{
+	size_t i = (size_t)x->aheap_index;
+	struct sched_entity *last = h->a[--h->n];
+
+	h->a[h->n] = &sentinel;
+	x->aheap_index = -1;
+	if (last != x)
+		ah_up(h, ah_sink(h, i), last);
+}
+
+/*
+ * Replaces the top of an E-heap with x (Floyd): the hole sinks to a leaf,
+ * x goes up, usually not at all: the domain that just ran is rarely the
+ * smallest. One comparison per level plus one or two.
+ */
+static void eh_replace_top(struct heap *h, struct sched_entity *x)
+{
+	eh_up(h, eh_sink(h, 0), x);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -365,6 +424,7 @@ static void renorm(void)
 	uint64_t base = svt_now();
 	unsigned int i;
 
+	st.fast = NULL;
 	for (i = 0; i < SCHED_MAX_ENTITIES; i++) {
 		struct sched_entity *e = st.all[i];
 
@@ -574,6 +634,7 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 	(void)now;
 	if (!registered(e))
 		return;
+	st.fast = NULL;
 	if (e->runnable) {
 		if (e == st.cur)
 			st.cur = NULL;
@@ -601,6 +662,7 @@ bool sched_wake(struct sched_entity *e, uint64_t now)
 
 	if (!registered(e) || e->runnable)
 		return false;
+	st.fast = NULL;
 	if (cur)
 		charge(cur, now); /* its A must be current for SVT and the comparison */
 	svt = svt_now();
@@ -630,6 +692,7 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 {
 	if (!registered(e) || !e->runnable)
 		return;
+	st.fast = NULL;
 	if (e == st.cur) {
 		charge(e, now);
 		charge_stop(e, now);
@@ -657,16 +720,68 @@ static inline void requeue(struct sched_entity *cur, struct sched_entity *best, 
 	cur->seq = ++st.seq;
 	if (!(cur->warped | best->warped)) {
 		eh_replace_top(&st.hu, cur); /* best is hu's top: one sift */
+		best->heap_index = -1;
 	} else {
 		rq_remove(best);
 		rq_insert(cur);
 	}
-	best->heap_index = -1;
 }
 
-struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
+/*
+ * Sets the charge plan of cur (running, charged to now, unwarped or warped)
+ * for running until its E exceeds next's E + C, in whole MCUs, at most the
+ * max slice; next is a real entity. Returns the deadline.
+ */
+static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_entity *next,
+				uint64_t now)
 {
-	struct sched_entity *cur = st.cur, *best, *next;
+	/* gap >= 0 by the choice of cur; were it not, it would wrap to a huge
+	 * value and give the max slice, which is safe. */
+	uint64_t gap = next->evt + cur->ctx_vt - cur->evt;
+	uint64_t dl = now + st.max_slice_ns;
+
+	st.next_evt = next->evt;
+	if (gap >= cur->gap_cap) {
+		cur->plan_end = cur->charged_until + st.kmax_ns;
+		cur->plan_avt = cur->avt + cur->gap_cap;
+	} else {
+		uint64_t k = slice_mcus(cur, gap);
+
+		cur->plan_end = cur->charged_until + k * st.mcu_ns;
+		cur->plan_avt = cur->avt + k * cur->inc;
+		if (cur->plan_end < dl)
+			dl = cur->plan_end;
+	}
+	return dl;
+}
+
+/* plan_gap() in general: next may be the sentinel, cur may be warped. */
+static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_entity *next,
+				  uint64_t now)
+{
+	uint64_t dl;
+
+	if (next == &sentinel) {
+		st.next_evt = KEY_NONE;
+		dl = SCHED_TIME_MAX;
+		cur->plan_end = cur->charged_until;
+		cur->plan_avt = cur->avt;
+	} else {
+		dl = plan_gap(cur, next, now);
+	}
+	if (cur->warped && cur->params.warp_limit_ns) {
+		uint64_t w = now + (cur->params.warp_limit_ns - cur->warp_used);
+
+		if (w < dl)
+			dl = w;
+	}
+	return dl;
+}
+
+/* A scheduling decision in any state. */
+static struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *cur = st.cur, *best;
 	uint64_t dl;
 
 	if (cur) {
@@ -692,41 +807,64 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 		switch_in(cur, now);
 	}
 	st.preempt = NULL;
-
-	next = rq_best();
-	st.next_evt = next->evt;
-	if (next == &sentinel) {
-		dl = SCHED_TIME_MAX;
-		cur->plan_end = cur->charged_until;
-		cur->plan_avt = cur->avt;
-	} else {
-		/* Run until E exceeds next's E + C, in whole MCUs, at most max
-		 * slice. gap >= 0 by the choice above; were it not, it would wrap
-		 * to a huge value and give the max slice, which is safe. */
-		uint64_t gap = next->evt + cur->ctx_vt - cur->evt;
-
-		dl = now + st.max_slice_ns;
-		if (gap >= cur->gap_cap) {
-			cur->plan_end = cur->charged_until + st.kmax_ns;
-			cur->plan_avt = cur->avt + cur->gap_cap;
-		} else {
-			uint64_t k = slice_mcus(cur, gap);
-
-			cur->plan_end = cur->charged_until + k * st.mcu_ns;
-			cur->plan_avt = cur->avt + k * cur->inc;
-			if (cur->plan_end < dl)
-				dl = cur->plan_end;
-		}
-	}
-	if (cur->warped && cur->params.warp_limit_ns) {
-		uint64_t w = now + (cur->params.warp_limit_ns - cur->warp_used);
-
-		if (w < dl)
-			dl = w;
-	}
+	best = rq_best();
+	dl = plan_slice(cur, best, now);
+	/* May the next decision take the fast path? (see sched_pick) */
+	st.fast = !cur->params.warp_enabled && !st.hw.n && best != &sentinel &&
+		  !best->params.warp_enabled && cur->plan_avt < VT_RENORM - cur->inc ? cur : NULL;
 	if (deadline)
 		*deadline = dl;
 	return cur;
+}
+
+struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
+{
+#ifndef SCHED_BVT_NO_FAST_PATH
+	/*
+	 * Fast path for the common decision: the running entity's slice expired
+	 * (less than an MCU after its planned end, so exactly the planned MCUs
+	 * are complete) and the runner-up takes over. st.fast is set by the
+	 * previous pick only when nothing since then can make this decision
+	 * differ from pick_general()'s: cur and the runner-up are not
+	 * warp-enabled, nothing warped is queued, no rebase is due; every other
+	 * call clears it. Anything else goes to pick_general() before any state
+	 * is changed. (Tests can be built with -DSCHED_BVT_NO_FAST_PATH.)
+	 */
+	struct sched_entity *cur = st.fast, *best, *next;
+	uint64_t avt, cu, dl;
+
+	if (!cur || now - cur->plan_end >= st.mcu_ns)
+		return pick_general(now, deadline);
+	best = st.hu.a[0];
+	avt = cur->plan_avt;
+	if (!(best->evt < avt + cur->evt_off - cur->ctx_vt))
+		return pick_general(now, deadline); /* no switch */
+	cu = cur->plan_end;
+	if (now != cu) { /* timer latency: bill the MCU it began */
+		avt += cur->inc;
+		cu += st.mcu_ns;
+	}
+	cur->avt = avt;
+	cur->evt = avt + cur->evt_off;
+	cur->charged_until = cu;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	eh_replace_top(&st.hu, cur); /* best is hu's top: one sift */
+	best->heap_index = -1;
+	best->running = true;
+	best->run_start = now;
+	best->charged_until = now;
+	st.cur = best;
+	next = st.hu.a[0]; /* not the sentinel: cur is queued */
+	dl = plan_gap(best, next, now);
+	st.fast = !next->params.warp_enabled && best->plan_avt < VT_RENORM - best->inc ?
+		  best : NULL;
+	if (deadline)
+		*deadline = dl;
+	return best;
+#else
+	return pick_general(now, deadline);
+#endif
 }
 
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
@@ -735,6 +873,7 @@ int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint6
 
 	if (!e || !p || !params_valid(p) || !registered(e))
 		return -VMM_EINVAL;
+	st.fast = NULL;
 	if (e == st.cur)
 		charge(e, now); /* bill the past at the old weight */
 	queued = e->runnable && e != st.cur;
@@ -761,6 +900,7 @@ int sched_set_global(const struct sched_global_params *g)
 {
 	if (!g || !globals_valid(g))
 		return -VMM_EINVAL;
+	st.fast = NULL;
 	set_globals(g); /* E and the heaps' order do not depend on these */
 	return 0;
 }

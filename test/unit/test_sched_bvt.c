@@ -1,0 +1,1139 @@
+/*
+ * Host unit tests of the BVT scheduler (libvmm/core/sched_bvt.c).
+ *
+ * Build:
+ *   gcc -std=c11 -Wall -Wextra -Werror -I include -I libvmm/core \
+ *       test/unit/test_sched_bvt.c libvmm/core/sched_bvt.c -lcmocka
+ *
+ * Most tests drive the scheduler like core/schedule.c does, with a simulated
+ * clock: e = sched_pick(now, &dl); the chosen domain runs (CPU-bound) until
+ * dl or an optional tick; repeat. Run time is accounted per domain.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sched.h"
+#include "vmm/abi.h"
+
+#define US UINT64_C(1000)
+#define MS UINT64_C(1000000)
+#define SEC UINT64_C(1000000000)
+
+#define NENT SCHED_MAX_ENTITIES
+
+static struct sched_entity ent[NENT + 1];
+
+static void init_globals(uint64_t ctx, uint64_t mcu, uint64_t max_slice)
+{
+	struct sched_global_params g = { .ctx_allow_ns = ctx, .mcu_ns = mcu, .max_slice_ns = max_slice };
+
+	assert_int_equal(sched_init(&g), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 100 * US, 10 * MS); /* the hypervisor's defaults */
+	return 0;
+}
+
+static struct sched_params params(uint32_t weight)
+{
+	struct sched_params p = { .weight = weight };
+	return p;
+}
+
+static struct sched_params warp_params(uint32_t weight, uint64_t w, uint64_t l, uint64_t u)
+{
+	struct sched_params p = {
+		.weight = weight, .warp_enabled = true, .warp_ns = w, .warp_limit_ns = l, .unwarp_ns = u,
+	};
+	return p;
+}
+
+static void add(int i, uint32_t weight)
+{
+	struct sched_params p = params(weight);
+
+	assert_int_equal(sched_add(&ent[i], (uint32_t)i, &p), 0);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Simulation */
+
+struct sim {
+	uint64_t now;
+	uint64_t run[NENT + 1];
+	unsigned long switches;   /* changes from one domain to another */
+	unsigned long picks;
+	struct sched_entity *last;
+};
+
+static void sim_start(struct sim *s, uint64_t now)
+{
+	memset(s, 0, sizeof(*s));
+	s->now = now;
+}
+
+/* Runs CPU-bound domains until `until`, calling sched_pick at each deadline
+ * and, if tick != 0, at least every tick. */
+static void sim_run(struct sim *s, uint64_t until, uint64_t tick)
+{
+	while (s->now < until) {
+		uint64_t dl, next;
+		struct sched_entity *e = sched_pick(s->now, &dl);
+
+		s->picks++;
+		assert_true(dl > s->now);
+		next = dl;
+		if (tick && s->now + tick < next)
+			next = s->now + tick;
+		if (next > until)
+			next = until;
+		if (e) {
+			assert_true(e->runnable);
+			assert_true(e->running);
+			s->run[e - ent] += next - s->now;
+			if (s->last && e != s->last)
+				s->switches++;
+			s->last = e;
+		}
+		s->now = next;
+	}
+}
+
+static double share(const struct sim *s, int i, int n)
+{
+	uint64_t total = 0;
+	int j;
+
+	for (j = 0; j < n; j++)
+		total += s->run[j];
+	return (double)s->run[i] / (double)total;
+}
+
+static void assert_share(const struct sim *s, int i, int n, double expected, double rel_tol)
+{
+	double got = share(s, i, n);
+	double err = got > expected ? got - expected : expected - got;
+
+	if (err > expected * rel_tol)
+		fail_msg("domain %d: share %.5f, expected %.5f (+-%.2f%%)", i, got, expected, rel_tol * 100);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Basics and validation */
+
+static void test_name(void **state)
+{
+	(void)state;
+	assert_string_equal(sched_name(), "Borrowed Virtual Time (bvt)");
+}
+
+static void test_global_validation(void **state)
+{
+	struct sched_global_params g = { .ctx_allow_ns = 1 * MS, .mcu_ns = 100 * US, .max_slice_ns = 10 * MS };
+	struct sched_global_params bad, got;
+
+	(void)state;
+	assert_int_equal(sched_init(NULL), -VMM_EINVAL);
+	assert_int_equal(sched_set_global(NULL), -VMM_EINVAL);
+	bad = g; bad.mcu_ns = 0;
+	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+	bad = g; bad.mcu_ns = 2 * SEC;
+	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+	bad = g; bad.max_slice_ns = 0;
+	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+	bad = g; bad.max_slice_ns = 10 * SEC;
+	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+	bad = g; bad.ctx_allow_ns = 5 * SEC;
+	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+	bad = g; bad.ctx_allow_ns = UINT64_MAX;
+	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+
+	assert_int_equal(sched_init(&g), 0);
+	sched_get_global(&got);
+	assert_int_equal(got.mcu_ns, g.mcu_ns);
+	assert_int_equal(got.ctx_allow_ns, g.ctx_allow_ns);
+	assert_int_equal(got.max_slice_ns, g.max_slice_ns);
+	/* A rejected change leaves the old values. */
+	bad = g; bad.mcu_ns = 0;
+	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+	sched_get_global(&got);
+	assert_int_equal(got.mcu_ns, g.mcu_ns);
+	g.ctx_allow_ns = 0; /* C = 0 is allowed */
+	assert_int_equal(sched_set_global(&g), 0);
+	sched_get_global(&got);
+	assert_int_equal(got.ctx_allow_ns, 0);
+}
+
+static void test_param_validation(void **state)
+{
+	struct sched_params p = params(1), bad;
+	int i;
+
+	(void)state;
+	assert_int_equal(sched_add(NULL, 0, &p), -VMM_EINVAL);
+	assert_int_equal(sched_add(&ent[0], 0, NULL), -VMM_EINVAL);
+	bad = params(0);
+	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+	bad = warp_params(1, (UINT64_C(1) << 62) + 1, 0, 0);
+	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+	bad = warp_params(1, 1 * MS, (UINT64_C(1) << 62) + 1, 0);
+	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+	bad = warp_params(1, 1 * MS, 1 * MS, UINT64_MAX);
+	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+	/* Large but sane values are fine. */
+	bad = warp_params(UINT32_MAX, UINT64_C(1) << 62, UINT64_C(1) << 62, UINT64_C(1) << 62);
+	assert_int_equal(sched_add(&ent[0], 0, &bad), 0);
+	assert_int_equal(sched_add(&ent[0], 0, &p), -VMM_EEXIST);
+
+	/* set_params: same checks, and the entity must be registered. */
+	bad = params(0);
+	assert_int_equal(sched_set_params(&ent[0], &bad, 0), -VMM_EINVAL);
+	assert_int_equal(sched_set_params(&ent[0], NULL, 0), -VMM_EINVAL);
+	assert_int_equal(sched_set_params(NULL, &p, 0), -VMM_EINVAL);
+	assert_int_equal(sched_set_params(&ent[1], &p, 0), -VMM_EINVAL);
+	assert_int_equal(sched_set_params(&ent[0], &p, 0), 0);
+
+	/* Full table. */
+	for (i = 1; i < NENT; i++)
+		assert_int_equal(sched_add(&ent[i], (uint32_t)i, &p), 0);
+	assert_int_equal(sched_add(&ent[NENT], NENT, &p), -VMM_ENOSPC);
+	sched_remove(&ent[5], 0);
+	assert_int_equal(sched_add(&ent[NENT], NENT, &p), 0);
+	assert_int_equal(sched_add(&ent[5], 5, &p), -VMM_ENOSPC);
+
+	/* Calls on unregistered entities or NULL are ignored. */
+	assert_false(sched_wake(NULL, 0));
+	assert_false(sched_wake(&ent[5], 0));
+	sched_sleep(NULL, 0);
+	sched_sleep(&ent[5], 0);
+	sched_remove(NULL, 0);
+	sched_remove(&ent[5], 0);
+}
+
+static void test_idle_and_single(void **state)
+{
+	uint64_t dl = 0;
+
+	(void)state;
+	assert_null(sched_pick(0, &dl));
+	assert_true(dl == SCHED_TIME_MAX);
+	add(0, 1);
+	assert_null(sched_pick(10, &dl)); /* added domains start not runnable */
+	assert_true(dl == SCHED_TIME_MAX);
+	assert_true(sched_wake(&ent[0], 20)); /* nothing runs: a decision is due */
+	assert_false(sched_wake(&ent[0], 20)); /* already runnable: no-op */
+	assert_ptr_equal(sched_pick(20, &dl), &ent[0]);
+	assert_true(dl == SCHED_TIME_MAX); /* alone, unwarped: no deadline */
+	assert_ptr_equal(sched_pick(5 * SEC, &dl), &ent[0]);
+	assert_true(dl == SCHED_TIME_MAX);
+	sched_sleep(&ent[0], 6 * SEC);
+	assert_false(ent[0].runnable);
+	assert_null(sched_pick(6 * SEC, &dl));
+	assert_true(dl == SCHED_TIME_MAX);
+	sched_pick(6 * SEC, NULL); /* NULL deadline pointer is tolerated */
+}
+
+/* ------------------------------------------------------------------------ */
+/* Proportional share */
+
+static void test_share_2_1(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	add(0, 2);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 20 * SEC, 0);
+	assert_share(&s, 0, 2, 2.0 / 3, 0.01);
+	assert_share(&s, 1, 2, 1.0 / 3, 0.01);
+
+	/* Same with a periodic tick calling sched_pick early (every 1 ms), or
+	 * at times that are not MCU boundaries (every 730 us). */
+	sim_start(&s, s.now);
+	sim_run(&s, 40 * SEC, 1 * MS);
+	assert_share(&s, 0, 2, 2.0 / 3, 0.01);
+	assert_share(&s, 1, 2, 1.0 / 3, 0.01);
+	sim_start(&s, s.now);
+	sim_run(&s, 60 * SEC, 730 * US);
+	assert_share(&s, 0, 2, 2.0 / 3, 0.01);
+	assert_share(&s, 1, 2, 1.0 / 3, 0.01);
+}
+
+static void test_share_1_2_4(void **state)
+{
+	struct sim s;
+	int i;
+
+	(void)state;
+	add(0, 1);
+	add(1, 2);
+	add(2, 4);
+	for (i = 0; i < 3; i++)
+		sched_wake(&ent[i], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 30 * SEC, 0);
+	assert_share(&s, 0, 3, 1.0 / 7, 0.01);
+	assert_share(&s, 1, 3, 2.0 / 7, 0.01);
+	assert_share(&s, 2, 3, 4.0 / 7, 0.01);
+}
+
+static void test_share_weight_1_vs_large(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1000);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 200 * SEC, 0);
+	assert_share(&s, 0, 2, 1.0 / 1001, 0.01);
+	assert_share(&s, 1, 2, 1000.0 / 1001, 0.01);
+
+	/* Extreme weights still order correctly and never starve anyone. */
+	assert_int_equal(sched_init(&(struct sched_global_params){ 1 * MS, 100 * US, 10 * MS }), 0);
+	add(0, 1);
+	add(1, UINT32_MAX);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 10 * SEC, 0);
+	/* It ran first (FIFO among equal E) for C + 1 MCU, then its A is
+	 * 2^32 times ahead: it will not run again for months. */
+	assert_true(s.run[0] == 1 * MS + 100 * US);
+	assert_true(s.run[1] == 10 * SEC - s.run[0]);
+}
+
+static void test_64_domains(void **state)
+{
+	struct sim s;
+	uint32_t wsum = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < NENT; i++) {
+		add(i, (uint32_t)(1 + i % 4));
+		wsum += (uint32_t)(1 + i % 4);
+	}
+	for (i = 0; i < NENT; i++)
+		assert_true(sched_wake(&ent[i], 0)); /* nothing running yet */
+	sim_start(&s, 0);
+	sim_run(&s, 200 * SEC, 0);
+	for (i = 0; i < NENT; i++)
+		assert_share(&s, i, NENT, (double)(1 + i % 4) / wsum, 0.01);
+}
+
+/* ------------------------------------------------------------------------ */
+/* SVT: no banked credit */
+
+static void test_wake_gets_svt(void **state)
+{
+	struct sim s;
+	uint64_t svt, dl;
+
+	(void)state;
+	add(0, 1);
+	add(1, 2);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 5 * SEC, 0); /* ent[2] sleeps all along */
+
+	/* ent[0] is running; charge it to now so its A is current, then SVT is
+	 * the smaller A of the two runnable domains. */
+	sched_pick(s.now, &dl);
+	svt = ent[0].avt < ent[1].avt ? ent[0].avt : ent[1].avt;
+	assert_true(ent[2].avt < svt);
+	sched_wake(&ent[2], s.now);
+	assert_true(ent[2].avt == svt);
+
+	/* It gets its share from now on, not 5 s of banked time. */
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 4 * SEC, 0);
+	assert_share(&s, 2, 3, 1.0 / 4, 0.01);
+
+	/* A domain that sleeps while ahead of SVT keeps its A (no loss either). */
+	{
+		struct sched_entity *r = sched_pick(s.now, &dl);
+		struct sched_entity *o;
+		uint64_t a;
+
+		/* At the end of its slice r is more than C ahead of the others. */
+		sched_sleep(r, dl);
+		a = r->avt;
+		o = sched_pick(dl, &dl);
+		assert_ptr_not_equal(o, r);
+		sched_wake(r, dl);
+		assert_true(r->avt == a);
+	}
+}
+
+static void test_sleeper_gets_no_credit(void **state)
+{
+	struct sim s;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 5 * SEC, 0); /* ent[1] asleep for 5 s */
+	sched_wake(&ent[1], s.now);
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 1 * SEC, 0);
+	assert_share(&s, 1, 2, 0.5, 0.01); /* not 100% for the next 5 s */
+}
+
+/* ------------------------------------------------------------------------ */
+/* Warp */
+
+static void test_warp_preempts_on_wake(void **state)
+{
+	struct sched_params wp = warp_params(1, 20 * MS, 0, 0);
+	uint64_t dl, now;
+
+	(void)state;
+	add(0, 1);
+	add(2, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	now = 100 * MS;
+	/* An unwarped domain waking now has E == ent[0]'s: no preemption. */
+	sched_wake(&ent[2], now);
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	now += 50 * US;
+	/* The warped one preempts at once. */
+	assert_true(sched_wake(&ent[1], now));
+	assert_true(ent[1].warped);
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	/* ent[0] ran 100.05 ms: preempted mid-MCU, it pays the MCU it began. */
+	assert_false(ent[0].running);
+	assert_true(ent[0].avt == 1001 * (UINT64_C(100000) << 24));
+	/* L = 0: it stays warped however long it runs, and keeps the CPU until
+	 * it has used its W (+ C) of virtual time. */
+	now = dl;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(ent[1].warped);
+}
+
+/* A warped domain waking exactly when the running slice ends still wins. */
+static void test_warp_wake_at_deadline(void **state)
+{
+	struct sched_params wp = warp_params(1, 20 * MS, 0, 0);
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	assert_int_equal(sched_add(&ent[2], 2, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sched_pick(0, &dl);
+	sched_pick(dl, &dl);
+	sched_pick(dl, &dl);
+	assert_true(sched_wake(&ent[2], dl));
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[2]);
+}
+
+/* Warp preemption is immediate even when C is large: C is not applied on wake. */
+static void test_warp_preempts_despite_ctx_allow(void **state)
+{
+	struct sched_params wp = warp_params(1, 500 * US, 0, 0);
+	uint64_t dl;
+
+	(void)state;
+	init_globals(5 * MS, 100 * US, 20 * MS);
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_pick(0, &dl);
+	/* W (0.5 ms) is much less than C (5 ms), still it preempts. */
+	assert_true(sched_wake(&ent[1], 1 * MS));
+	assert_ptr_equal(sched_pick(1 * MS, &dl), &ent[1]);
+}
+
+static void test_warp_limit_and_unwarp(void **state)
+{
+	/* W = 50 ms, L = 5 ms, U = 20 ms */
+	struct sched_params wp = warp_params(1, 50 * MS, 5 * MS, 20 * MS);
+	uint64_t dl, t, e_before;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_pick(0, &dl);
+	t = 100 * MS;
+	assert_true(sched_wake(&ent[1], t));
+	assert_ptr_equal(sched_pick(t, &dl), &ent[1]);
+	/* Without L it could run 51 ms; max slice is 10 ms; L = 5 ms wins. */
+	assert_true(dl == t + 5 * MS);
+	/* A pick in the middle changes nothing about the limit. */
+	assert_ptr_equal(sched_pick(t + 2 * MS, &dl), &ent[1]);
+	assert_true(dl == t + 5 * MS);
+	e_before = ent[1].evt;
+	assert_ptr_equal(sched_pick(t + 5 * MS, &dl), &ent[0]);
+	assert_false(ent[1].warped);
+	assert_true(ent[1].evt > e_before); /* E = A again */
+
+	/* Sleep and wake before U has passed: no warp, no preemption. */
+	sched_sleep(&ent[1], t + 6 * MS);
+	sched_wake(&ent[1], t + 10 * MS);
+	assert_false(ent[1].warped);
+	assert_ptr_equal(sched_pick(t + 10 * MS, &dl), &ent[0]);
+	sched_sleep(&ent[1], t + 11 * MS);
+	/* U ends 20 ms after the limit hit, at t + 25 ms. */
+	assert_true(sched_wake(&ent[1], t + 25 * MS));
+	assert_true(ent[1].warped);
+	assert_ptr_equal(sched_pick(t + 25 * MS, &dl), &ent[1]);
+	assert_true(dl == t + 30 * MS);
+}
+
+/* A warped domain that stays runnable (CPU-bound) re-warps once U passed. */
+static void test_warp_cpu_bound_cycles(void **state)
+{
+	struct sched_params wp = warp_params(1, 50 * MS, 5 * MS, 20 * MS);
+	struct sim s;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 20 * SEC, 0);
+	/* Warp lends time, it does not give any: long-run shares stay 1:1. */
+	assert_share(&s, 0, 2, 0.5, 0.01);
+	assert_share(&s, 1, 2, 0.5, 0.01);
+}
+
+static void test_warp_u_zero_never_again(void **state)
+{
+	struct sched_params wp = warp_params(1, 50 * MS, 5 * MS, 0);
+	uint64_t dl, t = 100 * MS;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_pick(0, &dl);
+	assert_true(sched_wake(&ent[1], t));
+	assert_ptr_equal(sched_pick(t, &dl), &ent[1]);
+	assert_true(dl == t + 5 * MS);
+	assert_ptr_equal(sched_pick(t + 5 * MS, &dl), &ent[0]);
+	assert_false(ent[1].warped);
+	sched_sleep(&ent[1], t + 5 * MS);
+	/* Much later: still no warp. */
+	sched_wake(&ent[1], 100 * SEC);
+	assert_false(ent[1].warped);
+	sched_sleep(&ent[1], 100 * SEC);
+	sched_wake(&ent[1], 1000 * SEC);
+	assert_false(ent[1].warped);
+	/* New parameters start afresh. */
+	assert_int_equal(sched_set_params(&ent[1], &wp, 1000 * SEC), 0);
+	assert_true(ent[1].warped);
+}
+
+/* Blocking ends a warped run: a domain that runs briefly and blocks keeps
+ * its warp (the latency-sensitive case), each burst below L. */
+static void test_warp_short_bursts_keep_warp(void **state)
+{
+	struct sched_params wp = warp_params(1, 50 * MS, 5 * MS, 20 * MS);
+	uint64_t dl, t = 100 * MS;
+	int i;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_pick(0, &dl);
+	for (i = 0; i < 20; i++) {
+		assert_true(sched_wake(&ent[1], t));
+		assert_true(ent[1].warped);
+		assert_ptr_equal(sched_pick(t, &dl), &ent[1]);
+		sched_sleep(&ent[1], t + 1 * MS);
+		assert_ptr_equal(sched_pick(t + 1 * MS, &dl), &ent[0]);
+		t += 10 * MS;
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Ties and the context-switch allowance */
+
+static void test_ties_round_robin(void **state)
+{
+	static const int order[] = { 0, 1, 2, 0, 1, 2, 0, 1, 2 };
+	uint64_t dl, now = 0;
+	unsigned i;
+
+	(void)state;
+	init_globals(0, 1 * MS, 10 * MS); /* C = 0 */
+	add(0, 1);
+	add(1, 1);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sched_wake(&ent[2], 0);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		assert_ptr_equal(sched_pick(now, &dl), &ent[order[i]]);
+		/* With C = 0 a domain runs until its E exceeds the next one's:
+		 * one MCU if they were equal, two if it was one MCU behind. */
+		assert_true(dl == now + 1 * MS || (i > 0 && dl == now + 2 * MS));
+		now = dl;
+	}
+}
+
+/* Equal E: FIFO in wake-up order, then round-robin, also in a deeper heap. */
+static void test_ties_round_robin_8(void **state)
+{
+	uint64_t dl, now = 0;
+	int round, i;
+
+	(void)state;
+	init_globals(0, 1 * MS, 10 * MS);
+	for (i = 0; i < 8; i++)
+		add(i, 1);
+	/* Wake in a scrambled order: that order is the FIFO order. */
+	static const int wake_order[8] = { 5, 2, 7, 0, 3, 6, 1, 4 };
+	for (i = 0; i < 8; i++)
+		sched_wake(&ent[wake_order[i]], 0);
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < 8; i++) {
+			struct sched_entity *e = sched_pick(now, &dl);
+
+			if (e != &ent[wake_order[i]])
+				fail_msg("round %d slot %d: picked %d, expected %d", round, i,
+					 (int)(e - ent), wake_order[i]);
+			now = dl;
+		}
+	}
+}
+
+static unsigned long switches_with(uint64_t ctx, uint64_t tick)
+{
+	struct sim s;
+
+	init_globals(ctx, 1 * MS, 100 * MS);
+	memset(ent, 0, sizeof(ent));
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 1200 * MS, tick);
+	assert_share(&s, 0, 2, 0.5, 0.01);
+	return s.switches;
+}
+
+static void test_ctx_allow_limits_switches(void **state)
+{
+	unsigned long n;
+
+	(void)state;
+	/* C = 0: a domain runs until its E exceeds the other's: after the first
+	 * MCU, slices of 2 MCUs (it starts one MCU behind and must pass). */
+	n = switches_with(0, 0);
+	assert_true(n >= 595 && n <= 600);
+	/* C = 5 ms: it runs until it is more than C ahead: slices of
+	 * 2C + 2 MCUs = 12 ms after the first, so about 100 switches in 1.2 s,
+	 * never more than one per 2C. */
+	n = switches_with(5 * MS, 0);
+	assert_true(n >= 95 && n <= 1200 / 10);
+	/* Same when sched_pick is called every MCU anyway (timer tick): C, not
+	 * the caller's timer, decides when to switch. */
+	assert_int_equal(switches_with(5 * MS, 1 * MS), n);
+	assert_int_equal(switches_with(5 * MS, 300 * US), n);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The Xen 3.0 defects */
+
+/* Xen 3.0 computed the slice as (E gap / mcu_advance) + ctx_allow: a count of
+ * MCUs added to ns. The slice must be a real duration in ns. */
+static void test_slice_is_in_ns(void **state)
+{
+	uint64_t dl, now = 0;
+
+	(void)state;
+	init_globals(5 * MS, 1 * MS, 100 * MS);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	/* Equal E: run until more than C ahead, in whole MCUs: 6 ms. */
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	assert_true(dl - now == 6 * MS);
+	now = dl;
+	/* ent[1] is 6 MCUs behind: 6 + 5 + 1 = 12 MCUs. */
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(dl - now == 12 * MS);
+	now = dl;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	assert_true(dl - now == 12 * MS);
+
+	/* Different weights, C = 0: a weight-4 domain equal in E to a weight-1
+	 * domain runs 4 MCUs to catch up with one MCU of it, plus one to pass. */
+	init_globals(0, 1 * MS, 100 * MS);
+	memset(ent, 0, sizeof(ent));
+	add(0, 1);
+	add(1, 4);
+	sched_wake(&ent[0], 0);
+	now = 0;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	now = 10 * MS;
+	sched_wake(&ent[1], now); /* E equal to ent[0]'s */
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	assert_true(dl - now == 1 * MS);
+	now = dl;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(dl - now == 5 * MS);
+
+	/* C larger than the max slice: at the end of a max slice the running
+	 * domain is not yet more than C ahead, so it keeps the CPU. */
+	init_globals(5 * MS, 1 * MS, 2 * MS);
+	memset(ent, 0, sizeof(ent));
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	now = 0;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	assert_true(dl == 2 * MS);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]);
+	assert_true(dl == 4 * MS);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]);
+	assert_true(dl == 6 * MS);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[1]); /* 6 MCUs > C */
+	now = dl;
+
+	/* Back to weights 1 and 4 (ent[1] runs, 4 MCUs behind plus one). */
+	init_globals(0, 1 * MS, 100 * MS);
+	memset(ent, 0, sizeof(ent));
+	add(0, 1);
+	add(1, 4);
+	sched_wake(&ent[0], 0);
+	now = 0;
+	sched_pick(now, &dl);
+	now = 10 * MS;
+	sched_wake(&ent[1], now);
+	sched_pick(now, &dl);
+	now = dl;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(dl - now == 5 * MS);
+
+	/* The max slice bounds it, in ns too. */
+	assert_int_equal(sched_set_global(&(struct sched_global_params){ 0, 1 * MS, 3 * MS }), 0);
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(dl - now == 3 * MS);
+}
+
+/* The timer fires late (after the deadline, within an MCU): the preempted
+ * domain pays for the MCU it began, the next one starts at `now`. */
+static void test_late_timer(void **state)
+{
+	const uint64_t inc = UINT64_C(1000000) << 24; /* 1 ms at weight 1 */
+	uint64_t dl, now;
+
+	(void)state;
+	init_globals(0, 1 * MS, 100 * MS);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == 1 * MS);
+	now = dl + 300 * US;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(ent[0].avt == 2 * inc);
+	/* ent[1] (E 0) runs until it is past ent[0] (E 2 MCUs): 3 MCUs. */
+	assert_true(dl == now + 3 * MS);
+	now = dl + 999 * US;
+	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
+	assert_true(ent[1].avt == 4 * inc);
+	assert_true(dl == now + 3 * MS);
+}
+
+/* Xen 3.0 charged at pick time and again later, so a domain picked again was
+ * billed twice for the same interval. Charging must be idempotent. */
+static void test_no_double_charge(void **state)
+{
+	/* Virtual time per MCU at weight 3 (2^24 units per ns at weight 1). */
+	const uint64_t inc = (UINT64_C(1000000) << 24) / 3;
+	uint64_t dl, a0, once;
+
+	(void)state;
+	init_globals(1 * MS, 1 * MS, 100 * MS);
+	/* Reference: one pick after 11 MCUs. */
+	add(0, 3);
+	sched_wake(&ent[0], 0);
+	sched_pick(0, &dl);
+	a0 = ent[0].avt;
+	sched_pick(11 * MS, &dl);
+	once = ent[0].avt - a0;
+	assert_true(once == 11 * inc);
+
+	/* Same span, picked again and again (also mid-MCU and repeated). */
+	init_globals(1 * MS, 1 * MS, 100 * MS);
+	memset(ent, 0, sizeof(ent));
+	add(0, 3);
+	sched_wake(&ent[0], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	a0 = ent[0].avt;
+	assert_ptr_equal(sched_pick(1 * MS, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == inc);
+	assert_ptr_equal(sched_pick(1 * MS, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == inc);
+	/* Mid-MCU while it keeps running: only complete MCUs are billed. */
+	assert_ptr_equal(sched_pick(3 * MS + 500 * US, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == 3 * inc);
+	assert_ptr_equal(sched_pick(3 * MS + 500 * US, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == 3 * inc);
+	assert_ptr_equal(sched_pick(4 * MS, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == 4 * inc);
+	assert_ptr_equal(sched_pick(7 * MS, &dl), &ent[0]);
+	assert_ptr_equal(sched_pick(11 * MS, &dl), &ent[0]);
+	assert_true(ent[0].avt - a0 == once);
+}
+
+struct snap {
+	uint64_t avt, evt, seq, charged_until, warp_used;
+	bool runnable, running, warped;
+	int heap_index, aheap_index;
+};
+
+static void take(struct snap *s, int n)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s) * (size_t)n); /* padding too, for memcmp */
+	for (i = 0; i < n; i++) {
+		s[i].avt = ent[i].avt;
+		s[i].evt = ent[i].evt;
+		s[i].seq = ent[i].seq;
+		s[i].charged_until = ent[i].charged_until;
+		s[i].warp_used = ent[i].warp_used;
+		s[i].runnable = ent[i].runnable;
+		s[i].running = ent[i].running;
+		s[i].warped = ent[i].warped;
+		s[i].heap_index = ent[i].heap_index;
+		s[i].aheap_index = ent[i].aheap_index;
+	}
+}
+
+static void test_pick_twice_same_now(void **state)
+{
+	struct sched_params wp = warp_params(2, 3 * MS, 20 * MS, 10 * MS);
+	struct snap a[5], b[5];
+	struct sim s;
+	struct sched_entity *e1, *e2;
+	uint64_t dl1, dl2;
+	int round, i;
+
+	(void)state;
+	add(0, 1);
+	add(1, 2);
+	add(2, 3);
+	add(3, 1);
+	assert_int_equal(sched_add(&ent[4], 4, &wp), 0);
+	for (i = 0; i < 5; i++)
+		sched_wake(&ent[i], 0);
+	sim_start(&s, 0);
+	for (round = 0; round < 200; round++) {
+		/* Advance to an arbitrary point (mid-slice sometimes). */
+		sim_run(&s, s.now + 1 * MS + (uint64_t)round * 37 * US, 0);
+		e1 = sched_pick(s.now, &dl1);
+		take(a, 5);
+		e2 = sched_pick(s.now, &dl2);
+		take(b, 5);
+		assert_ptr_equal(e1, e2);
+		assert_true(dl1 == dl2);
+		assert_memory_equal(a, b, sizeof(a));
+		if (round % 50 == 7) { /* mix in sleeps and wakes */
+			sched_sleep(&ent[round % 5], s.now);
+			sim_run(&s, s.now + 2 * MS, 0);
+			sched_wake(&ent[round % 5], s.now);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Wake-ups and the running domain's deadline */
+
+static void test_wake_shortens_deadline(void **state)
+{
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == SCHED_TIME_MAX);
+	/* ent[1] does not preempt (equal E) but ent[0] can no longer run forever. */
+	assert_true(sched_wake(&ent[1], 5 * MS));
+	assert_ptr_equal(sched_pick(5 * MS, &dl), &ent[0]);
+	assert_true(dl == 5 * MS + 1 * MS + 100 * US); /* C + 1 MCU */
+	/* At the deadline ent[0] is more than C ahead: ent[1] runs. */
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[1]);
+	/* ent[3] wakes with E equal to the running ent[1]'s: no preemption,
+	 * but it is below the runner-up (ent[0]) so ent[1]'s slice shrinks. */
+	add(3, 1);
+	assert_true(sched_wake(&ent[3], 6100 * US));
+	assert_ptr_equal(sched_pick(6100 * US, &dl), &ent[1]);
+	assert_true(dl == 6100 * US + 1 * MS + 100 * US);
+	/* A domain waking far ahead of the runner-up changes nothing. */
+	add(2, 1);
+	ent[2].avt = ent[1].avt + 1000 * MS * (UINT64_C(1) << 24);
+	assert_false(sched_wake(&ent[2], 6100 * US));
+	assert_ptr_equal(sched_pick(6100 * US, &dl), &ent[1]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Long uptime */
+
+static void test_long_uptime(void **state)
+{
+	struct sim s;
+	uint64_t start = (UINT64_C(1) << 63) - 100 * SEC;
+	uint64_t max_avt = 0, dl;
+	bool rebased = false;
+	int i;
+
+	(void)state;
+	init_globals(1 * MS, 100 * US, 100 * MS);
+	add(0, 1);
+	add(1, 2);
+	add(2, 1); /* sleeps across the rebase */
+	sched_wake(&ent[0], start);
+	sched_wake(&ent[1], start);
+	sim_start(&s, start);
+	/* 900 s: the weight-1 domain runs 300 s = 2^62 vt at weight 1, past the
+	 * rebase threshold, and the clock crosses 2^63. */
+	for (i = 0; i < 900; i++) {
+		sim_run(&s, start + (uint64_t)(i + 1) * SEC, 0);
+		if (ent[0].avt < max_avt)
+			rebased = true;
+		if (ent[0].avt > max_avt)
+			max_avt = ent[0].avt;
+		assert_true(ent[0].avt < (UINT64_C(1) << 62));
+		assert_true(ent[1].avt < (UINT64_C(1) << 62));
+	}
+	assert_true(rebased);
+	assert_true(s.now > (UINT64_C(1) << 63));
+	assert_share(&s, 0, 2, 1.0 / 3, 0.01);
+	assert_share(&s, 1, 2, 2.0 / 3, 0.01);
+
+	/* The sleeper wakes at SVT and gets its share, no more. */
+	sched_pick(s.now, &dl);
+	sched_wake(&ent[2], s.now);
+	assert_true(ent[2].avt == (ent[0].avt < ent[1].avt ? ent[0].avt : ent[1].avt));
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 20 * SEC, 0);
+	assert_share(&s, 0, 3, 1.0 / 4, 0.01);
+	assert_share(&s, 1, 3, 2.0 / 4, 0.01);
+	assert_share(&s, 2, 3, 1.0 / 4, 0.01);
+}
+
+/* One domain alone for hours in a single interval, then another wakes. */
+static void test_long_single_interval(void **state)
+{
+	struct sim s;
+	uint64_t dl, t = 10 * 3600 * SEC;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == SCHED_TIME_MAX);
+	sched_wake(&ent[1], t);
+	assert_ptr_equal(sched_pick(t, &dl), &ent[0]);
+	sim_start(&s, t);
+	sim_run(&s, t + 10 * SEC, 0);
+	assert_share(&s, 0, 2, 0.5, 0.01);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Adding and removing while running */
+
+static void test_add_remove_while_running(void **state)
+{
+	struct sim s;
+	struct sched_entity *e;
+	uint64_t dl;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		add(i, 1);
+		sched_wake(&ent[i], 0);
+	}
+	sim_start(&s, 0);
+	sim_run(&s, 1 * SEC + 300 * US, 0);
+
+	/* Remove the running domain mid-slice, and a queued one. */
+	e = sched_pick(s.now, &dl);
+	sched_remove(e, s.now);
+	assert_false(e->runnable);
+	assert_int_equal(e->heap_index, -1);
+	for (i = 0; i < 4; i++)
+		if (&ent[i] != e && ent[i].heap_index >= 0)
+			break;
+	sched_remove(&ent[i], s.now);
+	assert_int_equal(ent[i].heap_index, -1);
+
+	/* Add two new ones and wake them. */
+	add(4, 1);
+	add(5, 2);
+	sched_wake(&ent[4], s.now);
+	sched_wake(&ent[5], s.now);
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 10 * SEC, 0);
+	assert_int_equal(s.run[e - ent], 0);
+	assert_int_equal(s.run[i], 0);
+	/* Two weight-1 survivors, a weight-1 and a weight-2 newcomer: 1:1:1:2. */
+	{
+		uint64_t tot = 0;
+		int j;
+
+		for (j = 0; j < 6; j++)
+			tot += s.run[j];
+		for (j = 0; j < 6; j++) {
+			double want = (&ent[j] == e || j == i) ? 0.0 : (j == 5 ? 2.0 : 1.0) / 5;
+			double got = (double)s.run[j] / (double)tot;
+
+			if (want > 0)
+				assert_true(got > want * 0.99 && got < want * 1.01);
+		}
+	}
+
+	/* Remove the last runnable ones; then nothing runs. */
+	for (i = 0; i < 6; i++)
+		sched_remove(&ent[i], s.now);
+	assert_null(sched_pick(s.now, &dl));
+	assert_true(dl == SCHED_TIME_MAX);
+
+	/* Re-adding a removed entity works. */
+	add(0, 1);
+	assert_true(sched_wake(&ent[0], s.now));
+	assert_ptr_equal(sched_pick(s.now, &dl), &ent[0]);
+}
+
+static void test_sleep_running_and_queued(void **state)
+{
+	uint64_t dl, now = 0;
+	struct sched_entity *e, *f;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sched_wake(&ent[2], 0);
+	e = sched_pick(now, &dl);
+	sched_sleep(e, now + 50 * US);
+	assert_false(e->running);
+	f = sched_pick(now + 50 * US, &dl);
+	assert_ptr_not_equal(f, e);
+	/* Sleep the queued third one: only f remains. */
+	for (int i = 0; i < 3; i++)
+		if (&ent[i] != e && &ent[i] != f)
+			sched_sleep(&ent[i], now + 60 * US);
+	assert_ptr_equal(sched_pick(now + 60 * US, &dl), f);
+	assert_true(dl == SCHED_TIME_MAX);
+	/* The sleeper ran 50 us and was charged the whole MCU it started. */
+	assert_true(e->avt == (UINT64_C(100000) << 24));
+	sched_sleep(f, now + 70 * US);
+	assert_null(sched_pick(now + 70 * US, &dl));
+}
+
+static void test_set_params_runtime(void **state)
+{
+	struct sched_params p = params(3);
+	struct sim s;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sim_start(&s, 0);
+	sim_run(&s, 5 * SEC, 0);
+	assert_share(&s, 0, 2, 0.5, 0.01);
+	assert_int_equal(sched_set_params(&ent[0], &p, s.now), 0);
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 10 * SEC, 0);
+	assert_share(&s, 0, 2, 0.75, 0.01);
+	/* And for the running one. */
+	p = params(1);
+	sched_pick(s.now, NULL);
+	assert_int_equal(sched_set_params(ent[0].running ? &ent[0] : &ent[1], &p, s.now), 0);
+	assert_int_equal(sched_set_params(ent[0].running ? &ent[1] : &ent[0], &p, s.now), 0);
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 10 * SEC, 0);
+	assert_share(&s, 0, 2, 0.5, 0.01);
+
+	/* Changing the globals at run time keeps shares. */
+	p = params(2);
+	assert_int_equal(sched_set_params(&ent[1], &p, s.now), 0);
+	assert_int_equal(sched_set_global(&(struct sched_global_params){ 2 * MS, 50 * US, 5 * MS }), 0);
+	sim_start(&s, s.now);
+	sim_run(&s, s.now + 10 * SEC, 0);
+	assert_share(&s, 1, 2, 2.0 / 3, 0.01);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_name, setup),
+		cmocka_unit_test_setup(test_global_validation, setup),
+		cmocka_unit_test_setup(test_param_validation, setup),
+		cmocka_unit_test_setup(test_idle_and_single, setup),
+		cmocka_unit_test_setup(test_share_2_1, setup),
+		cmocka_unit_test_setup(test_share_1_2_4, setup),
+		cmocka_unit_test_setup(test_share_weight_1_vs_large, setup),
+		cmocka_unit_test_setup(test_64_domains, setup),
+		cmocka_unit_test_setup(test_wake_gets_svt, setup),
+		cmocka_unit_test_setup(test_sleeper_gets_no_credit, setup),
+		cmocka_unit_test_setup(test_warp_preempts_on_wake, setup),
+		cmocka_unit_test_setup(test_warp_preempts_despite_ctx_allow, setup),
+		cmocka_unit_test_setup(test_warp_limit_and_unwarp, setup),
+		cmocka_unit_test_setup(test_warp_cpu_bound_cycles, setup),
+		cmocka_unit_test_setup(test_warp_u_zero_never_again, setup),
+		cmocka_unit_test_setup(test_warp_short_bursts_keep_warp, setup),
+		cmocka_unit_test_setup(test_ties_round_robin, setup),
+		cmocka_unit_test_setup(test_ties_round_robin_8, setup),
+		cmocka_unit_test_setup(test_late_timer, setup),
+		cmocka_unit_test_setup(test_warp_wake_at_deadline, setup),
+		cmocka_unit_test_setup(test_ctx_allow_limits_switches, setup),
+		cmocka_unit_test_setup(test_slice_is_in_ns, setup),
+		cmocka_unit_test_setup(test_no_double_charge, setup),
+		cmocka_unit_test_setup(test_pick_twice_same_now, setup),
+		cmocka_unit_test_setup(test_wake_shortens_deadline, setup),
+		cmocka_unit_test_setup(test_long_uptime, setup),
+		cmocka_unit_test_setup(test_long_single_interval, setup),
+		cmocka_unit_test_setup(test_add_remove_while_running, setup),
+		cmocka_unit_test_setup(test_sleep_running_and_queued, setup),
+		cmocka_unit_test_setup(test_set_params_runtime, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
