@@ -29,9 +29,9 @@
 struct vmm_sched_ctl {
 	uint32_t sched_id;       /* VMM_SCHED_BVT */
 	uint32_t direction;      /* VMM_SCHED_INFO_PUT / _GET */
-	uint64_t ctx_allow_ns;   /* C: context-switch allowance, > 0 */
-	uint64_t mcu_ns;         /* minimum charging unit, > 0 */
-	uint64_t max_slice_ns;   /* longest slice when others are runnable, > 0 */
+	uint64_t ctx_allow_ns;   /* C: context-switch allowance, 0..1 s */
+	uint64_t mcu_ns;         /* minimum charging unit, 1 ns..1 s */
+	uint64_t max_slice_ns;   /* longest slice when others are runnable, 1 ns..2 s */
 };
 
 /* One domain's BVT parameters (see docs/scheduling.md). */
@@ -42,9 +42,9 @@ struct vmm_sched_adjdom {
 	uint32_t weight;         /* CPU share, > 0 */
 	uint32_t warp_enabled;   /* 0 or 1 */
 	uint32_t pad;
-	uint64_t warp_ns;        /* W */
-	uint64_t warp_limit_ns;  /* L, 0 = unlimited */
-	uint64_t unwarp_ns;      /* U */
+	uint64_t warp_ns;        /* W, <= 2^62 */
+	uint64_t warp_limit_ns;  /* L, 0 = unlimited, <= 2^62 */
+	uint64_t unwarp_ns;      /* U, <= 2^62 */
 };
 
 struct vmm_dom0_op {

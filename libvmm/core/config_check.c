@@ -9,8 +9,10 @@
 #include "vmm/abi.h"
 #include "vmm/guest_info.h"
 
-/* Largest BVT time values accepted from a config: one hour. */
+/* Largest per-domain BVT times (W, L, U) accepted from a config: one hour. */
 #define CONFIG_TIME_MAX_US 3600000000u
+/* Largest global BVT times (C, MCU) the scheduler accepts: one second. */
+#define CONFIG_GLOBAL_MAX_US 1000000u
 
 static int config_reject(char *why, size_t len, const char *reason)
 {
@@ -81,8 +83,8 @@ int config_check_global(const struct vmm_config *cfg, unsigned int max_domains,
 			     cfg->nr_domains, max_domains);
 		return -VMM_EINVAL;
 	}
-	if (cfg->ctx_allow_us > CONFIG_TIME_MAX_US || cfg->mcu_us > CONFIG_TIME_MAX_US)
-		return config_reject(why, len, "scheduler ctx_allow_us/mcu_us above one hour");
+	if (cfg->ctx_allow_us > CONFIG_GLOBAL_MAX_US || cfg->mcu_us > CONFIG_GLOBAL_MAX_US)
+		return config_reject(why, len, "scheduler ctx_allow_us/mcu_us above one second");
 	return 0;
 }
 

@@ -67,8 +67,13 @@ static void test_global_rules(void **state)
 	cfg.domains = NULL;
 	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
 	cfg.domains = doms;
-	cfg.mcu_us = 4000000000u;
+	cfg.mcu_us = 1000001u;
 	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+	cfg.mcu_us = 1000000u;
+	cfg.ctx_allow_us = 1000001u;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), -VMM_EINVAL);
+	cfg.ctx_allow_us = 0;
+	assert_int_equal(config_check_global(&cfg, 16, why, sizeof(why)), 0);
 }
 
 static void test_names(void **state)
