@@ -50,6 +50,28 @@ out=$(mktemp)
 } >"$out"
 replace_section hypercall-bench "$out"
 
+{
+  echo "## Domain switch (QEMU, PMCCNTR under -icount shift=0)"
+  echo
+  echo "Two domains yield to each other (\`test/qemu/bench_switch_config.c\`, guest"
+  echo "\`test/qemu/guests/bench_switch.c\`); the measuring domain reads the cycle counter around"
+  echo "\`sched_op(yield)\`. One switch is half the round trip: trap entry, yield handling, the BVT"
+  echo "decision, the address-space (TTBR0/ASID) switch, the hypervisor context switch and the"
+  echo "return to the other guest (plus half of the partner's 5-instruction yield loop)."
+  echo "Target: at most 120."
+  echo
+  echo "| board | round trip | one domain switch |"
+  echo "| --- | --- | --- |"
+  for img in "$target"/test/qemu/bench-switch-*.elf; do
+    board=$(basename "$img" .elf); board=${board#bench-switch-}
+    log=$(qemu_run "$img" "bsp/$board")
+    rt=$(echo "$log" | sed -n 's/.*yield round trip = \([0-9]*\) instructions.*/\1/p')
+    sw=$(echo "$log" | sed -n 's/.*domain switch = \([0-9]*\) instructions.*/\1/p')
+    echo "| $board | ${rt:-failed} | ${sw:-failed} |"
+  done
+} >"$out"
+replace_section switch-bench "$out"
+
 if [ -x bench/sched_bench.sh ]; then
   bench/sched_bench.sh
 fi

@@ -47,8 +47,14 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	return sched_init(&g);
 }
 
-/* Earliest armed domain timer, SCHED_TIME_MAX if none. */
-static uint64_t schedule_next_domain_timer(void)
+/*
+ * Earliest armed domain timer (SCHED_TIME_MAX if none). Cached: recomputed
+ * only when a domain timer changes, not on every scheduling decision.
+ */
+static uint64_t next_domain_timer = SCHED_TIME_MAX;
+static uint64_t programmed_deadline; /* what the hardware timer is set to; 0 = stopped */
+
+static void schedule_update_domain_timers(void)
 {
 	uint64_t next = SCHED_TIME_MAX;
 	unsigned int i;
@@ -58,25 +64,34 @@ static uint64_t schedule_next_domain_timer(void)
 		if (d && d->state != DOMAIN_DEAD && d->timer_deadline && d->timer_deadline < next)
 			next = d->timer_deadline;
 	}
-	return next;
+	next_domain_timer = next;
 }
 
 /* Programs the one-shot timer for the earliest thing we must act on. */
 static void schedule_program_timer(uint64_t now)
 {
 	uint64_t next = slice_deadline;
-	uint64_t t = schedule_next_domain_timer();
 
-	if (t < next)
-		next = t;
+	if (next_domain_timer < next)
+		next = next_domain_timer;
 	if (current && now + TIME_REFRESH_NS < next)
 		next = now + TIME_REFRESH_NS;
 	if (run_limit_deadline < next)
 		next = run_limit_deadline;
-	if (next == SCHED_TIME_MAX)
-		vmm_port_timer_stop();
-	else
-		vmm_port_timer_set(time_ns_to_counter(next));
+	if (next == SCHED_TIME_MAX) {
+		if (programmed_deadline)
+			vmm_port_timer_stop();
+		programmed_deadline = 0;
+		return;
+	}
+	/* The refresh deadline moves with every call: only reprogram when the
+	 * new deadline is earlier, or when the old one is too late by more than
+	 * a refresh period's slack. */
+	if (programmed_deadline && next >= programmed_deadline &&
+	    next - programmed_deadline < TIME_REFRESH_NS / 2)
+		return;
+	programmed_deadline = next;
+	vmm_port_timer_set(time_ns_to_counter(next));
 }
 
 void schedule_wake(struct domain *d)
@@ -128,6 +143,7 @@ static void schedule_fire_domain_timers(uint64_t now)
 		d->timer_deadline = 0;
 		event_send(d, VMM_PORT_TIMER);
 	}
+	schedule_update_domain_timers();
 }
 
 void schedule_timer_interrupt(void)
@@ -135,6 +151,7 @@ void schedule_timer_interrupt(void)
 	uint64_t now = time_now();
 
 	vmm_port_timer_stop();
+	programmed_deadline = 0;
 	if (now >= run_limit_deadline) {
 		vmm_log("run limit of the image reached with %u domain(s) still running",
 			domain_live_count());
@@ -250,6 +267,7 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 		d->timer_deadline = 0;
 		event_send(d, VMM_PORT_TIMER);
 	}
+	schedule_update_domain_timers();
 	schedule_program_timer(now);
 	time_publish(d->shared, now);
 	return 0;
