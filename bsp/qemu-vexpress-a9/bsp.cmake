@@ -8,7 +8,6 @@ set(VMM_BSP_SOURCES
     ${VMM_BSP_DRIVERS_DIR}/semihosting.c)
 set(VMM_BSP_RAM_BASE 0x60000000)
 set(VMM_BSP_RAM_SIZE 0x08000000)   # 128 MiB, matches -m below
-set(VMM_BSP_CPU_FLAGS -mcpu=cortex-a9)
 set(VMM_BSP_QEMU_ARGS -M vexpress-a9 -cpu cortex-a9 -m 128M)
 # QEMU 7.2's cortex-a9 has no PMU (no ARM_FEATURE_PMU: PMCCNTR reads 0), so
 # the PMCCNTR benchmark is skipped. Real Cortex-A9 silicon has one.

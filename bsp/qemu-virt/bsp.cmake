@@ -8,5 +8,4 @@ set(VMM_BSP_SOURCES
     ${VMM_BSP_DRIVERS_DIR}/semihosting.c)
 set(VMM_BSP_RAM_BASE 0x40000000)
 set(VMM_BSP_RAM_SIZE 0x08000000)   # 128 MiB, matches -m below
-set(VMM_BSP_CPU_FLAGS -mcpu=cortex-a15)
 set(VMM_BSP_QEMU_ARGS -M virt -cpu cortex-a15 -m 128M)

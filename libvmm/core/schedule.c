@@ -11,6 +11,7 @@
 #include "log.h"
 #include "sched.h"
 #include "time.h"
+#include "trap.h"
 #include "vmm/port.h"
 
 /* Defaults when the config leaves them 0 (docs/scheduling.md). */
@@ -190,9 +191,6 @@ static void schedule_check_all_done(void)
 	vmm_log("all domains shut down cleanly");
 	schedule_poweroff(0);
 }
-
-/* Handles every pending interrupt (also used by the IRQ trap path). */
-void irq_poll(void);
 
 void schedule_idle_loop(void)
 {

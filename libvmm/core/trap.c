@@ -8,6 +8,7 @@
 #include "hypercall.h"
 #include "log.h"
 #include "schedule.h"
+#include "trap.h"
 #include "vmm/port.h"
 
 /* Trap kinds passed by entry.S. */
@@ -17,10 +18,6 @@ enum trap_kind {
 	TRAP_UNDEFINED = 2,
 	TRAP_UNEXPECTED = 3,
 };
-
-void irq_poll(void);
-void vmm_irq_entry(struct vmm_trap_frame *f);
-void vmm_trap_fault(struct vmm_trap_frame *f, int kind);
 
 static void irq_console_input(void)
 {

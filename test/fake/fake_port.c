@@ -64,11 +64,18 @@ int vmm_port_irq_ack(void)
 {
 	int irq = fake_hw.pending_irq;
 
+	fake_hw.acks++;
 	fake_hw.pending_irq = -1;
 	return irq;
 }
 
-void vmm_port_irq_eoi(unsigned int irq) { (void)irq; }
+void vmm_port_irq_eoi(unsigned int irq)
+{
+	fake_hw.eois++;
+	fake_hw.last_eoi = (int)irq;
+	if (irq == FAKE_TIMER_IRQ)
+		fake_hw.timer_armed_at_eoi = fake_hw.timer_armed && fake_hw.timer_count <= fake_hw.counter;
+}
 uint64_t vmm_port_counter_read(void) { return fake_hw.counter; }
 uint32_t vmm_port_counter_freq(void) { return fake_hw.counter_freq; }
 
@@ -78,7 +85,11 @@ void vmm_port_timer_set(uint64_t count)
 	fake_hw.timer_armed = true;
 }
 
-void vmm_port_timer_stop(void) { fake_hw.timer_armed = false; }
+void vmm_port_timer_stop(void)
+{
+	fake_hw.timer_stops++;
+	fake_hw.timer_armed = false;
+}
 unsigned int vmm_port_timer_irq(void) { return FAKE_TIMER_IRQ; }
 uint32_t vmm_port_rtc_read(void) { return fake_hw.rtc; }
 

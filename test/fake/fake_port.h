@@ -28,6 +28,11 @@ struct fake_hw {
 	int poweroff_code;               /* -1 until vmm_port_poweroff() */
 	jmp_buf *poweroff_jump;          /* where vmm_port_poweroff() longjmps */
 	unsigned int switches;           /* arch_switch() calls */
+	unsigned int acks;               /* vmm_port_irq_ack() calls */
+	unsigned int eois;               /* vmm_port_irq_eoi() calls */
+	int last_eoi;                    /* irq of the last EOI */
+	unsigned int timer_stops;        /* vmm_port_timer_stop() calls */
+	bool timer_armed_at_eoi;         /* was the timer still armed when the timer irq was EOIed */
 	unsigned int active_slot;        /* last arch_mmu_activate() slot */
 };
 

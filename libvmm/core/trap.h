@@ -1,0 +1,19 @@
+/*
+ * C entry points of the trap paths (called from arch/armv7/entry.S) and the
+ * interrupt dispatcher shared with the idle loop.
+ */
+#ifndef VMM_CORE_TRAP_H
+#define VMM_CORE_TRAP_H
+
+#include "vmm/abi.h"
+
+/* Acknowledges and handles every pending interrupt (timer, console input). */
+void irq_poll(void);
+
+/* IRQ taken while a guest ran: irq_poll(), then reschedule if needed. */
+void vmm_irq_entry(struct vmm_trap_frame *f);
+
+/* Abort or undefined instruction (kind: 0 data, 1 prefetch, 2 undef, 3 other). */
+void vmm_trap_fault(struct vmm_trap_frame *f, int kind);
+
+#endif /* VMM_CORE_TRAP_H */
