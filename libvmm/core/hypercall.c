@@ -209,8 +209,10 @@ void hypercall_slow(struct vmm_trap_frame *f)
 		schedule_poweroff(2);
 	}
 	if (!hypercall_svc_is_ours(d, f)) {
+		uint32_t svc_pc = f->pc - ((f->cpsr & 0x20u) ? 2 : 4);
+
 		f->r[0] = (uint32_t)hypercall_reject(d, -VMM_ENOSYS, "SVC at pc 0x%08x is not svc #0x%x",
-						     (unsigned)(f->pc - 4), VMM_HYPERCALL_SVC);
+						     (unsigned)svc_pc, VMM_HYPERCALL_SVC);
 		return;
 	}
 	f->r[0] = (uint32_t)hypercall_dispatch(f->r[7], f->r[0], f->r[1], f->r[2], f->r[3]);

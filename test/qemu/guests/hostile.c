@@ -75,10 +75,32 @@ static long thumb_xen_version_at(uint32_t addr)
 
 static uint32_t thumb_scratch[4];
 
+/* `svc #0` (a guest system call, not a hypercall) must not be taken as one. */
+static long svc_zero(void)
+{
+	register uint32_t r0 __asm__("r0") = VMM_XENVER_version;
+	register uint32_t r7 __asm__("r7") = VMM_HC_xen_version;
+
+	__asm__ volatile("svc #0" : "+r"(r0) : "r"(r7) : "memory");
+	return (long)r0;
+}
+
+/* A conditional `svcne #0x82` that executes is a hypercall (slow path). */
+static long svc_conditional(void)
+{
+	register uint32_t r0 __asm__("r0") = VMM_XENVER_version;
+	register uint32_t r7 __asm__("r7") = VMM_HC_xen_version;
+
+	__asm__ volatile("cmp r7, #0\n\tsvcne #0x82" : "+r"(r0) : "r"(r7) : "cc", "memory");
+	return (long)r0;
+}
+
 void probe_main(const struct vmm_start_info *si)
 {
 	probe_puts("hostile guest: start\n");
 	probe_bad_hypercalls();
+	probe_expect("svc #0 is not a hypercall", svc_zero(), -VMM_ENOSYS);
+	probe_expect("conditional svc #0x82", svc_conditional(), VMM_ABI_VERSION);
 	probe_expect("thumb svc", thumb_xen_version_at((uint32_t)&thumb_scratch[1]), VMM_ABI_VERSION);
 	probe_expect("thumb svc at the first byte of memory", thumb_xen_version_at(VMM_GUEST_BASE),
 		     VMM_ABI_VERSION);
