@@ -44,8 +44,14 @@ function(vmm_add_bsp bsp_dir)
   add_library(vmm_bsp_${bsp_name} STATIC ${VMM_BSP_SOURCES})
   target_include_directories(vmm_bsp_${bsp_name} PRIVATE ${bsp_dir} ${VMM_BSP_DRIVERS_DIR})
   target_compile_options(vmm_bsp_${bsp_name} PRIVATE ${VMM_HV_FLAGS} ${VMM_HV_WARNINGS})
+  if(VMM_BSP_HAS_PMU)
+    set(has_pmu 1)
+  else()
+    set(has_pmu 0)
+  endif()
   target_compile_definitions(vmm_bsp_${bsp_name} PRIVATE
-    VMM_BSP_RAM_BASE=${VMM_BSP_RAM_BASE}u VMM_BSP_RAM_SIZE=${VMM_BSP_RAM_SIZE}u)
+    VMM_BSP_RAM_BASE=${VMM_BSP_RAM_BASE}u VMM_BSP_RAM_SIZE=${VMM_BSP_RAM_SIZE}u
+    VMM_BSP_HAS_PMU=${has_pmu})
   target_link_libraries(vmm_bsp_${bsp_name} PUBLIC ${VMM_LIBRARY_TARGET})
   set_target_properties(vmm_bsp_${bsp_name} PROPERTIES
     VMM_BSP_RAM_BASE ${VMM_BSP_RAM_BASE}

@@ -36,6 +36,7 @@ const struct vmm_board vmm_board = {
 		{ .phys = VE_PERIPHBASE, .size = 0x00100000u }, /* GIC, global timer */
 	},
 	.nr_devices = 2,
+	.has_pmu = VMM_BSP_HAS_PMU,
 };
 
 void vmm_port_init(void)

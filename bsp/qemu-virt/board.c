@@ -25,6 +25,7 @@ const struct vmm_board vmm_board = {
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */
 	},
 	.nr_devices = 2,
+	.has_pmu = VMM_BSP_HAS_PMU,
 };
 
 void vmm_port_init(void)

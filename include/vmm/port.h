@@ -40,6 +40,12 @@ struct vmm_board {
 	/* Device register blocks, mapped in order at VMM_DEVICE_VA_BASE + 1 MiB * n.. */
 	struct vmm_device_region devices[VMM_MAX_DEVICE_REGIONS];
 	unsigned int nr_devices;
+	/*
+	 * The CPU has the ARMv7 PMU (PMCR, PMUSERENR, cycle counter). Without it
+	 * libvmm never touches those registers and refuses domains configured
+	 * with VMM_DOMCFG_PMU_USER. Use VMM_BSP_HAS_PMU (from bsp.cmake).
+	 */
+	bool has_pmu;
 };
 
 extern const struct vmm_board vmm_board;

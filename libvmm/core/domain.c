@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "time.h"
 #include "vmm/abi.h"
+#include "vmm/port.h"
 
 struct domain *current;
 
@@ -166,6 +167,10 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	const char *name = cfg->name ? cfg->name : "?";
 	int rc;
 
+	if ((cfg->flags & VMM_DOMCFG_PMU_USER) && !vmm_board.has_pmu) {
+		vmm_log("domain '%s' refused: VMM_DOMCFG_PMU_USER but %s has no PMU", name, vmm_board.name);
+		return NULL;
+	}
 	d = domain_slot_alloc();
 	if (!d) {
 		vmm_log("domain '%s' refused: all %u domain slots in use", name, VMM_MAX_DOMAINS);

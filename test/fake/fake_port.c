@@ -18,6 +18,7 @@ const struct vmm_board vmm_board = {
 	.ram_size = FAKE_RAM_SIZE,
 	.devices = {{.phys = 0x09000000u, .size = 0x100000u}},
 	.nr_devices = 1,
+	.has_pmu = true,
 };
 
 void fake_console_clear(void)

@@ -132,6 +132,8 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	arm_isb();
 	cp15_write_contextidr(slot + 1);
 	arm_isb();
+	if (!vmm_board.has_pmu)
+		return;
 	if (pmu_user) {
 		cp15_write_pmcr(cp15_read_pmcr() | 1u); /* enable counters */
 		cp15_write_pmcntenset(1u << 31);         /* cycle counter */

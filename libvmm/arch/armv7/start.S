@@ -21,6 +21,10 @@
 	.global _start
 _start:
 	cpsid	aif, #PSR_MODE_SVC
+	/* Caches may hold garbage after reset (e.g. Cortex-A9): invalidate the
+	 * data caches before the MMU and caches are turned on. The boot loader
+	 * left nothing dirty (it must enter with the D-cache off or clean). */
+	bl	dcache_invalidate_all
 
 	/* r10 = physical minus virtual offset of the image */
 	adr	r0, _start
@@ -100,6 +104,49 @@ boot_high:
 	bl	vmm_main
 4:	wfi
 	b	4b
+	.ltorg
+
+/*
+ * Invalidates every data/unified cache level up to the Level of Coherency by
+ * set/way (ARMv7 CLIDR/CCSIDR walk). Uses r0-r9, r11, r12 only; no stack.
+ */
+dcache_invalidate_all:
+	mrc	p15, 1, r0, c0, c0, 1   /* CLIDR */
+	ands	r3, r0, #0x07000000
+	lsr	r3, r3, #23             /* LoC * 2 */
+	beq	5f
+	mov	r12, #0                 /* cache level * 2 */
+1:	add	r2, r12, r12, lsr #1    /* level * 3 */
+	lsr	r1, r0, r2
+	and	r1, r1, #7              /* cache type at this level */
+	cmp	r1, #2
+	blt	4f                      /* no cache or I-cache only */
+	mcr	p15, 2, r12, c0, c0, 0  /* CSSELR: this level's data cache */
+	isb
+	mrc	p15, 1, r1, c0, c0, 0   /* CCSIDR */
+	and	r2, r1, #7
+	add	r2, r2, #4              /* log2(line bytes) */
+	ldr	r4, =0x3ff
+	ands	r4, r4, r1, lsr #3      /* ways - 1 */
+	clz	r5, r4                  /* position of the way field */
+	ldr	r7, =0x7fff
+	ands	r7, r7, r1, lsr #13     /* sets - 1 */
+2:	mov	r9, r4
+3:	orr	r11, r12, r9, lsl r5
+	orr	r11, r11, r7, lsl r2
+	mcr	p15, 0, r11, c7, c6, 2  /* DCISW */
+	subs	r9, r9, #1
+	bge	3b
+	subs	r7, r7, #1
+	bge	2b
+4:	add	r12, r12, #2
+	cmp	r3, r12
+	bgt	1b
+5:	mov	r12, #0
+	mcr	p15, 2, r12, c0, c0, 0  /* CSSELR back to level 1 */
+	dsb
+	isb
+	bx	lr
 	.ltorg
 
 	/* The boot/idle stack. */
