@@ -52,12 +52,4 @@ unsigned int vmm_port_timer_irq(void) { return ARM_GENERIC_TIMER_VIRT_IRQ; }
 
 uint32_t vmm_port_rtc_read(void) { return pl031_read(VIRT_RTC); }
 
-void vmm_port_poweroff(int code)
-{
-	static int stopping;
-
-	if (!stopping++)
-		semihosting_exit(code);
-	for (;;)
-		__asm__ volatile("wfi");
-}
+void vmm_port_poweroff(int code) { semihosting_poweroff(code); }

@@ -25,29 +25,13 @@ static uint32_t cmdline_number(const char *s, const char *key, uint32_t dflt)
 	return dflt;
 }
 
-static uint64_t system_time(void)
-{
-	volatile struct vmm_vcpu_time_info *t =
-		&((volatile struct vmm_shared_info *)VMM_GUEST_SHARED_INFO)->vcpu_info.time;
-	uint32_t v;
-	uint64_t ns;
-
-	do {
-		v = t->version;
-		__asm__ volatile("" ::: "memory");
-		ns = t->system_time;
-		__asm__ volatile("" ::: "memory");
-	} while ((v & 1) || v != t->version);
-	return ns;
-}
-
 void probe_main(const struct vmm_start_info *si)
 {
 	uint64_t end = (uint64_t)cmdline_number(si->cmd_line, "run=", 1000) * 1000000ull;
 	volatile uint32_t spins = 0;
 
 	probe_puts("hog: spinning\n");
-	while (system_time() < end)
+	while (probe_system_time() < end)
 		spins++;
 	probe_puts("hog: done\n");
 	probe_shutdown(VMM_SHUTDOWN_poweroff);

@@ -11,22 +11,6 @@ void probe_main(const struct vmm_start_info *si);
 
 #define PERIOD_NS 1000000ull
 
-static uint64_t system_time(void)
-{
-	volatile struct vmm_vcpu_time_info *t =
-		&((volatile struct vmm_shared_info *)VMM_GUEST_SHARED_INFO)->vcpu_info.time;
-	uint32_t v;
-	uint64_t ns;
-
-	do {
-		v = t->version;
-		__asm__ volatile("" ::: "memory");
-		ns = t->system_time;
-		__asm__ volatile("" ::: "memory");
-	} while ((v & 1) || v != t->version);
-	return ns;
-}
-
 static uint32_t cmdline_wakes(const char *s)
 {
 	uint32_t v = 0;
@@ -51,7 +35,7 @@ void probe_main(const struct vmm_start_info *si)
 	probe_puts("latency: start\n");
 	HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0); /* fresh system time */
 	for (i = 0; i < wakes; i++) {
-		uint64_t deadline = system_time() + PERIOD_NS, late;
+		uint64_t deadline = probe_system_time() + PERIOD_NS, late;
 
 		sh->vcpu_info.evtchn_upcall_pending = 0;
 		sh->evtchn_pending[0] = 0;
@@ -59,8 +43,8 @@ void probe_main(const struct vmm_start_info *si)
 		HYPERVISOR_set_timer_op(deadline);
 		do
 			HYPERVISOR_sched_op(VMM_SCHEDOP_block, 0);
-		while (system_time() < deadline);
-		late = system_time() - deadline;
+		while (probe_system_time() < deadline);
+		late = probe_system_time() - deadline;
 		sum += late;
 		if (late > max)
 			max = late;

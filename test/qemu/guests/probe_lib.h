@@ -47,6 +47,23 @@ static inline void probe_putd(long v)
 	probe_puts(&buf[i]);
 }
 
+/* System time (ns since boot) from the shared-info page, version protocol. */
+static inline uint64_t probe_system_time(void)
+{
+	volatile struct vmm_vcpu_time_info *t =
+		&((volatile struct vmm_shared_info *)VMM_GUEST_SHARED_INFO)->vcpu_info.time;
+	uint32_t v;
+	uint64_t ns;
+
+	do {
+		v = t->version;
+		__asm__ volatile("" ::: "memory");
+		ns = t->system_time;
+		__asm__ volatile("" ::: "memory");
+	} while ((v & 1) || v != t->version);
+	return ns;
+}
+
 static int probe_failures;
 
 /* Prints "ok <what>" or "FAIL <what>: got X want Y". */
