@@ -111,18 +111,17 @@ void schedule(void)
 
 	need_resched = false;
 	next = domain_of(sched_pick(now, &slice_deadline));
-	if (next == prev) {
-		schedule_program_timer(now);
-		return;
-	}
 	current = next;
 	schedule_program_timer(now);
+	if (next)
+		time_publish(next->shared, now); /* whoever runs next sees fresh time */
+	if (next == prev)
+		return;
 	if (prev)
 		prev->cpu_time_ns += now - prev->run_start_ns;
 	if (next) {
 		next->run_start_ns = now;
 		arch_mmu_activate(next->slot, (next->flags & VMM_DOMCFG_PMU_USER) != 0);
-		time_publish(next->shared, now);
 	}
 	arch_switch(prev ? &prev->hctx : &idle_hctx, next ? &next->hctx : &idle_hctx);
 }
@@ -211,8 +210,7 @@ static long sched_op_block(struct domain *d)
 		return 0; /* an event is already waiting: do not sleep */
 	d->state = DOMAIN_BLOCKED;
 	sched_sleep(&d->sched, time_now());
-	schedule();
-	time_publish(d->shared, time_now());
+	schedule(); /* returns once woken and picked, with fresh time published */
 	return 0;
 }
 
@@ -240,8 +238,7 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	(void)a3;
 	switch (cmd) {
 	case VMM_SCHEDOP_yield:
-		schedule();
-		time_publish(d->shared, time_now());
+		schedule(); /* publishes fresh time for us when we run again */
 		return 0;
 	case VMM_SCHEDOP_block:
 		return sched_op_block(d);
