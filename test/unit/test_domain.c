@@ -1,0 +1,104 @@
+/*
+ * Domain construction: ids are never reused, memory is zeroed and checked,
+ * start info is filled, refused domains leave nothing behind.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "test_domain.h"
+
+static int group_setup(void **state)
+{
+	(void)state;
+	test_core_boot();
+	return 0;
+}
+
+static void test_ids_grow_and_are_never_reused(void **state)
+{
+	struct domain *a, *b, *c;
+	uint32_t id_a;
+
+	(void)state;
+	a = test_domain_create("a", 0);
+	b = test_domain_create("b", 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(b->id, a->id + 1);
+	id_a = a->id;
+	domain_kill(a, VMM_SHUTDOWN_poweroff);
+	assert_null(domain_find(id_a));
+	c = test_domain_create("c", 0);
+	assert_non_null(c);
+	assert_true(c->id > b->id);
+	assert_ptr_not_equal(domain_find(c->id), NULL);
+}
+
+static void test_start_info_and_shared_info(void **state)
+{
+	struct domain *d;
+
+	(void)state;
+	d = test_domain_create("info", VMM_DOMCFG_PRIVILEGED);
+	assert_non_null(d);
+	assert_string_equal(d->start->magic, VMM_START_INFO_MAGIC);
+	assert_int_equal(d->start->domid, d->id);
+	assert_int_equal(d->start->nr_pages, (1u << 20) / 4096);
+	assert_int_equal(d->start->shared_info, VMM_GUEST_SHARED_INFO);
+	assert_true(d->start->flags & VMM_SIF_PRIVILEGED);
+	assert_string_equal(d->start->name, "info");
+	assert_int_equal(d->shared->vcpu_info.evtchn_upcall_mask, 1);
+	assert_int_equal(d->shared->wc_sec, 1700000000u);
+	/* the loaded segment and its bss */
+	assert_int_equal(d->mem[0x8000], 0xe7);
+	assert_int_equal(d->mem[0x8000 + 16], 0);
+	/* entry state: pc at the ELF entry, r0 = start info, USR mode */
+	assert_int_equal(d->frame->pc, 0xC0008000u);
+	assert_int_equal(d->frame->r[0], VMM_GUEST_START_INFO);
+	assert_int_equal(d->frame->cpsr & 0x1f, 0x10);
+}
+
+static void test_memory_is_zeroed_before_use(void **state)
+{
+	uint32_t base, size;
+	struct domain *d;
+
+	(void)state;
+	/* Dirty the next block of RAM the pool will hand out. */
+	arch_free_ram(&base, &size);
+	memset(fake_ram, 0x5a, FAKE_RAM_SIZE);
+	d = test_domain_create("clean", 0);
+	assert_non_null(d);
+	assert_int_equal(d->mem[0x100], 0);
+	assert_int_equal(d->mem[d->mem_size - 1], 0);
+}
+
+static void test_bad_payload_refused_and_memory_returned(void **state)
+{
+	static uint8_t junk[64];
+	struct vmm_domain_config cfg = {
+		.name = "junk", .image = junk, .image_end = junk + sizeof(junk), .mem_size = 1u << 20,
+	};
+	uint32_t before = mm_free_bytes();
+
+	(void)state;
+	fake_console_clear();
+	assert_null(domain_create(&cfg));
+	assert_int_equal(mm_free_bytes(), before);
+	assert_non_null(strstr(fake_hw.console, "[VMM] domain 'junk' refused: bad payload image: bad ELF magic"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids_grow_and_are_never_reused),
+		cmocka_unit_test(test_start_info_and_shared_info),
+		cmocka_unit_test(test_memory_is_zeroed_before_use),
+		cmocka_unit_test(test_bad_payload_refused_and_memory_returned),
+	};
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
