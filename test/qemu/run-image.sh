@@ -8,11 +8,12 @@
 # --expect: each regex must match some line; --reject: no line may match.
 # --wallclock: the guests' "time of day = YYYY-MM-DD HH:MM:SS" lines must be
 #              within 60 s of the host clock.
+# --input TEXT: typed on the console (with a newline) once the image has booted.
 # --post CMD:  after the run, CMD <log> must exit 0 (numeric checks).
 # --interleave: lines "[dom0] N Thread" and "[dom1] N Thread" must alternate at
 #              least 4 times between the domains (both really ran concurrently).
 set -u
-image= bsp= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0 post=
+image= bsp= want_exit=0 timeout=120 log=$(mktemp) wallclock=0 interleave=0 post= input=
 expects=() rejects=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,14 +27,25 @@ while [ $# -gt 0 ]; do
     --wallclock) wallclock=1; shift ;;
     --interleave) interleave=1; shift ;;
     --post) post=$2; shift 2 ;;
+    --input) input=$2; shift 2 ;;
     *) echo "run-image.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 [ -f "$image" ] || { echo "run-image.sh: no image '$image'" >&2; exit 2; }
 
 start=$(date +%s)
-"$(dirname "$0")/../../scripts/qemu-boot.sh" "$image" "$bsp" "$timeout" </dev/null >"$log" 2>&1
-rc=$?
+boot="$(dirname "$0")/../../scripts/qemu-boot.sh"
+if [ -n "$input" ]; then
+  # type the line once the guest prompts, then keep stdin open until QEMU exits
+  { for _ in $(seq 100); do grep -q 'type a line' "$log" 2>/dev/null && break; sleep 0.1; done
+    printf '%s\r' "$input"
+    for _ in $(seq $((timeout * 5))); do grep -q 'powering off' "$log" && break; sleep 0.2; done
+  } | "$boot" "$image" "$bsp" "$timeout" >"$log" 2>&1
+  rc=${PIPESTATUS[1]}
+else
+  "$boot" "$image" "$bsp" "$timeout" </dev/null >"$log" 2>&1
+  rc=$?
+fi
 fail=0
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
   echo "FAIL: QEMU did not power off within ${timeout}s"; fail=1
