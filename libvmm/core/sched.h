@@ -12,8 +12,9 @@
  *   sched_init() once; sched_add() for each domain (starts not runnable);
  *   sched_wake()/sched_sleep() when a domain becomes runnable or blocks;
  *   sched_pick() whenever a decision is due (the running entity's slice ran
- *   out, it blocked, or sched_wake() returned true). The caller runs the
- *   returned entity until the returned deadline (or an earlier event).
+ *   out, it blocked, it yielded (sched_yield()), or sched_wake() returned
+ *   true). The caller runs the returned entity until the returned deadline
+ *   (or an earlier event).
  */
 #ifndef VMM_CORE_SCHED_H
 #define VMM_CORE_SCHED_H
@@ -45,40 +46,42 @@ struct sched_global_params {
 };
 
 /*
- * Scheduler-private per-domain state; treat as opaque outside the scheduler.
+ * Scheduler-private per-domain state; treat as opaque outside the scheduler
+ * (only params, and for tests avt, evt, runnable, running, warped are read).
  * Virtual times are in scheduler units (see sched_bvt.c / docs/scheduling.md):
  * 2^24 units per ns of running at weight 1. They are rebased from time to
  * time, so only differences between entities are meaningful.
  */
 struct sched_entity {
-	struct sched_params params;
-	uint64_t avt;            /* A: actual virtual time */
+	/* Hot: read or written by every scheduling decision. */
 	uint64_t evt;            /* E: effective virtual time (cached), offset by a
 	                          * constant bias so that E = A - W never underflows */
-	uint64_t run_start;      /* when it was last picked to run */
-	uint64_t warp_start;     /* when the current warp period began */
-	uint64_t warp_back;      /* earliest time it may warp again */
+	uint64_t avt;            /* A: actual virtual time */
+	uint64_t evt_off;        /* E - A: bias, minus W while warped */
+	uint64_t inc;            /* virtual time charged per MCU (from weight) */
+	uint64_t plan_end;       /* charged_until at the planned end of the slice */
+	uint64_t plan_avt;       /* A at plan_end */
+	uint64_t charged_until;  /* A covers running up to here (whole MCUs);
+	                          * meaningful only while running */
+	uint64_t ctx_vt;         /* C in this entity's virtual time */
+	uint64_t rinc;           /* floor((2^64 - 1) / inc): slice length without division */
+	uint64_t slice_cap;      /* gap below which the slice fits the max slice */
+	uint64_t fast_avt_max;   /* a plan below this A needs no rebase when charged */
 	bool runnable;
 	bool running;
 	bool warped;
-	int heap_index;          /* position in its run queue heap, -1 if absent */
-	uint32_t id;             /* caller's id (domain id), for debug */
+	struct sched_params params;
 
-	/* Private to sched_bvt.c. */
-	int aheap_index;         /* position in the warped-by-A heap, -1 if absent */
+	/* Cold. */
+	uint32_t id;             /* caller's id (domain id), for debug */
 	int slot;                /* index in the scheduler's registry */
-	uint64_t seq;            /* enqueue sequence: FIFO among equal E */
-	uint64_t charged_until;  /* A covers running up to here (whole MCUs) */
+	uint64_t warp_start;     /* when the current warp period began */
+	uint64_t warp_back;      /* earliest time it may warp again */
 	uint64_t acct_time;      /* warped running accounted up to here */
 	uint64_t warp_used;      /* warped running in the current warp period (ns) */
-	uint64_t inc;            /* virtual time charged per MCU (from weight) */
 	uint64_t max_mcus;       /* more MCUs than this in one charge are capped */
 	uint64_t warp_vt;        /* W in virtual time */
-	uint64_t evt_off;        /* E - A: bias, minus W while warped */
-	uint64_t ctx_vt;         /* C in this entity's virtual time */
 	uint64_t gap_cap;        /* virtual-time gap worth a whole max slice */
-	uint64_t plan_end;       /* charged_until at the planned end of the slice */
-	uint64_t plan_avt;       /* A at plan_end */
 };
 
 struct sched_state; /* defined by the implementation */
@@ -107,6 +110,22 @@ bool sched_wake(struct sched_entity *e, uint64_t now);
 
 /* Makes e not runnable (it blocked or was paused). */
 void sched_sleep(struct sched_entity *e, uint64_t now);
+
+/*
+ * The running entity e gives up the CPU (sched_op yield); call sched_pick()
+ * right after. That decision chooses the runnable entity with the lowest E
+ * other than e, even if e's E is lower (the allowance C does not apply), and
+ * picks e again only if nothing else is runnable. e stays runnable and is
+ * charged exactly as if it had been preempted at `now`: the MCUs it ran, the
+ * one it began included (the MCU rule), nothing more and no refund; its A
+ * and E are not otherwise changed. Only that one decision is affected. No-op
+ * if e is not the running entity.
+ * The linked symbol is sched_bvt_yield: a global sched_yield would replace
+ * POSIX's sched_yield(void) in hosted builds (the unit tests), which the C
+ * library and the sanitizers' runtimes call.
+ */
+void sched_bvt_yield(struct sched_entity *e, uint64_t now);
+#define sched_yield(e, now) sched_bvt_yield((e), (now))
 
 /*
  * Charges the running entity up to `now` and chooses the next one.

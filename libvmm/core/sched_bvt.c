@@ -46,30 +46,48 @@
  *   never wrap, at any uptime and for any `now` below 2^64 - 2^32.
  *
  * Run queue
- *   Runnable domains other than the running one are in binary min-heaps keyed
- *   by (E, seq); seq is a global enqueue counter, so equal E's are served
- *   FIFO, i.e. round-robin. Unwarped domains are in hu, warped ones in hw; the
- *   best candidate is the smaller of the two tops. SVT (minimum A over
- *   runnable domains) also needs the minimum A of the warped ones, whose order
- *   by A differs from their order by E (W differs per domain), so warped
- *   domains are in ha, keyed by A, too. A domain's warp state only changes
- *   while it is out of the heaps. Every update is O(log n); sifts use Floyd's
- *   "hole to the bottom" method (one comparison per level). The running
- *   domain is outside the heaps: keeping it costs no heap work, a switch one
- *   sift (replace-top).
+ *   Runnable domains other than the running one are in st.rq, an array
+ *   sorted by E in which a domain goes behind every domain of equal E, so
+ *   equal E's are served FIFO, i.e. round-robin: the best is the head. A
+ *   domain whose slice ran out goes behind the others, usually last (with
+ *   equal weights always, as its E is then the largest), or a few places
+ *   before the end (different weights); a warped wake-up goes first. So the
+ *   common updates touch one end of the array and cost O(1); an update in
+ *   the middle finds the place by binary search and moves the entries on the
+ *   shorter side, at most n/2 pointers (memmove beyond a few). The window of
+ *   live entries drifts towards the end of the array and is moved back to its
+ *   start when it gets there (amortized: less than one move per decision).
+ *   SVT (minimum A over runnable domains) is the A of the first unwarped
+ *   domain in E order (E = A + bias for them) or the minimum A of the warped
+ *   ones, whose order by A differs from their order by E (W differs per
+ *   domain): they are in st.wa too, sorted by A. A domain's warp state only
+ *   changes while it is not queued. The running domain is not queued:
+ *   keeping it costs no queue work.
+ *
+ * Yield
+ *   sched_yield() marks the running domain; the next decision then switches
+ *   to the head of the run queue whatever its E (C does not apply), bills
+ *   the yielder as a preemption would, and plans the new domain's slice as
+ *   usual: until its E exceeds the runner-up's (possibly the yielder's) E +
+ *   C, at least one MCU.
  *
  * Decision cost
  *   When sched_pick sets a deadline it also records the charge plan of the
  *   chosen domain: "k MCUs from charged_until" (plan_end, plan_avt). At the
  *   deadline (or less than an MCU after it: timer latency) the charge is then
- *   two stores. If nothing else happened since (st.fast: no call other than
- *   sched_pick, no warp involved, no rebase due), sched_pick takes a fast
- *   path for this common case; everything else goes through pick_general().
- *   The hot paths have no division: the MCU count of a charge uses a 32-bit
- *   reciprocal of the MCU, and the slice length is estimated with
- *   multiplications and corrected exactly. 64-bit division (__aeabi_uldivmod
- *   on ARM) only happens on parameter changes, for a single charge covering
- *   more than 4.29 s, and as a safety net for extreme weight/MCU mixes.
+ *   two stores. If the plan ends with the domain more than C above its
+ *   runner-up (the head of the run queue), that decision is known in advance
+ *   to be a switch to the head, and if nothing else happened since (st.fast:
+ *   no call other than sched_pick, no warp involved, no rebase due),
+ *   sched_pick takes a fast path for it: charge, take the head, put the old
+ *   domain back (usually last), plan the new slice. Everything else goes
+ *   through pick_general().
+ *   The hot paths have no division: the slice length floor(gap / inc) + 1
+ *   comes from a per-entity reciprocal of inc (one 64x64->128 multiplication,
+ *   one correction step; four 32-bit ones on ARM), the MCU count of a
+ *   general charge from a 32-bit reciprocal of the MCU. 64-bit division
+ *   (__aeabi_uldivmod on ARM) only happens on parameter changes and for a
+ *   single charge covering more than 4.29 s.
  *   bench/sched_bench.sh measures the cost (docs/performance.md).
  */
 #include "sched.h"
@@ -96,34 +114,41 @@
 #define MAX_SLICE_MAX_NS  UINT64_C(2000000000)    /* 2 s: max slice + MCU < 2^32 */
 
 /*
- * A heap holds a[0..n-1]; a[n] is always &sentinel (E = A = KEY_NONE), so an
- * empty heap's top is the sentinel and a sift never checks for a right child.
- * KEY_NONE is above every real key (< 2^62) and KEY_NONE + 1 does not wrap.
+ * Run queues are sorted arrays: the entries are a[h..t), in key order, and an
+ * entry goes behind every entry with the same key, so ties are FIFO. The
+ * window drifts towards the end (a switch takes the head and usually appends
+ * the old runner); when the tail reaches the end of the array the entries are
+ * moved back to its start. With room for four times the most entities, that
+ * is at most one entry moved per three entries appended, amortized.
  */
-#define KEY_NONE (UINT64_MAX - 1)
-struct heap {
-	unsigned int n;
-	struct sched_entity *a[SCHED_MAX_ENTITIES + 1];
+#define RQ_CAP (4u * (uint32_t)SCHED_MAX_ENTITIES)
+
+struct rqueue {
+	uint32_t h, t;
+	struct sched_entity *a[RQ_CAP];
 };
+
+/* E of the sentinel: above every real key (< 2^62). */
+#define KEY_NONE (UINT64_MAX - 1)
 
 struct sched_state {
 	/* Hot: read on every decision. */
-	struct sched_entity *cur;     /* running entity (runnable, not in a heap) */
-	struct sched_entity *preempt; /* woke with E below the running one's */
 	struct sched_entity *fast;    /* cur, if the next pick may take the fast
 	                               * path (see sched_pick); NULL otherwise */
-	uint64_t seq;                 /* enqueue counter */
-	uint64_t next_evt;            /* runner-up's E when the deadline was set */
+	struct sched_entity *cur;     /* running entity (runnable, not queued) */
 	uint64_t mcu_ns;
+	uint64_t next_evt;            /* runner-up's E when the deadline was set */
+	struct rqueue rq;             /* queued runnable entities, by E */
+	/* Cold. */
+	struct sched_entity *preempt; /* woke with E below the running one's */
+	struct sched_entity *yield;   /* the running entity yielded */
 	uint64_t max_slice_ns;
 	uint32_t mcu_recip;           /* floor(2^32 / mcu_ns), for MCU counts */
-	struct heap hu;               /* unwarped, by (E, seq) */
-	struct heap hw;               /* warped, by (E, seq) */
-	/* Cold. */
-	struct heap ha;               /* warped, by (A, seq) */
+	struct rqueue wa;             /* the warped ones among them, by A */
 	struct sched_global_params g;
 	uint64_t kmax;                /* ceil(max_slice_ns / mcu_ns) */
 	uint64_t kmax_ns;             /* kmax MCUs in ns */
+	uint64_t kfit;                /* floor(max_slice_ns / mcu_ns) */
 	uint64_t svt;                 /* last known SVT (used when nothing runs) */
 	unsigned int count;           /* registered entities */
 	unsigned int nrunnable;
@@ -131,193 +156,212 @@ struct sched_state {
 };
 
 static struct sched_state st;
-static struct sched_entity sentinel;
+static struct sched_entity sentinel; /* "nobody": E = A = KEY_NONE */
 
 /* ------------------------------------------------------------------------ */
-/* Heaps. eh_*: hu and hw, keyed by (evt, seq), position in heap_index.
- * ah_*: ha, keyed by (avt, seq), position in aheap_index. The two sets are
- * the same code with another key and position field. */
+/* Sorted queues. by_avt selects the key: A (st.wa) or E (st.rq). */
 
-/* (x.evt, x.seq) < (y.evt, y.seq), without a branch (keys < evt_NONE + 1). */
-static inline bool eh_before(const struct sched_entity *x, const struct sched_entity *y)
+static inline uint64_t key_of(const struct sched_entity *e, bool by_avt)
 {
-	return x->evt < y->evt + (x->seq < y->seq);
+	return by_avt ? e->avt : e->evt;
 }
 
-/* Puts x at the hole i, moving it up as far as it belongs. */
-static inline void eh_up(struct heap *h, size_t i, struct sched_entity *x)
+static inline struct sched_entity *q_head(const struct rqueue *q)
 {
-	struct sched_entity **a = h->a;
+	return q->h == q->t ? &sentinel : q->a[q->h];
+}
 
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct sched_entity *y = a[parent];
+/* Moves the entries to the start of the array. */
+static void q_repack(struct rqueue *q)
+{
+	uint32_t n = q->t - q->h, i;
 
-		if (!eh_before(x, y))
-			break;
-		a[i] = y;
-		y->heap_index = (int)i;
-		i = parent;
+	for (i = 0; i < n; i++)
+		q->a[i] = q->a[q->h + i];
+	q->h = 0;
+	q->t = n;
+}
+
+/* Entries within this distance of the place looked for are found by a
+ * linear scan, and moved one by one; farther: binary search, memmove. */
+#define RQ_NEAR 8u
+
+/* memmove() of n entries; a loop when there are few. */
+static inline void q_move(struct sched_entity **dst, struct sched_entity *const *src, uint32_t n)
+{
+	uint32_t i;
+
+	if (n > RQ_NEAR)
+		memmove(dst, src, n * sizeof(*dst));
+	else if (dst < src)
+		for (i = 0; i < n; i++)
+			dst[i] = src[i];
+	else
+		for (i = n; i > 0; i--)
+			dst[i - 1] = src[i - 1];
+}
+
+/* Index of the first entry in [lo, lo + n] with key > k (upper) or >= k,
+ * given that it is in that range (branch-free binary search). */
+static inline uint32_t q_bound(const struct rqueue *q, uint32_t lo, uint32_t n, uint64_t k,
+			       bool by_avt, bool upper)
+{
+	struct sched_entity *const *b = &q->a[lo];
+
+	for (n++; n > 1; n -= n / 2) {
+		uint64_t km = key_of(b[n / 2], by_avt);
+
+		if (upper ? km <= k : km < k)
+			b += n / 2;
 	}
-	a[i] = x;
-	x->heap_index = (int)i;
-}
-
-/* Moves the hole at i down to a leaf along the smaller children (one
- * comparison per level; a[n] is the sentinel); returns the leaf. */
-static inline size_t eh_sink(struct heap *h, size_t i)
-{
-	struct sched_entity **a = h->a;
-	size_t n = h->n, c = 2 * i + 1;
-
-	while (c < n) {
-		struct sched_entity *y = a[c], *z = a[c + 1];
-
-		if (eh_before(z, y)) {
-			y = z;
-			c++;
-		}
-		a[i] = y;
-		y->heap_index = (int)i;
-		i = c;
-		c = 2 * c + 1;
-	}
-	return i;
-}
-
-static void eh_push(struct heap *h, struct sched_entity *x)
-{
-	size_t i = h->n++;
-
-	h->a[i + 1] = &sentinel;
-	eh_up(h, i, x);
-}
-
-/* Floyd's deletion: the hole left by x sinks to a leaf, the last entry
- * fills it and goes up (rarely far: it came from the bottom). */
-static void eh_del(struct heap *h, struct sched_entity *x)
-{
-	size_t i = (size_t)x->heap_index;
-	struct sched_entity *last = h->a[--h->n];
-
-	h->a[h->n] = &sentinel;
-	x->heap_index = -1;
-	if (last != x)
-		eh_up(h, eh_sink(h, i), last);
-}
-
-/* The same for ha. */
-
-/* (x.avt, x.seq) < (y.avt, y.seq), without a branch (keys < avt_NONE + 1). */
-static inline bool ah_before(const struct sched_entity *x, const struct sched_entity *y)
-{
-	return x->avt < y->avt + (x->seq < y->seq);
-}
-
-/* Puts x at the hole i, moving it up as far as it belongs. */
-static inline void ah_up(struct heap *h, size_t i, struct sched_entity *x)
-{
-	struct sched_entity **a = h->a;
-
-	while (i > 0) {
-		size_t parent = (i - 1) / 2;
-		struct sched_entity *y = a[parent];
-
-		if (!ah_before(x, y))
-			break;
-		a[i] = y;
-		y->aheap_index = (int)i;
-		i = parent;
-	}
-	a[i] = x;
-	x->aheap_index = (int)i;
-}
-
-/* Moves the hole at i down to a leaf along the smaller children (one
- * comparison per level; a[n] is the sentinel); returns the leaf. */
-static inline size_t ah_sink(struct heap *h, size_t i)
-{
-	struct sched_entity **a = h->a;
-	size_t n = h->n, c = 2 * i + 1;
-
-	while (c < n) {
-		struct sched_entity *y = a[c], *z = a[c + 1];
-
-		if (ah_before(z, y)) {
-			y = z;
-			c++;
-		}
-		a[i] = y;
-		y->aheap_index = (int)i;
-		i = c;
-		c = 2 * c + 1;
-	}
-	return i;
-}
-
-static void ah_push(struct heap *h, struct sched_entity *x)
-{
-	size_t i = h->n++;
-
-	h->a[i + 1] = &sentinel;
-	ah_up(h, i, x);
-}
-
-/* Floyd's deletion: the hole left by x sinks to a leaf, the last entry
- * fills it and goes up (rarely far: it came from the bottom). */
-static void ah_del(struct heap *h, struct sched_entity *x)
-{
-	size_t i = (size_t)x->aheap_index;
-	struct sched_entity *last = h->a[--h->n];
-
-	h->a[h->n] = &sentinel;
-	x->aheap_index = -1;
-	if (last != x)
-		ah_up(h, ah_sink(h, i), last);
+	return (uint32_t)(b - q->a) + (upper ? key_of(b[0], by_avt) <= k : key_of(b[0], by_avt) < k);
 }
 
 /*
- * Replaces the top of an E-heap with x (Floyd): the hole sinks to a leaf,
- * x goes up, usually not at all: the domain that just ran is rarely the
- * smallest. One comparison per level plus one or two.
+ * Inserts x behind every entry whose key is <= its own, given that the last
+ * entry's is larger (q_put() checked both ends), moving the entries on the
+ * nearer side of its place. (Inlined into rq_put_mid() and wa_put_mid(), so
+ * that the key is known at compile time.)
  */
-static void eh_replace_top(struct heap *h, struct sched_entity *x)
+static inline __attribute__((always_inline)) void
+q_put_mid(struct rqueue *q, struct sched_entity *x, bool by_avt)
 {
-	eh_up(h, eh_sink(h, 0), x);
+	struct sched_entity **a = q->a;
+	uint64_t k = key_of(x, by_avt);
+	uint32_t h = q->h, t = q->t, lo, p;
+
+	/* Its place p: the first entry with key > k; a[t - 1] is one, so
+	 * h <= p < t. The callers made room at the end: t < RQ_CAP. */
+	lo = t - h > RQ_NEAR ? t - RQ_NEAR : h;
+	if (key_of(a[lo], by_avt) <= k) {
+		/* Near the end: the entries behind it move up one by one. */
+		for (p = t; key_of(a[p - 1], by_avt) > k; p--) /* stops at lo + 1 */
+			a[p] = a[p - 1];
+		a[p] = x;
+		q->t = t + 1;
+		return;
+	}
+	p = q_bound(q, h, lo - h, k, by_avt, true);
+	if (h > 0 && p - h < t - p) {
+		q_move(&a[h - 1], &a[h], p - h);
+		a[p - 1] = x;
+		q->h = h - 1;
+	} else {
+		q_move(&a[p + 1], &a[p], t - p);
+		a[p] = x;
+		q->t = t + 1;
+	}
+}
+
+/* Removes x, which must be queued in q, but neither first nor last. */
+static inline __attribute__((always_inline)) void
+q_del_mid(struct rqueue *q, const struct sched_entity *x, bool by_avt)
+{
+	struct sched_entity **a = q->a;
+	uint32_t h = q->h, t = q->t, p;
+
+	/* The first entry with x's key, then x among the equal ones. */
+	for (p = q_bound(q, h, t - 1 - h, key_of(x, by_avt), by_avt, false); p < t; p++)
+		if (a[p] == x)
+			break;
+	if (p >= t)
+		return; /* not queued: cannot happen */
+	if (p - h < t - 1 - p) {
+		q_move(&a[h + 1], &a[h], p - h);
+		q->h = h + 1;
+	} else {
+		q_move(&a[p], &a[p + 1], t - 1 - p);
+		q->t = t - 1;
+	}
+}
+
+static __attribute__((noinline)) void rq_put_mid(struct sched_entity *x)
+{
+	q_put_mid(&st.rq, x, false);
+}
+
+static __attribute__((noinline)) void wa_put_mid(struct sched_entity *x)
+{
+	q_put_mid(&st.wa, x, true);
+}
+
+static __attribute__((noinline)) void rq_del_mid(const struct sched_entity *x)
+{
+	q_del_mid(&st.rq, x, false);
+}
+
+static __attribute__((noinline)) void wa_del_mid(const struct sched_entity *x)
+{
+	q_del_mid(&st.wa, x, true);
+}
+
+/*
+ * Inserts x behind every entry whose key is <= its own: last or first here
+ * (a domain that ran its slice usually goes last, always with equal
+ * weights; a warped wake-up first), else mid (a function of q's key).
+ */
+static inline void q_put(struct rqueue *q, struct sched_entity *x, bool by_avt,
+			 void (*mid)(struct sched_entity *))
+{
+	uint64_t k = key_of(x, by_avt);
+	uint32_t h, t;
+
+	if (q->t == RQ_CAP)
+		q_repack(q);
+	h = q->h;
+	t = q->t;
+	if (h == t || key_of(q->a[t - 1], by_avt) <= k) {
+		q->a[t] = x;
+		q->t = t + 1;
+	} else if (k < key_of(q->a[h], by_avt) && h > 0) {
+		q->a[h - 1] = x;
+		q->h = h - 1;
+	} else {
+		mid(x);
+	}
+}
+
+/* Removes x, which must be queued in q: first or last here, else mid. */
+static inline void q_del(struct rqueue *q, const struct sched_entity *x,
+			 void (*mid)(const struct sched_entity *))
+{
+	if (q->h == q->t)
+		return; /* not queued: cannot happen */
+	if (q->a[q->h] == x)
+		q->h++;
+	else if (q->a[q->t - 1] == x)
+		q->t--;
+	else
+		mid(x);
 }
 
 /* ------------------------------------------------------------------------ */
 /* Run queue: runnable entities other than st.cur */
 
-/* Smallest (E, seq) over both E-heaps; the sentinel if both are empty. */
+/* Smallest E, earliest queued among equals; the sentinel if none. */
 static inline struct sched_entity *rq_best(void)
 {
-	struct sched_entity *u = st.hu.a[0];
+	return q_head(&st.rq);
+}
 
-	if (st.hw.n && eh_before(st.hw.a[0], u))
-		u = st.hw.a[0];
-	return u;
+static inline void rq_put(struct sched_entity *e)
+{
+	q_put(&st.rq, e, false, rq_put_mid);
 }
 
 /* e->warped must not change while e is queued. */
-static void rq_insert(struct sched_entity *e)
+static inline void rq_insert(struct sched_entity *e)
 {
-	if (e->warped) {
-		eh_push(&st.hw, e);
-		ah_push(&st.ha, e);
-	} else {
-		eh_push(&st.hu, e);
-	}
+	rq_put(e);
+	if (e->warped)
+		q_put(&st.wa, e, true, wa_put_mid);
 }
 
-static void rq_remove(struct sched_entity *e)
+static inline void rq_remove(struct sched_entity *e)
 {
-	if (e->warped) {
-		eh_del(&st.hw, e);
-		ah_del(&st.ha, e);
-	} else {
-		eh_del(&st.hu, e);
-	}
+	q_del(&st.rq, e, rq_del_mid);
+	if (e->warped)
+		q_del(&st.wa, e, wa_del_mid);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -346,28 +390,32 @@ static inline uint64_t mcus_floor(uint64_t d)
 	return d / st.mcu_ns; /* one charge over 4.29 s: rare */
 }
 
+/* High 64 bits of the 128-bit product a * b. */
+static inline uint64_t mulhi64(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__) && !defined(SCHED_BVT_NO_INT128)
+	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#else
+	uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+	uint64_t p01 = a0 * b1, p10 = a1 * b0;
+	uint64_t mid = ((a0 * b0) >> 32) + (uint32_t)p01 + (uint32_t)p10;
+
+	return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
 /*
  * Smallest k with k * inc > gap, i.e. floor(gap / inc) + 1: the number of
  * MCUs after which the running entity's E exceeds the runner-up's E + C.
- * gap < gap_cap, so gap * weight < 2^56 and the ns estimate x is below
- * max slice + MCU < 2^32. The estimate q never exceeds floor(gap / inc)
- * (every step rounds down, inc too) and is short by at most 2 + gap/inc^2
- * (rounding of inc), so the remainder settles it, and a division is the
- * safety net for huge weights with tiny MCUs.
+ * gap < gap_cap < 2^56. rinc = floor((2^64 - 1) / inc) >= 2^64 / inc - 2, so
+ * the estimate q = floor(gap * rinc / 2^64) is floor(gap / inc) or one less
+ * (gap < 2^62): one correction, no division.
  */
 static inline uint64_t slice_mcus(const struct sched_entity *e, uint64_t gap)
 {
-	uint64_t x = (gap * e->params.weight) >> VT_SHIFT;
-	uint64_t q = ((uint64_t)(uint32_t)x * st.mcu_recip) >> 32;
-	uint64_t r = gap - q * e->inc;
+	uint64_t q = mulhi64(gap, e->rinc);
 
-	if (r >= e->inc) {
-		r -= e->inc;
-		q++;
-		if (r >= e->inc)
-			return gap / e->inc + 1;
-	}
-	return q + 1;
+	return q + 1 + (gap - q * e->inc >= e->inc);
 }
 
 /* Derived per-entity values; depend on the entity's and the global params. */
@@ -378,10 +426,13 @@ static void derive(struct sched_entity *e)
 	e->inc = ns_to_vt(st.g.mcu_ns, w, VT_CHARGE_CAP);
 	if (e->inc == 0)
 		e->inc = 1;
+	e->rinc = UINT64_MAX / e->inc;
 	e->max_mcus = VT_CHARGE_CAP / e->inc;
 	e->warp_vt = ns_to_vt(e->params.warp_ns, w, VT_WARP_CAP);
 	e->ctx_vt = ns_to_vt(st.g.ctx_allow_ns, w, VT_WARP_CAP);
 	e->gap_cap = st.kmax * e->inc;
+	e->slice_cap = st.kfit * e->inc;
+	e->fast_avt_max = VT_RENORM - e->inc;
 	/* No planned charge (see charge()). */
 	e->plan_end = e->charged_until;
 	e->plan_avt = e->avt;
@@ -409,12 +460,22 @@ static inline void start_warp(struct sched_entity *e, uint64_t now)
 /* Minimum A over runnable entities, or the last known SVT if none. */
 static uint64_t svt_now(void)
 {
-	uint64_t v = st.hu.a[0]->avt; /* the sentinel's is KEY_NONE */
+	uint64_t v = st.cur ? st.cur->avt : KEY_NONE;
+	uint32_t i;
 
-	if (st.cur && st.cur->avt < v)
-		v = st.cur->avt;
-	if (st.ha.a[0]->avt < v)
-		v = st.ha.a[0]->avt;
+	/* Unwarped: E = A + bias, so the first unwarped one in E order has the
+	 * smallest A; warped ones (usually none) may come before it. */
+	for (i = st.rq.h; i < st.rq.t; i++) {
+		const struct sched_entity *e = st.rq.a[i];
+
+		if (!e->warped) {
+			if (e->avt < v)
+				v = e->avt;
+			break;
+		}
+	}
+	if (q_head(&st.wa)->avt < v) /* the sentinel's is KEY_NONE */
+		v = q_head(&st.wa)->avt;
 	return v == KEY_NONE || v < st.svt ? st.svt : v;
 }
 
@@ -532,11 +593,10 @@ static void switch_in_warp(struct sched_entity *e, uint64_t now)
 	}
 }
 
-/* e (out of the heaps) starts running; sched_pick() sets its plan next. */
+/* e (not queued) starts running; sched_pick() sets its plan next. */
 static inline void switch_in(struct sched_entity *e, uint64_t now)
 {
 	e->running = true;
-	e->run_start = now;
 	e->charged_until = now;
 	if (e->params.warp_enabled)
 		switch_in_warp(e, now);
@@ -575,6 +635,7 @@ static void set_globals(const struct sched_global_params *g)
 		(uint32_t)((UINT64_C(1) << 32) / g->mcu_ns);
 	st.kmax = (g->max_slice_ns + g->mcu_ns - 1) / g->mcu_ns;
 	st.kmax_ns = st.kmax * g->mcu_ns;
+	st.kfit = g->max_slice_ns / g->mcu_ns;
 	for (i = 0; i < SCHED_MAX_ENTITIES; i++)
 		if (st.all[i])
 			derive(st.all[i]);
@@ -591,11 +652,7 @@ int sched_init(const struct sched_global_params *g)
 	memset(&sentinel, 0, sizeof(sentinel));
 	sentinel.avt = KEY_NONE;
 	sentinel.evt = KEY_NONE;
-	sentinel.seq = UINT64_MAX;
 	sentinel.slot = -1;
-	st.hu.a[0] = &sentinel;
-	st.hw.a[0] = &sentinel;
-	st.ha.a[0] = &sentinel;
 	st.next_evt = KEY_NONE;
 	set_globals(g);
 	return 0;
@@ -619,8 +676,6 @@ int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p)
 	e->params = *p;
 	e->id = id;
 	e->slot = slot;
-	e->heap_index = -1;
-	e->aheap_index = -1;
 	e->avt = st.svt; /* sched_wake() raises it to SVT anyway */
 	derive(e);
 	set_evt(e);
@@ -645,13 +700,13 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 	}
 	if (st.preempt == e)
 		st.preempt = NULL;
+	if (st.yield == e)
+		st.yield = NULL;
 	st.all[e->slot] = NULL;
 	st.count--;
 	e->runnable = false;
 	e->running = false;
 	e->warped = false;
-	e->heap_index = -1;
-	e->aheap_index = -1;
 	e->slot = -1;
 }
 
@@ -675,7 +730,6 @@ bool sched_wake(struct sched_entity *e, uint64_t now)
 	set_evt(e);
 	e->runnable = true;
 	e->running = false;
-	e->seq = ++st.seq;
 	rq_insert(e);
 	st.nrunnable++;
 	if (!cur)
@@ -704,6 +758,8 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 	e->runnable = false;
 	if (st.preempt == e)
 		st.preempt = NULL;
+	if (st.yield == e)
+		st.yield = NULL;
 	if (--st.nrunnable == 0 && e->avt > st.svt)
 		st.svt = e->avt;
 	/* Blocking ends the warped run; a pending U (warp_back) stays. */
@@ -712,36 +768,43 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 	set_evt(e);
 }
 
-/* cur is switched out for best (cur charged, best queued). */
+void sched_bvt_yield(struct sched_entity *e, uint64_t now)
+{
+	if (!registered(e) || e != st.cur)
+		return;
+	st.fast = NULL;
+	charge(e, now); /* the next pick bills the MCU it began */
+	st.yield = e;
+}
+
+/* cur is switched out for best, the head of the run queue (cur charged). */
 static inline void requeue(struct sched_entity *cur, struct sched_entity *best, uint64_t now)
 {
 	charge_stop(cur, now);
 	cur->running = false;
-	cur->seq = ++st.seq;
-	if (!(cur->warped | best->warped)) {
-		eh_replace_top(&st.hu, cur); /* best is hu's top: one sift */
-		best->heap_index = -1;
-	} else {
-		rq_remove(best);
-		rq_insert(cur);
-	}
+	rq_remove(best);
+	rq_insert(cur);
 }
 
 /*
  * Sets the charge plan of cur (running, charged to now, unwarped or warped)
  * for running until its E exceeds next's E + C, in whole MCUs, at most the
- * max slice; next is a real entity. Returns the deadline.
+ * max slice; next is a real entity. Returns the deadline; *sw tells whether
+ * cur's E then exceeds next's E + C (a switch is then due if nothing else
+ * happened in between).
  */
 static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_entity *next,
-				uint64_t now)
+				uint64_t now, bool *sw)
 {
-	/* gap >= 0 by the choice of cur; were it not, it would wrap to a huge
-	 * value and give the max slice, which is safe. */
-	uint64_t gap = next->evt + cur->ctx_vt - cur->evt;
+	/* next's E + C is >= cur's E by the choice of cur, except right after
+	 * a yield: cur then runs one MCU (it is already past next's E + C). */
+	uint64_t lim = next->evt + cur->ctx_vt;
+	uint64_t gap = lim > cur->evt ? lim - cur->evt : 0;
 	uint64_t dl = now + st.max_slice_ns;
 
 	st.next_evt = next->evt;
-	if (gap >= cur->gap_cap) {
+	*sw = gap < cur->gap_cap;
+	if (!*sw) {
 		cur->plan_end = cur->charged_until + st.kmax_ns;
 		cur->plan_avt = cur->avt + cur->gap_cap;
 	} else {
@@ -757,17 +820,18 @@ static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_ent
 
 /* plan_gap() in general: next may be the sentinel, cur may be warped. */
 static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_entity *next,
-				  uint64_t now)
+				  uint64_t now, bool *sw)
 {
 	uint64_t dl;
 
 	if (next == &sentinel) {
 		st.next_evt = KEY_NONE;
+		*sw = false;
 		dl = SCHED_TIME_MAX;
 		cur->plan_end = cur->charged_until;
 		cur->plan_avt = cur->avt;
 	} else {
-		dl = plan_gap(cur, next, now);
+		dl = plan_gap(cur, next, now, sw);
 	}
 	if (cur->warped && cur->params.warp_limit_ns) {
 		uint64_t w = now + (cur->params.warp_limit_ns - cur->warp_used);
@@ -778,18 +842,22 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 	return dl;
 }
 
-/* A scheduling decision in any state. */
-static struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
+/* A scheduling decision in any state. Kept out of sched_pick() so that the
+ * fast path does not pay for its registers. */
+static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *cur = st.cur, *best;
 	uint64_t dl;
+	bool sw;
 
 	if (cur) {
 		charge(cur, now);
 		best = rq_best();
 		/* Preempt only if best is lower by more than C (0 after a wake-up);
-		 * E >= 2^58 >= C, so no underflow; the sentinel never wins. */
-		if (best->evt < cur->evt - (st.preempt ? 0 : cur->ctx_vt)) {
+		 * E >= 2^58 >= C, so no underflow; the sentinel never wins. After a
+		 * yield, anyone else wins. */
+		if (st.yield == cur ? best != &sentinel :
+		    best->evt < cur->evt - (st.preempt ? 0 : cur->ctx_vt)) {
 			requeue(cur, best, now);
 			switch_in(best, now);
 			cur = best;
@@ -798,6 +866,7 @@ static struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
 		cur = rq_best();
 		if (cur == &sentinel) {
 			st.preempt = NULL;
+			st.yield = NULL;
 			st.next_evt = KEY_NONE;
 			if (deadline)
 				*deadline = SCHED_TIME_MAX;
@@ -807,14 +876,88 @@ static struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
 		switch_in(cur, now);
 	}
 	st.preempt = NULL;
+	st.yield = NULL;
 	best = rq_best();
-	dl = plan_slice(cur, best, now);
+	dl = plan_slice(cur, best, now, &sw);
 	/* May the next decision take the fast path? (see sched_pick) */
-	st.fast = !cur->params.warp_enabled && !st.hw.n && best != &sentinel &&
-		  !best->params.warp_enabled && cur->plan_avt < VT_RENORM - cur->inc ? cur : NULL;
+	st.fast = sw && !cur->params.warp_enabled && cur->plan_avt < cur->fast_avt_max ?
+		  cur : NULL;
 	if (deadline)
 		*deadline = dl;
 	return cur;
+}
+
+/*
+ * Fast path, second half: best (taken off the run queue) starts running;
+ * next, the new head of the run queue, is its runner-up (E >= best's).
+ */
+static inline struct sched_entity *switch_plan(struct sched_entity *best,
+					       const struct sched_entity *next,
+					       uint64_t now, uint64_t *deadline)
+{
+	uint64_t gap, dl;
+
+	st.next_evt = next->evt;
+	gap = next->evt + best->ctx_vt - best->evt;
+	best->running = true;
+	best->charged_until = now;
+	st.cur = best;
+	if (gap >= best->slice_cap) {
+		bool sw;
+
+		dl = plan_gap(best, next, now, &sw);
+		st.fast = NULL;
+	} else {
+		/* Within the max slice: the deadline is the plan's end. */
+		uint64_t k = slice_mcus(best, gap), avt;
+
+		dl = now + k * st.mcu_ns;
+		best->plan_end = dl;
+		avt = best->avt + k * best->inc;
+		best->plan_avt = avt;
+		st.fast = avt < best->fast_avt_max ? best : NULL;
+	}
+	if (deadline)
+		*deadline = dl;
+	return best;
+}
+
+/* Fast path when cur does not simply go last in the run queue. */
+static __attribute__((noinline)) struct sched_entity *
+switch_put(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+{
+	if (st.rq.t == RQ_CAP)
+		rq_put(cur); /* the array's end: rare */
+	else
+		q_put_mid(&st.rq, cur, false); /* the tail is above cur */
+	return switch_plan(best, st.rq.a[st.rq.h], now, deadline);
+}
+
+/* Fast path: cur's slice ended `late` ns after its plan (< 1 MCU); best, the
+ * head of the run queue, takes over (see sched_pick). */
+static inline struct sched_entity *pick_switch(struct sched_entity *cur, struct sched_entity *best,
+					       uint64_t now, uint64_t late, uint64_t *deadline)
+{
+	struct sched_entity **a = st.rq.a;
+	uint32_t h = st.rq.h + 1, t = st.rq.t;
+	uint64_t avt = cur->plan_avt, evt;
+
+	/* The planned MCUs, plus the one it began if the timer was late;
+	 * charged_until only matters while running. */
+	if (late)
+		avt += cur->inc;
+	cur->avt = avt;
+	evt = avt + cur->evt_off;
+	cur->evt = evt;
+	cur->running = false;
+	st.rq.h = h;
+	/* cur goes behind every E <= its own: usually last. (If best was
+	 * alone, a[t - 1] is best, whose E is below cur's.) */
+	if (a[t - 1]->evt > evt || t == RQ_CAP)
+		return switch_put(cur, best, now, deadline);
+	a[t] = cur;
+	st.rq.t = t + 1;
+	return switch_plan(best, a[h], now, deadline);
 }
 
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
@@ -824,47 +967,25 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	 * Fast path for the common decision: the running entity's slice expired
 	 * (less than an MCU after its planned end, so exactly the planned MCUs
 	 * are complete) and the runner-up takes over. st.fast is set by the
-	 * previous pick only when nothing since then can make this decision
-	 * differ from pick_general()'s: cur and the runner-up are not
-	 * warp-enabled, nothing warped is queued, no rebase is due; every other
-	 * call clears it. Anything else goes to pick_general() before any state
-	 * is changed. (Tests can be built with -DSCHED_BVT_NO_FAST_PATH.)
+	 * previous pick only when this decision is then known to be that
+	 * switch: the plan was made against the runner-up, now the head of the
+	 * run queue, and ends with cur's E above the runner-up's E + C; cur is
+	 * not warp-enabled (no warp bookkeeping) and the charge needs no
+	 * rebase. Every other call clears it. The runner-up must not be
+	 * warp-enabled either (it starts running without warp bookkeeping). (Tests can be built with
+	 * -DSCHED_BVT_NO_FAST_PATH.)
 	 */
-	struct sched_entity *cur = st.fast, *best, *next;
-	uint64_t avt, cu, dl;
+	struct sched_entity *cur = st.fast;
 
-	if (!cur || now - cur->plan_end >= st.mcu_ns)
-		return pick_general(now, deadline);
-	best = st.hu.a[0];
-	avt = cur->plan_avt;
-	if (!(best->evt < avt + cur->evt_off - cur->ctx_vt))
-		return pick_general(now, deadline); /* no switch */
-	cu = cur->plan_end;
-	if (now != cu) { /* timer latency: bill the MCU it began */
-		avt += cur->inc;
-		cu += st.mcu_ns;
+	if (cur) {
+		uint64_t late = now - cur->plan_end;
+		struct sched_entity *best = st.rq.a[st.rq.h];
+
+		if (late < st.mcu_ns && !best->params.warp_enabled)
+			return pick_switch(cur, best, now, late, deadline);
 	}
-	cur->avt = avt;
-	cur->evt = avt + cur->evt_off;
-	cur->charged_until = cu;
-	cur->running = false;
-	cur->seq = ++st.seq;
-	eh_replace_top(&st.hu, cur); /* best is hu's top: one sift */
-	best->heap_index = -1;
-	best->running = true;
-	best->run_start = now;
-	best->charged_until = now;
-	st.cur = best;
-	next = st.hu.a[0]; /* not the sentinel: cur is queued */
-	dl = plan_gap(best, next, now);
-	st.fast = !next->params.warp_enabled && best->plan_avt < VT_RENORM - best->inc ?
-		  best : NULL;
-	if (deadline)
-		*deadline = dl;
-	return best;
-#else
-	return pick_general(now, deadline);
 #endif
+	return pick_general(now, deadline);
 }
 
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
@@ -889,10 +1010,8 @@ int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint6
 	if (e->runnable && may_warp(e, now))
 		start_warp(e, now);
 	set_evt(e);
-	if (queued) {
-		e->seq = ++st.seq;
+	if (queued)
 		rq_insert(e);
-	}
 	return 0;
 }
 
@@ -901,7 +1020,7 @@ int sched_set_global(const struct sched_global_params *g)
 	if (!g || !globals_valid(g))
 		return -VMM_EINVAL;
 	st.fast = NULL;
-	set_globals(g); /* E and the heaps' order do not depend on these */
+	set_globals(g); /* E and the run queue's order do not depend on these */
 	return 0;
 }
 

@@ -813,9 +813,8 @@ static void test_no_double_charge(void **state)
 }
 
 struct snap {
-	uint64_t avt, evt, seq, charged_until, warp_used;
+	uint64_t avt, evt, charged_until, plan_end, plan_avt, warp_used;
 	bool runnable, running, warped;
-	int heap_index, aheap_index;
 };
 
 static void take(struct snap *s, int n)
@@ -826,14 +825,13 @@ static void take(struct snap *s, int n)
 	for (i = 0; i < n; i++) {
 		s[i].avt = ent[i].avt;
 		s[i].evt = ent[i].evt;
-		s[i].seq = ent[i].seq;
 		s[i].charged_until = ent[i].charged_until;
+		s[i].plan_end = ent[i].plan_end;
+		s[i].plan_avt = ent[i].plan_avt;
 		s[i].warp_used = ent[i].warp_used;
 		s[i].runnable = ent[i].runnable;
 		s[i].running = ent[i].running;
 		s[i].warped = ent[i].warped;
-		s[i].heap_index = ent[i].heap_index;
-		s[i].aheap_index = ent[i].aheap_index;
 	}
 }
 
@@ -903,6 +901,280 @@ static void test_wake_shortens_deadline(void **state)
 	ent[2].avt = ent[1].avt + 1000 * MS * (UINT64_C(1) << 24);
 	assert_false(sched_wake(&ent[2], 6100 * US));
 	assert_ptr_equal(sched_pick(6100 * US, &dl), &ent[1]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Yield */
+
+/* A weight-w entity's charge for n MCUs of 100 us (the default MCU). */
+static uint64_t mcus_vt(uint64_t n, uint32_t w)
+{
+	return n * ((UINT64_C(100000) << 24) / w);
+}
+
+/* The yielder gives way even when it is not behind by more than C, and is
+ * charged exactly as if it had been preempted: the MCUs it ran, the one it
+ * began in full. */
+static void test_yield_other_runs(void **state)
+{
+	uint64_t dl, a0;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == 1 * MS + 100 * US); /* C + 1 MCU */
+	/* 250 us in: without the yield it would keep the CPU (equal E + C). */
+	assert_ptr_equal(sched_pick(250 * US, &dl), &ent[0]);
+	sched_yield(&ent[0], 250 * US);
+	assert_ptr_equal(sched_pick(250 * US, &dl), &ent[1]);
+	assert_true(ent[0].runnable);
+	assert_false(ent[0].running);
+	assert_true(ent[1].running);
+	assert_true(ent[0].avt == mcus_vt(3, 1)); /* 2.5 MCUs run: 3 billed */
+	assert_true(ent[1].avt == 0);
+	/* ent[1] runs until it is more than C ahead of ent[0]: its normal slice,
+	 * (3 + 10 + 1) MCUs. The yield affected one decision only: picking
+	 * again at the same time keeps ent[1]. */
+	assert_true(dl == 250 * US + 14 * 100 * US);
+	assert_ptr_equal(sched_pick(250 * US, &dl), &ent[1]);
+	assert_true(dl == 250 * US + 14 * 100 * US);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]);
+
+	/* Yielding at an MCU boundary right after being picked costs nothing;
+	 * the yielder is lower than the other, which runs anyway, one MCU at a
+	 * time (it is already more than C past the yielder). */
+	a0 = ent[0].avt;
+	sched_yield(&ent[0], 1650 * US);
+	assert_ptr_equal(sched_pick(1650 * US, &dl), &ent[1]);
+	assert_true(ent[0].avt == a0);
+	assert_true(ent[0].evt < ent[1].evt);
+	assert_true(dl == 1750 * US);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]);
+
+	/* Charged like a preemption, i.e. like a sleep at the same time. */
+	a0 = ent[0].avt;
+	sched_yield(&ent[0], 1750 * US + 420 * US);
+	assert_ptr_equal(sched_pick(1750 * US + 420 * US, &dl), &ent[1]);
+	assert_true(ent[0].avt == a0 + mcus_vt(5, 1));
+
+	/* Only the running entity can yield; anything else is ignored. */
+	sched_yield(&ent[0], 2200 * US);
+	sched_yield(NULL, 2200 * US);
+	assert_ptr_equal(sched_pick(2200 * US, &dl), &ent[1]);
+}
+
+/* Alone, the yielder runs on; it pays only the complete MCUs. */
+static void test_yield_alone(void **state)
+{
+	uint64_t dl;
+
+	(void)state;
+	add(0, 3);
+	add(1, 1); /* registered, asleep */
+	sched_wake(&ent[0], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	sched_yield(&ent[0], 730 * US);
+	assert_ptr_equal(sched_pick(730 * US, &dl), &ent[0]);
+	assert_true(dl == SCHED_TIME_MAX);
+	assert_true(ent[0].running);
+	assert_true(ent[0].avt == mcus_vt(7, 3)); /* still running: no partial MCU */
+	assert_ptr_equal(sched_pick(1 * MS, &dl), &ent[0]);
+	assert_true(ent[0].avt == mcus_vt(10, 3));
+}
+
+/*
+ * An entity that yields at arbitrary points (also right after being picked,
+ * or mid-MCU) gets no more than its share: it pays for every MCU it began.
+ * The CPU-bound ones share the rest by weight.
+ */
+static void yield_share(uint32_t wy, uint32_t wo, int others)
+{
+	uint64_t now = 0, dl, total = 0, run[3] = { 0 };
+	uint64_t seed = 12345;
+	int i;
+
+	add(0, wy);
+	for (i = 1; i <= others; i++)
+		add(i, wo);
+	for (i = 0; i <= others; i++)
+		sched_wake(&ent[i], 0);
+	while (now < 30 * SEC) {
+		struct sched_entity *e = sched_pick(now, &dl);
+		uint64_t next = dl;
+
+		assert_non_null(e);
+		if (e == &ent[0]) {
+			/* Runs a pseudo-random part of its slice, then yields. */
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			next = now + (seed >> 33) % (dl - now);
+			sched_yield(e, next);
+		}
+		run[e - ent] += next - now;
+		total += next - now;
+		now = next;
+	}
+	{
+		double wsum = wy + (double)wo * others;
+		double got = (double)run[0] / (double)total;
+
+		if (got > wy / wsum * 1.01)
+			fail_msg("yielder: share %.4f, entitled to %.4f", got, wy / wsum);
+		for (i = 1; i <= others; i++)
+			if ((double)run[i] / (double)total < wo / wsum * 0.99)
+				fail_msg("domain %d: share %.4f < %.4f", i, (double)run[i] / (double)total,
+					 wo / wsum);
+	}
+}
+
+static void test_yield_share(void **state)
+{
+	(void)state;
+	yield_share(1, 1, 1);
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	memset(ent, 0, sizeof(ent));
+	yield_share(2, 1, 1);
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	memset(ent, 0, sizeof(ent));
+	yield_share(3, 1, 2);
+}
+
+/* A yield does not change how a warped wake-up preempts. */
+static void test_yield_then_warped_wake(void **state)
+{
+	struct sched_params wp = warp_params(1, 20 * MS, 0, 0);
+	uint64_t dl, now = 10 * MS;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	assert_int_equal(sched_add(&ent[2], 2, &wp), 0);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	sched_pick(0, &dl);
+	while (dl <= now)
+		sched_pick(dl, &dl);
+	/* Yield, then a warped domain wakes before the decision: it wins (it
+	 * is the lowest), as it would have without the yield. */
+	sched_yield(&ent[0], now);
+	sched_yield(&ent[1], now); /* whichever runs */
+	assert_true(sched_wake(&ent[2], now));
+	assert_true(ent[2].warped);
+	assert_ptr_equal(sched_pick(now, &dl), &ent[2]);
+	sched_sleep(&ent[2], now + 300 * US);
+	now += 300 * US;
+	sched_pick(now, &dl);
+
+	/* Yield, decision, then the warped wake-up preempts the new runner. */
+	now += 2 * MS;
+	{
+		struct sched_entity *y = sched_pick(now, &dl), *o;
+
+		sched_yield(y, now);
+		o = sched_pick(now, &dl);
+		assert_ptr_not_equal(o, y);
+		now += 150 * US;
+		assert_true(sched_wake(&ent[2], now));
+		assert_ptr_equal(sched_pick(now, &dl), &ent[2]);
+		/* It blocks: the lower of the two others runs, the yield is
+		 * forgotten (the yielder may well be the one). */
+		sched_sleep(&ent[2], now + 100 * US);
+		now += 100 * US;
+		o = sched_pick(now, &dl);
+		assert_true(o == &ent[0] || o == &ent[1]);
+		assert_true(o->evt <= (o == &ent[0] ? ent[1].evt : ent[0].evt));
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Run queue order under churn */
+
+/*
+ * Many entities of mixed weights, C = 0, woken, put to sleep, re-weighted and
+ * removed at random times. Whenever a decision switches to another entity,
+ * it must be the lowest E among the queued ones, the earliest queued among
+ * equals (the test keeps its own enqueue order). Exercises insertion and
+ * removal anywhere in the run queue and its compaction.
+ */
+static void test_rq_order_churn(void **state)
+{
+	uint64_t qseq[NENT], seq = 0, now = 0, dl = 0, seed = 42;
+	struct sched_entity *cur = NULL;
+	bool live[NENT];
+	long step;
+	int i;
+
+	(void)state;
+	init_globals(0, 100 * US, 10 * MS);
+	for (i = 0; i < NENT; i++) {
+		add(i, (uint32_t)(1 + i % 5));
+		live[i] = true;
+		qseq[i] = ++seq;
+		assert_true(sched_wake(&ent[i], 0) || i > 0);
+	}
+	for (step = 0; step < 200000; step++) {
+		int op, k;
+
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		op = (int)((seed >> 33) % 100);
+		k = (int)((seed >> 40) % NENT);
+		if (op < 70) {
+			struct sched_entity *e, *want = NULL;
+
+			if (dl != SCHED_TIME_MAX && dl > now)
+				now = op < 60 ? dl : now + (dl - now) / 2 + 1;
+			/* The lowest (E, enqueue order) among the queued. */
+			for (i = 0; i < NENT; i++) {
+				struct sched_entity *q = &ent[i];
+
+				if (!live[i] || !q->runnable || q == cur)
+					continue;
+				if (!want || q->evt < want->evt ||
+				    (q->evt == want->evt && qseq[i] < qseq[want - ent]))
+					want = q;
+			}
+			e = sched_pick(now, &dl);
+			if (e != cur) {
+				if (e != want)
+					fail_msg("step %ld: picked %d, expected %d", step,
+						 e ? (int)(e - ent) : -1, want ? (int)(want - ent) : -1);
+				if (cur && cur->runnable)
+					qseq[cur - ent] = ++seq; /* requeued */
+			}
+			cur = e;
+		} else if (op < 82) {
+			if (live[k] && !ent[k].runnable) {
+				sched_wake(&ent[k], now);
+				qseq[k] = ++seq;
+			}
+		} else if (op < 94) {
+			if (live[k] && ent[k].runnable) {
+				sched_sleep(&ent[k], now);
+				if (&ent[k] == cur)
+					cur = NULL;
+			}
+		} else if (op < 98) {
+			struct sched_params p = params((uint32_t)(1 + (seed >> 50) % 7));
+
+			if (live[k]) {
+				assert_int_equal(sched_set_params(&ent[k], &p, now), 0);
+				if (ent[k].runnable && &ent[k] != cur)
+					qseq[k] = ++seq; /* requeued */
+			}
+		} else {
+			if (live[k]) {
+				sched_remove(&ent[k], now);
+				live[k] = false;
+				if (&ent[k] == cur)
+					cur = NULL;
+			} else {
+				add(k, (uint32_t)(1 + k % 5));
+				live[k] = true;
+			}
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -992,12 +1264,13 @@ static void test_add_remove_while_running(void **state)
 	e = sched_pick(s.now, &dl);
 	sched_remove(e, s.now);
 	assert_false(e->runnable);
-	assert_int_equal(e->heap_index, -1);
+	assert_false(e->running);
 	for (i = 0; i < 4; i++)
-		if (&ent[i] != e && ent[i].heap_index >= 0)
+		if (&ent[i] != e && ent[i].runnable)
 			break;
+	assert_false(ent[i].running); /* queued */
 	sched_remove(&ent[i], s.now);
-	assert_int_equal(ent[i].heap_index, -1);
+	assert_false(ent[i].runnable);
 
 	/* Add two new ones and wake them. */
 	add(4, 1);
@@ -1128,6 +1401,11 @@ int main(void)
 		cmocka_unit_test_setup(test_no_double_charge, setup),
 		cmocka_unit_test_setup(test_pick_twice_same_now, setup),
 		cmocka_unit_test_setup(test_wake_shortens_deadline, setup),
+		cmocka_unit_test_setup(test_yield_other_runs, setup),
+		cmocka_unit_test_setup(test_yield_alone, setup),
+		cmocka_unit_test_setup(test_yield_share, setup),
+		cmocka_unit_test_setup(test_yield_then_warped_wake, setup),
+		cmocka_unit_test_setup(test_rq_order_churn, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
