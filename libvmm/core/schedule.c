@@ -238,6 +238,7 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	(void)a3;
 	switch (cmd) {
 	case VMM_SCHEDOP_yield:
+		sched_yield(&d->sched, time_now()); /* another runnable domain goes first */
 		schedule(); /* publishes fresh time for us when we run again */
 		return 0;
 	case VMM_SCHEDOP_block:
