@@ -104,10 +104,10 @@ void schedule_wake(struct domain *d)
 		need_resched = true;
 }
 
-void schedule(void)
+/* schedule() with the current time already read by the caller. */
+static void schedule_at(uint64_t now)
 {
 	struct domain *prev = current, *next;
-	uint64_t now = time_now();
 
 	need_resched = false;
 	next = domain_of(sched_pick(now, &slice_deadline));
@@ -124,6 +124,11 @@ void schedule(void)
 		arch_mmu_activate(next->slot, (next->flags & VMM_DOMCFG_PMU_USER) != 0);
 	}
 	arch_switch(prev ? &prev->hctx : &idle_hctx, next ? &next->hctx : &idle_hctx);
+}
+
+void schedule(void)
+{
+	schedule_at(time_now());
 }
 
 void schedule_if_needed(void)
@@ -237,10 +242,13 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	(void)a2;
 	(void)a3;
 	switch (cmd) {
-	case VMM_SCHEDOP_yield:
-		sched_yield(&d->sched, time_now()); /* another runnable domain goes first */
-		schedule(); /* publishes fresh time for us when we run again */
+	case VMM_SCHEDOP_yield: {
+		uint64_t now = time_now();
+
+		sched_yield(&d->sched, now); /* another runnable domain goes first */
+		schedule_at(now); /* publishes fresh time for us when we run again */
 		return 0;
+	}
 	case VMM_SCHEDOP_block:
 		return sched_op_block(d);
 	case VMM_SCHEDOP_shutdown:
