@@ -24,7 +24,7 @@
 
 #define SCHED_TIME_MAX UINT64_MAX
 
-/* Most entities the scheduler can hold (run-queue heaps are static arrays). */
+/* Most entities the scheduler can hold (the run queues are static arrays). */
 #ifndef SCHED_MAX_ENTITIES
 #define SCHED_MAX_ENTITIES 64
 #endif
