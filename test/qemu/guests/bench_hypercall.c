@@ -12,13 +12,6 @@
 
 void probe_main(const struct vmm_start_info *si);
 
-static inline uint32_t ccnt(void)
-{
-	uint32_t v;
-	__asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v));
-	return v;
-}
-
 /* Two counter reads back to back: the cost of the measurement itself. */
 static uint32_t measure_empty(void)
 {

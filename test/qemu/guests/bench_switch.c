@@ -13,13 +13,6 @@
 
 void probe_main(const struct vmm_start_info *si);
 
-static inline uint32_t ccnt(void)
-{
-	uint32_t v;
-	__asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v));
-	return v;
-}
-
 static int is_measure(const char *c)
 {
 	for (; *c; c++)
@@ -40,9 +33,9 @@ void probe_main(const struct vmm_start_info *si)
 	}
 	HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0); /* let the partner start */
 	for (i = 0; i < ROUNDS; i++) {
-		t0 = ccnt();
+		t0 = probe_ccnt();
 		HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
-		t1 = ccnt();
+		t1 = probe_ccnt();
 		if (t1 - t0 < best)
 			best = t1 - t0;
 	}

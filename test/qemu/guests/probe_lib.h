@@ -64,6 +64,15 @@ static inline uint64_t probe_system_time(void)
 	return ns;
 }
 
+/* PMU cycle counter (PMCCNTR); needs VMM_DOMCFG_PMU_USER. Under QEMU's
+ * -icount shift=0 it counts instructions. */
+static inline uint32_t probe_ccnt(void)
+{
+	uint32_t v;
+	__asm__ volatile("mrc p15, 0, %0, c9, c13, 0" : "=r"(v));
+	return v;
+}
+
 static int probe_failures;
 
 /* Prints "ok <what>" or "FAIL <what>: got X want Y". */
