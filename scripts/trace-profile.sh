@@ -1,0 +1,38 @@
+#!/bin/bash
+# Where do the instructions go? Runs a firmware image in QEMU one instruction
+# per translation block (-singlestep -d exec), maps every executed pc to its
+# function (nm) and prints the average instructions per function between
+# consecutive entries of a marker function, over entries FROM..TO.
+#   scripts/trace-profile.sh <image.elf> <bsp-dir> [marker] [from] [to]
+# Example (one switching yield of the domain-switch benchmark):
+#   scripts/trace-profile.sh build/arm/test/qemu/bench-switch-qemu-virt.elf bsp/qemu-virt vector_svc 20 100
+# Guest instructions are counted under "(guest)".
+set -eu
+image=$1 bsp=$2 marker=${3:-vector_svc} from=${4:-20} to=${5:-100}
+args=$(sed -n 's/^set(VMM_BSP_QEMU_ARGS \(.*\))/\1/p' "$bsp/bsp.cmake")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck disable=SC2086
+timeout 300 qemu-system-arm $args -nographic -monitor none -serial null -nic none \
+  -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
+  -singlestep -d exec,nochain -D "$work/trace" -kernel "$image" </dev/null || true
+arm-none-eabi-nm -n "$image" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$work/syms"
+awk -v marker="$marker" -v from="$from" -v to="$to" '
+  function hex(s,   i, v) { v = 0; s = tolower(s)
+    for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+    return v }
+  NR == FNR { addr[n] = hex($1); name[n] = $2; if ($2 == marker) mark = addr[n]; n++; next }
+  match($0, /\[[0-9a-f]+\/[0-9a-f]+\//) {
+    split(substr($0, RSTART + 1, RLENGTH - 2), f, "/"); pc = hex(f[2])
+    if (pc == mark) entries++
+    if (entries < from || entries >= to) next
+    if (pc < 3758096384) { count["(guest)"]++; next }
+    lo = 0; hi = n - 1
+    while (lo < hi) { mid = int((lo + hi + 1) / 2); if (addr[mid] <= pc) lo = mid; else hi = mid - 1 }
+    count[name[lo]]++; total++
+  }
+  END {
+    k = to - from
+    printf "per %s entry (%d entries): %.1f hypervisor instructions, %.1f guest\n", marker, k, total / k, count["(guest)"] / k
+    for (s in count) if (s != "(guest)") printf "%8.1f  %s\n", count[s] / k, s | "sort -rn"
+  }' "$work/syms" "$work/trace"
