@@ -71,7 +71,7 @@
 #define VMM_EEXIST  17   /* already exists / already set */
 #define VMM_EINVAL  22   /* invalid argument or sub-command */
 #define VMM_ENOSPC  28   /* no space left (table full) */
-#define VMM_ENOSYS  38   /* unknown or unimplemented hypercall number */
+#define VMM_ENOSYS  38   /* unknown or reserved hypercall number */
 
 /* ---------------------------------------------------------------------------
  * xen_version(cmd, arg)

@@ -60,7 +60,7 @@ long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
 }
 
 /* Reserved or unknown numbers: -ENOSYS, logged once per number and domain. */
-static long hc_unimplemented(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+static long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 	uint32_t nr = d->frame->r[7];
@@ -74,7 +74,7 @@ static long hc_unimplemented(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 	if (d->unknown_hypercalls_logged & bit)
 		return -VMM_ENOSYS;
 	d->unknown_hypercalls_logged |= bit;
-	return hypercall_reject(d, -VMM_ENOSYS, "hypercall %u (%s) not implemented", (unsigned)nr, name);
+	return hypercall_reject(d, -VMM_ENOSYS, "hypercall %u (%s) is not available", (unsigned)nr, name);
 }
 
 /* xen_version sub-commands other than the version itself (kept off the fast path). */
@@ -169,19 +169,19 @@ long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t
 
 #define HC(nr, fn) [nr] = fn
 const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
-	HC(0, hc_unimplemented),  HC(1, hc_unimplemented),  HC(2, hc_unimplemented),
-	HC(3, hc_unimplemented),  HC(4, hc_set_callbacks),  HC(5, hc_unimplemented),
-	HC(6, hc_unimplemented),  HC(7, hc_dom0_op),  HC(8, hc_unimplemented),
-	HC(9, hc_unimplemented),  HC(10, hc_unimplemented), HC(11, hc_unimplemented),
-	HC(12, hc_unimplemented), HC(13, hc_unimplemented), HC(14, hc_unimplemented),
-	HC(15, hc_set_timer_op),  HC(16, hc_unimplemented), HC(17, hc_xen_version),
-	HC(18, hc_console_io),    HC(19, hc_unimplemented), HC(20, hc_unimplemented),
-	HC(21, hc_unimplemented), HC(22, hc_unimplemented), HC(23, hc_restore_trap_frame),
-	HC(24, hc_unimplemented), HC(25, hc_unimplemented), HC(26, hc_unimplemented),
-	HC(27, hc_unimplemented), HC(28, hc_unimplemented), HC(29, hc_sched_op),
-	HC(30, hc_unimplemented), HC(31, hc_unimplemented), HC(32, hc_unimplemented),
+	HC(0, hc_reserved),  HC(1, hc_reserved),  HC(2, hc_reserved),
+	HC(3, hc_reserved),  HC(4, hc_set_callbacks),  HC(5, hc_reserved),
+	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
+	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
+	HC(12, hc_reserved), HC(13, hc_reserved), HC(14, hc_reserved),
+	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
+	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_reserved),
+	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
+	HC(24, hc_reserved), HC(25, hc_reserved), HC(26, hc_reserved),
+	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
+	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),
-	HC(VMM_HC_COUNT, hc_unimplemented),
+	HC(VMM_HC_COUNT, hc_reserved),
 };
 
 long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
