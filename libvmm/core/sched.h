@@ -67,6 +67,9 @@ struct sched_entity {
 	uint64_t rinc;           /* floor((2^64 - 1) / inc): slice length without division */
 	uint64_t slice_cap;      /* gap below which the slice fits the max slice */
 	uint64_t fast_avt_max;   /* a plan below this A needs no rebase when charged */
+	uint64_t seq;            /* queueing stamp: FIFO order among equal E */
+	uint32_t pos[2];         /* index in its run-queue heaps (by E, by A) */
+	struct sched_entity *next, *prev; /* run-queue FIFO lane links */
 	bool runnable;
 	bool running;
 	bool warped;
@@ -129,9 +132,9 @@ void sched_bvt_yield(struct sched_entity *e, uint64_t now);
 
 /*
  * Charges the running entity up to `now` and chooses the next one.
- * Returns NULL when nothing is runnable (idle). *deadline is the absolute time
- * at which sched_pick() must be called again (SCHED_TIME_MAX: not before
- * the next wake-up).
+ * Returns NULL when nothing is runnable (idle). *deadline (deadline must not
+ * be NULL) is the absolute time at which sched_pick() must be called again
+ * (SCHED_TIME_MAX: not before the next wake-up).
  */
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline);
 

@@ -97,6 +97,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sched_heap.h"
 #include "vmm/abi.h"
 
 #define VT_SHIFT        24                        /* vt per ns at weight 1: 2^24 */
@@ -113,38 +114,27 @@
 #define CTX_ALLOW_MAX_NS  UINT64_C(1000000000)    /* 1 s */
 #define MAX_SLICE_MAX_NS  UINT64_C(2000000000)    /* 2 s: max slice + MCU < 2^32 */
 
-/*
- * Run queues are sorted arrays: the entries are a[h..t), in key order, and an
- * entry goes behind every entry with the same key, so ties are FIFO. The
- * window drifts towards the end (a switch takes the head and usually appends
- * the old runner); when the tail reaches the end of the array the entries are
- * moved back to its start. With room for four times the most entities, that
- * is at most one entry moved per three entries appended, amortized.
- */
-#define RQ_CAP (4u * (uint32_t)SCHED_MAX_ENTITIES)
-
-struct rqueue {
-	uint32_t h, t;
-	struct sched_entity *a[RQ_CAP];
-};
-
-/* E of the sentinel: above every real key (< 2^62). */
-#define KEY_NONE (UINT64_MAX - 1)
+/* E and A of the sentinel ("nobody"): above every real key (< 2^62). */
+#define KEY_NONE SCHED_HEAP_KEY_NONE
 
 struct sched_state {
 	/* Hot: read on every decision. */
 	struct sched_entity *fast;    /* cur, if the next pick may take the fast
 	                               * path (see sched_pick); NULL otherwise */
+	struct sched_entity *fast_next; /* with st.fast: the runner-up its plan was
+	                               * made against, the head of uq */
 	struct sched_entity *cur;     /* running entity (runnable, not queued) */
+	struct sched_entity *yield;   /* the running entity yielded */
 	uint64_t mcu_ns;
 	uint64_t next_evt;            /* runner-up's E when the deadline was set */
-	struct rqueue rq;             /* queued runnable entities, by E */
+	uint64_t seq;                 /* queueing stamps handed out */
+	struct sched_runq uq;         /* queued unwarped entities, by (E, seq) */
+	struct sched_heap wq;         /* queued warped entities, by (E, seq) */
 	/* Cold. */
 	struct sched_entity *preempt; /* woke with E below the running one's */
-	struct sched_entity *yield;   /* the running entity yielded */
 	uint64_t max_slice_ns;
 	uint32_t mcu_recip;           /* floor(2^32 / mcu_ns), for MCU counts */
-	struct rqueue wa;             /* the warped ones among them, by A */
+	struct sched_heap wa;         /* the warped ones again, by (A, seq) */
 	struct sched_global_params g;
 	uint64_t kmax;                /* ceil(max_slice_ns / mcu_ns) */
 	uint64_t kmax_ns;             /* kmax MCUs in ns */
@@ -158,210 +148,44 @@ struct sched_state {
 static struct sched_state st;
 static struct sched_entity sentinel; /* "nobody": E = A = KEY_NONE */
 
-/* ------------------------------------------------------------------------ */
-/* Sorted queues. by_avt selects the key: A (st.wa) or E (st.rq). */
-
-static inline uint64_t key_of(const struct sched_entity *e, bool by_avt)
+/* An empty queue's best: the sentinel or the lane head, both keyed KEY_NONE. */
+static inline bool is_nobody(const struct sched_entity *e)
 {
-	return by_avt ? e->avt : e->evt;
-}
-
-static inline struct sched_entity *q_head(const struct rqueue *q)
-{
-	return q->h == q->t ? &sentinel : q->a[q->h];
-}
-
-/* Moves the entries to the start of the array. */
-static void q_repack(struct rqueue *q)
-{
-	uint32_t n = q->t - q->h, i;
-
-	for (i = 0; i < n; i++)
-		q->a[i] = q->a[q->h + i];
-	q->h = 0;
-	q->t = n;
-}
-
-/* Entries within this distance of the place looked for are found by a
- * linear scan, and moved one by one; farther: binary search, memmove. */
-#define RQ_NEAR 8u
-
-/* memmove() of n entries; a loop when there are few. */
-static inline void q_move(struct sched_entity **dst, struct sched_entity *const *src, uint32_t n)
-{
-	uint32_t i;
-
-	if (n > RQ_NEAR)
-		memmove(dst, src, n * sizeof(*dst));
-	else if (dst < src)
-		for (i = 0; i < n; i++)
-			dst[i] = src[i];
-	else
-		for (i = n; i > 0; i--)
-			dst[i - 1] = src[i - 1];
-}
-
-/* Index of the first entry in [lo, lo + n] with key > k (upper) or >= k,
- * given that it is in that range (branch-free binary search). */
-static inline uint32_t q_bound(const struct rqueue *q, uint32_t lo, uint32_t n, uint64_t k,
-			       bool by_avt, bool upper)
-{
-	struct sched_entity *const *b = &q->a[lo];
-
-	for (n++; n > 1; n -= n / 2) {
-		uint64_t km = key_of(b[n / 2], by_avt);
-
-		if (upper ? km <= k : km < k)
-			b += n / 2;
-	}
-	return (uint32_t)(b - q->a) + (upper ? key_of(b[0], by_avt) <= k : key_of(b[0], by_avt) < k);
-}
-
-/*
- * Inserts x behind every entry whose key is <= its own, given that the last
- * entry's is larger (q_put() checked both ends), moving the entries on the
- * nearer side of its place. (Inlined into rq_put_mid() and wa_put_mid(), so
- * that the key is known at compile time.)
- */
-static inline __attribute__((always_inline)) void
-q_put_mid(struct rqueue *q, struct sched_entity *x, bool by_avt)
-{
-	struct sched_entity **a = q->a;
-	uint64_t k = key_of(x, by_avt);
-	uint32_t h = q->h, t = q->t, lo, p;
-
-	/* Its place p: the first entry with key > k; a[t - 1] is one, so
-	 * h <= p < t. The callers made room at the end: t < RQ_CAP. */
-	lo = t - h > RQ_NEAR ? t - RQ_NEAR : h;
-	if (key_of(a[lo], by_avt) <= k) {
-		/* Near the end: the entries behind it move up one by one. */
-		for (p = t; key_of(a[p - 1], by_avt) > k; p--) /* stops at lo + 1 */
-			a[p] = a[p - 1];
-		a[p] = x;
-		q->t = t + 1;
-		return;
-	}
-	p = q_bound(q, h, lo - h, k, by_avt, true);
-	if (h > 0 && p - h < t - p) {
-		q_move(&a[h - 1], &a[h], p - h);
-		a[p - 1] = x;
-		q->h = h - 1;
-	} else {
-		q_move(&a[p + 1], &a[p], t - p);
-		a[p] = x;
-		q->t = t + 1;
-	}
-}
-
-/* Removes x, which must be queued in q, but neither first nor last. */
-static inline __attribute__((always_inline)) void
-q_del_mid(struct rqueue *q, const struct sched_entity *x, bool by_avt)
-{
-	struct sched_entity **a = q->a;
-	uint32_t h = q->h, t = q->t, p;
-
-	/* The first entry with x's key, then x among the equal ones. */
-	for (p = q_bound(q, h, t - 1 - h, key_of(x, by_avt), by_avt, false); p < t; p++)
-		if (a[p] == x)
-			break;
-	if (p >= t)
-		return; /* not queued: cannot happen */
-	if (p - h < t - 1 - p) {
-		q_move(&a[h + 1], &a[h], p - h);
-		q->h = h + 1;
-	} else {
-		q_move(&a[p], &a[p + 1], t - 1 - p);
-		q->t = t - 1;
-	}
-}
-
-static __attribute__((noinline)) void rq_put_mid(struct sched_entity *x)
-{
-	q_put_mid(&st.rq, x, false);
-}
-
-static __attribute__((noinline)) void wa_put_mid(struct sched_entity *x)
-{
-	q_put_mid(&st.wa, x, true);
-}
-
-static __attribute__((noinline)) void rq_del_mid(const struct sched_entity *x)
-{
-	q_del_mid(&st.rq, x, false);
-}
-
-static __attribute__((noinline)) void wa_del_mid(const struct sched_entity *x)
-{
-	q_del_mid(&st.wa, x, true);
-}
-
-/*
- * Inserts x behind every entry whose key is <= its own: last or first here
- * (a domain that ran its slice usually goes last, always with equal
- * weights; a warped wake-up first), else mid (a function of q's key).
- */
-static inline void q_put(struct rqueue *q, struct sched_entity *x, bool by_avt,
-			 void (*mid)(struct sched_entity *))
-{
-	uint64_t k = key_of(x, by_avt);
-	uint32_t h, t;
-
-	if (q->t == RQ_CAP)
-		q_repack(q);
-	h = q->h;
-	t = q->t;
-	if (h == t || key_of(q->a[t - 1], by_avt) <= k) {
-		q->a[t] = x;
-		q->t = t + 1;
-	} else if (k < key_of(q->a[h], by_avt) && h > 0) {
-		q->a[h - 1] = x;
-		q->h = h - 1;
-	} else {
-		mid(x);
-	}
-}
-
-/* Removes x, which must be queued in q: first or last here, else mid. */
-static inline void q_del(struct rqueue *q, const struct sched_entity *x,
-			 void (*mid)(const struct sched_entity *))
-{
-	if (q->h == q->t)
-		return; /* not queued: cannot happen */
-	if (q->a[q->h] == x)
-		q->h++;
-	else if (q->a[q->t - 1] == x)
-		q->t--;
-	else
-		mid(x);
+	return e->evt == KEY_NONE;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Run queue: runnable entities other than st.cur */
+/* Run queue: runnable entities other than st.cur (see sched_heap.h) */
 
-/* Smallest E, earliest queued among equals; the sentinel if none. */
+/* Smallest (E, seq) among the queued; nobody (is_nobody()) if none. */
 static inline struct sched_entity *rq_best(void)
 {
-	return q_head(&st.rq);
+	struct sched_entity *u = runq_top(&st.uq), *w = heap_top(&st.wq);
+
+	return heap_before(w, u, false) ? w : u;
 }
 
-static inline void rq_put(struct sched_entity *e)
-{
-	q_put(&st.rq, e, false, rq_put_mid);
-}
-
-/* e->warped must not change while e is queued. */
+/* Queues e behind every queued entity of equal E (a new stamp).
+ * e->warped must not change while e is queued. */
 static inline void rq_insert(struct sched_entity *e)
 {
-	rq_put(e);
-	if (e->warped)
-		q_put(&st.wa, e, true, wa_put_mid);
+	e->seq = ++st.seq;
+	if (e->warped) {
+		heap_push(&st.wq, e, false);
+		heap_push(&st.wa, e, true);
+	} else {
+		runq_push(&st.uq, e);
+	}
 }
 
 static inline void rq_remove(struct sched_entity *e)
 {
-	q_del(&st.rq, e, rq_del_mid);
-	if (e->warped)
-		q_del(&st.wa, e, wa_del_mid);
+	if (e->warped) {
+		heap_remove(&st.wq, e, false);
+		heap_remove(&st.wa, e, true);
+	} else {
+		runq_remove(&st.uq, e);
+	}
 }
 
 /* ------------------------------------------------------------------------ */
@@ -457,25 +281,18 @@ static inline void start_warp(struct sched_entity *e, uint64_t now)
 	e->warp_start = now;
 }
 
-/* Minimum A over runnable entities, or the last known SVT if none. */
+/* Minimum A over runnable entities, or the last known SVT if none. Among
+ * the unwarped E = A + bias, so the best of uq has their smallest A; the
+ * warped ones are in wa by A. (The sentinel's A is KEY_NONE.) */
 static uint64_t svt_now(void)
 {
 	uint64_t v = st.cur ? st.cur->avt : KEY_NONE;
-	uint32_t i;
+	uint64_t u = runq_top(&st.uq)->avt, w = heap_top(&st.wa)->avt;
 
-	/* Unwarped: E = A + bias, so the first unwarped one in E order has the
-	 * smallest A; warped ones (usually none) may come before it. */
-	for (i = st.rq.h; i < st.rq.t; i++) {
-		const struct sched_entity *e = st.rq.a[i];
-
-		if (!e->warped) {
-			if (e->avt < v)
-				v = e->avt;
-			break;
-		}
-	}
-	if (q_head(&st.wa)->avt < v) /* the sentinel's is KEY_NONE */
-		v = q_head(&st.wa)->avt;
+	if (u < v)
+		v = u;
+	if (w < v)
+		v = w;
 	return v == KEY_NONE || v < st.svt ? st.svt : v;
 }
 
@@ -653,6 +470,9 @@ int sched_init(const struct sched_global_params *g)
 	sentinel.avt = KEY_NONE;
 	sentinel.evt = KEY_NONE;
 	sentinel.slot = -1;
+	runq_init(&st.uq, &sentinel);
+	heap_init(&st.wq, &sentinel);
+	heap_init(&st.wa, &sentinel);
 	st.next_evt = KEY_NONE;
 	set_globals(g);
 	return 0;
@@ -770,10 +590,10 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 
 void sched_bvt_yield(struct sched_entity *e, uint64_t now)
 {
-	if (!registered(e) || e != st.cur)
+	(void)now; /* the pick that follows charges e (pick_yield, pick_general) */
+	if (!e || e != st.cur)
 		return;
 	st.fast = NULL;
-	charge(e, now); /* the next pick bills the MCU it began */
 	st.yield = e;
 }
 
@@ -782,8 +602,13 @@ static inline void requeue(struct sched_entity *cur, struct sched_entity *best, 
 {
 	charge_stop(cur, now);
 	cur->running = false;
-	rq_remove(best);
-	rq_insert(cur);
+	if (!cur->warped && best == runq_top(&st.uq)) {
+		cur->seq = ++st.seq;
+		runq_replace_top(&st.uq, best, cur);
+	} else {
+		rq_remove(best);
+		rq_insert(cur);
+	}
 }
 
 /*
@@ -824,7 +649,7 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 {
 	uint64_t dl;
 
-	if (next == &sentinel) {
+	if (is_nobody(next)) {
 		st.next_evt = KEY_NONE;
 		*sw = false;
 		dl = SCHED_TIME_MAX;
@@ -856,7 +681,7 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 		/* Preempt only if best is lower by more than C (0 after a wake-up);
 		 * E >= 2^58 >= C, so no underflow; the sentinel never wins. After a
 		 * yield, anyone else wins. */
-		if (st.yield == cur ? best != &sentinel :
+		if (st.yield == cur ? !is_nobody(best) :
 		    best->evt < cur->evt - (st.preempt ? 0 : cur->ctx_vt)) {
 			requeue(cur, best, now);
 			switch_in(best, now);
@@ -864,12 +689,11 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 		}
 	} else {
 		cur = rq_best();
-		if (cur == &sentinel) {
+		if (is_nobody(cur)) {
 			st.preempt = NULL;
 			st.yield = NULL;
 			st.next_evt = KEY_NONE;
-			if (deadline)
-				*deadline = SCHED_TIME_MAX;
+			*deadline = SCHED_TIME_MAX;
 			return NULL;
 		}
 		rq_remove(cur);
@@ -880,10 +704,10 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 	best = rq_best();
 	dl = plan_slice(cur, best, now, &sw);
 	/* May the next decision take the fast path? (see sched_pick) */
-	st.fast = sw && !cur->params.warp_enabled && cur->plan_avt < cur->fast_avt_max ?
-		  cur : NULL;
-	if (deadline)
-		*deadline = dl;
+	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
+		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
+	st.fast_next = best;
+	*deadline = dl;
 	return cur;
 }
 
@@ -915,22 +739,20 @@ static inline struct sched_entity *switch_plan(struct sched_entity *best,
 		best->plan_end = dl;
 		avt = best->avt + k * best->inc;
 		best->plan_avt = avt;
-		st.fast = avt < best->fast_avt_max ? best : NULL;
+		st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
+		st.fast_next = (struct sched_entity *)next;
 	}
-	if (deadline)
-		*deadline = dl;
+	*deadline = dl;
 	return best;
 }
 
-/* Fast path when cur does not simply go last in the run queue. */
+/* pick_switch() when the heap is involved (kept out of line so that the
+ * lane-only fast path needs no callee-saved registers). */
 static __attribute__((noinline)) struct sched_entity *
-switch_put(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+switch_heap(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
 {
-	if (st.rq.t == RQ_CAP)
-		rq_put(cur); /* the array's end: rare */
-	else
-		q_put_mid(&st.rq, cur, false); /* the tail is above cur */
-	return switch_plan(best, st.rq.a[st.rq.h], now, deadline);
+	runq_replace_slow(&st.uq, best, cur);
+	return switch_plan(best, runq_top(&st.uq), now, deadline);
 }
 
 /* Fast path: cur's slice ended `late` ns after its plan (< 1 MCU); best, the
@@ -938,26 +760,58 @@ switch_put(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 static inline struct sched_entity *pick_switch(struct sched_entity *cur, struct sched_entity *best,
 					       uint64_t now, uint64_t late, uint64_t *deadline)
 {
-	struct sched_entity **a = st.rq.a;
-	uint32_t h = st.rq.h + 1, t = st.rq.t;
-	uint64_t avt = cur->plan_avt, evt;
+	uint64_t avt = cur->plan_avt;
 
 	/* The planned MCUs, plus the one it began if the timer was late;
 	 * charged_until only matters while running. */
 	if (late)
 		avt += cur->inc;
 	cur->avt = avt;
-	evt = avt + cur->evt_off;
-	cur->evt = evt;
+	cur->evt = avt + cur->evt_off;
 	cur->running = false;
-	st.rq.h = h;
-	/* cur goes behind every E <= its own: usually last. (If best was
-	 * alone, a[t - 1] is best, whose E is below cur's.) */
-	if (a[t - 1]->evt > evt || t == RQ_CAP)
-		return switch_put(cur, best, now, deadline);
-	a[t] = cur;
-	st.rq.t = t + 1;
-	return switch_plan(best, a[h], now, deadline);
+	cur->seq = ++st.seq;
+	if (!runq_rotate(&st.uq, best, cur))
+		return switch_heap(cur, best, now, deadline);
+	return switch_plan(best, runq_top(&st.uq), now, deadline);
+}
+
+/*
+ * The decision after sched_yield(): the running entity cur gives the CPU to
+ * the best queued one. Fast when it ran at most one MCU since it was last
+ * charged (the usual yield: it is billed that one MCU), neither it nor the
+ * best is warp-enabled, no warped entity is queued and no rebase is due;
+ * anything else goes to pick_general(), which does the same in general.
+ */
+static __attribute__((noinline)) struct sched_entity *pick_yield(uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *cur = st.cur, *best = runq_top(&st.uq), *next;
+	uint64_t d = now - cur->charged_until, avt;
+	bool sw;
+
+	if (is_nobody(best) || st.wq.n || d > st.mcu_ns || cur->params.warp_enabled ||
+	    best->params.warp_enabled)
+		return pick_general(now, deadline);
+	avt = d ? cur->avt + cur->inc : cur->avt; /* the MCU it began */
+	if (avt >= cur->fast_avt_max)
+		return pick_general(now, deadline); /* a rebase is due */
+	st.yield = NULL;
+	st.preempt = NULL;
+	cur->avt = avt;
+	cur->evt = avt + cur->evt_off;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	runq_replace_top(&st.uq, best, cur);
+	next = runq_top(&st.uq);
+	if (next->evt + best->ctx_vt > best->evt)
+		return switch_plan(best, next, now, deadline);
+	/* cur yielded although its E was lower than best's by more than C:
+	 * best runs one MCU (plan_gap), then the usual rules apply. */
+	best->running = true;
+	best->charged_until = now;
+	st.cur = best;
+	st.fast = NULL;
+	*deadline = plan_gap(best, next, now, &sw);
+	return best;
 }
 
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
@@ -970,20 +824,22 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	 * previous pick only when this decision is then known to be that
 	 * switch: the plan was made against the runner-up, now the head of the
 	 * run queue, and ends with cur's E above the runner-up's E + C; cur is
-	 * not warp-enabled (no warp bookkeeping) and the charge needs no
-	 * rebase. Every other call clears it. The runner-up must not be
-	 * warp-enabled either (it starts running without warp bookkeeping). (Tests can be built with
+	 * not warp-enabled (no warp bookkeeping), no warped entity is queued
+	 * and the charge needs no rebase. Every other call clears it. The
+	 * runner-up (st.fast_next) is not warp-enabled either (it starts
+	 * running without warp bookkeeping). (Tests can be built with
 	 * -DSCHED_BVT_NO_FAST_PATH.)
 	 */
 	struct sched_entity *cur = st.fast;
 
 	if (cur) {
 		uint64_t late = now - cur->plan_end;
-		struct sched_entity *best = st.rq.a[st.rq.h];
 
-		if (late < st.mcu_ns && !best->params.warp_enabled)
-			return pick_switch(cur, best, now, late, deadline);
+		if (late < st.mcu_ns)
+			return pick_switch(cur, st.fast_next, now, late, deadline);
 	}
+	if (st.yield)
+		return pick_yield(now, deadline);
 #endif
 	return pick_general(now, deadline);
 }

@@ -241,7 +241,6 @@ static void test_idle_and_single(void **state)
 	assert_false(ent[0].runnable);
 	assert_null(sched_pick(6 * SEC, &dl));
 	assert_true(dl == SCHED_TIME_MAX);
-	sched_pick(6 * SEC, NULL); /* NULL deadline pointer is tolerated */
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1342,6 +1341,7 @@ static void test_set_params_runtime(void **state)
 {
 	struct sched_params p = params(3);
 	struct sim s;
+	uint64_t dl;
 
 	(void)state;
 	add(0, 1);
@@ -1357,7 +1357,7 @@ static void test_set_params_runtime(void **state)
 	assert_share(&s, 0, 2, 0.75, 0.01);
 	/* And for the running one. */
 	p = params(1);
-	sched_pick(s.now, NULL);
+	sched_pick(s.now, &dl);
 	assert_int_equal(sched_set_params(ent[0].running ? &ent[0] : &ent[1], &p, s.now), 0);
 	assert_int_equal(sched_set_params(ent[0].running ? &ent[1] : &ent[0], &p, s.now), 0);
 	sim_start(&s, s.now);
