@@ -64,7 +64,9 @@ struct sched_entity {
 	uint64_t charged_until;  /* A covers running up to here (whole MCUs);
 	                          * meaningful only while running */
 	uint64_t ctx_vt;         /* C in this entity's virtual time */
-	uint64_t rinc;           /* floor((2^64 - 1) / inc): slice length without division */
+	uint64_t rinc;           /* reciprocal of inc, and on 32-bit CPUs its */
+	uint8_t gap_shift;       /* shifts: slice lengths without division */
+	uint8_t rinc_shift;      /* (sched_bvt.c slice_mcus()) */
 	uint64_t slice_cap;      /* gap below which the slice fits the max slice */
 	uint64_t fast_avt_max;   /* a plan below this A needs no rebase when charged */
 	uint64_t seq;            /* queueing stamp: FIFO order among equal E */

@@ -126,6 +126,7 @@ struct sched_state {
 	struct sched_entity *cur;     /* running entity (runnable, not queued) */
 	struct sched_entity *yield;   /* the running entity yielded */
 	uint64_t mcu_ns;
+	uint32_t mcu32;               /* mcu_ns (< 2^32), for 32-bit products */
 	uint64_t next_evt;            /* runner-up's E when the deadline was set */
 	uint64_t seq;                 /* queueing stamps handed out */
 	struct sched_runq uq;         /* queued unwarped entities, by (E, seq) */
@@ -214,32 +215,73 @@ static inline uint64_t mcus_floor(uint64_t d)
 	return d / st.mcu_ns; /* one charge over 4.29 s: rare */
 }
 
-/* High 64 bits of the 128-bit product a * b. */
-static inline uint64_t mulhi64(uint64_t a, uint64_t b)
-{
-#if defined(__SIZEOF_INT128__) && !defined(SCHED_BVT_NO_INT128)
-	return (uint64_t)(((unsigned __int128)a * b) >> 64);
+/*
+ * Smallest k with k * inc > gap, i.e. floor(gap / inc) + 1: the number of
+ * MCUs after which the running entity's E exceeds the runner-up's E + C.
+ * Called with gap < gap_cap = kmax * inc < 2^56, so k <= kmax < 2^31. No
+ * division; two implementations of one contract, chosen by the word size
+ * (test/CMakeLists.txt runs the unit tests with each):
+ *
+ * 64-bit CPUs (a 64x64->128 multiply): rinc = floor((2^64 - 1) / inc) >=
+ * 2^64 / inc - 2, so q = floor(gap * rinc / 2^64) is floor(gap / inc) or one
+ * less (gap < 2^62).
+ *
+ * 32-bit CPUs (the ARMv7-A target; SCHED_BVT_SLICE32 forces it): g = gap >>
+ * gap_shift fits 32 bits and rinc = floor(2^(gap_shift + rinc_shift) / inc)
+ * < 2^32 (derive_slice()), so q = g * rinc >> rinc_shift is one 32x32->64
+ * multiply. It never exceeds floor(gap / inc) and is below it by less than
+ * 1 + 2^(33 - rinc_shift): with any sane MCU and max slice (rinc_shift >= 34)
+ * by at most one, and rarely; never by more than 2 (the dropped low bits of
+ * gap, the rounding of rinc and the floor each cost less than one).
+ *
+ * A correction step adds what is missing.
+ */
+#if defined(__SIZEOF_INT128__) && !defined(SCHED_BVT_SLICE32)
+#define SLICE_RECIP_64 1
 #else
-	uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
-	uint64_t p01 = a0 * b1, p10 = a1 * b0;
-	uint64_t mid = ((a0 * b0) >> 32) + (uint32_t)p01 + (uint32_t)p10;
+#define SLICE_RECIP_64 0
+#endif
 
-	return a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
+{
+#if SLICE_RECIP_64
+	uint64_t q = (uint64_t)(((unsigned __int128)gap * e->rinc) >> 64);
+
+	return (uint32_t)(q + 1 + (gap - q * e->inc >= e->inc));
+#else
+	uint32_t q = (uint32_t)(((uint64_t)(uint32_t)(gap >> e->gap_shift) * (uint32_t)e->rinc) >>
+				e->rinc_shift);
+	uint64_t rem = gap - (uint64_t)q * e->inc;
+
+	while (rem >= e->inc) {
+		rem -= e->inc;
+		q++;
+	}
+	return q + 1;
 #endif
 }
 
 /*
- * Smallest k with k * inc > gap, i.e. floor(gap / inc) + 1: the number of
- * MCUs after which the running entity's E exceeds the runner-up's E + C.
- * gap < gap_cap < 2^56. rinc = floor((2^64 - 1) / inc) >= 2^64 / inc - 2, so
- * the estimate q = floor(gap * rinc / 2^64) is floor(gap / inc) or one less
- * (gap < 2^62): one correction, no division.
+ * slice_mcus()'s reciprocal for e (inc and gap_cap set). 32-bit variant: the
+ * smallest gap_shift with (gap_cap - 1) >> gap_shift < 2^32, then as many
+ * extra bits of precision p as keep rinc = floor(2^(gap_shift + 32 + p) /
+ * inc) below 2^32 (rinc_shift = 32 + p <= 63 - gap_shift).
  */
-static inline uint64_t slice_mcus(const struct sched_entity *e, uint64_t gap)
+static void derive_slice(struct sched_entity *e)
 {
-	uint64_t q = mulhi64(gap, e->rinc);
+	uint32_t shift = 0, p = 0;
 
-	return q + 1 + (gap - q * e->inc >= e->inc);
+	if (SLICE_RECIP_64) {
+		e->rinc = UINT64_MAX / e->inc;
+		return;
+	}
+	while ((e->gap_cap - 1) >> shift > UINT32_MAX)
+		shift++; /* at most 24: gap_cap < 2^56 */
+	while (shift + 33 + p <= 63 && (UINT64_C(1) << (shift + 33 + p)) / e->inc <= UINT32_MAX)
+		p++;
+	e->gap_shift = (uint8_t)shift;
+	e->rinc_shift = (uint8_t)(32 + p);
+	e->rinc = (UINT64_C(1) << (shift + 32 + p)) / e->inc;
 }
 
 /* Derived per-entity values; depend on the entity's and the global params. */
@@ -250,12 +292,12 @@ static void derive(struct sched_entity *e)
 	e->inc = ns_to_vt(st.g.mcu_ns, w, VT_CHARGE_CAP);
 	if (e->inc == 0)
 		e->inc = 1;
-	e->rinc = UINT64_MAX / e->inc;
 	e->max_mcus = VT_CHARGE_CAP / e->inc;
 	e->warp_vt = ns_to_vt(e->params.warp_ns, w, VT_WARP_CAP);
 	e->ctx_vt = ns_to_vt(st.g.ctx_allow_ns, w, VT_WARP_CAP);
 	e->gap_cap = st.kmax * e->inc;
 	e->slice_cap = st.kfit * e->inc;
+	derive_slice(e);
 	e->fast_avt_max = VT_RENORM - e->inc;
 	/* No planned charge (see charge()). */
 	e->plan_end = e->charged_until;
@@ -447,6 +489,7 @@ static void set_globals(const struct sched_global_params *g)
 
 	st.g = *g;
 	st.mcu_ns = g->mcu_ns;
+	st.mcu32 = (uint32_t)g->mcu_ns;
 	st.max_slice_ns = g->max_slice_ns;
 	st.mcu_recip = g->mcu_ns == 1 ? UINT32_MAX :
 		(uint32_t)((UINT64_C(1) << 32) / g->mcu_ns);
@@ -633,9 +676,9 @@ static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_ent
 		cur->plan_end = cur->charged_until + st.kmax_ns;
 		cur->plan_avt = cur->avt + cur->gap_cap;
 	} else {
-		uint64_t k = slice_mcus(cur, gap);
+		uint32_t k = slice_mcus(cur, gap);
 
-		cur->plan_end = cur->charged_until + k * st.mcu_ns;
+		cur->plan_end = cur->charged_until + k * st.mcu32; /* < kmax_ns < 2^32 */
 		cur->plan_avt = cur->avt + k * cur->inc;
 		if (cur->plan_end < dl)
 			dl = cur->plan_end;
@@ -715,7 +758,7 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
  * Fast path, second half: best (taken off the run queue) starts running;
  * next, the new head of the run queue, is its runner-up (E >= best's).
  */
-static inline struct sched_entity *switch_plan(struct sched_entity *best,
+static inline __attribute__((always_inline)) struct sched_entity *switch_plan(struct sched_entity *best,
 					       const struct sched_entity *next,
 					       uint64_t now, uint64_t *deadline)
 {
@@ -733,9 +776,10 @@ static inline struct sched_entity *switch_plan(struct sched_entity *best,
 		st.fast = NULL;
 	} else {
 		/* Within the max slice: the deadline is the plan's end. */
-		uint64_t k = slice_mcus(best, gap), avt;
+		uint32_t k = slice_mcus(best, gap);
+		uint64_t avt;
 
-		dl = now + k * st.mcu_ns;
+		dl = now + k * st.mcu32; /* < kmax_ns < 2^32 */
 		best->plan_end = dl;
 		avt = best->avt + k * best->inc;
 		best->plan_avt = avt;

@@ -745,6 +745,63 @@ static void test_slice_is_in_ns(void **state)
 
 /* The timer fires late (after the deadline, within an MCU): the preempted
  * domain pays for the MCU it began, the next one starts at `now`. */
+/*
+ * Every slice the scheduler plans is exact: when a decision keeps a domain
+ * running against a runner-up, its deadline is now + k MCUs with k the
+ * smallest count after which its E is more than C above the runner-up's
+ * (computed here by 64-bit division from the entities' fields), bounded by
+ * the max slice. Checked for extreme and ordinary globals and weights, since
+ * the scheduler computes k with 32-bit reciprocals instead of dividing.
+ */
+static void test_slice_exact_all_configs(void **state)
+{
+	static const uint64_t g[][3] = {
+		/* C, MCU, max slice */
+		{ 1 * MS, 100 * US, 10 * MS }, { 0, 1, 2 * SEC }, { 1 * SEC, 1, 2 * SEC },
+		{ 0, 1 * SEC, 2 * SEC }, { 7 * US, 3 * US, 1 * MS }, { 1 * SEC, 1 * SEC, 1 },
+		{ 123457, 977, 1999999999 },
+	};
+	static const uint32_t w[][2] = {
+		{ 1, 1 }, { 1, 4 }, { 3, 7 }, { 1, UINT32_MAX }, { UINT32_MAX, 1 }, { 1000, 999 },
+		{ 1u << 20, 3 },
+	};
+	unsigned int gi, wi, checked = 0;
+
+	(void)state;
+	for (gi = 0; gi < sizeof(g) / sizeof(g[0]); gi++) {
+		for (wi = 0; wi < sizeof(w) / sizeof(w[0]); wi++) {
+			uint64_t now = 0, dl;
+			int step;
+
+			memset(ent, 0, sizeof(ent));
+			init_globals(g[gi][0], g[gi][1], g[gi][2]);
+			add(0, w[wi][0]);
+			add(1, w[wi][1]);
+			sched_wake(&ent[0], 0);
+			sched_wake(&ent[1], 0);
+			for (step = 0; step < 40; step++) {
+				struct sched_entity *e = sched_pick(now, &dl), *o;
+				uint64_t lim, k, want;
+
+				assert_non_null(e);
+				o = e == &ent[0] ? &ent[1] : &ent[0];
+				lim = o->evt + e->ctx_vt;
+				k = lim > e->evt ? (lim - e->evt) / e->inc + 1 : 1;
+				/* Whole MCUs from where its charge stands, at most the max slice. */
+				want = e->charged_until + k * g[gi][1];
+				if (want > now + g[gi][2])
+					want = now + g[gi][2];
+				if (dl != want)
+					fail_msg("config %u weights %u step %d: deadline %llu, expected %llu",
+						 gi, wi, step, (unsigned long long)dl, (unsigned long long)want);
+				checked++;
+				now = dl;
+			}
+		}
+	}
+	assert_true(checked > 1000);
+}
+
 static void test_late_timer(void **state)
 {
 	const uint64_t inc = UINT64_C(1000000) << 24; /* 1 ms at weight 1 */
@@ -1406,6 +1463,7 @@ int main(void)
 		cmocka_unit_test_setup(test_yield_share, setup),
 		cmocka_unit_test_setup(test_yield_then_warped_wake, setup),
 		cmocka_unit_test_setup(test_rq_order_churn, setup),
+		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
