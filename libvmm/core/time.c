@@ -31,9 +31,15 @@ uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up)
 {
 	uint32_t hi = (uint32_t)(x >> 32);
 	uint32_t lo = (uint32_t)x;
-	uint64_t lo_frac = (uint64_t)lo * r.frac;  /* < 2^64 */
+	uint64_t lo_frac;
 	uint64_t result;
 
+	/* An exact integer ratio (QEMU virt: 16 ns per tick; time_rate_make()
+	 * gives it frac 0) needs no fraction and no rounding: one 64x32
+	 * multiplication instead of three, on every time_now(). */
+	if (r.frac == 0)
+		return x * r.whole;
+	lo_frac = (uint64_t)lo * r.frac;  /* < 2^64 */
 	/* x * whole + (x * frac) >> 32, with x * frac split into hi and lo parts */
 	result = x * r.whole + (uint64_t)hi * r.frac + (lo_frac >> 32);
 	if (round_up && (uint32_t)lo_frac != 0)
@@ -84,10 +90,14 @@ void time_publish_wallclock(struct vmm_shared_info *s)
 void time_publish(struct vmm_shared_info *s, uint64_t now)
 {
 	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
+	/* Odd while updating. The guest may have scribbled on version: `| 1`
+	 * makes it odd whatever it was (the same value as forcing it even and
+	 * bumping). The guest does not run while we write, so it is read once. */
+	uint32_t odd = t->version | 1u;
 
-	/* The guest may have scribbled on version: force it even first. */
-	t->version &= ~1u;
-	time_version_bump(&t->version);
+	t->version = odd;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* odd is seen before the new time */
 	t->system_time = now;
-	time_version_bump(&t->version);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the new time is seen before even */
+	t->version = odd + 1;
 }

@@ -3,7 +3,8 @@
  *
  * The board supplies a free-running counter and its frequency (port layer).
  * Conversions use 32x32->64 multiplications only (no 64-bit division on the
- * hot path): a rate is kept as an integer part plus a 32-bit binary fraction.
+ * hot path): a rate is kept as an integer part plus a 32-bit binary fraction;
+ * an exact integer ratio (fraction 0) costs one multiplication.
  */
 #ifndef VMM_CORE_TIME_H
 #define VMM_CORE_TIME_H
