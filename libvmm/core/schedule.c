@@ -52,6 +52,9 @@ static struct {
 	uint64_t programmed;         /* what the hardware timer is set to, or TIMER_STOPPED */
 	uint64_t next_domain_timer;  /* earliest armed domain timer (SCHED_TIME_MAX if none) */
 	uint64_t run_limit_deadline; /* the image's run limit (SCHED_TIME_MAX if none) */
+	/* programmed <= timer_floor, and <= now + TIME_REFRESH_NS for every
+	 * later now: what schedule_program_timer()'s fast test relies on. */
+	bool programmed_bounded;
 	bool need_resched;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
@@ -72,6 +75,7 @@ static void schedule_update_timer_floor(void)
 {
 	glue.timer_floor = glue.next_domain_timer < glue.run_limit_deadline ?
 		glue.next_domain_timer : glue.run_limit_deadline;
+	glue.programmed_bounded = false; /* the floor may now be below it */
 }
 
 int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
@@ -107,8 +111,9 @@ static void schedule_update_domain_timers(void)
 }
 
 /* Sets the hardware timer for system time `next`, or stops it if `next` is
- * "never" (TIMER_STOPPED or later). */
-static void schedule_timer_set(uint64_t next)
+ * "never" (TIMER_STOPPED or later). Out of line: the switch path rarely
+ * gets here, and inlined it would cost that path registers. */
+static __attribute__((noinline)) void schedule_timer_set(uint64_t next)
 {
 	if (next >= TIMER_STOPPED) {
 		if (glue.programmed != TIMER_STOPPED)
@@ -123,9 +128,10 @@ static void schedule_timer_set(uint64_t next)
 /*
  * Programs the one-shot timer for the earliest thing we must act on: the end
  * of the slice, a domain timer, the run limit and, while a domain runs
- * (`running`), the refresh of its published time.
+ * (`running`), the refresh of its published time. Out of line: the switch
+ * path usually decides with the fast test in schedule_program_timer().
  */
-static void schedule_program_timer(uint64_t now, bool running)
+static __attribute__((noinline)) void schedule_program_timer_full(uint64_t now, bool running)
 {
 	uint64_t next = glue.timer_floor;
 
@@ -133,6 +139,10 @@ static void schedule_program_timer(uint64_t now, bool running)
 		next = glue.slice_deadline;
 	if (running && now + TIME_REFRESH_NS < next)
 		next = now + TIME_REFRESH_NS;
+	/* Whether kept or set below, the programmed deadline ends up <= next,
+	 * so <= timer_floor and, while running, <= any later now + refresh. A
+	 * stop (next is "never") only happens when not running. */
+	glue.programmed_bounded = running;
 	/* Keep the programmed timer if it fires at or before next, by less than
 	 * the slack. Unsigned: a programmed deadline later than next wraps to a
 	 * huge difference and is reprogrammed; so is a stopped timer (see
@@ -140,6 +150,21 @@ static void schedule_program_timer(uint64_t now, bool running)
 	if (next - glue.programmed < TIMER_SLACK_NS)
 		return;
 	schedule_timer_set(next);
+}
+
+/*
+ * schedule_program_timer_full(), with a fast test that takes the same
+ * decision when it can: while the programmed deadline P is bounded by the
+ * floor and the refresh (programmed_bounded), P <= next; if the slice ends
+ * within the slack after P, so does next (next <= slice): keep the timer.
+ * Otherwise the full computation decides.
+ */
+static void schedule_program_timer(uint64_t now, bool running)
+{
+	if (running && glue.programmed_bounded &&
+	    glue.slice_deadline - glue.programmed < TIMER_SLACK_NS)
+		return;
+	schedule_program_timer_full(now, running);
 }
 
 void schedule_wake(struct domain *d)
@@ -211,6 +236,7 @@ void schedule_timer_interrupt(void)
 
 	vmm_port_timer_stop();
 	glue.programmed = TIMER_STOPPED;
+	glue.programmed_bounded = false;
 	if (now >= glue.run_limit_deadline) {
 		vmm_log("run limit of the image reached with %u domain(s) still running",
 			domain_live_count());

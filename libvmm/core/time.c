@@ -86,18 +86,3 @@ void time_publish_wallclock(struct vmm_shared_info *s)
 	s->wc_nsec = 0;
 	time_version_bump(&s->wc_version);
 }
-
-void time_publish(struct vmm_shared_info *s, uint64_t now)
-{
-	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
-	/* Odd while updating. The guest may have scribbled on version: `| 1`
-	 * makes it odd whatever it was (the same value as forcing it even and
-	 * bumping). The guest does not run while we write, so it is read once. */
-	uint32_t odd = t->version | 1u;
-
-	t->version = odd;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* odd is seen before the new time */
-	t->system_time = now;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the new time is seen before even */
-	t->version = odd + 1;
-}

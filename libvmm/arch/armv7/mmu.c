@@ -52,15 +52,13 @@ static uint32_t domain_l1[VMM_MAX_DOMAINS][L1_ENTRIES]
  * state as it is in the hardware, so that PMUSERENR is written only when it
  * changes.
  */
-#define PMU_STATE_UNKNOWN 0xffffffffu  /* before the first switch: write whatever is wanted */
-#define PMU_NO_OWNER      0xffffffffu
+#define PMU_NO_OWNER 0xffffffffu
 
 static struct {
-	uint32_t pmu_user;         /* PMUSERENR.EN as set (0/1), or PMU_STATE_UNKNOWN */
-	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
 	uint32_t ttbr0[VMM_MAX_DOMAINS];
+	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
+	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
 } mmu_switch = {
-	.pmu_user = PMU_STATE_UNKNOWN,
 	.pmu_owner = PMU_NO_OWNER,
 };
 
@@ -122,6 +120,10 @@ void arch_mmu_init(void)
 	cp15_write_tlbiall(0);
 	arm_dsb();
 	arm_isb();
+	/* No PL0 PMU access whatever the boot loader left, so that
+	 * mmu_switch.pmu_user matches the hardware from the first switch on. */
+	if (vmm_board.has_pmu)
+		cp15_write_pmuserenr(0);
 }
 
 int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size)
@@ -148,21 +150,19 @@ int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_siz
  * a domain first gets access and again whenever access passes to a
  * different domain, which may find them stopped or reset by the previous
  * one (PL0 access includes PMCR and PMCNTENCLR); a domain that stops its own
- * counter finds it as it left it. Never reached without vmm_board.has_pmu
- * (domain_create() refuses VMM_DOMCFG_PMU_USER there), except for the first
- * switch, which only records that PMU access is off.
+ * counter finds it as it left it. Only reached with vmm_board.has_pmu: the
+ * state starts at 0 and domain_create() refuses VMM_DOMCFG_PMU_USER without
+ * a PMU, so pmu_user never differs from it on such a board.
  */
 static void mmu_pmu_set_user(unsigned int slot, uint32_t pmu_user)
 {
 	mmu_switch.pmu_user = pmu_user;
-	if (!vmm_board.has_pmu)
-		return;
+	cp15_write_pmuserenr(pmu_user);
 	if (pmu_user && mmu_switch.pmu_owner != slot) {
 		mmu_switch.pmu_owner = slot;
 		cp15_write_pmcr(cp15_read_pmcr() | 1u); /* enable counters */
 		cp15_write_pmcntenset(1u << 31);         /* cycle counter */
 	}
-	cp15_write_pmuserenr(pmu_user);
 }
 
 void arch_mmu_activate(unsigned int slot, bool pmu_user)
