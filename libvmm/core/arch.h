@@ -44,7 +44,8 @@ bool arch_frame_from_guest(const struct vmm_trap_frame *f);
 /* Sleeps until an interrupt is pending (IRQs stay masked). */
 void arch_wait_for_interrupt(void);
 
-/* Finishes the hypervisor's own mappings (devices) once, at boot. */
+/* Finishes the hypervisor's own mappings (devices) once, at boot, and turns
+ * off PL0 access to the PMU. */
 void arch_mmu_init(void);
 
 /*
@@ -54,7 +55,8 @@ void arch_mmu_init(void);
  */
 int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size);
 
-/* Makes table `slot` current (ASID slot + 1), and the PMU user access bit. */
+/* Makes table `slot` current (ASID slot + 1), and gives PL0 access to the PMU
+ * cycle counter if pmu_user (only ever true when vmm_board.has_pmu). */
 void arch_mmu_activate(unsigned int slot, bool pmu_user);
 
 /* Discards stale TLB entries of `slot`'s ASID (before reusing the slot). */

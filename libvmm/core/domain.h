@@ -32,36 +32,42 @@ enum domain_state {
 };
 
 struct domain {
+	/*
+	 * Hot: every context switch (core/schedule.c) reads or writes these.
+	 * First, so that they sit within the short (8-bit) offsets of the
+	 * 64-bit loads and stores, not behind the 8 KiB stack.
+	 */
 	enum domain_state state;
-	uint32_t id;
 	unsigned int slot;                 /* index in the domain table = ASID - 1 */
+	uint32_t flags;                    /* VMM_DOMCFG_* */
+	struct vmm_shared_info *shared;
+	uint64_t cpu_time_ns;              /* CPU time used, up to the last switch-out */
+	uint64_t run_start_ns;             /* when it was last switched in */
+	/* hypervisor thread of the vcpu; the guest frame is at the top of stack */
+	struct arch_hctx hctx;
+	struct sched_entity sched;
+
+	uint32_t id;
 	char name[DOMAIN_NAME_MAX];
 	char tag[DOMAIN_NAME_MAX];         /* console tag, "domN" */
-	uint32_t flags;                    /* VMM_DOMCFG_* */
 
 	/* memory: [VMM_GUEST_BASE, VMM_GUEST_BASE + mem_size) in the guest */
 	uint32_t mem_phys;
 	uint32_t mem_size;
 	uint8_t *mem;                      /* the same bytes, as the hypervisor sees them */
-	struct vmm_shared_info *shared;
 	struct vmm_start_info *start;
 
-	/* hypervisor thread of the vcpu; the guest frame is at the top of stack */
-	struct arch_hctx hctx;
 	struct vmm_trap_frame *frame;
-	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 
 	/* events and time */
 	uint32_t event_callback;           /* 0: none registered */
 	uint64_t timer_deadline;           /* 0: no timer armed */
 
-	struct sched_entity sched;
-	uint64_t cpu_time_ns;              /* CPU time used, up to the last switch-out */
-	uint64_t run_start_ns;             /* when it was last switched in */
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
 	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
 	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
+	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 
 /* The domain the CPU is running (NULL in the idle loop). */

@@ -25,14 +25,57 @@
  */
 #define TIME_REFRESH_NS           10000000ull   /* 10 ms */
 
+/*
+ * The hardware timer is left alone when it would fire early by less than
+ * this (an early timer is harmless: the scheduler re-evaluates). The refresh
+ * deadline moves with every decision; without the slack every switch would
+ * reprogram the timer.
+ */
+#define TIMER_SLACK_NS            (TIME_REFRESH_NS / 2)
+/*
+ * glue.programmed while the hardware timer is stopped. Chosen so that the
+ * unsigned slack test in schedule_program_timer() keeps a stopped timer
+ * stopped for SCHED_TIME_MAX and programs it for anything earlier; deadlines
+ * this close to the end of time (584 years) count as "never".
+ */
+#define TIMER_STOPPED             (SCHED_TIME_MAX - (TIMER_SLACK_NS - 1))
+
 static struct arch_hctx idle_hctx;
-static uint64_t slice_deadline = SCHED_TIME_MAX;
-static uint64_t run_limit_deadline = SCHED_TIME_MAX;
-static bool need_resched;
+
+/*
+ * Timer and rescheduling state. Every scheduling decision reads it: one
+ * object, so the hot path reaches all of it from one base address.
+ */
+static struct {
+	uint64_t slice_deadline;     /* sched_pick()'s deadline for the running domain */
+	uint64_t timer_floor;        /* min(next_domain_timer, run_limit_deadline), cached */
+	uint64_t programmed;         /* what the hardware timer is set to, or TIMER_STOPPED */
+	uint64_t next_domain_timer;  /* earliest armed domain timer (SCHED_TIME_MAX if none) */
+	uint64_t run_limit_deadline; /* the image's run limit (SCHED_TIME_MAX if none) */
+	/* programmed <= timer_floor, and <= now + TIME_REFRESH_NS for every
+	 * later now: what schedule_program_timer()'s fast test relies on. */
+	bool programmed_bounded;
+	bool need_resched;
+} glue = {
+	.slice_deadline = SCHED_TIME_MAX,
+	.timer_floor = SCHED_TIME_MAX,
+	.programmed = TIMER_STOPPED,
+	.next_domain_timer = SCHED_TIME_MAX,
+	.run_limit_deadline = SCHED_TIME_MAX,
+};
 
 static struct domain *domain_of(struct sched_entity *e)
 {
 	return e ? (struct domain *)((char *)e - offsetof(struct domain, sched)) : NULL;
+}
+
+/* Recomputes the cached floor after a domain timer or the run limit changed,
+ * so that programming the timer compares one value instead of two. */
+static void schedule_update_timer_floor(void)
+{
+	glue.timer_floor = glue.next_domain_timer < glue.run_limit_deadline ?
+		glue.next_domain_timer : glue.run_limit_deadline;
+	glue.programmed_bounded = false; /* the floor may now be below it */
 }
 
 int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
@@ -44,17 +87,15 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	if (run_limit_ms)
-		run_limit_deadline = (uint64_t)run_limit_ms * 1000000;
+		glue.run_limit_deadline = (uint64_t)run_limit_ms * 1000000;
+	schedule_update_timer_floor();
 	return sched_init(&g);
 }
 
 /*
- * Earliest armed domain timer (SCHED_TIME_MAX if none). Cached: recomputed
- * only when a domain timer changes, not on every scheduling decision.
+ * Earliest armed domain timer. Cached: recomputed only when a domain timer
+ * changes, not on every scheduling decision.
  */
-static uint64_t next_domain_timer = SCHED_TIME_MAX;
-static uint64_t programmed_deadline; /* what the hardware timer is set to; 0 = stopped */
-
 static void schedule_update_domain_timers(void)
 {
 	uint64_t next = SCHED_TIME_MAX;
@@ -65,34 +106,65 @@ static void schedule_update_domain_timers(void)
 		if (d && d->state != DOMAIN_DEAD && d->timer_deadline && d->timer_deadline < next)
 			next = d->timer_deadline;
 	}
-	next_domain_timer = next;
+	glue.next_domain_timer = next;
+	schedule_update_timer_floor();
 }
 
-/* Programs the one-shot timer for the earliest thing we must act on. */
-static void schedule_program_timer(uint64_t now)
+/* Sets the hardware timer for system time `next`, or stops it if `next` is
+ * "never" (TIMER_STOPPED or later). Out of line: the switch path rarely
+ * gets here, and inlined it would cost that path registers. */
+static __attribute__((noinline)) void schedule_timer_set(uint64_t next)
 {
-	uint64_t next = slice_deadline;
-
-	if (next_domain_timer < next)
-		next = next_domain_timer;
-	if (current && now + TIME_REFRESH_NS < next)
-		next = now + TIME_REFRESH_NS;
-	if (run_limit_deadline < next)
-		next = run_limit_deadline;
-	if (next == SCHED_TIME_MAX) {
-		if (programmed_deadline)
+	if (next >= TIMER_STOPPED) {
+		if (glue.programmed != TIMER_STOPPED)
 			vmm_port_timer_stop();
-		programmed_deadline = 0;
+		glue.programmed = TIMER_STOPPED;
 		return;
 	}
-	/* The refresh deadline moves with every call: only reprogram when the
-	 * new deadline is earlier, or when the old one is too late by more than
-	 * a refresh period's slack. */
-	if (programmed_deadline && next >= programmed_deadline &&
-	    next - programmed_deadline < TIME_REFRESH_NS / 2)
-		return;
-	programmed_deadline = next;
+	glue.programmed = next;
 	vmm_port_timer_set(time_ns_to_counter(next));
+}
+
+/*
+ * Programs the one-shot timer for the earliest thing we must act on: the end
+ * of the slice, a domain timer, the run limit and, while a domain runs
+ * (`running`), the refresh of its published time. Out of line: the switch
+ * path usually decides with the fast test in schedule_program_timer().
+ */
+static __attribute__((noinline)) void schedule_program_timer_full(uint64_t now, bool running)
+{
+	uint64_t next = glue.timer_floor;
+
+	if (glue.slice_deadline < next)
+		next = glue.slice_deadline;
+	if (running && now + TIME_REFRESH_NS < next)
+		next = now + TIME_REFRESH_NS;
+	/* Whether kept or set below, the programmed deadline ends up <= next,
+	 * so <= timer_floor and, while running, <= any later now + refresh. A
+	 * stop (next is "never") only happens when not running. */
+	glue.programmed_bounded = running;
+	/* Keep the programmed timer if it fires at or before next, by less than
+	 * the slack. Unsigned: a programmed deadline later than next wraps to a
+	 * huge difference and is reprogrammed; so is a stopped timer (see
+	 * TIMER_STOPPED) unless next is "never". */
+	if (next - glue.programmed < TIMER_SLACK_NS)
+		return;
+	schedule_timer_set(next);
+}
+
+/*
+ * schedule_program_timer_full(), with a fast test that takes the same
+ * decision when it can: while the programmed deadline P is bounded by the
+ * floor and the refresh (programmed_bounded), P <= next; if the slice ends
+ * within the slack after P, so does next (next <= slice): keep the timer.
+ * Otherwise the full computation decides.
+ */
+static void schedule_program_timer(uint64_t now, bool running)
+{
+	if (running && glue.programmed_bounded &&
+	    glue.slice_deadline - glue.programmed < TIMER_SLACK_NS)
+		return;
+	schedule_program_timer_full(now, running);
 }
 
 void schedule_wake(struct domain *d)
@@ -101,22 +173,13 @@ void schedule_wake(struct domain *d)
 		return;
 	d->state = DOMAIN_RUNNABLE;
 	if (sched_wake(&d->sched, time_now()) || !current)
-		need_resched = true;
+		glue.need_resched = true;
 }
 
-/* schedule() with the current time already read by the caller. */
-static void schedule_at(uint64_t now)
+/* Hands the CPU from prev to next (either may be NULL: the idle loop),
+ * accounting the CPU time prev used since it was switched in. */
+static void schedule_switch(struct domain *prev, struct domain *next, uint64_t now)
 {
-	struct domain *prev = current, *next;
-
-	need_resched = false;
-	next = domain_of(sched_pick(now, &slice_deadline));
-	current = next;
-	schedule_program_timer(now);
-	if (next)
-		time_publish(next->shared, now); /* whoever runs next sees fresh time */
-	if (next == prev)
-		return;
 	if (prev)
 		prev->cpu_time_ns += now - prev->run_start_ns;
 	if (next) {
@@ -126,6 +189,22 @@ static void schedule_at(uint64_t now)
 	arch_switch(prev ? &prev->hctx : &idle_hctx, next ? &next->hctx : &idle_hctx);
 }
 
+/* schedule() with the current time already read by the caller (one clock
+ * read serves the charge, the pick, the timer and the publication). */
+static void schedule_at(uint64_t now)
+{
+	struct domain *prev = current, *next;
+
+	glue.need_resched = false;
+	next = domain_of(sched_pick(now, &glue.slice_deadline));
+	current = next;
+	schedule_program_timer(now, next != NULL);
+	if (next)
+		time_publish(next->shared, now); /* whoever runs next sees fresh time */
+	if (next != prev)
+		schedule_switch(prev, next, now);
+}
+
 void schedule(void)
 {
 	schedule_at(time_now());
@@ -133,7 +212,7 @@ void schedule(void)
 
 void schedule_if_needed(void)
 {
-	if (need_resched)
+	if (glue.need_resched)
 		schedule();
 }
 
@@ -156,19 +235,20 @@ void schedule_timer_interrupt(void)
 	uint64_t now = time_now();
 
 	vmm_port_timer_stop();
-	programmed_deadline = 0;
-	if (now >= run_limit_deadline) {
+	glue.programmed = TIMER_STOPPED;
+	glue.programmed_bounded = false;
+	if (now >= glue.run_limit_deadline) {
 		vmm_log("run limit of the image reached with %u domain(s) still running",
 			domain_live_count());
 		schedule_poweroff(3);
 	}
 	schedule_fire_domain_timers(now);
-	if (now >= slice_deadline)
-		need_resched = true;
+	if (now >= glue.slice_deadline)
+		glue.need_resched = true;
 	if (current)
 		time_publish(current->shared, now);
-	if (!need_resched)
-		schedule_program_timer(now);
+	if (!glue.need_resched)
+		schedule_program_timer(now, current != NULL);
 }
 
 void schedule_poweroff(int code)
@@ -209,13 +289,25 @@ void schedule_idle_loop(void)
 	}
 }
 
+static long sched_op_yield(struct domain *d)
+{
+	uint64_t now = time_now();
+
+	sched_yield(&d->sched, now); /* another runnable domain goes first */
+	schedule_at(now); /* publishes fresh time for us when we run again */
+	return 0;
+}
+
 static long sched_op_block(struct domain *d)
 {
+	uint64_t now;
+
 	if (d->shared->vcpu_info.evtchn_upcall_pending)
 		return 0; /* an event is already waiting: do not sleep */
 	d->state = DOMAIN_BLOCKED;
-	sched_sleep(&d->sched, time_now());
-	schedule(); /* returns once woken and picked, with fresh time published */
+	now = time_now();
+	sched_sleep(&d->sched, now);
+	schedule_at(now); /* returns once woken and picked, with fresh time published */
 	return 0;
 }
 
@@ -241,14 +333,9 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 
 	(void)a2;
 	(void)a3;
+	if (cmd == VMM_SCHEDOP_yield)
+		return sched_op_yield(d); /* the benchmarked path: tested first */
 	switch (cmd) {
-	case VMM_SCHEDOP_yield: {
-		uint64_t now = time_now();
-
-		sched_yield(&d->sched, now); /* another runnable domain goes first */
-		schedule_at(now); /* publishes fresh time for us when we run again */
-		return 0;
-	}
 	case VMM_SCHEDOP_block:
 		return sched_op_block(d);
 	case VMM_SCHEDOP_shutdown:
@@ -272,7 +359,7 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 		event_send(d, VMM_PORT_TIMER);
 	}
 	schedule_update_domain_timers();
-	schedule_program_timer(now);
+	schedule_program_timer(now, true);
 	time_publish(d->shared, now);
 	return 0;
 }

@@ -31,9 +31,15 @@ uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up)
 {
 	uint32_t hi = (uint32_t)(x >> 32);
 	uint32_t lo = (uint32_t)x;
-	uint64_t lo_frac = (uint64_t)lo * r.frac;  /* < 2^64 */
+	uint64_t lo_frac;
 	uint64_t result;
 
+	/* An exact integer ratio (QEMU virt: 16 ns per tick; time_rate_make()
+	 * gives it frac 0) needs no fraction and no rounding: one 64x32
+	 * multiplication instead of three, on every time_now(). */
+	if (r.frac == 0)
+		return x * r.whole;
+	lo_frac = (uint64_t)lo * r.frac;  /* < 2^64 */
 	/* x * whole + (x * frac) >> 32, with x * frac split into hi and lo parts */
 	result = x * r.whole + (uint64_t)hi * r.frac + (lo_frac >> 32);
 	if (round_up && (uint32_t)lo_frac != 0)
@@ -79,15 +85,4 @@ void time_publish_wallclock(struct vmm_shared_info *s)
 	s->wc_sec = clock.boot_wallclock;
 	s->wc_nsec = 0;
 	time_version_bump(&s->wc_version);
-}
-
-void time_publish(struct vmm_shared_info *s, uint64_t now)
-{
-	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
-
-	/* The guest may have scribbled on version: force it even first. */
-	t->version &= ~1u;
-	time_version_bump(&t->version);
-	t->system_time = now;
-	time_version_bump(&t->version);
 }

@@ -3,14 +3,15 @@
  *
  * The board supplies a free-running counter and its frequency (port layer).
  * Conversions use 32x32->64 multiplications only (no 64-bit division on the
- * hot path): a rate is kept as an integer part plus a 32-bit binary fraction.
+ * hot path): a rate is kept as an integer part plus a 32-bit binary fraction;
+ * an exact integer ratio (fraction 0) costs one multiplication.
  */
 #ifndef VMM_CORE_TIME_H
 #define VMM_CORE_TIME_H
 
 #include <stdint.h>
 
-struct vmm_shared_info;
+#include "vmm/guest_info.h"
 
 /* x units of one clock = x * (whole + frac / 2^32) units of another. */
 struct time_rate {
@@ -39,7 +40,23 @@ uint32_t time_boot_wallclock(void);
 /* Writes the wall-clock fields of a fresh shared-info page. */
 void time_publish_wallclock(struct vmm_shared_info *s);
 
-/* Updates a domain's shared-info system time to `now` (version protocol). */
-void time_publish(struct vmm_shared_info *s, uint64_t now);
+/*
+ * Updates a domain's shared-info system time to `now` (version protocol,
+ * see guest_info.h). Inline: every domain switch publishes.
+ */
+static inline void time_publish(struct vmm_shared_info *s, uint64_t now)
+{
+	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
+	/* Odd while updating. The guest may have scribbled on version: `| 1`
+	 * makes it odd whatever it was (the same value as forcing it even and
+	 * bumping). The guest does not run while we write, so it is read once. */
+	uint32_t odd = t->version | 1u;
+
+	t->version = odd;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* odd is seen before the new time */
+	t->system_time = now;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* the new time is seen before even */
+	t->version = odd + 1;
+}
 
 #endif /* VMM_CORE_TIME_H */

@@ -77,13 +77,18 @@ void vmm_port_irq_eoi(unsigned int irq)
 	if (irq == FAKE_TIMER_IRQ)
 		fake_hw.timer_armed_at_eoi = fake_hw.timer_armed && fake_hw.timer_count <= fake_hw.counter;
 }
-uint64_t vmm_port_counter_read(void) { return fake_hw.counter; }
+uint64_t vmm_port_counter_read(void)
+{
+	fake_hw.counter_reads++;
+	return fake_hw.counter;
+}
 uint32_t vmm_port_counter_freq(void) { return fake_hw.counter_freq; }
 
 void vmm_port_timer_set(uint64_t count)
 {
 	fake_hw.timer_count = count;
 	fake_hw.timer_armed = true;
+	fake_hw.timer_sets++;
 }
 
 void vmm_port_timer_stop(void)

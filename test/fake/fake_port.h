@@ -22,6 +22,8 @@ struct fake_hw {
 	uint32_t counter_freq;
 	uint32_t rtc;
 	uint64_t timer_count;            /* last vmm_port_timer_set() value */
+	unsigned int timer_sets;         /* vmm_port_timer_set() calls */
+	unsigned int counter_reads;      /* vmm_port_counter_read() calls */
 	bool timer_armed;
 	int pending_irq;                 /* next vmm_port_irq_ack() result */
 	unsigned int irq_enabled[4];     /* bitmap of enabled interrupts 0..127 */

@@ -49,6 +49,31 @@ static void test_rates_match_exact_math(void **state)
 	check_rate(32768, 1000000000);     /* RTC-class counter */
 }
 
+/* 62.5 MHz is exactly 16 ns per tick: the rate has no fraction, and the
+ * integer path must still be exact over the whole 64-bit range it covers. */
+static void test_integer_rate_is_exact(void **state)
+{
+	static const uint64_t xs[] = {0, 1, 0xffffffffull, 0x100000000ull, 0x123456789abcdefull,
+				      (1ull << 60) - 1};
+	struct time_rate r = time_rate_make(62500000, 1000000000);
+	size_t i;
+
+	(void)state;
+	assert_int_equal(r.whole, 16);
+	assert_int_equal(r.frac, 0);
+	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+		assert_true(time_rate_apply(r, xs[i], 0) == xs[i] * 16);
+		assert_true(time_rate_apply(r, xs[i], 1) == xs[i] * 16); /* nothing to round */
+	}
+	r = time_rate_make(1000000000, 1000000000);
+	assert_int_equal(r.whole, 1);
+	assert_int_equal(r.frac, 0);
+	assert_true(time_rate_apply(r, 0xfedcba9876543210ull, 1) == 0xfedcba9876543210ull);
+	/* a ratio with a fraction does not take the integer path */
+	r = time_rate_make(24000000, 1000000000);
+	assert_int_not_equal(r.frac, 0);
+}
+
 static void test_now_counts_from_boot(void **state)
 {
 	(void)state;
@@ -88,9 +113,11 @@ static void test_publish_leaves_even_version(void **state)
 	time_init();
 	s.vcpu_info.time.version = 7; /* a guest scribbled an odd value */
 	time_publish(&s, 42);
-	assert_int_equal(s.vcpu_info.time.version % 2, 0);
-	assert_true(s.vcpu_info.time.version > 6);
+	assert_int_equal(s.vcpu_info.time.version, 8); /* went through odd 7, ended even */
 	assert_int_equal(s.vcpu_info.time.system_time, 42);
+	time_publish(&s, 43);
+	assert_int_equal(s.vcpu_info.time.version, 10); /* 9 while updating */
+	assert_int_equal(s.vcpu_info.time.system_time, 43);
 	time_publish_wallclock(&s);
 	assert_int_equal(s.wc_version % 2, 0);
 	assert_int_equal(s.wc_sec, 1700000000u);
@@ -100,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates_match_exact_math),
+		cmocka_unit_test(test_integer_rate_is_exact),
 		cmocka_unit_test(test_now_counts_from_boot),
 		cmocka_unit_test(test_deadline_never_early),
 		cmocka_unit_test(test_publish_leaves_even_version),

@@ -45,6 +45,23 @@ uint32_t hv_master_l1[L1_ENTRIES] __attribute__((section(".bss.pgtable"), aligne
 static uint32_t domain_l1[VMM_MAX_DOMAINS][L1_ENTRIES]
 	__attribute__((section(".bss.pgtable"), aligned(16384)));
 
+/*
+ * What arch_mmu_activate() writes, prepared once so that a context switch
+ * only loads it: each slot's TTBR0 value (table address and walk
+ * attributes, set by arch_mmu_domain_build()), and the PMU user-access
+ * state as it is in the hardware, so that PMUSERENR is written only when it
+ * changes.
+ */
+#define PMU_NO_OWNER 0xffffffffu
+
+static struct {
+	uint32_t ttbr0[VMM_MAX_DOMAINS];
+	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
+	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
+} mmu_switch = {
+	.pmu_owner = PMU_NO_OWNER,
+};
+
 static uint32_t hv_to_phys(const void *p)
 {
 	return (uint32_t)(uintptr_t)p - HV_RAM_VA + vmm_board.ram_base;
@@ -103,6 +120,10 @@ void arch_mmu_init(void)
 	cp15_write_tlbiall(0);
 	arm_dsb();
 	arm_isb();
+	/* No PL0 PMU access whatever the boot loader left, so that
+	 * mmu_switch.pmu_user matches the hardware from the first switch on. */
+	if (vmm_board.has_pmu)
+		cp15_write_pmuserenr(0);
 }
 
 int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size)
@@ -119,26 +140,55 @@ int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_siz
 	for (off = 0; off < mem_size; off += SECTION_SIZE)
 		l1[(VMM_GUEST_BASE + off) >> SECTION_SHIFT] =
 			(mem_phys + off) | SECT | SECT_NORMAL | SECT_AP_ALL | SECT_NG;
+	mmu_switch.ttbr0[slot] = hv_to_phys(l1) | TTBR_WALK_ATTRS;
 	arm_dsb();
 	return 0;
 }
 
-void arch_mmu_activate(unsigned int slot, bool pmu_user)
+/*
+ * Gives (or takes away) PL0 access to the PMU. The counters are enabled when
+ * a domain first gets access and again whenever access passes to a
+ * different domain, which may find them stopped or reset by the previous
+ * one (PL0 access includes PMCR and PMCNTENCLR); a domain that stops its own
+ * counter finds it as it left it. Only reached with vmm_board.has_pmu: the
+ * state starts at 0 and domain_create() refuses VMM_DOMCFG_PMU_USER without
+ * a PMU, so pmu_user never differs from it on such a board.
+ */
+static void mmu_pmu_set_user(unsigned int slot, uint32_t pmu_user)
 {
-	/* ARMv7 ASID switch: via the reserved ASID 0 so no walk mixes old and new. */
-	cp15_write_contextidr(0);
-	arm_isb();
-	cp15_write_ttbr0(hv_to_phys(domain_l1[slot]) | TTBR_WALK_ATTRS);
-	arm_isb();
-	cp15_write_contextidr(slot + 1);
-	arm_isb();
-	if (!vmm_board.has_pmu)
-		return;
-	if (pmu_user) {
+	mmu_switch.pmu_user = pmu_user;
+	cp15_write_pmuserenr(pmu_user);
+	if (pmu_user && mmu_switch.pmu_owner != slot) {
+		mmu_switch.pmu_owner = slot;
 		cp15_write_pmcr(cp15_read_pmcr() | 1u); /* enable counters */
 		cp15_write_pmcntenset(1u << 31);         /* cycle counter */
 	}
-	cp15_write_pmuserenr(pmu_user ? 1u : 0u);
+}
+
+void arch_mmu_activate(unsigned int slot, bool pmu_user)
+{
+	/*
+	 * ARMv7 ASID switch via the reserved ASID 0, so that no translation walk
+	 * (speculative ones included) tags entries of one domain's table with
+	 * another domain's ASID: every walk until the last write pairs either
+	 * (old ASID, old table), (0, either table) or (new ASID, new table).
+	 */
+	cp15_write_contextidr(0);
+	arm_isb();
+	cp15_write_ttbr0(mmu_switch.ttbr0[slot]);
+	arm_isb();
+	cp15_write_contextidr(slot + 1);
+	/*
+	 * No isb here: nothing before the exception return into the guest
+	 * (context-synchronizing) depends on the new ASID. The hypervisor only
+	 * uses global mappings -- its image, stacks and the domains' memory
+	 * through the linear map (core/guest_access.c) -- whose translation is
+	 * the same in every table and for every ASID; guest virtual addresses
+	 * are never dereferenced. Until then walks may still use ASID 0 with the
+	 * new table, which the isb after TTBR0 already allowed.
+	 */
+	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
+		mmu_pmu_set_user(slot, pmu_user);
 }
 
 void arch_mmu_flush_slot(unsigned int slot)

@@ -1,0 +1,144 @@
+/*
+ * Scheduling glue (core/schedule.c): what a yield costs in clock reads, CPU
+ * time accounting across switches, and the one-shot timer rules -- never
+ * later than the refresh or a domain timer, kept while it is early by less
+ * than the slack, moved when it is early by more, stopped when idle.
+ * The fake arch_switch() returns at once, so `current` is the domain the
+ * hypervisor would resume.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hypercall.h"
+#include "test_domain.h"
+#include "vmm/hypercall.h"
+
+#define MS 1000000ull
+#define TICKS_PER_MS 62500ull /* fake counter: 62.5 MHz */
+
+static struct domain *a, *b;
+
+static int group_setup(void **state)
+{
+	(void)state;
+	test_core_boot();
+	a = test_domain_create("a", 0);
+	b = test_domain_create("b", 0);
+	return a && b ? 0 : -1;
+}
+
+static long sched_op(uint32_t cmd)
+{
+	return hypercall_dispatch(VMM_HC_sched_op, cmd, 0, 0, 0);
+}
+
+static void advance_ms(uint64_t ms)
+{
+	fake_hw.counter += ms * TICKS_PER_MS;
+}
+
+static void test_yield_reads_clock_once_and_accounts(void **state)
+{
+	struct domain *first, *second;
+	uint64_t before, t0, t1;
+
+	(void)state;
+	schedule(); /* a real pick: one of a, b runs */
+	first = current;
+	assert_non_null(first);
+	t0 = time_now();
+	before = first->cpu_time_ns;
+	advance_ms(3);
+	fake_hw.counter_reads = 0;
+	assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+	t1 = time_now();
+	assert_int_equal(fake_hw.counter_reads, 2); /* the yield's one read, and ours */
+	second = current;
+	assert_true(second == a || second == b);
+	assert_ptr_not_equal(second, first); /* the other runnable domain goes first */
+	assert_true(first->cpu_time_ns - before == t1 - t0); /* charged 3 ms, to the ns */
+	assert_true(second->run_start_ns == t1);
+	assert_true(second->shared->vcpu_info.time.system_time == t1); /* fresh time */
+	assert_int_equal(second->shared->vcpu_info.time.version % 2, 0);
+}
+
+static void test_timer_never_later_than_refresh_or_domain_timer(void **state)
+{
+	uint64_t now, deadline;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 8; i++) {
+		advance_ms(1);
+		assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+		now = time_now();
+		assert_true(fake_hw.timer_armed);
+		assert_true(fake_hw.timer_count <= time_ns_to_counter(now + 10 * MS));
+	}
+	/* A domain timer earlier than the programmed deadline: moved at once,
+	 * and no later decision may move it past the domain timer. */
+	deadline = now + MS / 10;
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_timer_op, (uint32_t)deadline,
+					    (uint32_t)(deadline >> 32), 0, 0), 0);
+	assert_true(fake_hw.timer_count <= time_ns_to_counter(deadline));
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+		assert_true(fake_hw.timer_count <= time_ns_to_counter(deadline));
+	}
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_timer_op, 0, 0, 0, 0), 0); /* disarm */
+}
+
+/* With b blocked, a runs alone: its slice has no end before the 10 ms
+ * refresh, so the refresh is what the timer is programmed for. */
+static void test_timer_slack_rule_with_lone_domain(void **state)
+{
+	uint64_t t0;
+	unsigned int sets;
+
+	(void)state;
+	current = b;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_ptr_equal(current, a);
+
+	/* A timer interrupt stops the timer and programs the refresh. */
+	t0 = time_now();
+	schedule_timer_interrupt();
+	schedule_if_needed();
+	assert_ptr_equal(current, a);
+	assert_true(fake_hw.timer_armed);
+	assert_true(fake_hw.timer_count == time_ns_to_counter(t0 + 10 * MS));
+
+	/* 4 ms later the refresh is t0 + 14 ms: the timer fires 4 ms early,
+	 * within the 5 ms slack: left alone. */
+	sets = fake_hw.timer_sets;
+	advance_ms(4);
+	assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+	assert_int_equal(fake_hw.timer_sets, sets);
+	assert_true(fake_hw.timer_count == time_ns_to_counter(t0 + 10 * MS));
+
+	/* 6 ms early: moved to the new refresh deadline. */
+	advance_ms(2);
+	assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+	assert_int_equal(fake_hw.timer_sets, sets + 1);
+	assert_true(fake_hw.timer_count == time_ns_to_counter(t0 + 16 * MS));
+
+	/* Both blocked, no domain timer: idle, the timer is stopped. */
+	current = a;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_null(current);
+	assert_false(fake_hw.timer_armed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_yield_reads_clock_once_and_accounts),
+		cmocka_unit_test(test_timer_never_later_than_refresh_or_domain_timer),
+		cmocka_unit_test(test_timer_slack_rule_with_lone_domain),
+	};
+	return cmocka_run_group_tests(tests, group_setup, NULL);
+}
