@@ -229,10 +229,10 @@ static inline uint64_t mcus_floor(uint64_t d)
  * 32-bit CPUs (the ARMv7-A target; SCHED_BVT_SLICE32 forces it): g = gap >>
  * gap_shift fits 32 bits and rinc = floor(2^(gap_shift + rinc_shift) / inc)
  * < 2^32 (derive_slice()), so q = g * rinc >> rinc_shift is one 32x32->64
- * multiply. It never exceeds floor(gap / inc) and is below it by less than
- * 1 + 2^(33 - rinc_shift): with any sane MCU and max slice (rinc_shift >= 34)
- * by at most one, and rarely; never by more than 2 (the dropped low bits of
- * gap, the rounding of rinc and the floor each cost less than one).
+ * multiply and 32-bit shifts. It never exceeds floor(gap / inc) and is at
+ * most 4 below it (the dropped low bits of gap cost < 2^gap_shift / inc <= 2,
+ * the rounding of rinc and the final floor < 1 each); with any sane MCU and
+ * weight it is exact or one below, and rarely that.
  *
  * A correction step adds what is missing.
  */
@@ -249,8 +249,9 @@ static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
 
 	return (uint32_t)(q + 1 + (gap - q * e->inc >= e->inc));
 #else
-	uint32_t q = (uint32_t)(((uint64_t)(uint32_t)(gap >> e->gap_shift) * (uint32_t)e->rinc) >>
-				e->rinc_shift);
+	/* 32-bit shifts only: 1 <= gap_shift <= 31, 32 <= rinc_shift <= 63. */
+	uint32_t g = (uint32_t)(gap >> 32) << (32 - e->gap_shift) | (uint32_t)gap >> e->gap_shift;
+	uint32_t q = (uint32_t)(((uint64_t)g * (uint32_t)e->rinc) >> 32) >> (e->rinc_shift - 32);
 	uint64_t rem = gap - (uint64_t)q * e->inc;
 
 	while (rem >= e->inc) {
@@ -263,13 +264,13 @@ static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
 
 /*
  * slice_mcus()'s reciprocal for e (inc and gap_cap set). 32-bit variant: the
- * smallest gap_shift with (gap_cap - 1) >> gap_shift < 2^32, then as many
+ * smallest gap_shift >= 1 with (gap_cap - 1) >> gap_shift < 2^32, then as many
  * extra bits of precision p as keep rinc = floor(2^(gap_shift + 32 + p) /
  * inc) below 2^32 (rinc_shift = 32 + p <= 63 - gap_shift).
  */
 static void derive_slice(struct sched_entity *e)
 {
-	uint32_t shift = 0, p = 0;
+	uint32_t shift = 1, p = 0; /* shift >= 1: slice_mcus() shifts by 32 - shift */
 
 	if (SLICE_RECIP_64) {
 		e->rinc = UINT64_MAX / e->inc;
