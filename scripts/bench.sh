@@ -70,6 +70,17 @@ replace_section hypercall-bench "$out"
     sw=$(echo "$log" | sed -n 's/.*domain switch = \([0-9]*\) instructions.*/\1/p')
     echo "| $board | ${rt:-failed} | ${sw:-failed} |"
   done
+  virt="$target/test/qemu/bench-switch-qemu-virt.elf"
+  if [ -f "$virt" ]; then
+    echo
+    echo "Where one switching yield's hypervisor instructions go on qemu-virt (functions with"
+    echo "at least 3; \`scripts/trace-profile.sh $virt bsp/qemu-virt vector_svc 20 100\`):"
+    echo
+    echo '```'
+    scripts/trace-profile.sh "$virt" bsp/qemu-virt vector_svc 20 100 2>/dev/null |
+      awk 'NR == 1 || $1 >= 3'
+    echo '```'
+  fi
 } >"$out"
 replace_section switch-bench "$out"
 

@@ -45,31 +45,27 @@
  *   which is what waking would do anyway (A = max(A, SVT)). So 64-bit values
  *   never wrap, at any uptime and for any `now` below 2^64 - 2^32.
  *
- * Run queue
- *   Runnable domains other than the running one are in st.rq, an array
- *   sorted by E in which a domain goes behind every domain of equal E, so
- *   equal E's are served FIFO, i.e. round-robin: the best is the head. A
- *   domain whose slice ran out goes behind the others, usually last (with
- *   equal weights always, as its E is then the largest), or a few places
- *   before the end (different weights); a warped wake-up goes first. So the
- *   common updates touch one end of the array and cost O(1); an update in
- *   the middle finds the place by binary search and moves the entries on the
- *   shorter side, at most n/2 pointers (memmove beyond a few). The window of
- *   live entries drifts towards the end of the array and is moved back to its
- *   start when it gets there (amortized: less than one move per decision).
- *   SVT (minimum A over runnable domains) is the A of the first unwarped
- *   domain in E order (E = A + bias for them) or the minimum A of the warped
- *   ones, whose order by A differs from their order by E (W differs per
- *   domain): they are in st.wa too, sorted by A. A domain's warp state only
- *   changes while it is not queued. The running domain is not queued:
- *   keeping it costs no queue work.
+ * Run queue (sched_heap.h)
+ *   Runnable domains other than the running one are queued by (E, seq),
+ *   where seq is a stamp taken each time a domain is queued, so equal E's are
+ *   served FIFO, i.e. round-robin. Unwarped domains are in st.uq: a binary
+ *   heap plus a FIFO lane for those queued in E order (a domain whose slice
+ *   ran out usually has the largest E: with equal weights always), so the
+ *   common switch touches only the two ends of the lane, O(1), and anything
+ *   else costs O(log n) in the heap. Warped domains (few, briefly) are in the
+ *   heap st.wq by E and the heap st.wa by A. The best is the lower of uq's and
+ *   wq's. SVT (minimum A over runnable domains) is the lowest of the running
+ *   domain's A, the A of uq's best (E = A + bias for unwarped domains) and
+ *   wa's top; a domain's warp state only changes while it is not queued. The
+ *   running domain is not queued: keeping it costs no queue work.
  *
  * Yield
  *   sched_yield() marks the running domain; the next decision then switches
  *   to the head of the run queue whatever its E (C does not apply), bills
  *   the yielder as a preemption would, and plans the new domain's slice as
  *   usual: until its E exceeds the runner-up's (possibly the yielder's) E +
- *   C, at least one MCU.
+ *   C, at least one MCU. pick_yield() does that without the general path
+ *   when no warp is involved and the yielder ran at most one MCU.
  *
  * Decision cost
  *   When sched_pick sets a deadline it also records the charge plan of the
@@ -83,9 +79,9 @@
  *   domain back (usually last), plan the new slice. Everything else goes
  *   through pick_general().
  *   The hot paths have no division: the slice length floor(gap / inc) + 1
- *   comes from a per-entity reciprocal of inc (one 64x64->128 multiplication,
- *   one correction step; four 32-bit ones on ARM), the MCU count of a
- *   general charge from a 32-bit reciprocal of the MCU. 64-bit division
+ *   comes from a per-entity reciprocal of inc (slice_mcus(): one 64x64->128
+ *   multiplication on 64-bit CPUs, one 32x32->64 on 32-bit ones), the MCU
+ *   count of a general charge from a 32-bit reciprocal of the MCU. 64-bit division
  *   (__aeabi_uldivmod on ARM) only happens on parameter changes and for a
  *   single charge covering more than 4.29 s.
  *   bench/sched_bench.sh measures the cost (docs/performance.md).
