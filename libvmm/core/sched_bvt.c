@@ -866,7 +866,8 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	 * switch: the plan was made against the runner-up, now the head of the
 	 * run queue, and ends with cur's E above the runner-up's E + C; cur is
 	 * not warp-enabled (no warp bookkeeping), no warped entity is queued
-	 * and the charge needs no rebase. Every other call clears it. The
+	 * and the charge needs no rebase. Every other call that changes a
+	 * queue, the running entity or a parameter clears it. The
 	 * runner-up (st.fast_next) is not warp-enabled either (it starts
 	 * running without warp bookkeeping). (Tests can be built with
 	 * -DSCHED_BVT_NO_FAST_PATH.)

@@ -123,7 +123,8 @@ static inline void heap_remove(struct sched_heap *h, struct sched_entity *x, boo
 }
 
 /* Takes the top out and puts x (not queued) in, in one sift: the common
- * "switch to the best, queue the one that ran" of a scheduling decision. */
+ * "switch to the best, queue the one that ran" of a scheduling decision.
+ * h must not be empty (its top would be the sentinel). */
 static inline void heap_replace_top(struct sched_heap *h, struct sched_entity *x, bool by_avt)
 {
 	heap_up(h, heap_sink(h, 0, by_avt), x, by_avt);
@@ -216,8 +217,8 @@ static inline void runq_remove(struct sched_runq *q, struct sched_entity *x)
 }
 
 /* runq_replace_top() when the heap is involved. */
-static void runq_replace_slow(struct sched_runq *q, struct sched_entity *top,
-							struct sched_entity *x)
+static inline void runq_replace_slow(struct sched_runq *q, struct sched_entity *top,
+				     struct sched_entity *x)
 {
 	bool top_in_lane = top->pos[0] == SCHED_POS_LANE;
 
