@@ -133,6 +133,13 @@ void sched_bvt_yield(struct sched_entity *e, uint64_t now);
 #define sched_yield(e, now) sched_bvt_yield((e), (now))
 
 /*
+ * sched_yield(e, now) and then sched_pick(now, deadline) in one call: the
+ * yield hypercall's path, which this keeps off sched_pick()'s slice-expiry
+ * fast path. Same result as the two calls.
+ */
+struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline);
+
+/*
  * Charges the running entity up to `now` and chooses the next one.
  * Returns NULL when nothing is runnable (idle). *deadline (deadline must not
  * be NULL) is the absolute time at which sched_pick() must be called again

@@ -886,6 +886,16 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	return pick_general(now, deadline);
 }
 
+struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+	sched_bvt_yield(e, now);
+#ifndef SCHED_BVT_NO_FAST_PATH
+	if (st.yield)
+		return pick_yield(now, deadline);
+#endif
+	return sched_pick(now, deadline);
+}
+
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
 {
 	bool queued;

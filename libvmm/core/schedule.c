@@ -191,18 +191,24 @@ static void schedule_switch(struct domain *prev, struct domain *next, uint64_t n
 
 /* schedule() with the current time already read by the caller (one clock
  * read serves the charge, the pick, the timer and the publication). */
-static void schedule_at(uint64_t now)
+/* Runs next, which the policy just chose at `now` (glue.slice_deadline set):
+ * timer, fresh time for it, and the switch if it is another domain. */
+static inline __attribute__((always_inline)) void schedule_to(struct domain *next, uint64_t now)
 {
-	struct domain *prev = current, *next;
+	struct domain *prev = current;
 
-	glue.need_resched = false;
-	next = domain_of(sched_pick(now, &glue.slice_deadline));
 	current = next;
 	schedule_program_timer(now, next != NULL);
 	if (next)
 		time_publish(next->shared, now); /* whoever runs next sees fresh time */
 	if (next != prev)
 		schedule_switch(prev, next, now);
+}
+
+static void schedule_at(uint64_t now)
+{
+	glue.need_resched = false;
+	schedule_to(domain_of(sched_pick(now, &glue.slice_deadline)), now);
 }
 
 void schedule(void)
@@ -293,8 +299,10 @@ static long sched_op_yield(struct domain *d)
 {
 	uint64_t now = time_now();
 
-	sched_yield(&d->sched, now); /* another runnable domain goes first */
-	schedule_at(now); /* publishes fresh time for us when we run again */
+	/* Another runnable domain goes first; fresh time is published for us
+	 * when we run again. */
+	glue.need_resched = false;
+	schedule_to(domain_of(sched_yield_pick(&d->sched, now, &glue.slice_deadline)), now);
 	return 0;
 }
 

@@ -1085,6 +1085,64 @@ static void yield_share(uint32_t wy, uint32_t wo, int others)
 	}
 }
 
+/*
+ * Yield-heavy run of 3 domains (weights 1, 2, 3, one warp-enabled), with
+ * slice expiries, sleeps and wake-ups in between; returns a checksum of
+ * every decision (who, deadline, A). combined: sched_yield_pick() instead of
+ * sched_yield() + sched_pick().
+ */
+static uint64_t yield_trace(bool combined)
+{
+	struct sched_params w = warp_params(3, 500 * US, 2 * MS, 1 * MS);
+	uint64_t now = 0, dl = 0, sum = 0, seed = 7;
+	struct sched_entity *e = NULL;
+	int step;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	add(0, 1);
+	add(1, 2);
+	assert_int_equal(sched_add(&ent[2], 2, &w), 0);
+	for (step = 0; step < 3; step++)
+		sched_wake(&ent[step], 0);
+	for (step = 0; step < 20000; step++) {
+		int op;
+
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		op = (int)((seed >> 33) % 10);
+		if (e && op < 6) {
+			now += 1 + (seed >> 40) % (150 * US);
+			if (combined) {
+				e = sched_yield_pick(e, now, &dl);
+			} else {
+				sched_yield(e, now);
+				e = sched_pick(now, &dl);
+			}
+		} else if (op < 8 || !e) {
+			if (dl != SCHED_TIME_MAX)
+				now = dl > now ? dl : now + 1;
+			e = sched_pick(now, &dl);
+		} else {
+			struct sched_entity *o = &ent[(seed >> 45) % 3];
+
+			if (o->runnable && o != e)
+				sched_sleep(o, now);
+			else if (!o->runnable)
+				sched_wake(o, now);
+			e = sched_pick(now, &dl);
+		}
+		sum = sum * 31 + (e ? (uint64_t)(e - ent) + 1 : 0);
+		sum = sum * 31 + dl + (e ? e->avt : 0);
+	}
+	return sum;
+}
+
+static void test_yield_pick_same_as_yield_then_pick(void **state)
+{
+	(void)state;
+	assert_true(yield_trace(true) == yield_trace(false));
+}
+
 static void test_yield_share(void **state)
 {
 	(void)state;
@@ -1464,6 +1522,7 @@ int main(void)
 		cmocka_unit_test_setup(test_yield_then_warped_wake, setup),
 		cmocka_unit_test_setup(test_rq_order_churn, setup),
 		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
+		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
