@@ -822,8 +822,9 @@ static inline struct sched_entity *pick_switch(struct sched_entity *cur, struct 
  * charged (the usual yield: it is billed that one MCU), neither it nor the
  * best is warp-enabled, no warped entity is queued and no rebase is due;
  * anything else goes to pick_general(), which does the same in general.
+ * (Unused when the tests compile the fast paths out: SCHED_BVT_NO_FAST_PATH.)
  */
-static __attribute__((noinline)) struct sched_entity *pick_yield(uint64_t now, uint64_t *deadline)
+static __attribute__((noinline, unused)) struct sched_entity *pick_yield(uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *cur = st.cur, *best = runq_top(&st.uq), *next;
 	uint64_t d = now - cur->charged_until, avt;
