@@ -12,8 +12,8 @@
  *   sched_init() once; sched_add() for each domain (starts not runnable);
  *   sched_wake()/sched_sleep() when a domain becomes runnable or blocks;
  *   sched_pick() whenever a decision is due (the running entity's slice ran
- *   out, it blocked, it yielded (sched_yield()), or sched_wake() returned
- *   true). The caller runs the returned entity until the returned deadline
+ *   out, it blocked, it yielded (sched_yield(), or both in one call:
+ *   sched_yield_pick()), or sched_wake() returned true). The caller runs the returned entity until the returned deadline
  *   (or an earlier event).
  */
 #ifndef VMM_CORE_SCHED_H
@@ -47,7 +47,8 @@ struct sched_global_params {
 
 /*
  * Scheduler-private per-domain state; treat as opaque outside the scheduler
- * (only params, and for tests avt, evt, runnable, running, warped are read).
+ * (only params is read outside, and by the unit tests avt, evt, inc, ctx_vt,
+ * charged_until, runnable, running and warped).
  * Virtual times are in scheduler units (see sched_bvt.c / docs/scheduling.md):
  * 2^24 units per ns of running at weight 1. They are rebased from time to
  * time, so only differences between entities are meaningful.
