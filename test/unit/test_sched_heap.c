@@ -519,92 +519,94 @@ static void test_empty(void **state)
 }
 
 /* Removing the entry in a[n - 1] (no sift), the top, and from the middle. */
-static void test_heap_remove_cases(void **state)
+static void heap_remove_cases(bool by_avt)
 {
 	struct sched_heap h;
-	bool by_avt;
 	int i;
 
-	(void)state;
-	for (by_avt = false; ; by_avt = true) {
-		heap_init(&h, &sentinel);
-		heap_add(&h, &ent[0], 1, by_avt);
-		heap_remove(&h, &ent[0], by_avt); /* the only one: last and top */
-		model_del(&ent[0]);
-		check_heap(&h, by_avt);
+	heap_init(&h, &sentinel);
+	heap_add(&h, &ent[0], 1, by_avt);
+	heap_remove(&h, &ent[0], by_avt); /* the only one: last and top */
+	model_del(&ent[0]);
+	check_heap(&h, by_avt);
 
-		for (i = 0; i < 7; i++)
-			heap_add(&h, &ent[i], (uint64_t)i, by_avt);
-		heap_remove(&h, h.a[h.n - 1], by_avt); /* the last */
-		model_del(&ent[6]);
-		check_heap(&h, by_avt);
-		heap_remove(&h, heap_top(&h), by_avt); /* the top */
-		model_del(&ent[0]);
-		check_heap(&h, by_avt);
-		heap_remove(&h, &ent[2], by_avt); /* an inner node */
-		model_del(&ent[2]);
-		check_heap(&h, by_avt);
-		/* The last entry moving up past the hole's parent: the hole's
-		 * subtree is large, the last entry small. */
-		heap_add(&h, &ent[7], 0, by_avt);
-		heap_add(&h, &ent[8], 0, by_avt);
-		heap_remove(&h, &ent[5], by_avt);
-		model_del(&ent[5]);
-		check_heap(&h, by_avt);
-		drain_heap(&h, by_avt);
-		if (by_avt)
-			break;
-	}
+	for (i = 0; i < 7; i++)
+		heap_add(&h, &ent[i], (uint64_t)i, by_avt);
+	heap_remove(&h, h.a[h.n - 1], by_avt); /* the last */
+	model_del(&ent[6]);
+	check_heap(&h, by_avt);
+	heap_remove(&h, heap_top(&h), by_avt); /* the top */
+	model_del(&ent[0]);
+	check_heap(&h, by_avt);
+	heap_remove(&h, &ent[2], by_avt); /* an inner node */
+	model_del(&ent[2]);
+	check_heap(&h, by_avt);
+	/* The last entry moving up past the hole's parent: the hole's
+	 * subtree is large, the last entry small. */
+	heap_add(&h, &ent[7], 0, by_avt);
+	heap_add(&h, &ent[8], 0, by_avt);
+	heap_remove(&h, &ent[5], by_avt);
+	model_del(&ent[5]);
+	check_heap(&h, by_avt);
+	drain_heap(&h, by_avt);
+}
+
+static void test_heap_remove_cases(void **state)
+{
+	(void)state;
+	heap_remove_cases(false);
+	heap_remove_cases(true);
 }
 
 /* replace_top with the newcomer smallest, largest, and tied (FIFO). */
-static void test_heap_replace_top_cases(void **state)
+static void heap_replace_top_cases(bool by_avt)
 {
 	struct sched_heap h;
-	bool by_avt;
 	int i;
 
+	heap_init(&h, &sentinel);
+	for (i = 0; i < 6; i++)
+		heap_add(&h, &ent[i], 10 + (uint64_t)i, by_avt);
+
+	/* Smallest: it becomes the top. */
+	stamp(&ent[10], by_avt ? 0 : KEY_BASE, by_avt ? KEY_BASE : 0);
+	heap_replace_top(&h, &ent[10], by_avt);
+	model_del(&ent[0]);
+	model_add(&ent[10]);
+	check_heap(&h, by_avt);
+	assert_ptr_equal(heap_top(&h), &ent[10]);
+
+	/* Largest: it sinks to a leaf. */
+	stamp(&ent[11], by_avt ? 0 : KEY_BASE + 100, by_avt ? KEY_BASE + 100 : 0);
+	heap_replace_top(&h, &ent[11], by_avt);
+	model_del(&ent[10]);
+	model_add(&ent[11]);
+	check_heap(&h, by_avt);
+	assert_ptr_equal(heap_top(&h), &ent[1]);
+
+	/* Tied with the new top and two more: it goes behind all of them. */
+	heap_add(&h, &ent[12], 11, by_avt);
+	heap_add(&h, &ent[13], 11, by_avt);
+	stamp(&ent[14], by_avt ? 0 : KEY_BASE + 11, by_avt ? KEY_BASE + 11 : 0);
+	heap_replace_top(&h, &ent[14], by_avt); /* top ent[1] (11) out */
+	model_del(&ent[1]);
+	model_add(&ent[14]);
+	check_heap(&h, by_avt);
+	assert_ptr_equal(heap_top(&h), &ent[12]);
+	heap_remove(&h, &ent[12], by_avt);
+	model_del(&ent[12]);
+	assert_ptr_equal(heap_top(&h), &ent[13]);
+	heap_remove(&h, &ent[13], by_avt);
+	model_del(&ent[13]);
+	assert_ptr_equal(heap_top(&h), &ent[14]);
+	drain_heap(&h, by_avt);
+}
+
+static void test_heap_replace_top_cases(void **state)
+{
 	(void)state;
-	for (by_avt = false; ; by_avt = true) {
-		heap_init(&h, &sentinel);
-		for (i = 0; i < 6; i++)
-			heap_add(&h, &ent[i], 10 + (uint64_t)i, by_avt);
-
-		/* Smallest: it becomes the top. */
-		stamp(&ent[10], by_avt ? 0 : KEY_BASE, by_avt ? KEY_BASE : 0);
-		heap_replace_top(&h, &ent[10], by_avt);
-		model_del(&ent[0]);
-		model_add(&ent[10]);
-		check_heap(&h, by_avt);
-		assert_ptr_equal(heap_top(&h), &ent[10]);
-
-		/* Largest: it sinks to a leaf. */
-		stamp(&ent[11], by_avt ? 0 : KEY_BASE + 100, by_avt ? KEY_BASE + 100 : 0);
-		heap_replace_top(&h, &ent[11], by_avt);
-		model_del(&ent[10]);
-		model_add(&ent[11]);
-		check_heap(&h, by_avt);
-		assert_ptr_equal(heap_top(&h), &ent[1]);
-
-		/* Tied with the new top and two more: it goes behind all of them. */
-		heap_add(&h, &ent[12], 11, by_avt);
-		heap_add(&h, &ent[13], 11, by_avt);
-		stamp(&ent[14], by_avt ? 0 : KEY_BASE + 11, by_avt ? KEY_BASE + 11 : 0);
-		heap_replace_top(&h, &ent[14], by_avt); /* top ent[1] (11) out */
-		model_del(&ent[1]);
-		model_add(&ent[14]);
-		check_heap(&h, by_avt);
-		assert_ptr_equal(heap_top(&h), &ent[12]);
-		heap_remove(&h, &ent[12], by_avt);
-		model_del(&ent[12]);
-		assert_ptr_equal(heap_top(&h), &ent[13]);
-		heap_remove(&h, &ent[13], by_avt);
-		model_del(&ent[13]);
-		assert_ptr_equal(heap_top(&h), &ent[14]);
-		drain_heap(&h, by_avt);
-		if (by_avt)
-			break;
-	}
+	heap_replace_top_cases(false);
+	heap_replace_top_cases(true);
 }
 
 /* Equal keys come out in insertion order, whichever part holds them. */
