@@ -48,7 +48,7 @@ struct sched_global_params {
 /*
  * Scheduler-private per-domain state; treat as opaque outside the scheduler
  * (only params is read outside, and by the unit tests avt, evt, inc, ctx_vt,
- * charged_until, runnable, running and warped).
+ * charged_until, seq, runnable, running and warped).
  * Virtual times are in scheduler units (see sched_bvt.c / docs/scheduling.md):
  * 2^24 units per ns of running at weight 1. They are rebased from time to
  * time, so only differences between entities are meaningful.

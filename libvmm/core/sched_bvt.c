@@ -64,8 +64,9 @@
  *   to the head of the run queue whatever its E (C does not apply), bills
  *   the yielder as a preemption would, and plans the new domain's slice as
  *   usual: until its E exceeds the runner-up's (possibly the yielder's) E +
- *   C, at least one MCU. pick_yield() does that without the general path
- *   when no warp is involved and the yielder ran at most one MCU.
+ *   C, at least one MCU. sched_yield_pick() (the yield hypercall) decides
+ *   the usual case, no heap and no warp involved and the yielder ran at most
+ *   one MCU, in yield_lane() without the general path.
  *
  * Decision cost
  *   When sched_pick sets a deadline it also records the charge plan of the
@@ -630,7 +631,7 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 
 void sched_bvt_yield(struct sched_entity *e, uint64_t now)
 {
-	(void)now; /* the pick that follows charges e (pick_yield, pick_general) */
+	(void)now; /* the pick that follows charges e (pick_general) */
 	if (!e || e != st.cur)
 		return;
 	st.fast = NULL;
@@ -816,46 +817,6 @@ static inline struct sched_entity *pick_switch(struct sched_entity *cur, struct 
 	return switch_plan(best, runq_top(&st.uq), now, deadline);
 }
 
-/*
- * The decision after sched_yield(): the running entity cur gives the CPU to
- * the best queued one. Fast when it ran at most one MCU since it was last
- * charged (the usual yield: it is billed that one MCU), neither it nor the
- * best is warp-enabled, no warped entity is queued and no rebase is due;
- * anything else goes to pick_general(), which does the same in general.
- * (Unused when the tests compile the fast paths out: SCHED_BVT_NO_FAST_PATH.)
- */
-static __attribute__((noinline, unused)) struct sched_entity *pick_yield(uint64_t now, uint64_t *deadline)
-{
-	struct sched_entity *cur = st.cur, *best = runq_top(&st.uq), *next;
-	uint64_t d = now - cur->charged_until, avt;
-	bool sw;
-
-	if (is_nobody(best) || st.wq.n || d > st.mcu_ns || cur->params.warp_enabled ||
-	    best->params.warp_enabled)
-		return pick_general(now, deadline);
-	avt = d ? cur->avt + cur->inc : cur->avt; /* the MCU it began */
-	if (avt >= cur->fast_avt_max)
-		return pick_general(now, deadline); /* a rebase is due */
-	st.yield = NULL;
-	st.preempt = NULL;
-	cur->avt = avt;
-	cur->evt = avt + cur->evt_off;
-	cur->running = false;
-	cur->seq = ++st.seq;
-	runq_replace_top(&st.uq, best, cur);
-	next = runq_top(&st.uq);
-	if (next->evt + best->ctx_vt > best->evt)
-		return switch_plan(best, next, now, deadline);
-	/* cur yielded although its E was lower than best's by more than C:
-	 * best runs one MCU (plan_gap), then the usual rules apply. */
-	best->running = true;
-	best->charged_until = now;
-	st.cur = best;
-	st.fast = NULL;
-	*deadline = plan_gap(best, next, now, &sw);
-	return best;
-}
-
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
@@ -881,19 +842,88 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 		if (late < st.mcu_ns)
 			return pick_switch(cur, st.fast_next, now, late, deadline);
 	}
-	if (st.yield)
-		return pick_yield(now, deadline);
 #endif
 	return pick_general(now, deadline);
 }
 
+/* yield_lane()'s way out: the yield as sched_yield() + sched_pick() do it. */
+static __attribute__((unused)) struct sched_entity *
+yield_slow(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
+{
+	st.fast = NULL;
+	st.yield = cur;
+	return pick_general(now, deadline);
+}
+
+/*
+ * The usual yield, decided before anything is changed: no entity in a heap
+ * (so the run queue is the lane alone), neither cur nor best (the lane's
+ * first) warp-enabled, cur ran more than nothing and at most one MCU since
+ * it was last charged and goes last in the lane once billed it, no rebase
+ * due, and best's slice against its runner-up (the lane's second, or cur)
+ * fits the max slice. Then the decision is
+ * pick_general()'s, in straight-line code; anything else goes to yield_slow().
+ * (Unused when the tests compile the fast paths out.)
+ */
+static inline __attribute__((unused)) struct sched_entity *
+yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *lane = &st.uq.lane, *best = lane->next, *next = best->next;
+	uint64_t avt, evt, next_evt, gap, dl;
+	uint32_t k;
+
+	/* d = now - charged_until in [1, MCU]: unsigned d - 1 < MCU */
+	if (now - cur->charged_until - 1 >= st.mcu_ns || (st.uq.heap.n | st.wq.n) || best == lane ||
+	    (cur->params.warp_enabled | best->params.warp_enabled))
+		return yield_slow(cur, now, deadline);
+	avt = cur->avt + cur->inc; /* the MCU it began */
+	evt = avt + cur->evt_off;
+	if (next == lane) {
+		next = cur; /* best was alone in the queue: cur is its runner-up */
+		next_evt = evt;
+	} else {
+		next_evt = next->evt;
+		if (evt < lane->prev->evt)
+			return yield_slow(cur, now, deadline); /* cur does not go last */
+	}
+	/* If next's E + C is below best's E (cur yielded although it was ahead
+	 * by more than C), gap wraps to above slice_cap and the general path
+	 * gives best one MCU; gap == 0 gives one MCU here too. */
+	gap = next_evt + best->ctx_vt - best->evt;
+	if (avt >= cur->fast_avt_max || gap >= best->slice_cap)
+		return yield_slow(cur, now, deadline);
+	k = slice_mcus(best, gap);
+	st.preempt = NULL;
+	st.yield = NULL;
+	cur->avt = avt;
+	cur->evt = evt;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane's front, cur joins its end */
+	lane->next = best->next;
+	best->next->prev = lane;
+	lane_append(&st.uq, cur);
+	best->running = true;
+	best->charged_until = now;
+	st.cur = best;
+	st.next_evt = next_evt;
+	dl = now + k * st.mcu32; /* < kmax_ns < 2^32 */
+	best->plan_end = dl;
+	avt = best->avt + k * best->inc;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
+	st.fast_next = next;
+	*deadline = dl;
+	return best;
+}
+
 struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 {
-	sched_bvt_yield(e, now);
 #ifndef SCHED_BVT_NO_FAST_PATH
-	if (st.yield)
-		return pick_yield(now, deadline);
+	if (e && e == st.cur)
+		return yield_lane(e, now, deadline);
 #endif
+	sched_bvt_yield(e, now);
 	return sched_pick(now, deadline);
 }
 

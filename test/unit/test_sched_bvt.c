@@ -1085,35 +1085,91 @@ static void yield_share(uint32_t wy, uint32_t wo, int others)
 	}
 }
 
-/*
- * Yield-heavy run of 3 domains (weights 1, 2, 3, one warp-enabled), with
- * slice expiries, sleeps and wake-ups in between; returns a checksum of
- * every decision (who, deadline, A). combined: sched_yield_pick() instead of
- * sched_yield() + sched_pick().
- */
-static uint64_t yield_trace(bool combined)
+/* The slice after a yield is at least one MCU and at most the max slice,
+ * also at the edges (sched_yield_pick() decides these on its own path). */
+static void test_yield_slice_bounds(void **state)
 {
-	struct sched_params w = warp_params(3, 500 * US, 2 * MS, 1 * MS);
+	uint64_t dl;
+
+	(void)state;
+	init_globals(10 * MS, 100 * US, 10 * MS); /* C worth the whole max slice */
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
+	assert_true(dl == 50 * US + 10 * MS); /* 1 + 100 MCUs to go: the max slice */
+	assert_ptr_equal(sched_yield_pick(&ent[1], 100 * US, &dl), &ent[0]);
+	assert_true(dl == 100 * US + 10 * MS); /* exactly 100 MCUs: the max slice */
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == 1100 * US); /* E passes the other's E + C after 11 MCUs */
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[1]);
+	assert_true(dl == 3300 * US); /* 22 MCUs */
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]);
+	/* ent[0] (A = 12 MCUs once billed) yields to ent[1] (22), whose E is
+	 * then exactly ent[0]'s E + C: one MCU. */
+	assert_ptr_equal(sched_yield_pick(&ent[0], 3350 * US, &dl), &ent[1]);
+	assert_true(dl == 3450 * US);
+	assert_true(ent[0].avt == mcus_vt(12, 1));
+}
+
+/*
+ * Yield-heavy run with slice expiries, sleeps and wake-ups in between;
+ * returns a checksum of every decision (who, deadline, A). combined:
+ * sched_yield_pick() instead of sched_yield() + sched_pick(). The domains:
+ * weights[0..n-1], the one at warp_idx (if >= 0) warp-enabled. Equal
+ * weights and no warp keep the run queue in its lane, where
+ * sched_yield_pick() takes its straight path; mixed weights and a warp send
+ * it to the general one.
+ */
+/* y, just queued, holds the newest queueing stamp of the n entities. */
+static bool queued_last(const struct sched_entity *y, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (&ent[i] != y && ent[i].runnable && !ent[i].running && ent[i].seq >= y->seq)
+			return false;
+	return true;
+}
+
+static uint64_t yield_trace(bool combined, int n, const uint32_t *weights, int warp_idx)
+{
 	uint64_t now = 0, dl = 0, sum = 0, seed = 7;
 	struct sched_entity *e = NULL;
 	int step;
 
 	memset(ent, 0, sizeof(ent));
 	init_globals(1 * MS, 100 * US, 10 * MS);
-	add(0, 1);
-	add(1, 2);
-	assert_int_equal(sched_add(&ent[2], 2, &w), 0);
-	for (step = 0; step < 3; step++)
+	for (step = 0; step < n; step++) {
+		struct sched_params p = step == warp_idx ?
+			warp_params(weights[step], 500 * US, 2 * MS, 1 * MS) : params(weights[step]);
+
+		assert_int_equal(sched_add(&ent[step], (uint32_t)step, &p), 0);
 		sched_wake(&ent[step], 0);
+	}
 	for (step = 0; step < 20000; step++) {
 		int op;
 
 		seed = seed * 6364136223846793005u + 1442695040888963407u;
 		op = (int)((seed >> 33) % 10);
 		if (e && op < 6) {
-			now += 1 + (seed >> 40) % (150 * US);
+			/* mostly within an MCU of the last charge: the usual yield */
+			now += 1 + (seed >> 40) % (op < 5 ? 90 * US : 250 * US);
 			if (combined) {
+				struct sched_entity *y = e;
+
 				e = sched_yield_pick(e, now, &dl);
+				if (e != y)
+					assert_true(queued_last(y, n)); /* FIFO among equals */
 			} else {
 				sched_yield(e, now);
 				e = sched_pick(now, &dl);
@@ -1123,24 +1179,79 @@ static uint64_t yield_trace(bool combined)
 				now = dl > now ? dl : now + 1;
 			e = sched_pick(now, &dl);
 		} else {
-			struct sched_entity *o = &ent[(seed >> 45) % 3];
+			struct sched_entity *o = &ent[(seed >> 45) % (uint64_t)n];
+			bool woke = false;
 
 			if (o->runnable && o != e)
 				sched_sleep(o, now);
 			else if (!o->runnable)
-				sched_wake(o, now);
-			e = sched_pick(now, &dl);
+				woke = sched_wake(o, now);
+			sum = sum * 31 + woke;
+			/* The decision due: sometimes the running domain yields
+			 * at once (the wake-up's preemption must not outlive it). */
+			if (e && o != e && (seed >> 50) % 2) {
+				if (combined) {
+					e = sched_yield_pick(e, now, &dl);
+				} else {
+					sched_yield(e, now);
+					e = sched_pick(now, &dl);
+				}
+			} else {
+				e = sched_pick(now, &dl);
+			}
 		}
+		for (op = 0; op < n; op++)
+			assert_true(ent[op].running == (&ent[op] == e)); /* only the picked one */
 		sum = sum * 31 + (e ? (uint64_t)(e - ent) + 1 : 0);
 		sum = sum * 31 + dl + (e ? e->avt : 0);
 	}
 	return sum;
 }
 
+static const uint32_t trace_mixed[] = { 1, 2, 3 }, trace_equal[] = { 1, 1, 1, 1 };
+
 static void test_yield_pick_same_as_yield_then_pick(void **state)
 {
 	(void)state;
-	assert_true(yield_trace(true) == yield_trace(false));
+	assert_true(yield_trace(true, 3, trace_mixed, 2) == yield_trace(false, 3, trace_mixed, 2));
+	assert_true(yield_trace(true, 2, trace_equal, -1) == yield_trace(false, 2, trace_equal, -1));
+	assert_true(yield_trace(true, 4, trace_equal, -1) == yield_trace(false, 4, trace_equal, -1));
+	assert_true(yield_trace(true, 3, trace_equal, 1) == yield_trace(false, 3, trace_equal, 1));
+}
+
+/*
+ * The decisions of the traces above, recorded once. Every build of this
+ * suite must reproduce them: the plain one (fast paths), -DSCHED_BVT_SLICE32
+ * (32-bit slice arithmetic) and -DSCHED_BVT_NO_FAST_PATH (general path
+ * only), so the fast paths are checked against the general path. A change
+ * of the policy itself changes them: check it in the no-fast-path build and
+ * record the values it prints.
+ */
+static void test_traces_match_reference(void **state)
+{
+	static const struct {
+		int n, warp_idx;
+		const uint32_t *weights;
+		uint64_t sum;
+	} ref[] = {
+		{ 3, 2, trace_mixed, UINT64_C(10109046703050768936) },
+		{ 2, -1, trace_equal, UINT64_C(2270147401514391731) },
+		{ 4, -1, trace_equal, UINT64_C(11710897293640630780) },
+		{ 3, 1, trace_equal, UINT64_C(9129287292628663684) },
+	};
+	unsigned int i, bad = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
+		uint64_t sum = yield_trace(true, ref[i].n, ref[i].weights, ref[i].warp_idx);
+
+		if (sum != ref[i].sum) {
+			print_error("trace %u: checksum UINT64_C(%llu), recorded UINT64_C(%llu)\n", i,
+				    (unsigned long long)sum, (unsigned long long)ref[i].sum);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
 }
 
 static void test_yield_share(void **state)
@@ -1523,6 +1634,8 @@ int main(void)
 		cmocka_unit_test_setup(test_rq_order_churn, setup),
 		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
+		cmocka_unit_test_setup(test_traces_match_reference, setup),
+		cmocka_unit_test_setup(test_yield_slice_bounds, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
