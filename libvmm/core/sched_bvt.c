@@ -799,8 +799,9 @@ switch_heap(struct sched_entity *cur, struct sched_entity *best, uint64_t now, u
 
 /* Fast path: cur's slice ended `late` ns after its plan (< 1 MCU); best, the
  * head of the run queue, takes over (see sched_pick). */
-static inline struct sched_entity *pick_switch(struct sched_entity *cur, struct sched_entity *best,
-					       uint64_t now, uint64_t late, uint64_t *deadline)
+static inline __attribute__((always_inline)) struct sched_entity *
+pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t late,
+	    uint64_t *deadline)
 {
 	uint64_t avt = cur->plan_avt;
 
