@@ -1121,6 +1121,47 @@ static void test_yield_slice_bounds(void **state)
 	assert_true(ent[0].avt == mcus_vt(12, 1));
 }
 
+/* A wake-up that would have preempted is used up by a yield that comes
+ * before the decision: later decisions apply C again. */
+static void test_yield_uses_up_wake_preemption(void **state)
+{
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	/* ent[2] wakes with A = SVT = 0, below ent[0]'s 5 MCUs: it would preempt */
+	assert_true(sched_wake(&ent[2], 500 * US));
+	/* but ent[0] yields first: ent[1] (queued first, E = 0) takes over */
+	assert_ptr_equal(sched_yield_pick(&ent[0], 550 * US, &dl), &ent[1]);
+	assert_true(dl == 1650 * US);
+	/* 2 MCUs later ent[2]'s E is below ent[1]'s by less than C: no switch */
+	assert_ptr_equal(sched_pick(750 * US, &dl), &ent[1]);
+	assert_true(dl == 1650 * US);
+}
+
+/* sched_yield() and then sched_yield_pick() are one yield, for one decision. */
+static void test_yield_twice_is_one_yield(void **state)
+{
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	sched_yield(&ent[0], 50 * US);
+	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
+	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]); /* ent[1]'s slice ran out */
+	/* a decision within ent[0]'s new slice keeps it: its yield is over */
+	assert_ptr_equal(sched_pick(dl - 50 * US, &dl), &ent[0]);
+}
+
 /*
  * Yield-heavy run with slice expiries, sleeps and wake-ups in between;
  * returns a checksum of every decision (who, deadline, A). combined:
@@ -1196,6 +1237,10 @@ static uint64_t yield_trace(bool combined, int n, const uint32_t *weights, int w
 					sched_yield(e, now);
 					e = sched_pick(now, &dl);
 				}
+				/* and sometimes another decision at once, where
+				 * a preemption left over would show */
+				if ((seed >> 52) % 2)
+					e = sched_pick(now, &dl);
 			} else {
 				e = sched_pick(now, &dl);
 			}
@@ -1234,10 +1279,10 @@ static void test_traces_match_reference(void **state)
 		const uint32_t *weights;
 		uint64_t sum;
 	} ref[] = {
-		{ 3, 2, trace_mixed, UINT64_C(10109046703050768936) },
-		{ 2, -1, trace_equal, UINT64_C(2270147401514391731) },
-		{ 4, -1, trace_equal, UINT64_C(11710897293640630780) },
-		{ 3, 1, trace_equal, UINT64_C(9129287292628663684) },
+		{ 3, 2, trace_mixed, UINT64_C(14788594672444338539) },
+		{ 2, -1, trace_equal, UINT64_C(354942488794975942) },
+		{ 4, -1, trace_equal, UINT64_C(14771686301431084303) },
+		{ 3, 1, trace_equal, UINT64_C(4550216615643793459) },
 	};
 	unsigned int i, bad = 0;
 
@@ -1636,6 +1681,8 @@ int main(void)
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_traces_match_reference, setup),
 		cmocka_unit_test_setup(test_yield_slice_bounds, setup),
+		cmocka_unit_test_setup(test_yield_uses_up_wake_preemption, setup),
+		cmocka_unit_test_setup(test_yield_twice_is_one_yield, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
