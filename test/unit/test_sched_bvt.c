@@ -1086,7 +1086,8 @@ static void yield_share(uint32_t wy, uint32_t wo, int others)
 }
 
 /* The slice after a yield is at least one MCU and at most the max slice,
- * also at the edges (sched_yield_pick() decides these on its own path). */
+ * also at the edges where sched_yield_pick() hands over to the general path
+ * (a slice of a whole max slice or more) or keeps it (one MCU). */
 static void test_yield_slice_bounds(void **state)
 {
 	uint64_t dl;
@@ -1102,6 +1103,17 @@ static void test_yield_slice_bounds(void **state)
 	assert_true(dl == 50 * US + 10 * MS); /* 1 + 100 MCUs to go: the max slice */
 	assert_ptr_equal(sched_yield_pick(&ent[1], 100 * US, &dl), &ent[0]);
 	assert_true(dl == 100 * US + 10 * MS); /* exactly 100 MCUs: the max slice */
+
+	/* A max slice of 10.5 MCUs: the slice is cut there, not at 11 MCUs. */
+	memset(ent, 0, sizeof(ent));
+	init_globals(950 * US, 100 * US, 1050 * US);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
+	assert_true(dl == 50 * US + 1050 * US); /* 10.5 MCUs to go + 1 */
 
 	memset(ent, 0, sizeof(ent));
 	init_globals(1 * MS, 100 * US, 10 * MS);
@@ -1248,12 +1260,13 @@ static uint64_t yield_trace(bool combined, int n, const uint32_t *weights, int w
 		for (op = 0; op < n; op++)
 			assert_true(ent[op].running == (&ent[op] == e)); /* only the picked one */
 		sum = sum * 31 + (e ? (uint64_t)(e - ent) + 1 : 0);
-		sum = sum * 31 + dl + (e ? e->avt : 0);
+		sum = sum * 31 + dl;
+		sum = sum * 31 + (e ? e->avt : 0);
 	}
 	return sum;
 }
 
-static const uint32_t trace_mixed[] = { 1, 2, 3 }, trace_equal[] = { 1, 1, 1, 1 };
+static const uint32_t trace_mixed[] = { 1, 2, 3 }, trace_equal[] = { 1, 1, 1, 1, 1, 1 };
 
 static void test_yield_pick_same_as_yield_then_pick(void **state)
 {
@@ -1262,6 +1275,7 @@ static void test_yield_pick_same_as_yield_then_pick(void **state)
 	assert_true(yield_trace(true, 2, trace_equal, -1) == yield_trace(false, 2, trace_equal, -1));
 	assert_true(yield_trace(true, 4, trace_equal, -1) == yield_trace(false, 4, trace_equal, -1));
 	assert_true(yield_trace(true, 3, trace_equal, 1) == yield_trace(false, 3, trace_equal, 1));
+	assert_true(yield_trace(true, 6, trace_equal, -1) == yield_trace(false, 6, trace_equal, -1));
 }
 
 /*
@@ -1279,10 +1293,11 @@ static void test_traces_match_reference(void **state)
 		const uint32_t *weights;
 		uint64_t sum;
 	} ref[] = {
-		{ 3, 2, trace_mixed, UINT64_C(14788594672444338539) },
-		{ 2, -1, trace_equal, UINT64_C(354942488794975942) },
-		{ 4, -1, trace_equal, UINT64_C(14771686301431084303) },
-		{ 3, 1, trace_equal, UINT64_C(4550216615643793459) },
+		{ 3, 2, trace_mixed, UINT64_C(14865546188546255667) },
+		{ 2, -1, trace_equal, UINT64_C(5506828815162078730) },
+		{ 4, -1, trace_equal, UINT64_C(5896976981800304689) },
+		{ 3, 1, trace_equal, UINT64_C(6534719128581705841) },
+		{ 6, -1, trace_equal, UINT64_C(1893540520860379069) },
 	};
 	unsigned int i, bad = 0;
 
@@ -1494,6 +1509,59 @@ static void test_long_uptime(void **state)
 }
 
 /* One domain alone for hours in a single interval, then another wakes. */
+/*
+ * Two domains that yield to each other or run their slices out, past
+ * several rebases of virtual time; returns a checksum of the decisions and
+ * A's (see yield_trace).
+ */
+static uint64_t long_yield_trace(bool combined)
+{
+	uint64_t now = 0, dl, sum = 0, seed = 11, max_avt = 0;
+	struct sched_entity *e;
+	int rebases = 0;
+	long step;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 1 * MS, 10 * MS); /* a rebase every ~275 000 MCUs run */
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	e = sched_pick(0, &dl);
+	for (step = 0; step < 700000; step++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		if ((seed >> 33) % 2) {
+			now += 300 * US + (seed >> 40) % (600 * US);
+			if (combined) {
+				e = sched_yield_pick(e, now, &dl);
+			} else {
+				sched_yield(e, now);
+				e = sched_pick(now, &dl);
+			}
+		} else {
+			now = dl; /* the slice runs out */
+			e = sched_pick(now, &dl);
+		}
+		if (e->avt < max_avt)
+			rebases++;
+		max_avt = e->avt;
+		assert_true(e->avt < (UINT64_C(1) << 62));
+		sum = sum * 31 + (uint64_t)(e - ent);
+		sum = sum * 31 + dl;
+		sum = sum * 31 + ent[0].avt;
+		sum = sum * 31 + ent[1].avt;
+	}
+	assert_true(rebases >= 3);
+	return sum;
+}
+
+/* Yields across rebases decide as sched_yield() + sched_pick() do. */
+static void test_long_uptime_yields(void **state)
+{
+	(void)state;
+	assert_true(long_yield_trace(true) == long_yield_trace(false));
+}
+
 static void test_long_single_interval(void **state)
 {
 	struct sim s;
@@ -1684,6 +1752,7 @@ int main(void)
 		cmocka_unit_test_setup(test_yield_uses_up_wake_preemption, setup),
 		cmocka_unit_test_setup(test_yield_twice_is_one_yield, setup),
 		cmocka_unit_test_setup(test_long_uptime, setup),
+		cmocka_unit_test_setup(test_long_uptime_yields, setup),
 		cmocka_unit_test_setup(test_long_single_interval, setup),
 		cmocka_unit_test_setup(test_add_remove_while_running, setup),
 		cmocka_unit_test_setup(test_sleep_running_and_queued, setup),
