@@ -887,27 +887,31 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 		if (evt < lane->prev->evt)
 			return yield_slow(cur, now, deadline); /* cur does not go last */
 	}
+	if (avt >= cur->fast_avt_max)
+		return yield_slow(cur, now, deadline); /* a rebase is due */
+	/* Stored early, which frees registers: the general path sets both
+	 * anew if it takes over, and charged_until only counts while running. */
+	st.next_evt = next_evt;
+	best->charged_until = now;
 	/* If next's E + C is below best's E (cur yielded although it was ahead
 	 * by more than C), gap wraps to above slice_cap and the general path
 	 * gives best one MCU; gap == 0 gives one MCU here too. */
 	gap = next_evt + best->ctx_vt - best->evt;
-	if (avt >= cur->fast_avt_max || gap >= best->slice_cap)
+	if (gap >= best->slice_cap)
 		return yield_slow(cur, now, deadline);
-	k = slice_mcus(best, gap);
-	st.preempt = NULL;
-	st.yield = NULL;
 	cur->avt = avt;
 	cur->evt = evt;
 	cur->running = false;
 	cur->seq = ++st.seq;
+	st.preempt = NULL;
+	st.yield = NULL;
 	/* best leaves the lane's front, cur joins its end */
 	lane->next = best->next;
 	best->next->prev = lane;
 	lane_append(&st.uq, cur);
 	best->running = true;
-	best->charged_until = now;
 	st.cur = best;
-	st.next_evt = next_evt;
+	k = slice_mcus(best, gap);
 	dl = now + k * st.mcu32; /* < kmax_ns < 2^32 */
 	best->plan_end = dl;
 	avt = best->avt + k * best->inc;
