@@ -1085,6 +1085,16 @@ static void yield_share(uint32_t wy, uint32_t wo, int others)
 	}
 }
 
+/* Two domains of weight 1, both runnable from 0; ent[0] is picked at 0. */
+static void start_pair(uint64_t *dl)
+{
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, dl), &ent[0]);
+}
+
 /* The slice after a yield is at least one MCU and at most the max slice,
  * also at the edges where sched_yield_pick() hands over to the general path
  * (a slice of a whole max slice or more) or keeps it (one MCU). */
@@ -1094,11 +1104,7 @@ static void test_yield_slice_bounds(void **state)
 
 	(void)state;
 	init_globals(10 * MS, 100 * US, 10 * MS); /* C worth the whole max slice */
-	add(0, 1);
-	add(1, 1);
-	sched_wake(&ent[0], 0);
-	sched_wake(&ent[1], 0);
-	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	start_pair(&dl);
 	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
 	assert_true(dl == 50 * US + 10 * MS); /* 1 + 100 MCUs to go: the max slice */
 	assert_ptr_equal(sched_yield_pick(&ent[1], 100 * US, &dl), &ent[0]);
@@ -1107,21 +1113,13 @@ static void test_yield_slice_bounds(void **state)
 	/* A max slice of 10.5 MCUs: the slice is cut there, not at 11 MCUs. */
 	memset(ent, 0, sizeof(ent));
 	init_globals(950 * US, 100 * US, 1050 * US);
-	add(0, 1);
-	add(1, 1);
-	sched_wake(&ent[0], 0);
-	sched_wake(&ent[1], 0);
-	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	start_pair(&dl);
 	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
-	assert_true(dl == 50 * US + 1050 * US); /* 10.5 MCUs to go + 1 */
+	assert_true(dl == 50 * US + 1050 * US); /* 11 MCUs due, cut to the max slice */
 
 	memset(ent, 0, sizeof(ent));
 	init_globals(1 * MS, 100 * US, 10 * MS);
-	add(0, 1);
-	add(1, 1);
-	sched_wake(&ent[0], 0);
-	sched_wake(&ent[1], 0);
-	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	start_pair(&dl);
 	assert_true(dl == 1100 * US); /* E passes the other's E + C after 11 MCUs */
 	assert_ptr_equal(sched_pick(dl, &dl), &ent[1]);
 	assert_true(dl == 3300 * US); /* 22 MCUs */
@@ -1140,12 +1138,8 @@ static void test_yield_uses_up_wake_preemption(void **state)
 	uint64_t dl;
 
 	(void)state;
-	add(0, 1);
-	add(1, 1);
-	add(2, 1);
-	sched_wake(&ent[0], 0);
-	sched_wake(&ent[1], 0);
-	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	start_pair(&dl);
+	add(2, 1); /* asleep */
 	/* ent[2] wakes with A = SVT = 0, below ent[0]'s 5 MCUs: it would preempt */
 	assert_true(sched_wake(&ent[2], 500 * US));
 	/* but ent[0] yields first: ent[1] (queued first, E = 0) takes over */
@@ -1162,11 +1156,7 @@ static void test_yield_twice_is_one_yield(void **state)
 	uint64_t dl;
 
 	(void)state;
-	add(0, 1);
-	add(1, 1);
-	sched_wake(&ent[0], 0);
-	sched_wake(&ent[1], 0);
-	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	start_pair(&dl);
 	sched_yield(&ent[0], 50 * US);
 	assert_ptr_equal(sched_yield_pick(&ent[0], 50 * US, &dl), &ent[1]);
 	assert_ptr_equal(sched_pick(dl, &dl), &ent[0]); /* ent[1]'s slice ran out */
