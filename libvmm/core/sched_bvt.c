@@ -862,8 +862,8 @@ yield_slow(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
  * first) warp-enabled, cur ran more than nothing and at most one MCU since
  * it was last charged and goes last in the lane once billed it, no rebase
  * due, and best's slice against its runner-up (the lane's second, or cur)
- * fits the max slice. Then the decision is
- * pick_general()'s, in straight-line code; anything else goes to yield_slow().
+ * fits the max slice. Then the decision is pick_general()'s, in
+ * straight-line code; anything else goes to yield_slow().
  * (Unused when the tests compile the fast paths out.)
  */
 static inline __attribute__((unused)) struct sched_entity *
