@@ -671,6 +671,21 @@ static void test_lane_remove_middle(void **state)
 }
 
 /* runq_replace_top in each of its cases. */
+/* runq_replace_top() of q's top, which must be `top`, by x (key evt), with
+ * the model kept in step and the queue checked. */
+static void replace_top_checked(struct sched_runq *q, struct sched_entity *top,
+				struct sched_entity *x, uint64_t evt)
+{
+	struct sched_entity *t = runq_top(q);
+
+	assert_ptr_equal(t, top);
+	stamp(x, evt, 0);
+	runq_replace_top(q, t, x);
+	model_del(t);
+	model_add(x);
+	check_runq(q);
+}
+
 static void test_runq_replace_top_cases(void **state)
 {
 	struct sched_runq q;
@@ -703,24 +718,12 @@ static void test_runq_replace_top_cases(void **state)
 	assert_ptr_equal(q.lane.prev, &ent[4]);
 
 	/* Top in the lane, newcomer the smallest: into the heap, and on top. */
-	t = runq_top(&q);
-	assert_ptr_equal(t, &ent[1]);
-	stamp(&ent[5], KEY_BASE + 1, 0);
-	runq_replace_top(&q, t, &ent[5]);
-	model_del(t);
-	model_add(&ent[5]);
-	check_runq(&q);
+	replace_top_checked(&q, &ent[1], &ent[5], KEY_BASE + 1);
 	assert_ptr_equal(runq_top(&q), &ent[5]);
 
 	/* Top in the heap, newcomer tied with it: the heap, behind it. */
 	runq_add(&q, &ent[6], 1);
-	t = runq_top(&q);
-	assert_ptr_equal(t, &ent[5]);
-	stamp(&ent[7], KEY_BASE + 1, 0);
-	runq_replace_top(&q, t, &ent[7]);
-	model_del(t);
-	model_add(&ent[7]);
-	check_runq(&q);
+	replace_top_checked(&q, &ent[5], &ent[7], KEY_BASE + 1);
 	assert_ptr_equal(runq_top(&q), &ent[6]); /* older stamp first */
 
 	/* The only entry, replaced by a larger one: a rotation of a lane of
