@@ -15,36 +15,61 @@ static struct {
 	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
 } clock;
 
+/* High 64 bits of the 128-bit product a * b, from 32x32->64 multiplications. */
+static uint64_t mul_hi64(uint64_t a, uint64_t b)
+{
+	uint64_t a_lo = (uint32_t)a, a_hi = a >> 32;
+	uint64_t b_lo = (uint32_t)b, b_hi = b >> 32;
+	uint64_t lo_lo = a_lo * b_lo;
+	uint64_t hi_lo = a_hi * b_lo;
+	uint64_t lo_hi = a_lo * b_hi;
+	/* middle column: each term < 2^32, the sum < 3 * 2^32 */
+	uint64_t mid = (lo_lo >> 32) + (uint32_t)hi_lo + (uint32_t)lo_hi;
+
+	return a_hi * b_hi + (hi_lo >> 32) + (lo_hi >> 32) + (mid >> 32);
+}
+
 struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 {
 	struct time_rate r;
 	uint64_t rem;
+	uint64_t hi;
 
 	r.whole = (uint32_t)(to_hz / from_hz);
+	r.num = (uint32_t)to_hz;
+	r.den = (uint32_t)from_hz;
 	rem = to_hz % from_hz;
-	/* rem < from_hz, so (rem << 32) / from_hz < 2^32; from_hz <= 2^32 here */
-	r.frac = (uint32_t)((rem << 32) / from_hz);
+	/* frac = floor(rem * 2^64 / from_hz) by long division in two 32-bit
+	 * steps; rem < from_hz <= 2^32, so each quotient digit fits 32 bits. */
+	hi = (rem << 32) / from_hz;
+	rem = (rem << 32) % from_hz;
+	r.frac = (hi << 32) | ((rem << 32) / from_hz);
 	return r;
 }
 
 uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up)
 {
-	uint32_t hi = (uint32_t)(x >> 32);
-	uint32_t lo = (uint32_t)x;
-	uint64_t lo_frac;
-	uint64_t result;
+	uint64_t est;
+	uint64_t rem;
 
-	/* An exact integer ratio (QEMU virt: 16 ns per tick; time_rate_make()
-	 * gives it frac 0) needs no fraction and no rounding: one 64x32
-	 * multiplication instead of three, on every time_now(). */
+	/* An exact integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns;
+	 * 100 MHz: 10 ns) needs no fraction and no rounding. */
 	if (r.frac == 0)
 		return x * r.whole;
-	lo_frac = (uint64_t)lo * r.frac;  /* < 2^64 */
-	/* x * whole + (x * frac) >> 32, with x * frac split into hi and lo parts */
-	result = x * r.whole + (uint64_t)hi * r.frac + (lo_frac >> 32);
-	if (round_up && (uint32_t)lo_frac != 0)
-		result++;
-	return result;
+	/* The truncated 64-bit fraction loses less than x / 2^64 < 1 unit and
+	 * the floor of the product one more: est is floor(x * num / den) or
+	 * one or two below it. */
+	est = x * r.whole + mul_hi64(x, r.frac);
+	/* The exact remainder x * num - est * den lies in [0, 3 * den): it is
+	 * computed modulo 2^64 and needs no wide arithmetic. */
+	rem = x * r.num - est * r.den;
+	while (rem >= r.den) {
+		est++;
+		rem -= r.den;
+	}
+	if (round_up && rem != 0)
+		est++;
+	return est;
 }
 
 void time_init(void)

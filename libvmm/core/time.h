@@ -2,9 +2,12 @@
  * System time (ns since boot) and wall-clock time.
  *
  * The board supplies a free-running counter and its frequency (port layer).
- * Conversions use 32x32->64 multiplications only (no 64-bit division on the
- * hot path): a rate is kept as an integer part plus a 32-bit binary fraction;
- * an exact integer ratio (fraction 0) costs one multiplication.
+ * Conversions are exact (the floor or the ceiling of x * num / den, for any
+ * 64-bit x whose result fits 64 bits) and use 32x32->64 multiplications only
+ * (no 64-bit division on the hot path): a rate is kept as an integer part
+ * plus a 64-bit binary fraction, and the estimate it gives is corrected with
+ * the exact remainder. An exact integer ratio (fraction 0) costs one
+ * multiplication.
  */
 #ifndef VMM_CORE_TIME_H
 #define VMM_CORE_TIME_H
@@ -13,16 +16,20 @@
 
 #include "vmm/guest_info.h"
 
-/* x units of one clock = x * (whole + frac / 2^32) units of another. */
+/* x units of one clock = x * num / den units of another; whole + frac / 2^64
+ * is num / den rounded down, the estimate that num and den correct. */
 struct time_rate {
 	uint32_t whole;
-	uint32_t frac;
+	uint32_t num;   /* to_hz */
+	uint32_t den;   /* from_hz */
+	uint64_t frac;
 };
 
-/* Rate that converts `from_hz` ticks to `to_hz` ticks (both > 0). */
+/* Rate that converts `from_hz` ticks to `to_hz` ticks (both in 1..2^32-1). */
 struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz);
 
-/* x * rate, rounded down (round_up = 0) or up (round_up = 1). */
+/* x * rate exactly, rounded down (round_up = 0) or up (round_up = 1); the
+ * result must fit 64 bits (system time < 584 years). */
 uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up);
 
 /* Reads the board counter at boot, the RTC, and fixes system time 0. */

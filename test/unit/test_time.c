@@ -1,5 +1,5 @@
 /*
- * Time conversion (counter ticks <-> ns without 64-bit division) and the
+ * Time conversion (counter ticks <-> ns, exact, without 64-bit division) and the
  * shared-info publication protocol.
  */
 #include <setjmp.h>
@@ -12,41 +12,117 @@
 #include "time.h"
 #include "vmm/guest_info.h"
 
-static uint64_t exact(uint64_t x, uint64_t from, uint64_t to)
-{
-	return (uint64_t)(((unsigned __int128)x * to) / from);
-}
+/* Counter rates from the 32 kHz RTC class to 1 GHz: integer ratios and the
+ * ones that are not (the defect of issue 12 was on the latter). */
+static const uint32_t freqs[] = {32768, 32000, 1000000, 19200000, 24000000, 62500000,
+				 100000000, 999999937, 1000000000};
+
+/* Uptimes (in the unit converted from) from 0 to ~584 years of ns; values
+ * whose result would not fit 64 bits are skipped by the caller. */
+static const uint64_t xs[] = {0, 1, 7, 999, 62500000, 1000000000, 0xffffffffull,
+			      0x100000000ull, 86400000000000ull /* a day of ns */,
+			      123456789012345ull, 31557600000000000ull /* a year of ns */,
+			      1ull << 52, 0x7fffffffffffffffull, 0xfffffffffffffffeull,
+			      0xffffffffffffffffull};
 
 static void check_rate(uint64_t from, uint64_t to)
 {
-	static const uint64_t xs[] = {0, 1, 7, 999, 62500000, 1000000000, 0xffffffffull,
-				      0x100000000ull, 123456789012345ull, 1ull << 52};
 	struct time_rate r = time_rate_make(from, to);
 	size_t i;
+	int k;
 
 	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
-		uint64_t want = exact(xs[i], from, to);
-		uint64_t down = time_rate_apply(r, xs[i], 0);
-		uint64_t up = time_rate_apply(r, xs[i], 1);
-		/* the 32-bit fraction loses at most x / 2^32 + 1 units */
-		uint64_t slack = (xs[i] >> 32) + 2;
+		for (k = -2; k <= 2; k++) {
+			uint64_t x = xs[i] + (uint64_t)(int64_t)k;
+			unsigned __int128 p = (unsigned __int128)x * to;
+			uint64_t down, up;
 
-		assert_true(down <= want);
-		assert_true(want - down <= slack);
-		assert_true(up >= down && up - down <= 1);
+			if (p / from > UINT64_MAX - 1)
+				continue; /* result does not fit */
+			down = time_rate_apply(r, x, 0);
+			up = time_rate_apply(r, x, 1);
+			assert_true(down == (uint64_t)(p / from));
+			assert_true(up == (uint64_t)((p + from - 1) / from));
+		}
 	}
 }
 
 static void test_rates_match_exact_math(void **state)
 {
+	size_t i;
+
 	(void)state;
-	check_rate(62500000, 1000000000);  /* QEMU virt generic timer */
-	check_rate(1000000000, 62500000);
-	check_rate(24000000, 1000000000);  /* common SoC crystal */
-	check_rate(1000000000, 24000000);
-	check_rate(100000000, 1000000000); /* A9 global timer at 100 MHz */
-	check_rate(1000000000, 1000000000);
-	check_rate(32768, 1000000000);     /* RTC-class counter */
+	for (i = 0; i < sizeof(freqs) / sizeof(freqs[0]); i++) {
+		check_rate(freqs[i], 1000000000); /* counter -> ns */
+		check_rate(1000000000, freqs[i]); /* ns -> counter */
+	}
+}
+
+/* At every rate and uptime: at the programmed count system time has reached
+ * the deadline (never early), one tick before it has not (never more than
+ * one tick late), and the boot count offset does not matter. */
+static void test_deadlines_exact_at_every_rate_and_uptime(void **state)
+{
+	static const uint64_t boots[] = {0, 5000, 0x8000000000000000ull};
+	size_t f, b, i;
+
+	(void)state;
+	for (f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
+		for (b = 0; b < sizeof(boots) / sizeof(boots[0]); b++) {
+			fake_reset();
+			fake_hw.counter_freq = freqs[f];
+			fake_hw.counter = boots[b];
+			time_init();
+			for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+				uint64_t ns = xs[i] > (1ull << 62) ? (1ull << 62) + xs[i] % 977 : xs[i];
+				uint64_t c = time_ns_to_counter(ns);
+
+				fake_hw.counter = c;
+				assert_true(time_now() >= ns);
+				if (ns == 0)
+					continue;
+				fake_hw.counter = c - 1;
+				assert_true(time_now() < ns);
+			}
+		}
+	}
+}
+
+/* A guest sleeping again and again from the moment it wakes, at uptimes
+ * from 0 to years: each deadline takes exactly one timer interrupt (the
+ * count programmed is reached once and system time has then passed the
+ * deadline, so nothing is re-armed in the past). */
+static void test_many_sleeps_one_interrupt_each(void **state)
+{
+	static const uint64_t starts[] = {0, 86400000000000ull, 31557600000000000ull * 10};
+	size_t f, s;
+
+	(void)state;
+	for (f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
+		for (s = 0; s < sizeof(starts) / sizeof(starts[0]); s++) {
+			uint64_t deadline;
+			unsigned int n, interrupts = 0;
+
+			fake_reset();
+			fake_hw.counter_freq = freqs[f];
+			fake_hw.counter = 0;
+			time_init();
+			fake_hw.counter = time_ns_to_counter(starts[s]);
+			for (n = 0; n < 2000; n++) {
+				/* sleep lengths that do not divide the tick */
+				deadline = time_now() + 1 + (n * 7919u) % 1000003u;
+				for (;;) {
+					/* arm, then the interrupt comes at the count */
+					fake_hw.counter = time_ns_to_counter(deadline);
+					interrupts++;
+					if (time_now() >= deadline)
+						break;
+					assert_true(interrupts < 4 * (n + 1)); /* no storm */
+				}
+			}
+			assert_int_equal(interrupts, 2000);
+		}
+	}
 }
 
 /* 62.5 MHz is exactly 16 ns per tick: the rate has no fraction, and the
@@ -60,18 +136,21 @@ static void test_integer_rate_is_exact(void **state)
 
 	(void)state;
 	assert_int_equal(r.whole, 16);
-	assert_int_equal(r.frac, 0);
+	assert_true(r.frac == 0);
 	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
 		assert_true(time_rate_apply(r, xs[i], 0) == xs[i] * 16);
 		assert_true(time_rate_apply(r, xs[i], 1) == xs[i] * 16); /* nothing to round */
 	}
 	r = time_rate_make(1000000000, 1000000000);
 	assert_int_equal(r.whole, 1);
-	assert_int_equal(r.frac, 0);
+	assert_true(r.frac == 0);
 	assert_true(time_rate_apply(r, 0xfedcba9876543210ull, 1) == 0xfedcba9876543210ull);
 	/* a ratio with a fraction does not take the integer path */
 	r = time_rate_make(24000000, 1000000000);
-	assert_int_not_equal(r.frac, 0);
+	assert_true(r.frac != 0);
+	/* 1 MHz and 100 MHz are integer ratios too */
+	assert_true(time_rate_make(1000000, 1000000000).frac == 0);
+	assert_true(time_rate_make(100000000, 1000000000).frac == 0);
 }
 
 static void test_now_counts_from_boot(void **state)
@@ -84,24 +163,6 @@ static void test_now_counts_from_boot(void **state)
 	fake_hw.counter += 62500000; /* one second at 62.5 MHz */
 	assert_int_equal(time_now(), 1000000000ull);
 	assert_int_equal(time_boot_wallclock(), 1700000000u);
-}
-
-static void test_deadline_never_early(void **state)
-{
-	uint64_t ns;
-
-	(void)state;
-	fake_reset();
-	fake_hw.counter_freq = 24000000;
-	time_init();
-	for (ns = 1; ns < 5000000; ns = ns * 3 + 1) {
-		uint64_t c = time_ns_to_counter(ns);
-		/* at the counter we program, system time has reached the deadline */
-		fake_hw.counter = c;
-		assert_true(time_now() >= ns - 1);
-		fake_hw.counter = c - 1;
-		assert_true(time_now() < ns);
-	}
 }
 
 static void test_publish_leaves_even_version(void **state)
@@ -129,7 +190,8 @@ int main(void)
 		cmocka_unit_test(test_rates_match_exact_math),
 		cmocka_unit_test(test_integer_rate_is_exact),
 		cmocka_unit_test(test_now_counts_from_boot),
-		cmocka_unit_test(test_deadline_never_early),
+		cmocka_unit_test(test_deadlines_exact_at_every_rate_and_uptime),
+		cmocka_unit_test(test_many_sleeps_one_interrupt_each),
 		cmocka_unit_test(test_publish_leaves_even_version),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
