@@ -124,6 +124,8 @@ static void test_free_refused(void **state)
 	assert_int_equal(frame_alloc(&ft, 2, 1, &a), 0);
 	assert_int_equal(frame_alloc(&ft, 2, 2, &b), 0);
 	assert_int_equal(frame_free(&ft, a + 1, 2), -VMM_EINVAL);   /* unaligned */
+	assert_int_equal(frame_free(&ft, a + 1, 1), -VMM_EINVAL);   /* unaligned, one owner */
+	assert_int_equal(frame_get(&ft, a + 1)->owner, 1);
 	assert_int_equal(frame_free(&ft, a, FRAME_MAX_ORDER + 1), -VMM_EINVAL);
 	assert_int_equal(frame_free(&ft, BASE + NR, 0), -VMM_EINVAL); /* not covered */
 	assert_int_equal(frame_free(&ft, BASE + 32, 0), -VMM_EINVAL); /* unmanaged */
@@ -170,6 +172,10 @@ static void test_ownership(void **state)
 	assert_false(frame_owned_by(&ft, BASE, FRAME_OWNER_FREE));
 	assert_int_equal(frame_alloc(&ft, 0, 1, &a), 0);
 	assert_true(frame_owned_by(&ft, a, 1));
+	assert_int_equal(frame_put_ref(&ft, a), -VMM_EINVAL); /* none held */
+	assert_int_equal(frame_get_ref(&ft, a, 1), 0);
+	assert_int_equal(frame_put_ref(&ft, a), 0);
+	assert_int_equal(frame_put_ref(&ft, a), -VMM_EINVAL);
 	assert_false(frame_owned_by(&ft, a, 2));
 	assert_false(frame_owned_by(&ft, BASE + 8, FRAME_OWNER_NONE));
 	assert_false(frame_owned_by(&ft, BASE + NR, 1));
