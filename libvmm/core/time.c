@@ -44,28 +44,29 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 	hi = (rem << 32) / from_hz;
 	rem = (rem << 32) % from_hz;
 	r.frac = (hi << 32) | ((rem << 32) / from_hz);
+	r.has_frac = r.frac != 0;
 	return r;
 }
 
-uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up)
+uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up)
 {
 	uint64_t est;
 	uint64_t rem;
 
 	/* An exact integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns;
 	 * 100 MHz: 10 ns) needs no fraction and no rounding. */
-	if (r.frac == 0)
-		return x * r.whole;
+	if (!r->has_frac)
+		return x * r->whole;
 	/* The truncated 64-bit fraction loses less than x / 2^64 < 1 unit and
 	 * the floor of the product one more: est is floor(x * num / den) or
 	 * one or two below it. */
-	est = x * r.whole + mul_hi64(x, r.frac);
+	est = x * r->whole + mul_hi64(x, r->frac);
 	/* The exact remainder x * num - est * den lies in [0, 3 * den): it is
 	 * computed modulo 2^64 and needs no wide arithmetic. */
-	rem = x * r.num - est * r.den;
-	while (rem >= r.den) {
+	rem = x * r->num - est * r->den;
+	while (rem >= r->den) {
 		est++;
-		rem -= r.den;
+		rem -= r->den;
 	}
 	if (round_up && rem != 0)
 		est++;
@@ -84,12 +85,17 @@ void time_init(void)
 
 uint64_t time_now(void)
 {
-	return time_rate_apply(clock.to_ns, vmm_port_counter_read() - clock.boot_count, 0);
+	uint64_t ticks = vmm_port_counter_read() - clock.boot_count;
+
+	/* the integer-ratio path inline: every switch reads the clock */
+	if (!clock.to_ns.has_frac)
+		return ticks * clock.to_ns.whole;
+	return time_rate_apply(&clock.to_ns, ticks, 0);
 }
 
 uint64_t time_ns_to_counter(uint64_t ns)
 {
-	return clock.boot_count + time_rate_apply(clock.to_count, ns, 1);
+	return clock.boot_count + time_rate_apply(&clock.to_count, ns, 1);
 }
 
 uint32_t time_boot_wallclock(void)

@@ -20,6 +20,7 @@
  * is num / den rounded down, the estimate that num and den correct. */
 struct time_rate {
 	uint32_t whole;
+	uint32_t has_frac; /* frac != 0; one word to test on the clock-read path */
 	uint32_t num;   /* to_hz */
 	uint32_t den;   /* from_hz */
 	uint64_t frac;
@@ -30,7 +31,7 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz);
 
 /* x * rate exactly, rounded down (round_up = 0) or up (round_up = 1); the
  * result must fit 64 bits (system time < 584 years). */
-uint64_t time_rate_apply(struct time_rate r, uint64_t x, int round_up);
+uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up);
 
 /* Reads the board counter at boot, the RTC, and fixes system time 0. */
 void time_init(void);

@@ -39,8 +39,8 @@ static void check_rate(uint64_t from, uint64_t to)
 
 			if (p / from > UINT64_MAX - 1)
 				continue; /* result does not fit */
-			down = time_rate_apply(r, x, 0);
-			up = time_rate_apply(r, x, 1);
+			down = time_rate_apply(&r, x, 0);
+			up = time_rate_apply(&r, x, 1);
 			assert_true(down == (uint64_t)(p / from));
 			assert_true(up == (uint64_t)((p + from - 1) / from));
 		}
@@ -138,13 +138,13 @@ static void test_integer_rate_is_exact(void **state)
 	assert_int_equal(r.whole, 16);
 	assert_true(r.frac == 0);
 	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
-		assert_true(time_rate_apply(r, xs[i], 0) == xs[i] * 16);
-		assert_true(time_rate_apply(r, xs[i], 1) == xs[i] * 16); /* nothing to round */
+		assert_true(time_rate_apply(&r, xs[i], 0) == xs[i] * 16);
+		assert_true(time_rate_apply(&r, xs[i], 1) == xs[i] * 16); /* nothing to round */
 	}
 	r = time_rate_make(1000000000, 1000000000);
 	assert_int_equal(r.whole, 1);
 	assert_true(r.frac == 0);
-	assert_true(time_rate_apply(r, 0xfedcba9876543210ull, 1) == 0xfedcba9876543210ull);
+	assert_true(time_rate_apply(&r, 0xfedcba9876543210ull, 1) == 0xfedcba9876543210ull);
 	/* a ratio with a fraction does not take the integer path */
 	r = time_rate_make(24000000, 1000000000);
 	assert_true(r.frac != 0);
