@@ -101,17 +101,50 @@ void vmm_port_irq_eoi(unsigned int irq);
  * A free-running monotonic counter and its frequency. The counter must not
  * wrap within the system's uptime as seen through 64 bits, and must keep
  * counting while the CPU waits for interrupts.
+ *
+ * Narrow counters: a BSP whose hardware counter has only 32 bits extends it
+ * in software (bsp/drivers/counter32.h). Read-rate rule: the extension needs
+ * libvmm to read the counter at least once per half wrap period (2^31 ticks;
+ * 35.8 min at 1 MHz). libvmm reads it on every timer interrupt but not while
+ * it idles with the timer stopped, so the BSP guarantees the rate itself: its
+ * vmm_port_timer_set() clamps a deadline further than half a wrap ahead (the
+ * early interrupt is harmless, see below), and its vmm_port_timer_stop()
+ * keeps such a wake-up armed. docs/porting.md, "Narrow counters".
+ *
+ * vmm_port_counter_freq(): in Hz, 32768 .. 1000000000 (VMM_PORT_FREQ_MIN ..
+ * VMM_PORT_FREQ_MAX). libvmm checks it once at boot: a value outside the
+ * range (e.g. a CNTFRQ the firmware left at 0) stops the boot with a [VMM]
+ * error and vmm_port_poweroff(4) (exit code 4: unusable port values).
  */
 uint64_t vmm_port_counter_read(void);
 uint32_t vmm_port_counter_freq(void);
 
+#define VMM_PORT_FREQ_MIN 32768u
+#define VMM_PORT_FREQ_MAX 1000000000u
+
 /*
  * Programs the one-shot timer to interrupt when the counter reaches `count`
- * (a value in the past fires at once). Replaces any earlier setting.
+ * (a value in the past, or equal to the counter, fires at once: compare
+ * "counter >= count", never "=="). Replaces any earlier setting.
+ *
+ * Equality-only comparators (Cortex-A9 global timer before r2p0, many SoC
+ * match registers) fire only when the counter passes through the exact
+ * value, and libvmm often asks for one already passed. Such a driver must,
+ * after programming, read the counter back and, if it has reached `count`,
+ * program a near-future value instead (or pend the interrupt by hand), so
+ * that the interrupt comes in any case; see a9_global_timer.c.
+ *
+ * An interrupt earlier than `count` is allowed (libvmm finds nothing due and
+ * re-arms): this is how a narrow timer clamps a far deadline.
  */
 void vmm_port_timer_set(uint64_t count);
 
-/* Stops the one-shot timer and clears a pending expiry. */
+/*
+ * Stops the one-shot timer and clears a pending expiry: the interrupt line is
+ * deasserted on return. A BSP with a narrow counter may leave (or re-arm) a
+ * wake-up at most half a counter wrap ahead (see the read-rate rule above);
+ * libvmm treats it as an early interrupt.
+ */
 void vmm_port_timer_stop(void);
 
 /* The interrupt number of the one-shot timer. */
