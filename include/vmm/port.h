@@ -72,13 +72,44 @@ void vmm_port_init(void);
 
 /* ----------------------------------------------------------------- console */
 
+/*
+ * libvmm keeps console output in a buffer (core/console.c) and never waits on
+ * the wire while it runs: it sends with vmm_port_console_try_putc() while
+ * the UART accepts bytes, and refills the UART from its transmit interrupt,
+ * enabled with vmm_port_console_tx_irq() only while output is waiting. The
+ * blocking vmm_port_console_putc() is used only to drain the buffer before
+ * vmm_port_poweroff(). Receive and transmit share vmm_port_console_irq().
+ * UART FIFOs should be on (they are what lets input survive a masked stretch
+ * and output leave in bursts); docs/porting.md, "Console", has the numbers.
+ */
+
 /* Writes one byte to the hypervisor console, waiting while the FIFO is full. */
 void vmm_port_console_putc(char c);
 
-/* Reads one received byte if any: returns 0..255, or -1 if none is waiting. */
+/*
+ * Writes one byte if the UART can take it now: true if it did, false if its
+ * transmit FIFO is full (nothing written). Never waits. Optional: libvmm has
+ * a weak default calling vmm_port_console_putc() (blocking, the hypervisor
+ * then stalls on the wire); define it in board.c to override.
+ */
+bool vmm_port_console_try_putc(char c);
+
+/*
+ * Enables (true) or disables (false) the UART's transmit interrupt, raised on
+ * vmm_port_console_irq() while the transmit FIFO has room (at or below its
+ * trigger level). libvmm enables it only while output waits and disables it
+ * once the buffer is empty, so a level interrupt that stays asserted while
+ * the FIFO has room is fine. Optional, like try_putc (weak no-op default).
+ */
+void vmm_port_console_tx_irq(bool enable);
+
+/* Reads one received byte if any: returns 0..255, or -1 if none is waiting.
+ * Reading the last waiting byte clears the receive interrupt condition. */
 int vmm_port_console_getc(void);
 
-/* The interrupt number of the console's receive interrupt (for vmm_port_irq_*). */
+/* The interrupt number of the console's receive and transmit interrupts (for
+ * vmm_port_irq_*). When it fires libvmm refills the transmit FIFO and calls
+ * vmm_port_console_getc() until it returns -1 (the whole receive FIFO). */
 unsigned int vmm_port_console_irq(void);
 
 /* ----------------------------------------------------------------- interrupts */

@@ -3,7 +3,9 @@
  * frequency reads 0, as on a board whose firmware left CNTFRQ unset (QEMU
  * always sets it, and PL1 cannot write it there, so the hook fakes it).
  * libvmm must stop the boot with a [VMM] error and exit code 4
- * (core/port_check.c), not divide by zero. Used by test/qemu only.
+ * (core/port_check.c), not divide by zero. Used by test/qemu only. It also
+ * leaves out the optional console hooks (try_putc, tx_irq), so the image
+ * runs on libvmm's weak defaults (blocking output), which must still work.
  */
 #include "arm_generic_timer.h"
 #include "gicv2.h"
