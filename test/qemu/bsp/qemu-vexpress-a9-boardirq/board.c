@@ -6,10 +6,12 @@
  * counts it. At power-off the board prints how many it handled and over how
  * long since the first (libvmm takes no interrupt while it boots the
  * domains), and checks the count against that time: at most one per
- * millisecond plus the first (the period holds, no interrupt storm), at
- * least half of that (the interrupt kept coming while the guests ran and the
- * hypervisor idled; a period passes unhandled only if IRQs stay masked for
- * over a millisecond). Under -icount the run, and so the count, is exact.
+ * millisecond plus the first (the period holds, no interrupt storm), and at
+ * least a quarter of that (the interrupt kept coming while the guests ran
+ * and the hypervisor idled). The slack is for QEMU 7.2, which raises this
+ * SP804's interrupt once per 2 ms here although its counter runs at 1 MHz
+ * (seen under -icount: 91 interrupts in 180 ms, the handler called once per
+ * interrupt raised); real hardware gives one per millisecond.
  */
 #include "a9_global_timer.h"
 #include "gicv2.h"
@@ -128,7 +130,7 @@ static void board_putu(uint32_t v)
 /* The handled count is plausible for the time the timer ran (see the top). */
 static inline bool board_ticks_plausible(uint32_t ticks, uint32_t ms)
 {
-	return ticks > 0 && ticks <= ms + 1 && (uint64_t)ticks * 2 >= ms;
+	return ticks > 0 && ticks <= ms + 1 && (uint64_t)ticks * 4 >= ms;
 }
 
 void vmm_port_poweroff(int code)
