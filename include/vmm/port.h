@@ -192,7 +192,8 @@ uint32_t vmm_port_rtc_read(void);
  * (cortex-a8.c, cortex-a9.c, cortex-a15.c, generic.c) and linked into the
  * image because the BSP names its core in bsp.cmake (VMM_BSP_CPU).
  *
- * vmm_port_cpu_init(): called once at boot, right after vmm_port_init().
+ * vmm_port_cpu_init(): called once at boot, after vmm_port_init() and before
+ * any domain is built.
  * Returns NULL, or a one-line message libvmm logs as "[VMM] cpu: <message>"
  * (e.g. a mitigation the firmware should have enabled and did not).
  *
