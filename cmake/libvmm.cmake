@@ -5,6 +5,13 @@
 #       vmm_bsp_<name>. Usually called for you by vmm_add_image().
 #       Sets target property VMM_BSP_HAS_PMU from bsp.cmake (default ON):
 #       OFF if the board (or its QEMU model) has no usable PMU cycle counter.
+#       The BSP's core, VMM_BSP_CPU in bsp.cmake (a GCC -mcpu name such as
+#       cortex-a9; default: none, generic ARMv7-A), selects the CPU hooks
+#       file bsp/cpu/<cpu>.c (bsp/cpu/generic.c if there is none for it;
+#       VMM_BSP_CPU_SOURCE overrides) and the compile flags of the BSP, the
+#       image and, in the libvmm source tree, of a copy of the library built
+#       for that core (target property VMM_BSP_CPU_FLAGS, for guests too).
+#       An installed libvmm.a is built for generic ARMv7-A and runs on all.
 #
 #   vmm_add_image(<target>
 #                 BSP <bsp-dir>             folder with bsp.cmake (e.g. bsp/qemu-virt)
@@ -26,6 +33,62 @@ if(NOT VMM_LIBRARY_TARGET)
 endif()
 set(VMM_HV_WARNINGS -Wall -Wextra -Werror)
 set(VMM_HV_FLAGS -std=c11 -ffreestanding -fno-common -O2 -g)
+if(NOT VMM_BSP_CPU_DIR)
+  if(LIBVMM_BSP_DIR)
+    set(VMM_BSP_CPU_DIR ${LIBVMM_BSP_DIR}/cpu)
+  else()
+    get_filename_component(VMM_BSP_CPU_DIR ${VMM_CMAKE_DIR}/../bsp/cpu ABSOLUTE)
+  endif()
+endif()
+
+# vmm_cpu_setup(): from VMM_BSP_CPU (set by bsp.cmake), sets in the caller
+# vmm_cpu_flags (-mcpu=...) and vmm_cpu_source (the CPU hooks file).
+# -mcpu, not -march: the toolchain's default is -mcpu=generic-armv7-a and a
+# later -mcpu replaces it, where -march would conflict with it.
+macro(vmm_cpu_setup)
+  set(vmm_cpu_flags "")
+  set(vmm_cpu_source ${VMM_BSP_CPU_DIR}/generic.c)
+  if(VMM_BSP_CPU)
+    if(NOT VMM_BSP_CPU MATCHES "^[a-z0-9][a-z0-9.+-]*$")
+      message(FATAL_ERROR "bsp.cmake: VMM_BSP_CPU '${VMM_BSP_CPU}' is not a -mcpu name (e.g. cortex-a9)")
+    endif()
+    set(vmm_cpu_flags -mcpu=${VMM_BSP_CPU})
+    if(EXISTS ${VMM_BSP_CPU_DIR}/${VMM_BSP_CPU}.c)
+      set(vmm_cpu_source ${VMM_BSP_CPU_DIR}/${VMM_BSP_CPU}.c)
+    endif()
+  endif()
+  if(VMM_BSP_CPU_SOURCE)
+    set(vmm_cpu_source ${VMM_BSP_CPU_SOURCE})
+  endif()
+endmacro()
+
+# vmm_library_for_cpu(<out-var> <flags>...): the library target to link for
+# a core. In the source tree, a copy of libvmm compiled with <flags> (one per
+# core, shared by its images); from an installed package, the library itself.
+function(vmm_library_for_cpu out)
+  set(lib ${VMM_LIBRARY_TARGET})
+  get_target_property(imported ${lib} IMPORTED)
+  if(ARGN AND NOT imported)
+    string(MAKE_C_IDENTIFIER "${ARGN}" id)
+    set(copy ${lib}${id})
+    if(NOT TARGET ${copy})
+      get_target_property(dir ${lib} SOURCE_DIR)
+      get_target_property(srcs ${lib} SOURCES)
+      list(TRANSFORM srcs PREPEND ${dir}/)
+      add_library(${copy} STATIC EXCLUDE_FROM_ALL ${srcs})
+      foreach(prop INCLUDE_DIRECTORIES INTERFACE_INCLUDE_DIRECTORIES COMPILE_OPTIONS
+                   COMPILE_DEFINITIONS)
+        get_target_property(v ${lib} ${prop})
+        if(v)
+          set_property(TARGET ${copy} PROPERTY ${prop} "${v}")
+        endif()
+      endforeach()
+      target_compile_options(${copy} PRIVATE ${ARGN})
+    endif()
+    set(lib ${copy})
+  endif()
+  set(${out} ${lib} PARENT_SCOPE)
+endfunction()
 
 function(vmm_add_bsp bsp_dir)
   get_filename_component(bsp_dir ${bsp_dir} ABSOLUTE)
@@ -41,9 +104,12 @@ function(vmm_add_bsp bsp_dir)
   if(NOT DEFINED VMM_BSP_HAS_PMU)
     set(VMM_BSP_HAS_PMU ON)
   endif()
-  add_library(vmm_bsp_${bsp_name} STATIC ${VMM_BSP_SOURCES})
+  vmm_cpu_setup()
+  vmm_library_for_cpu(vmm_lib ${vmm_cpu_flags})
+  add_library(vmm_bsp_${bsp_name} STATIC ${VMM_BSP_SOURCES} ${vmm_cpu_source})
   target_include_directories(vmm_bsp_${bsp_name} PRIVATE ${bsp_dir} ${VMM_BSP_DRIVERS_DIR})
-  target_compile_options(vmm_bsp_${bsp_name} PRIVATE ${VMM_HV_FLAGS} ${VMM_HV_WARNINGS})
+  target_compile_options(vmm_bsp_${bsp_name} PRIVATE ${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}
+    ${vmm_cpu_flags})
   if(VMM_BSP_HAS_PMU)
     set(has_pmu 1)
   else()
@@ -52,8 +118,10 @@ function(vmm_add_bsp bsp_dir)
   target_compile_definitions(vmm_bsp_${bsp_name} PRIVATE
     VMM_BSP_RAM_BASE=${VMM_BSP_RAM_BASE}u VMM_BSP_RAM_SIZE=${VMM_BSP_RAM_SIZE}u
     VMM_BSP_HAS_PMU=${has_pmu})
-  target_link_libraries(vmm_bsp_${bsp_name} PUBLIC ${VMM_LIBRARY_TARGET})
+  target_link_libraries(vmm_bsp_${bsp_name} PUBLIC ${vmm_lib})
   set_target_properties(vmm_bsp_${bsp_name} PROPERTIES
+    VMM_BSP_CPU_FLAGS "${vmm_cpu_flags}"
+    VMM_BSP_LIBRARY ${vmm_lib}
     VMM_BSP_RAM_BASE ${VMM_BSP_RAM_BASE}
     VMM_BSP_RAM_SIZE ${VMM_BSP_RAM_SIZE}
     VMM_QEMU_ARGS "${VMM_BSP_QEMU_ARGS}"
@@ -75,6 +143,8 @@ function(vmm_add_image target)
   get_target_property(ram_base vmm_bsp_${bsp_name} VMM_BSP_RAM_BASE)
   get_target_property(ram_size vmm_bsp_${bsp_name} VMM_BSP_RAM_SIZE)
   get_target_property(qemu_args vmm_bsp_${bsp_name} VMM_QEMU_ARGS)
+  get_target_property(cpu_flags vmm_bsp_${bsp_name} VMM_BSP_CPU_FLAGS)
+  get_target_property(vmm_lib vmm_bsp_${bsp_name} VMM_BSP_LIBRARY)
 
   # payloads.S: one .incbin per guest
   set(asm "/* generated by vmm_add_image(${target}) */\n\t.section .rodata.payload, \"a\"\n")
@@ -107,9 +177,11 @@ function(vmm_add_image target)
   get_filename_component(bsp_dir ${IMG_BSP} ABSOLUTE)
   set_target_properties(${target} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${ld}
     VMM_QEMU_ARGS "${qemu_args}" VMM_BSP_DIR ${bsp_dir})
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C>:${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}>)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C>:${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}>
+    ${cpu_flags})
+  target_link_options(${target} PRIVATE ${cpu_flags})
   target_link_libraries(${target} PRIVATE
-    -Wl,--whole-archive ${VMM_LIBRARY_TARGET} -Wl,--no-whole-archive vmm_bsp_${bsp_name} -lc -lgcc)
+    -Wl,--whole-archive ${vmm_lib} -Wl,--no-whole-archive vmm_bsp_${bsp_name} -lc -lgcc)
   target_link_options(${target} PRIVATE -nostartfiles -nostdlib -T ${ld} -Wl,--gc-sections
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${target}.map -Wl,--no-warn-rwx-segments)
   if(IMG_DEPENDS)
