@@ -3,10 +3,11 @@
 # configures test/oot-bsp/spellings (its checks run at configure time), then
 # checks the QEMU argument file written beside an image and the bsp.cmake
 # reader, and that a second folder of the same name and a folder without
-# bsp.cmake are refused with a clear error.
-#   spellings-test.sh <libvmm-source-dir> <work-dir>
+# bsp.cmake are refused with a clear error; and that libvmm-port-test refuses
+# bad usage (exit 2) before building anything.
+#   spellings-test.sh <libvmm-source-dir> <work-dir> <libvmm-target-build-dir>
 set -u
-src=$(cd "$1" && pwd) work=$2
+src=$(cd "$1" && pwd) work=$2 build=$3
 rm -rf "$work"
 mkdir -p "$work"
 configure() { # configure <build> [-D...]: the spellings project
@@ -32,5 +33,18 @@ fi
 if configure "$work/nobsp" -DSPELLINGS_NO_BSP=ON || ! grep -q "has no bsp.cmake" "$work/nobsp.log"; then
   echo "FAIL: a folder without bsp.cmake was not refused"; tail -20 "$work/nobsp.log"; fail=1
 fi
+# libvmm-port-test (as configured for installation) refuses bad usage.
+porttest=$build/libvmm-port-test   # configured, not yet installed (no x bit)
+msg=$(bash "$porttest" 2>&1); rc=$?
+[ $rc = 2 ] && [[ $msg == usage:* ]] ||
+  { echo "FAIL: libvmm-port-test without a BSP: $rc '$msg'"; fail=1; }
+msg=$(bash "$porttest" "$src/test" 2>&1); rc=$?
+[ $rc = 2 ] && [[ $msg == *"no bsp.cmake in"* ]] ||
+  { echo "FAIL: libvmm-port-test on a folder without bsp.cmake: $rc '$msg'"; fail=1; }
+msg=$(bash "$porttest" --bogus "$src/test/oot-bsp/acme-virt" 2>&1); rc=$?
+[ $rc = 2 ] && [[ $msg == *"unknown option --bogus"* ]] ||
+  { echo "FAIL: libvmm-port-test took an unknown option: $rc '$msg'"; fail=1; }
+msg=$(bash "$porttest" "$src/test/oot-bsp/acme-virt" "$src/test/oot-bsp/acme-virt" 2>&1); rc=$?
+[ $rc = 2 ] || { echo "FAIL: libvmm-port-test took two BSP folders: $rc '$msg'"; fail=1; }
 [ $fail = 0 ] && echo "PASS: $(grep -o 'bsp-spellings: .*' "$work/ok.log")"
 exit $fail
