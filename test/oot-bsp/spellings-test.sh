@@ -2,7 +2,8 @@
 # BSP path spellings and QEMU arguments over several lines, in the tree:
 # configures test/oot-bsp/spellings (its checks run at configure time), then
 # checks the QEMU argument file written beside an image and the bsp.cmake
-# reader, and that a second folder of the same name and a folder without
+# reader, that a whole-tree build takes VMM_TEST_BSPS spelled any way, and
+# that a second folder of the same name and a folder without
 # bsp.cmake are refused with a clear error; and that libvmm-port-test refuses
 # bad usage (exit 2) before building anything.
 #   spellings-test.sh <libvmm-source-dir> <work-dir> <libvmm-target-build-dir>
@@ -33,6 +34,16 @@ fi
 if configure "$work/nobsp" -DSPELLINGS_NO_BSP=ON || ! grep -q "has no bsp.cmake" "$work/nobsp.log"; then
   echo "FAIL: a folder without bsp.cmake was not refused"; tail -20 "$work/nobsp.log"; fail=1
 fi
+# The whole tree, with VMM_TEST_BSPS spelled relative to it, with `..` and
+# trailing slashes: the images are named after the folders.
+cmake -S "$src" -B "$work/tree" -DCMAKE_TOOLCHAIN_FILE="$src/cmake/arm-none-eabi.cmake" \
+  "-DVMM_TEST_BSPS=bsp/qemu-virt/;test/oot-bsp/../oot-bsp/acme-virt/" >"$work/tree.log" 2>&1 ||
+  { echo "FAIL: tree with VMM_TEST_BSPS spelled oddly did not configure"; tail -20 "$work/tree.log"; fail=1; }
+for img in examples/two-domain/two-domain-qemu-virt examples/two-domain/two-domain-acme-virt \
+           test/qemu/hostile-acme-virt test/qemu/echo-acme-virt; do
+  [ -s "$work/tree/$img.elf.qemu" ] || { echo "FAIL: no image $img in the tree build"; fail=1; }
+done
+
 # libvmm-port-test (as configured for installation) refuses bad usage.
 porttest=$build/libvmm-port-test   # configured, not yet installed (no x bit)
 msg=$(bash "$porttest" 2>&1); rc=$?
