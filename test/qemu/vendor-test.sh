@@ -7,16 +7,22 @@
 #       the resulting firmware in QEMU;
 #   vendor-test.sh <libvmm-target-build-dir> <libvmm-source-dir> --port-kit <bsp-dir>
 #       runs the installed port kit, `<prefix>/bin/libvmm-port-test <bsp-dir>`
-#       (the port tests built and booted for that BSP folder).
+#       (the port tests built and booted for that BSP folder), after moving
+#       the installed prefix elsewhere and through a symlink to the command.
 set -eu
 build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 if [ "${3:-}" = --port-kit ]; then
   bsp=$4
   work=$build/portkit-test-$(basename "$(cd "$bsp" && pwd)")
   rm -rf "$work"
-  cmake --install "$build" --prefix "$work/prefix" >/dev/null
+  # Installed, then moved (the package finds itself from where it is), and
+  # run through a symlink to the command, as from a PATH directory.
+  cmake --install "$build" --prefix "$work/staging" >/dev/null
+  mv "$work/staging" "$work/prefix"
+  mkdir -p "$work/path"
+  ln -s "$work/prefix/bin/libvmm-port-test" "$work/path/libvmm-port-test"
   # Nothing but the BSP folder: no variable, no path into this source tree.
-  exec "$work/prefix/bin/libvmm-port-test" --build-dir "$work/build" -j 1 "$bsp"
+  exec "$work/path/libvmm-port-test" --build-dir "$work/build" -j 1 "$bsp"
 fi
 work=$build/vendor-test
 rm -rf "$work"
