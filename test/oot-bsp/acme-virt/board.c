@@ -43,6 +43,12 @@ void vmm_port_irq_enable(unsigned int irq) { acme_gic_enable(irq); }
 void vmm_port_irq_disable(unsigned int irq) { acme_gic_disable(irq); }
 int vmm_port_irq_ack(void) { return acme_gic_ack(); }
 void vmm_port_irq_eoi(unsigned int irq) { acme_gic_eoi(irq); }
+/*
+ * Board-owned interrupts (issue 13): this board runs no device of its own,
+ * so every other interrupt is libvmm's to refuse. Defined ahead of the
+ * port.h declaration that comes with that change; unused until then.
+ */
+bool vmm_port_irq_handle(unsigned int irq) { (void)irq; return false; }
 
 uint64_t vmm_port_counter_read(void) { return acme_timer_count(); }
 uint32_t vmm_port_counter_freq(void) { return acme_timer_freq(); }
