@@ -5,8 +5,10 @@
  *
  * Errors: -VMM_EPERM (caller not privileged), -VMM_EFAULT (op not in the
  * caller's memory), -VMM_EINVAL (unknown cmd, interface version, scheduler id,
- * direction or bad parameter values), -VMM_ESRCH (no such live domain).
- * Every rejection is also logged as a [VMM] line.
+ * direction or a parameter outside the bounds below), -VMM_ESRCH (no such
+ * live domain). Every rejection is also logged as a [VMM] line. A successful
+ * PUT takes a scheduling decision at once: the new values apply from then on
+ * (the caller may run another domain before the call returns).
  *
  * Self-standing; docs/abi.md and docs/scheduling.md describe the values.
  */
