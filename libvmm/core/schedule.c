@@ -10,6 +10,7 @@
 #include "event.h"
 #include "hypercall.h"
 #include "log.h"
+#include "runstate.h"
 #include "sched.h"
 #include "time.h"
 #include "trap.h"
@@ -170,10 +171,14 @@ static void schedule_program_timer(uint64_t now, bool running)
 
 void schedule_wake(struct domain *d)
 {
+	uint64_t now;
+
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
-	if (sched_wake(&d->sched, time_now()) || !current)
+	now = time_now();
+	runstate_wake(d, now);
+	if (sched_wake(&d->sched, now) || !current)
 		glue.need_resched = true;
 }
 
@@ -316,6 +321,7 @@ static long sched_op_block(struct domain *d)
 		return 0; /* an event is already waiting: do not sleep */
 	d->state = DOMAIN_BLOCKED;
 	now = time_now();
+	runstate_block(d, now);
 	sched_sleep(&d->sched, now);
 	schedule_at(now); /* returns once woken and picked, with fresh time published */
 	return 0;
