@@ -25,13 +25,16 @@
 
 #define PTF_BASE      0x40000u
 #define PTF_NR        1024u
-#define PTF_DOM_NR    512u
+#define PTF_DOM_NR    512u   /* two sections' worth */
 #define PTF_OTHER_END 768u
 #define PTF_DOM       1u
 #define PTF_OTHER     2u
 #define PTF_HV_FIRST  (VMM_HYPERVISOR_VA_BASE >> 20)
 #define PTF_ARM_DOMAIN 1u
 #define PTF_GVA       0x10000u
+#ifndef PTF_RESET_BYTES
+#define PTF_RESET_BYTES sizeof(ptf_mem) /* memory ptf_reset() clears; the rest must stay 0 */
+#endif
 #define PTF_GSIZE     0x4000u
 
 static struct frame ptf_frames[PTF_NR];
@@ -144,7 +147,7 @@ static inline void ptf_reset(void)
 	uint32_t i;
 
 	memset(&ptf_hw, 0, sizeof(ptf_hw));
-	memset(ptf_mem, 0, sizeof(ptf_mem));
+	memset(ptf_mem, 0, PTF_RESET_BYTES);
 	memset(ptf_guest, 0, sizeof(ptf_guest));
 	frame_table_init(&ptf_ft, ptf_frames, PTF_BASE, PTF_NR, ptf_scrub);
 	for (i = 0; i < PTF_NR; i++)
