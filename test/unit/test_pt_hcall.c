@@ -151,11 +151,21 @@ static void test_mmu_update_hostile_pointers(void **state)
 	assert_int_equal(pt_mmu_update(&ptf_s, last, 2, DONE, VMM_DOMID_SELF), -VMM_EFAULT);
 	assert_int_equal(done_word(), 1);
 	assert_int_equal(ptf_frames[DATA].u.use.refcount, 1); /* the same entry rewritten */
-	/* Wrapping the 4 GiB space, outside, done pointer outside or straddling. */
-	assert_int_equal(pt_mmu_update(&ptf_s, 0xFFFFFFF8u, 2, 0, VMM_DOMID_SELF), -VMM_EFAULT);
+	/* Wrapping the 4 GiB space (refused before anything, done untouched), ending exactly at
+	 * 4 GiB (not wrapping: refused when the request is read, done = 0), outside, done
+	 * pointer outside or straddling. */
+	memcpy(&ptf_guest[DONE - PTF_GVA], "\x34\x12\0\0", 4);
+	assert_int_equal(pt_mmu_update(&ptf_s, 0xFFFFFFF8u, 2, DONE, VMM_DOMID_SELF), -VMM_EFAULT);
+	assert_int_equal(done_word(), 0x1234);
+	assert_true(logged("mmu_update: requests at 0xfffffff8 wrap the address space"));
+	assert_int_equal(pt_mmu_update(&ptf_s, 0xFFFFFFF8u, 1, DONE, VMM_DOMID_SELF), -VMM_EFAULT);
+	assert_int_equal(done_word(), 0);
 	assert_int_equal(pt_mmu_update(&ptf_s, 0, 1, 0, VMM_DOMID_SELF), -VMM_EFAULT);
 	assert_int_equal(pt_mmu_update(&ptf_s, REQS, 1, PTF_GVA + PTF_GSIZE - 3, VMM_DOMID_SELF), -VMM_EFAULT);
+	put_req(0, addr(L2A, 5), ptf_small(ptf_mfn(DATA + 5), false));
 	assert_int_equal(pt_mmu_update(&ptf_s, REQS, 1, 4, VMM_DOMID_SELF), -VMM_EFAULT);
+	assert_int_equal(ptf_get(addr(L2A, 5)), 0); /* a bad done pointer: nothing done */
+	assert_int_equal(ptf_frames[DATA + 5].u.use.refcount, 0);
 	assert_int_equal(ptf_frames[DATA].u.use.refcount, 1);
 	/* Reserved commands in the low bits. */
 	put_req(0, addr(L2A, 4) | 1u, 0);
@@ -368,6 +378,7 @@ static void test_multicall_limits(void **state)
 	assert_int_equal(mc_result(VMM_MULTICALL_MAX - 1), VMM_HC_xen_version * 1000 + VMM_MULTICALL_MAX - 1);
 	assert_int_equal(pt_multicall(&ptf_s, MC, 0, fake_dispatch, &ptf_s), 0);
 	assert_int_equal(pt_multicall(&ptf_s, 0xFFFFFFF0u, 1, fake_dispatch, &ptf_s), -VMM_EFAULT);
+	assert_true(logged("multicall: calls at 0xfffffff0 wrap the address space"));
 	assert_int_equal(pt_multicall(&ptf_s, 0xFFFFFFE8u, 1, fake_dispatch, &ptf_s), -VMM_EFAULT);
 	/* The last entry inside guest memory runs, the next one is outside. */
 	dispatched = 0;

@@ -409,6 +409,15 @@ static void test_unpin_rules(void **state)
 	check_model();
 	assert_true(ptf_unpin_all());
 	assert_true(ptf_all_zero());
+	/* Unpinning flushes even a table that mapped nothing (it may have been walked). */
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), 0);
+	ptf_s.flush_pending = false;
+	assert_int_equal(pt_unpin(&ptf_s, ptf_mfn(L1A)), 0);
+	assert_true(ptf_s.flush_pending);
+	assert_int_equal(pt_pin_l2(&ptf_s, ptf_mfn(L2A)), 0);
+	ptf_s.flush_pending = false;
+	assert_int_equal(pt_unpin(&ptf_s, ptf_mfn(L2A)), 0);
+	assert_true(ptf_s.flush_pending);
 }
 
 static void test_set_base(void **state)
@@ -429,7 +438,7 @@ static void test_set_base(void **state)
 
 static void test_update_va(void **state)
 {
-	uint32_t va = 0xDFF45000u; /* last MiB below the hypervisor, page 0x45 */
+	uint32_t va = 0xDFFC5000u; /* last MiB below the hypervisor, page 0xC5 */
 
 	(void)state;
 	assert_int_equal(pt_update_va(&ptf_s, 0x1000u, 0), -VMM_EINVAL); /* no base */
@@ -438,14 +447,23 @@ static void test_update_va(void **state)
 	assert_int_equal(pt_update_va(&ptf_s, va, ptf_small(ptf_mfn(DATA), true)), -VMM_EINVAL);
 	assert_int_equal(pt_update(&ptf_s, addr(L1A, va >> 20), ptf_table(ptf_mfn(L2A), 2)), 0);
 	assert_int_equal(pt_update_va(&ptf_s, va, ptf_small(ptf_mfn(DATA), true)), 0);
-	assert_int_equal(ptf_get(addr(L2A, 2 * 256 + 0x45)), ptf_small(ptf_mfn(DATA), true));
+	assert_int_equal(ptf_get(addr(L2A, 2 * 256 + 0xC5)), ptf_small(ptf_mfn(DATA), true));
 	assert_int_equal(pt_update_va(&ptf_s, va | 0xFFFu, ptf_small(ptf_mfn(DATA), false)), 0);
-	assert_int_equal(ptf_get(addr(L2A, 2 * 256 + 0x45)), ptf_small(ptf_mfn(DATA), false));
+	assert_int_equal(ptf_get(addr(L2A, 2 * 256 + 0xC5)), ptf_small(ptf_mfn(DATA), false));
 	assert_int_equal(pt_update_va(&ptf_s, VMM_HYPERVISOR_VA_BASE, 0), -VMM_EPERM);
 	assert_int_equal(pt_update_va(&ptf_s, 0xFFFFF000u, 0), -VMM_EPERM);
-	/* A section at va: no L2 entry to write. */
-	assert_int_equal(pt_update(&ptf_s, addr(L1A, 1), ptf_section(ptf_mfn(0x100), false)), 0);
-	assert_int_equal(pt_update_va(&ptf_s, 0x00100000u, 0), -VMM_EINVAL);
+	/* A section at va: no L2 entry to write, even when the frame a section read as a
+	 * table pointer would name holds a pinned L2. */
+	{
+		uint32_t sect = ptf_section(ptf_mfn(0x100), false), l2f = (sect >> 12) - PTF_BASE, i;
+
+		assert_int_equal(pt_pin_l2(&ptf_s, ptf_mfn(l2f)), 0);
+		ptf_model.l2[l2f] = true;
+		assert_int_equal(pt_update(&ptf_s, addr(L1A, 1), sect), 0);
+		assert_int_equal(pt_update_va(&ptf_s, 0x00100000u, ptf_small(ptf_mfn(DATA), false)), -VMM_EINVAL);
+		for (i = 0; i < 1024; i++)
+			assert_int_equal(ptf_get(addr(l2f, i)), 0);
+	}
 	assert_int_equal(pt_update_va(&ptf_s, va, ptf_small(ptf_mfn(PTF_DOM_NR), false)), -VMM_EPERM);
 	check_model();
 }
