@@ -16,9 +16,6 @@
 #include "schedule.h"
 #include "time.h"
 
-/* Rejections logged per domain before further ones are suppressed. */
-#define REJECT_LOG_LIMIT 32
-
 static uint32_t foreground_domid;
 
 static const char *const hypercall_names[VMM_HC_COUNT] = {
@@ -46,17 +43,11 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 
 long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
 {
-	char msg[120];
 	va_list ap;
 
-	if (d->rejections_logged >= REJECT_LOG_LIMIT)
-		return err;
 	va_start(ap, fmt);
-	vmm_vsnprintf(msg, sizeof(msg), fmt, ap);
+	err = vmm_vreject(d->id, &d->rejections_logged, err, fmt, ap);
 	va_end(ap);
-	vmm_log("dom%u: %s (error %ld)", (unsigned)d->id, msg, err);
-	if (++d->rejections_logged == REJECT_LOG_LIMIT)
-		vmm_log("dom%u: further rejected hypercalls are not logged", (unsigned)d->id);
 	return err;
 }
 
