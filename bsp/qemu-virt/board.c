@@ -26,6 +26,7 @@ const struct vmm_board vmm_board = {
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VMM_GUEST_COUNTER_CNTVCT, /* CNTVCT, USR-readable (arm_generic_timer_init) */
 };
 
 void vmm_port_init(void)
