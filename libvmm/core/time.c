@@ -24,6 +24,17 @@ bool time_guest_counter;
  * share one implementation of the conversion's wide product. */
 #define mul_hi64 vmm_mul_hi64
 
+/* from_hz = to_hz * 2^k for some k in 1..31? */
+static bool time_is_pow2_ratio(uint64_t to_hz, uint64_t from_hz)
+{
+	uint64_t q;
+
+	if (from_hz % to_hz != 0)
+		return false;
+	q = from_hz / to_hz;
+	return q >= 2 && (q & (q - 1)) == 0;
+}
+
 struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 {
 	struct time_rate r;
@@ -40,6 +51,11 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 	rem = (rem << 32) % from_hz;
 	r.frac = (hi << 32) | ((rem << 32) / from_hz);
 	r.has_frac = r.frac != 0;
+	r.down_shift = 0;
+	if (r.whole == 0 && time_is_pow2_ratio(to_hz, from_hz)) {
+		while (((uint64_t)to_hz << r.down_shift) != from_hz)
+			r.down_shift++;
+	}
 	return r;
 }
 
@@ -48,6 +64,8 @@ uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up)
 	uint64_t est;
 	uint64_t rem;
 
+	if (r->down_shift) /* exactly x / 2^down_shift */
+		return (x >> r->down_shift) + (round_up && (x & ((1ull << r->down_shift) - 1)) != 0);
 	/* An exact integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns;
 	 * 100 MHz: 10 ns) needs no fraction and no rounding. */
 	if (!r->has_frac)

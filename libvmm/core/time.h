@@ -25,6 +25,10 @@ struct time_rate {
 	uint32_t num;   /* to_hz */
 	uint32_t den;   /* from_hz */
 	uint64_t frac;
+	/* 1..31: the rate is exactly 1 / 2^down_shift (ns -> ticks of a counter
+	 * with a power-of-two ns period, e.g. QEMU virt's 16 ns): a shift
+	 * instead of the wide product. 0 otherwise. */
+	uint32_t down_shift;
 };
 
 /* Rate that converts `from_hz` ticks to `to_hz` ticks (both in 1..2^32-1). */

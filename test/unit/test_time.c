@@ -151,6 +151,16 @@ static void test_integer_rate_is_exact(void **state)
 	/* a ratio with a fraction does not take the integer path */
 	r = time_rate_make(24000000, 1000000000);
 	assert_true(r.frac != 0);
+	/* ns -> ticks of a 16 ns counter is a shift; not for 1 GHz (ratio 1)
+	 * or 1 MHz (1000, not a power of two); a 2^31 ratio is the largest */
+	assert_int_equal(time_rate_make(1000000000, 62500000).down_shift, 4);
+	assert_int_equal(time_rate_make(1000000000, 1000000000).down_shift, 0);
+	assert_int_equal(time_rate_make(1000000000, 1000000).down_shift, 0);
+	assert_int_equal(time_rate_make(1000000000, 500000000).down_shift, 1);
+	assert_int_equal(time_rate_make(0x80000000u, 1).down_shift, 31);
+	assert_int_equal(time_rate_make(1000000000, 3).down_shift, 0);
+	check_rate(0x80000000u, 1);
+	check_rate(1000000000, 500000000);
 	/* 1 MHz and 100 MHz are integer ratios too */
 	assert_true(time_rate_make(1000000, 1000000000).frac == 0);
 	assert_true(time_rate_make(100000000, 1000000000).frac == 0);
