@@ -29,8 +29,9 @@
 
 const struct vmm_board vmm_board = {
 	.name = "QEMU vexpress-a9 (Cortex-A9)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	/* One bank, the one the image runs in (bsp.cmake); see docs/porting.md. */
+	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
+	.nr_ram_banks = 1,
 	.devices = {
 		{ .phys = 0x10000000u, .size = 0x00100000u }, /* motherboard CS7: UART0, RTC */
 		{ .phys = VE_PERIPHBASE, .size = 0x00100000u }, /* GIC, global timer */
