@@ -54,7 +54,7 @@ uint32_t domain_pfn_to_mfn(const struct domain *d, uint32_t pfn)
 	return d->p2m[pfn];
 }
 
-int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order)
+static int domain_take_run(struct domain *d, uint32_t pfn, uint32_t order, uint32_t flags)
 {
 	uint32_t mfn, i;
 	int rc;
@@ -65,7 +65,7 @@ int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order)
 		return -VMM_EBUSY;
 	if (!reservation_allows(d, order))
 		return -VMM_ENOMEM;
-	rc = mm_alloc(order, (uint16_t)d->id, 0, &mfn);
+	rc = mm_alloc(order, (uint16_t)d->id, flags, &mfn);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < (1u << order); i++) {
@@ -74,6 +74,38 @@ int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order)
 	}
 	d->tot_pages += 1u << order;
 	return 0;
+}
+
+int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order)
+{
+	return domain_take_run(d, pfn, order, 0);
+}
+
+/*
+ * Backs one run at pfn: the largest aligned run outside the window, else
+ * inside it (the window is the hypervisor's; it gives only what the rest of
+ * RAM cannot), halving the run until something is found. *order: in, the
+ * largest run wanted; out, the run taken.
+ */
+static int domain_take_best(struct domain *d, uint32_t pfn, uint32_t *order)
+{
+	static const uint32_t passes[] = { MM_OUTSIDE, MM_LINEAR };
+	unsigned int p;
+	uint32_t o;
+
+	for (p = 0; p < sizeof(passes) / sizeof(passes[0]); p++) {
+		for (o = *order + 1; o-- > 0;) {
+			int rc = domain_take_run(d, pfn, o, passes[p]);
+
+			if (rc == 0) {
+				*order = o;
+				return 0;
+			}
+			if (rc != -VMM_ENOMEM || !reservation_allows(d, 0))
+				return rc;
+		}
+	}
+	return -VMM_ENOMEM;
 }
 
 /* Largest run that starts at pfn, fits the rest and is aligned to its size. */
@@ -93,14 +125,8 @@ static int domain_populate(struct domain *d)
 
 	while (pfn < d->max_pages) {
 		uint32_t order = populate_order(pfn, d->max_pages - pfn);
-		int rc;
+		int rc = domain_take_best(d, pfn, &order);
 
-		for (;;) {
-			rc = domain_mem_take(d, pfn, order);
-			if (rc != -VMM_ENOMEM || order == 0 || !reservation_allows(d, 0))
-				break;
-			order--;
-		}
 		if (rc != 0)
 			return rc;
 		pfn += 1u << order;

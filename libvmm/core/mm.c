@@ -214,10 +214,16 @@ int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn)
 {
 	int rc;
 
-	if (flags & ~MM_LINEAR)
-		return -VMM_EINVAL;
-	if (flags & MM_LINEAR)
+	switch (flags) {
+	case MM_LINEAR:
 		return alloc_pass(order, owner, true, mfn);
+	case MM_OUTSIDE:
+		return alloc_pass(order, owner, false, mfn);
+	case 0:
+		break;
+	default:
+		return -VMM_EINVAL;
+	}
 	rc = alloc_pass(order, owner, false, mfn);
 	if (rc == -VMM_ENOMEM)
 		rc = alloc_pass(order, owner, true, mfn);

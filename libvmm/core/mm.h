@@ -36,6 +36,7 @@
 
 /* mm_alloc() flags. */
 #define MM_LINEAR 0x1u  /* only from the linear window (memory the hypervisor keeps using) */
+#define MM_OUTSIDE 0x2u /* only from outside the window (no fallback) */
 
 /* What the hypervisor itself takes, for the boot log and docs/performance.md. */
 struct mm_usage {
@@ -58,7 +59,8 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 /*
  * Takes 2^order scrubbed, naturally aligned frames for `owner` (see
  * frame_alloc()); their machine-to-physical entries read MM_PFN_NONE.
- * 0 with *mfn set, -VMM_EINVAL (bad order/owner) or -VMM_ENOMEM.
+ * Without flags: outside the window first, then inside. 0 with *mfn set,
+ * -VMM_EINVAL (bad order/owner/flags) or -VMM_ENOMEM.
  */
 int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn);
 
