@@ -16,11 +16,20 @@
 #define VIRT_RTC       0x09010000u
 #define VIRT_UART_IRQ  (32 + 1)
 
+/*
+ * RAM: one bank, the one the image runs in (bsp.cmake). Test variants that
+ * describe more banks (test/qemu/bsp/) define these before including this
+ * file; see docs/porting.md.
+ */
+#ifndef VMM_BSP_RAM_BANKS
+#define VMM_BSP_RAM_BANKS { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } }
+#define VMM_BSP_NR_RAM_BANKS 1
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
-	/* One bank, the one the image runs in (bsp.cmake); see docs/porting.md. */
-	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
-	.nr_ram_banks = 1,
+	.ram = VMM_BSP_RAM_BANKS,
+	.nr_ram_banks = VMM_BSP_NR_RAM_BANKS,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */

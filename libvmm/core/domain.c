@@ -186,9 +186,9 @@ static int domain_load_image(struct domain *d, uint8_t *mem, const struct vmm_do
 static void domain_log_layout(const struct domain *d, const struct elf_load_result *img)
 {
 	vmm_log("*** LOADING DOMAIN : %u (%s) ***", (unsigned)d->id, d->name);
-	vmm_log("Memory: %u pages, L1 table at %08x, %u table frames, p2m list at %08x",
-		(unsigned)d->tot_pages, (unsigned)(d->l1_mfn << 12), (unsigned)d->nr_pt_frames,
-		(unsigned)d->p2m_list_va);
+	vmm_log("Memory: %u pages from %08x, L1 table at %08x, %u table frames, p2m list at %08x",
+		(unsigned)d->tot_pages, (unsigned)(d->p2m[0] << 12), (unsigned)(d->l1_mfn << 12),
+		(unsigned)d->nr_pt_frames, (unsigned)d->p2m_list_va);
 	vmm_log("Loaded kernel: %08x->%08x", (unsigned)img->image_start, (unsigned)img->image_end);
 	vmm_log("Shared info: %08x  Start info: %08x  Boot stack: %08x",
 		VMM_GUEST_SHARED_INFO, VMM_GUEST_START_INFO, VMM_GUEST_BOOT_STACK);
