@@ -123,6 +123,8 @@ replace_section switch-bench "$out"
 } >"$out"
 replace_section warp-bench "$out"
 
+scripts/ram-report.sh "$target"
+
 if [ -x bench/sched_bench.sh ]; then
   bench/sched_bench.sh
 fi
