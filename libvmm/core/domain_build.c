@@ -195,7 +195,11 @@ static int build_section(struct table_builder *tb, uint32_t mib)
 	return 0;
 }
 
-/* Room for one more L2 table: the current frame's next quarter, or a new frame. */
+/*
+ * Room for one more L2 table: the current frame's next quarter, or a new
+ * frame, typed L2 once for its pin. Each L1 entry pointing into the frame
+ * adds one more L2 use (the accounting pt_table.h keeps for guest tables).
+ */
 static int l2_slot(struct table_builder *tb, uint32_t *phys)
 {
 	struct domain *d = tb->d;
@@ -209,13 +213,9 @@ static int l2_slot(struct table_builder *tb, uint32_t *phys)
 		d->nr_pt_frames++;
 		tb->l2_mfn = mfn;
 		tb->l2_used = 0;
+		frame_get_type(mm_table(mfn), mfn, (uint16_t)d->id, FRAME_TYPE_L2); /* the pin */
 	}
 	rc = frame_get_type(mm_table(tb->l2_mfn), tb->l2_mfn, (uint16_t)d->id, FRAME_TYPE_L2);
-	if (rc == 0) {
-		rc = frame_get_ref(mm_table(tb->l2_mfn), tb->l2_mfn, (uint16_t)d->id);
-		if (rc != 0)
-			frame_put_type(mm_table(tb->l2_mfn), tb->l2_mfn, FRAME_TYPE_L2);
-	}
 	if (rc != 0)
 		return rc;
 	*phys = (tb->l2_mfn << MM_PAGE_SHIFT) + tb->l2_used * DB_L2_BYTES;
@@ -298,11 +298,14 @@ static void teardown_l2(struct domain *d, uint32_t entry)
 			unmap_data_frame(l2[i] >> MM_PAGE_SHIFT);
 		l2[i] = 0;
 	}
-	frame_put_ref(ft, l2_mfn);
 	frame_put_type(ft, l2_mfn, FRAME_TYPE_L2);
 	f = frame_get(ft, l2_mfn);
-	if (f->u.use.type_count == 0 && mm_free(l2_mfn, 0) == 0)
-		d->nr_pt_frames--;
+	/* Only the pin left: no other L1 entry points into the frame. */
+	if (f->u.use.type_count == 1) {
+		frame_put_type(ft, l2_mfn, FRAME_TYPE_L2);
+		if (mm_free(l2_mfn, 0) == 0)
+			d->nr_pt_frames--;
+	}
 }
 
 static void teardown_tables(struct domain *d)

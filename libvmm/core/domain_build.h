@@ -21,8 +21,8 @@
  * by the domain (outside its reservation: they are not pfns), typed and
  * pinned:
  *   - L1 frames: type L1, type count 1 (the pin), refcount 0;
- *   - L2 frames: type L2, type count and refcount = the L1 entries
- *     pointing into the frame;
+ *   - L2 frames: type L2, type count = 1 (the pin) + the L1 entries
+ *     pointing into the frame, refcount 0;
  *   - data frames: type writable, type count and refcount = the entries
  *     mapping them (1 each at build).
  */

@@ -9,6 +9,7 @@
 #include "domain.h"
 #include "log.h"
 #include "mm.h"
+#include "port_check.h"
 #include "ram_bank.h"
 #include "schedule.h"
 #include "time.h"
@@ -82,6 +83,7 @@ void vmm_main(void)
 
 	arch_mmu_init();
 	vmm_port_init();
+	port_check_boot(); /* powers off with a [VMM] error if the port's values are unusable */
 	time_init();
 	vmm_log("libvmm %u.%u on %s", VMM_ABI_MAJOR, VMM_ABI_MINOR, vmm_board.name);
 	vmm_log("Using scheduler: %s", sched_name());

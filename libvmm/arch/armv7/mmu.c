@@ -249,19 +249,27 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	 * another domain's ASID: every walk until the last write pairs either
 	 * (old ASID, old table), (0, either table) or (new ASID, new table).
 	 */
+	/*
+	 * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
+	 * switch"): a DSB must precede every CONTEXTIDR write. Harmless and
+	 * cheap on every other core, so done for all of them.
+	 */
+	arm_dsb();
 	cp15_write_contextidr(0);
 	arm_isb();
 	cp15_write_ttbr0(mmu_switch.ttbr0[slot]);
 	arm_isb();
+	arm_dsb(); /* erratum 754322, as above */
 	cp15_write_contextidr(slot + 1);
 	mmu_switch.active = slot;
 	/*
 	 * No isb here: nothing before the exception return into the guest
 	 * (context-synchronizing) depends on the new ASID. The hypervisor only
 	 * uses global mappings -- its image, stacks and the domains' memory
-	 * through the linear map (core/guest_access.c) -- whose translation is
-	 * the same in every table and for every ASID; guest virtual addresses
-	 * are never dereferenced. Until then walks may still use ASID 0 with the
+	 * through the linear window or temporary mappings (core/guest_access.c)
+	 * -- whose translation is the same in every table and for every ASID;
+	 * guest virtual addresses are dereferenced only by the domain builder,
+	 * which synchronizes first (arch_mmu_window_open()). Until then walks may still use ASID 0 with the
 	 * new table, which the isb after TTBR0 already allowed.
 	 */
 	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
@@ -271,6 +279,7 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 /* Back to the master table and the hypervisor's ASID 0 (same order as above). */
 static void mmu_activate_master(void)
 {
+	arm_dsb(); /* erratum 754322 */
 	cp15_write_contextidr(0);
 	arm_isb();
 	cp15_write_ttbr0(hv_to_phys(hv_master_l1) | TTBR_WALK_ATTRS);
