@@ -36,6 +36,8 @@ void vmm_port_init(void)
 }
 
 void vmm_port_console_putc(char c) { pl011_putc(c); }
+bool vmm_port_console_try_putc(char c) { return pl011_try_putc(c); }
+void vmm_port_console_tx_irq(bool enable) { pl011_tx_irq(enable); }
 int vmm_port_console_getc(void) { return pl011_getc(); }
 unsigned int vmm_port_console_irq(void) { return VIRT_UART_IRQ; }
 

@@ -147,7 +147,8 @@
  *   time, not only inside an upcall: a guest may use it to resume any context
  *   of its own (e.g. a thread switch). The CPSR in the
  *   frame is sanitised: only the condition flags, IT and GE bits and the Thumb bit
- *   are taken; the mode is always USR with interrupts enabled.
+ *   are taken; the mode is always USR with IRQs enabled and FIQs masked
+ *   (F set: libvmm gives guests no FIQ).
  *   Does not return on success; -VMM_EFAULT if frame is not in the domain.
  */
 #ifndef __ASSEMBLER__

@@ -4,9 +4,10 @@
  * A BSP (bsp/<board>/) implements every function declared here (the CPU
  * hooks come from the shared file bsp/cpu/<cpu>.c its bsp.cmake names) and
  * defines `vmm_board`. libvmm calls nothing else on the board; there is no
- * board conditional in the library and no weak symbol: a hook a BSP forgets
- * is a link error. docs/porting.md gives each hook's contract and how to find
- * the values for a new SoC.
+ * board conditional in the library. A hook a BSP forgets is a link error,
+ * except the two optional console hooks marked below (weak defaults).
+ * docs/porting.md gives each hook's contract and how to find the values for
+ * a new SoC.
  *
  * Common rules for every hook:
  *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
@@ -78,13 +79,44 @@ void vmm_port_init(void);
 
 /* ----------------------------------------------------------------- console */
 
+/*
+ * libvmm keeps console output in a buffer (core/console.c) and never waits on
+ * the wire while it runs: it sends with vmm_port_console_try_putc() while
+ * the UART accepts bytes, and refills the UART from its transmit interrupt,
+ * enabled with vmm_port_console_tx_irq() only while output is waiting. The
+ * blocking vmm_port_console_putc() is used only to drain the buffer before
+ * vmm_port_poweroff(). Receive and transmit share vmm_port_console_irq().
+ * UART FIFOs should be on (they are what lets input survive a masked stretch
+ * and output leave in bursts); docs/porting.md, "Console", has the numbers.
+ */
+
 /* Writes one byte to the hypervisor console, waiting while the FIFO is full. */
 void vmm_port_console_putc(char c);
 
-/* Reads one received byte if any: returns 0..255, or -1 if none is waiting. */
+/*
+ * Writes one byte if the UART can take it now: true if it did, false if its
+ * transmit FIFO is full (nothing written). Never waits. Optional: libvmm has
+ * a weak default calling vmm_port_console_putc() (blocking, the hypervisor
+ * then stalls on the wire); define it in board.c to override.
+ */
+bool vmm_port_console_try_putc(char c);
+
+/*
+ * Enables (true) or disables (false) the UART's transmit interrupt, raised on
+ * vmm_port_console_irq() while the transmit FIFO has room (at or below its
+ * trigger level). libvmm enables it only while output waits and disables it
+ * once the buffer is empty, so a level interrupt that stays asserted while
+ * the FIFO has room is fine. Optional, like try_putc (weak no-op default).
+ */
+void vmm_port_console_tx_irq(bool enable);
+
+/* Reads one received byte if any: returns 0..255, or -1 if none is waiting.
+ * Reading the last waiting byte clears the receive interrupt condition. */
 int vmm_port_console_getc(void);
 
-/* The interrupt number of the console's receive interrupt (for vmm_port_irq_*). */
+/* The interrupt number of the console's receive and transmit interrupts (for
+ * vmm_port_irq_*). When it fires libvmm refills the transmit FIFO and calls
+ * vmm_port_console_getc() until it returns -1 (the whole receive FIFO). */
 unsigned int vmm_port_console_irq(void);
 
 /* ----------------------------------------------------------------- interrupts */
@@ -166,17 +198,50 @@ bool vmm_port_irq_handle(unsigned int irq);
  * A free-running monotonic counter and its frequency. The counter must not
  * wrap within the system's uptime as seen through 64 bits, and must keep
  * counting while the CPU waits for interrupts.
+ *
+ * Narrow counters: a BSP whose hardware counter has only 32 bits extends it
+ * in software (bsp/drivers/counter32.h). Read-rate rule: the extension needs
+ * libvmm to read the counter at least once per half wrap period (2^31 ticks;
+ * 35.8 min at 1 MHz). libvmm reads it on every timer interrupt but not while
+ * it idles with the timer stopped, so the BSP guarantees the rate itself: its
+ * vmm_port_timer_set() clamps a deadline further than half a wrap ahead (the
+ * early interrupt is harmless, see below), and its vmm_port_timer_stop()
+ * keeps such a wake-up armed. docs/porting.md, "Narrow counters".
+ *
+ * vmm_port_counter_freq(): in Hz, 32768 .. 1000000000 (VMM_PORT_FREQ_MIN ..
+ * VMM_PORT_FREQ_MAX). libvmm checks it once at boot: a value outside the
+ * range (e.g. a CNTFRQ the firmware left at 0) stops the boot with a [VMM]
+ * error and vmm_port_poweroff(4) (exit code 4: unusable port values).
  */
 uint64_t vmm_port_counter_read(void);
 uint32_t vmm_port_counter_freq(void);
 
+#define VMM_PORT_FREQ_MIN 32768u
+#define VMM_PORT_FREQ_MAX 1000000000u
+
 /*
  * Programs the one-shot timer to interrupt when the counter reaches `count`
- * (a value in the past fires at once). Replaces any earlier setting.
+ * (a value in the past, or equal to the counter, fires at once: compare
+ * "counter >= count", never "=="). Replaces any earlier setting.
+ *
+ * Equality-only comparators (Cortex-A9 global timer before r2p0, many SoC
+ * match registers) fire only when the counter passes through the exact
+ * value, and libvmm often asks for one already passed. Such a driver must,
+ * after programming, read the counter back and, if it has reached `count`,
+ * program a near-future value instead (or pend the interrupt by hand), so
+ * that the interrupt comes in any case; see a9_global_timer.c.
+ *
+ * An interrupt earlier than `count` is allowed (libvmm finds nothing due and
+ * re-arms): this is how a narrow timer clamps a far deadline.
  */
 void vmm_port_timer_set(uint64_t count);
 
-/* Stops the one-shot timer and clears a pending expiry. */
+/*
+ * Stops the one-shot timer and clears a pending expiry: the interrupt line is
+ * deasserted on return. A BSP with a narrow counter may leave (or re-arm) a
+ * wake-up at most half a counter wrap ahead (see the read-rate rule above);
+ * libvmm treats it as an early interrupt.
+ */
 void vmm_port_timer_stop(void);
 
 /* The interrupt number of the one-shot timer. */

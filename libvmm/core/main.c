@@ -8,6 +8,7 @@
 #include "domain.h"
 #include "log.h"
 #include "mm.h"
+#include "port_check.h"
 #include "schedule.h"
 #include "time.h"
 #include "vmm/abi.h"
@@ -44,6 +45,7 @@ void vmm_main(void)
 
 	arch_mmu_init();
 	vmm_port_init();
+	port_check_boot(); /* powers off with a [VMM] error if the port's values are unusable */
 	time_init();
 	vmm_log("libvmm %u.%u on %s, %u MiB RAM at 0x%08x", VMM_ABI_MAJOR, VMM_ABI_MINOR,
 		vmm_board.name, (unsigned)(vmm_board.ram_size >> 20), (unsigned)vmm_board.ram_base);

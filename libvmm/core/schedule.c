@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "console.h"
 #include "domain.h"
 #include "event.h"
 #include "hypercall.h"
@@ -267,6 +268,7 @@ void schedule_poweroff(int code)
 			console_flush(&d->console, d->tag);
 	}
 	vmm_log("powering off (exit code %d)", code);
+	console_tx_drain(); /* the last lines reach the wire before the board stops */
 	vmm_port_poweroff(code);
 }
 

@@ -25,6 +25,9 @@ static void irq_console_input(void)
 	bool got = false;
 	int c;
 
+	/* One interrupt line for both directions: refill the transmit FIFO,
+	 * then empty the receive FIFO completely (it holds only 16-32 bytes). */
+	console_tx_kick();
 	while ((c = vmm_port_console_getc()) >= 0) {
 		console_rx_push((char)c);
 		got = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "console.h"
 #include "vmm/port.h"
 
 struct fake_hw fake_hw;
@@ -39,18 +40,46 @@ void fake_reset(void)
 	fake_hw.claimed = -1;
 	fake_hw.last_board_irq = -1;
 	fake_hw.poweroff_code = -1;
+	fake_hw.tx_room = -1;
+	console_tx_drain(); /* the next test starts with an empty output buffer */
+	fake_hw.console_len = 0;
+	fake_hw.console[0] = '\0';
+	fake_hw.blocking_putcs = 0;
+	fake_hw.tx_irq_calls = 0;
 }
 
 /* ------------------------------------------------------------- port */
 uintptr_t vmm_port_device_va(uint32_t phys) { return phys; }
 void vmm_port_init(void) {}
 
-void vmm_port_console_putc(char c)
+static void fake_uart_put(char c)
 {
 	if (fake_hw.console_len + 1 < FAKE_CONSOLE_MAX) {
 		fake_hw.console[fake_hw.console_len++] = c;
 		fake_hw.console[fake_hw.console_len] = '\0';
 	}
+}
+
+void vmm_port_console_putc(char c)
+{
+	fake_hw.blocking_putcs++;
+	fake_uart_put(c);
+}
+
+bool vmm_port_console_try_putc(char c)
+{
+	if (fake_hw.tx_room == 0)
+		return false;
+	if (fake_hw.tx_room > 0)
+		fake_hw.tx_room--;
+	fake_uart_put(c);
+	return true;
+}
+
+void vmm_port_console_tx_irq(bool enable)
+{
+	fake_hw.tx_irq_calls++;
+	fake_hw.tx_irq_on = enable;
 }
 
 int vmm_port_console_getc(void)

@@ -47,6 +47,12 @@ struct fake_hw {
 	int claimed;                     /* irq acked and not yet EOIed, or -1 */
 	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
 	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
+	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
+	 * number, the default), then reports the FIFO full. */
+	int tx_room;
+	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
+	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
+	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
 };
 
 extern struct fake_hw fake_hw;

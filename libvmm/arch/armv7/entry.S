@@ -14,7 +14,9 @@
  * its frame (srsdb + stm), C code runs on the same stack below it, and a
  * context switch between vcpus is a switch of SVC sp (arch_switch). The
  * hypervisor itself always runs with IRQs masked; the idle loop waits with
- * WFI and polls the interrupt controller.
+ * WFI and polls the interrupt controller. FIQs are masked everywhere, guests
+ * included (PSR_GUEST_FIXED in arm.h): SVC, IRQ and abort entries keep the
+ * guest's F=1, so vector_fiq is only reached if that invariant breaks.
  */
 #include "arm.h"
 #include "vmm/abi.h"
@@ -166,9 +168,12 @@ arch_first_entry:
 	b	trap_return
 
 /* void arch_wait_for_interrupt(void): sleeps until an interrupt is pending
- * (IRQs stay masked; WFI wakes anyway). */
+ * (IRQs stay masked; WFI wakes anyway). FIQs are masked too: they already
+ * are (boot code, PSR_GUEST_FIXED), and the idle loop must not be the one
+ * place a stray FIQ is taken (see arm.h). */
 	.global	arch_wait_for_interrupt
 arch_wait_for_interrupt:
+	cpsid	if
 	dsb
 	wfi
 	bx	lr
