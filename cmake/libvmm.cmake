@@ -2,7 +2,13 @@
 #
 #   vmm_add_bsp(<bsp-dir>)
 #       Reads <bsp-dir>/bsp.cmake and builds the BSP as static library
-#       vmm_bsp_<name>. Usually called for you by vmm_add_image().
+#       vmm_bsp_<name>, <name> being the folder's name. Usually called for you
+#       by vmm_add_image(). <bsp-dir> may be anywhere (in or out of this tree)
+#       and spelled any way (relative to the current source dir, with `..`,
+#       a trailing slash, a symlink): every spelling of one folder is one BSP.
+#       bsp.cmake lists its own files with ${CMAKE_CURRENT_LIST_DIR} and the
+#       shared drivers shipped with libvmm with ${VMM_BSP_DRIVERS_DIR} (set
+#       here from this file's own location, in the tree and installed).
 #       Sets target property VMM_BSP_HAS_PMU from bsp.cmake (default ON):
 #       OFF if the board (or its QEMU model) has no usable PMU cycle counter.
 #       The BSP's core, VMM_BSP_CPU in bsp.cmake (a GCC -mcpu name such as
@@ -22,12 +28,42 @@
 #       image that boots at the board's RAM base + 1 MiB. Each payload is
 #       reachable from the config as VMM_PAYLOAD(<sym>) / VMM_PAYLOAD_END(<sym>).
 #       Sets target properties VMM_QEMU_ARGS (how to boot it in QEMU) and
-#       VMM_BSP_DIR (for scripts/qemu-boot.sh).
+#       VMM_BSP_DIR, and writes VMM_QEMU_ARGS one per line to <image>.elf.qemu
+#       beside the image, where scripts/qemu-boot.sh reads them.
+#
+#   vmm_bsp_target(<out-var> <bsp-dir>)
+#       Sets <out-var> to the BSP's library target (vmm_bsp_<name>) after
+#       vmm_add_bsp(<bsp-dir>); use it to read the target properties.
 #
 # Needs the library target named by VMM_LIBRARY_TARGET: `libvmm` in this
 # source tree, `libvmm::libvmm` after find_package(libvmm) (set by the package).
 
 set(VMM_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
+# The BSPs and shared drivers shipped with libvmm, found from this file's own
+# location: ../bsp in the source tree; once installed, libvmmConfig.cmake sets
+# LIBVMM_BSP_DIR (share/libvmm/bsp) before including this file. Kept in a
+# global property so that vmm_add_bsp() finds it from any directory scope.
+if(NOT LIBVMM_BSP_DIR)
+  get_filename_component(LIBVMM_BSP_DIR ${CMAKE_CURRENT_LIST_DIR}/../bsp ABSOLUTE)
+endif()
+set_property(GLOBAL PROPERTY VMM_SHARED_DRIVERS_DIR ${LIBVMM_BSP_DIR}/drivers)
+
+# The one spelling of a BSP folder: absolute (a relative path is taken from
+# the current source dir), `..` and symlinks resolved, no trailing slash.
+function(_vmm_bsp_canonical out bsp_dir)
+  file(REAL_PATH "${bsp_dir}" dir)
+  if(NOT EXISTS "${dir}/bsp.cmake")
+    message(FATAL_ERROR "libvmm: BSP folder '${bsp_dir}' (${dir}) has no bsp.cmake")
+  endif()
+  set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+function(vmm_bsp_target out bsp_dir)
+  _vmm_bsp_canonical(bsp_dir "${bsp_dir}")
+  get_filename_component(bsp_name "${bsp_dir}" NAME)
+  set(${out} vmm_bsp_${bsp_name} PARENT_SCOPE)
+endfunction()
+
 if(NOT VMM_LIBRARY_TARGET)
   set(VMM_LIBRARY_TARGET libvmm)
 endif()
@@ -91,14 +127,19 @@ function(vmm_library_for_cpu out)
 endfunction()
 
 function(vmm_add_bsp bsp_dir)
-  get_filename_component(bsp_dir ${bsp_dir} ABSOLUTE)
+  _vmm_bsp_canonical(bsp_dir "${bsp_dir}")
   get_filename_component(bsp_name ${bsp_dir} NAME)
   if(TARGET vmm_bsp_${bsp_name})
+    # Same folder (any spelling): already built. Another folder of the same
+    # name would silently get the first one's library: refuse.
+    get_target_property(known vmm_bsp_${bsp_name} VMM_BSP_DIR)
+    if(NOT known STREQUAL bsp_dir)
+      message(FATAL_ERROR "libvmm: two BSP folders are named '${bsp_name}' "
+        "(${known} and ${bsp_dir}); one image build can use only one of them")
+    endif()
     return()
   endif()
-  if(NOT VMM_BSP_DRIVERS_DIR)
-    get_filename_component(VMM_BSP_DRIVERS_DIR ${bsp_dir}/../drivers ABSOLUTE)
-  endif()
+  get_property(VMM_BSP_DRIVERS_DIR GLOBAL PROPERTY VMM_SHARED_DRIVERS_DIR)
   set(CMAKE_CURRENT_LIST_DIR ${bsp_dir})
   include(${bsp_dir}/bsp.cmake)
   if(NOT DEFINED VMM_BSP_HAS_PMU)
@@ -125,7 +166,8 @@ function(vmm_add_bsp bsp_dir)
     VMM_BSP_RAM_BASE ${VMM_BSP_RAM_BASE}
     VMM_BSP_RAM_SIZE ${VMM_BSP_RAM_SIZE}
     VMM_QEMU_ARGS "${VMM_BSP_QEMU_ARGS}"
-    VMM_BSP_HAS_PMU ${VMM_BSP_HAS_PMU})
+    VMM_BSP_HAS_PMU ${VMM_BSP_HAS_PMU}
+    VMM_BSP_DIR ${bsp_dir})
 endfunction()
 
 function(vmm_add_image target)
@@ -139,7 +181,8 @@ function(vmm_add_image target)
     message(FATAL_ERROR "vmm_add_image(${target}): PAYLOADS takes <symbol> <file> pairs")
   endif()
   vmm_add_bsp(${IMG_BSP})
-  get_filename_component(bsp_name ${IMG_BSP} NAME)
+  _vmm_bsp_canonical(bsp_dir ${IMG_BSP})
+  get_filename_component(bsp_name ${bsp_dir} NAME)
   get_target_property(ram_base vmm_bsp_${bsp_name} VMM_BSP_RAM_BASE)
   get_target_property(ram_size vmm_bsp_${bsp_name} VMM_BSP_RAM_SIZE)
   get_target_property(qemu_args vmm_bsp_${bsp_name} VMM_QEMU_ARGS)
@@ -171,10 +214,9 @@ function(vmm_add_image target)
   set(VMM_BSP_RAM_BASE ${ram_base})
   set(VMM_HV_RAM_MIB ${ram_mib})
   set(ld ${CMAKE_CURRENT_BINARY_DIR}/${target}.ld)
-  configure_file(${VMM_CMAKE_DIR}/hypervisor.ld.in ${ld} @ONLY)
+  configure_file(${CMAKE_CURRENT_FUNCTION_LIST_DIR}/hypervisor.ld.in ${ld} @ONLY)
 
   add_executable(${target} ${payload_s} ${IMG_CONFIG})
-  get_filename_component(bsp_dir ${IMG_BSP} ABSOLUTE)
   set_target_properties(${target} PROPERTIES SUFFIX ".elf" LINK_DEPENDS ${ld}
     VMM_QEMU_ARGS "${qemu_args}" VMM_BSP_DIR ${bsp_dir})
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C>:${VMM_HV_FLAGS} ${VMM_HV_WARNINGS}>
@@ -186,5 +228,11 @@ function(vmm_add_image target)
     -Wl,-Map=${CMAKE_CURRENT_BINARY_DIR}/${target}.map -Wl,--no-warn-rwx-segments)
   if(IMG_DEPENDS)
     add_dependencies(${target} ${IMG_DEPENDS})
+  endif()
+  # How to boot it, beside the image: one QEMU argument per line, as CMake
+  # read them from bsp.cmake (so they may span lines and use variables).
+  if(qemu_args)
+    string(REPLACE ";" "\n" qemu_lines "${qemu_args}")
+    file(GENERATE OUTPUT $<TARGET_FILE:${target}>.qemu CONTENT "${qemu_lines}\n")
   endif()
 endfunction()

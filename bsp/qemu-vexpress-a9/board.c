@@ -37,6 +37,7 @@ const struct vmm_board vmm_board = {
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VMM_GUEST_COUNTER_NONE, /* the global timer is device memory */
 };
 
 void vmm_port_init(void)

@@ -16,6 +16,13 @@
 #define VIRT_RTC       0x09010000u
 #define VIRT_UART_IRQ  (32 + 1)
 
+/* Guests read CNTVCT (arm_generic_timer_init() allows it). A benchmark
+ * variant (test/qemu/bsp/qemu-virt-refresh) overrides it to measure the
+ * periodic refresh boards without a guest counter need. */
+#ifndef VIRT_GUEST_COUNTER
+#define VIRT_GUEST_COUNTER VMM_GUEST_COUNTER_CNTVCT
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
 	.ram_base = VMM_BSP_RAM_BASE,
@@ -26,6 +33,7 @@ const struct vmm_board vmm_board = {
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VIRT_GUEST_COUNTER,
 };
 
 void vmm_port_init(void)

@@ -51,6 +51,12 @@ struct vmm_board {
 	 * with VMM_DOMCFG_PMU_USER. Use VMM_BSP_HAS_PMU (from bsp.cmake).
 	 */
 	bool has_pmu;
+	/*
+	 * How guests read the counter vmm_port_counter_read() returns, without
+	 * the hypervisor (VMM_GUEST_COUNTER_*; see "Guest counter" in the time
+	 * section below). 0 (VMM_GUEST_COUNTER_NONE) if the field is left out.
+	 */
+	uint32_t guest_counter;
 };
 
 extern const struct vmm_board vmm_board;
@@ -246,6 +252,26 @@ void vmm_port_timer_stop(void);
 
 /* The interrupt number of the one-shot timer. */
 unsigned int vmm_port_timer_irq(void);
+
+/*
+ * Guest counter (vmm_board.guest_counter). Where guests can read the board
+ * counter themselves, libvmm publishes its rate in every domain's
+ * vcpu_time_info (vmm/guest_info.h) and guests compute system time from it:
+ * libvmm then takes no periodic interrupt (a domain running alone runs
+ * uninterrupted) and neither reads the clock nor publishes time when it
+ * switches domains. Otherwise libvmm publishes system time on every entry to
+ * a domain and refreshes it every 10 ms while one runs.
+ *  - VMM_GUEST_COUNTER_NONE: guests cannot read the counter (e.g. the
+ *    Cortex-A9 global timer: its registers are device memory the guests do
+ *    not map).
+ *  - VMM_GUEST_COUNTER_CNTVCT: vmm_port_counter_read() returns the ARM
+ *    generic timer's virtual count CNTVCT, and vmm_port_init() made it
+ *    readable from USR mode (CNTKCTL.PL0VCTEN = 1; leave the other CNTKCTL
+ *    bits 0: guests must not reach the timers themselves).
+ * Any other value is refused at boot (with a [VMM] line) and treated as NONE.
+ */
+#define VMM_GUEST_COUNTER_NONE   0u
+#define VMM_GUEST_COUNTER_CNTVCT 1u
 
 /* Wall-clock time from the board's RTC, seconds since the UNIX epoch. */
 uint32_t vmm_port_rtc_read(void);

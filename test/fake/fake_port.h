@@ -39,6 +39,12 @@ struct fake_hw {
 	unsigned int timer_stops;        /* vmm_port_timer_stop() calls */
 	bool timer_armed_at_eoi;         /* was the timer still armed when the timer irq was EOIed */
 	unsigned int active_slot;        /* last arch_mmu_activate() slot */
+	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
+	 * number, the default), then reports the FIFO full. */
+	int tx_room;
+	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
+	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
+	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
 	unsigned int board_owned[4];     /* bitmap: interrupts vmm_port_irq_handle() claims */
 	unsigned int board_calls;        /* vmm_port_irq_handle() calls */
 	unsigned int board_handled;      /* ... that returned true */
@@ -47,12 +53,6 @@ struct fake_hw {
 	int claimed;                     /* irq acked and not yet EOIed, or -1 */
 	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
 	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
-	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
-	 * number, the default), then reports the FIFO full. */
-	int tx_room;
-	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
-	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
-	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
 };
 
 extern struct fake_hw fake_hw;
