@@ -65,7 +65,7 @@ replace_section hypercall-bench "$out"
   echo "\`-mcpu=cortex-a15\` instead of generic ARMv7-A (GCC tunes the code for the A15 and emits different code:"
   echo "more instructions, which -icount counts, not necessarily more cycles on an"
   echo "out-of-order A15, which QEMU cannot show). On silicon the ICIALLU also costs the"
-  echo "instruction-cache refill after each switch."
+  echo "instruction-cache refill after each switch. Later changes elsewhere (e.g. the DSB of erratum 754322) move the figure; the table is current."
   echo "Target: at most 120. \`scripts/trace-profile.sh\` shows where the instructions go"
   echo "(per function, from a one-instruction-per-block QEMU trace)."
   echo

@@ -4,9 +4,10 @@
  * A BSP (bsp/<board>/) implements every function declared here (the CPU
  * hooks come from the shared file bsp/cpu/<cpu>.c its bsp.cmake names) and
  * defines `vmm_board`. libvmm calls nothing else on the board; there is no
- * board conditional in the library and no weak symbol: a hook a BSP forgets
- * is a link error. docs/porting.md gives each hook's contract and how to find
- * the values for a new SoC.
+ * board conditional in the library. A hook a BSP forgets is a link error,
+ * except the two optional console hooks marked below (weak defaults).
+ * docs/porting.md gives each hook's contract and how to find the values for
+ * a new SoC.
  *
  * Common rules for every hook:
  *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
