@@ -291,6 +291,33 @@ static void test_console_interrupt_refills_the_fifo(void **state)
 	assert_false(fake_hw.tx_irq_on);
 }
 
+/* More than a buffer's worth of lines of varied lengths, slow UART: lines
+ * straddle the end of the ring and must come out intact and in order. */
+static void test_ring_wraps_keep_every_byte(void **state)
+{
+	static char expect[FAKE_CONSOLE_MAX];
+	size_t total = 0, i;
+
+	(void)state;
+	for (i = 0; i < 800; i++) {
+		size_t len = 1 + i % 97;
+		char c = (char)('A' + i % 26);
+
+		fake_hw.tx_room = 7;
+		put_line("d", len, c);
+		memcpy(expect + total, "[d] ", 4);
+		memset(expect + total + 4, c, len);
+		expect[total + 4 + len] = '\n';
+		total += len + 5;
+		if (i % 3 == 0)
+			run_tx_interrupts(14);
+	}
+	run_tx_interrupts(14);
+	assert_true(total > 2 * CONSOLE_TX_SIZE);
+	assert_int_equal(fake_hw.console_len, total);
+	assert_memory_equal(fake_hw.console, expect, total);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup(test_full_buffer_drops_whole_lines_and_reports_them, setup),
 		cmocka_unit_test_setup(test_drain_sends_everything_before_poweroff, setup),
 		cmocka_unit_test_setup(test_poweroff_drains_the_buffer, setup),
+		cmocka_unit_test_setup(test_ring_wraps_keep_every_byte, setup),
 		cmocka_unit_test_setup(test_console_interrupt_refills_the_fifo, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
