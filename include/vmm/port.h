@@ -66,7 +66,8 @@ uintptr_t vmm_port_device_va(uint32_t phys);
  * Brings up the board's devices: interrupt controller (all sources disabled,
  * priorities and routing to this CPU), timer (stopped), UART (enabled, RX
  * interrupt source configured but disabled). Called once, MMU on, before any
- * other hook except vmm_port_console_putc() (which must work after this).
+ * other hook except the console output hooks (putc, try_putc: they must
+ * work after this).
  */
 void vmm_port_init(void);
 
