@@ -145,7 +145,9 @@ unsigned int vmm_port_console_irq(void);
  * together is correct, since all of them are handled before libvmm returns.
  * The controller must only let every source libvmm enables reach the CPU's
  * IRQ input (a GIC: priority above the CPU interface's mask). FIQs are not
- * part of this contract.
+ * part of this contract: libvmm keeps them masked (CPSR.F = 1) in guests, in
+ * the hypervisor and in the idle loop, so a source routed to FIQ stays
+ * pending and is never served (docs/porting.md, "FIQ policy").
  */
 
 /*
