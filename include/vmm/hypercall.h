@@ -65,6 +65,12 @@ static inline long HYPERVISOR_restore_trap_frame(struct vmm_trap_frame *frame)
 	return vmm_hypercall2(VMM_HC_restore_trap_frame, (uint32_t)(uintptr_t)frame, 0);
 }
 
+/* vcpu_op(cmd, vcpuid, arg): see vmm/vcpu_op.h (get_runstate_info). */
+static inline long HYPERVISOR_vcpu_op(int cmd, uint32_t vcpuid, void *arg)
+{
+	return vmm_hypercall5(VMM_HC_vcpu_op, (uint32_t)cmd, vcpuid, (uint32_t)(uintptr_t)arg, 0, 0);
+}
+
 static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)
 {
 	return vmm_hypercall2(VMM_HC_set_foreground_domain, domid, 0);

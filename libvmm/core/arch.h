@@ -30,10 +30,11 @@ void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame);
  * arch_frame_at_stack_top() places a vcpu's frame at the top of its hypervisor
  * stack and records vcpu_info in the word above it (for the upcall check);
  * arch_frame_set_entry() makes a frame resume guest code at `entry` (ARM or
- * Thumb by bit 0) in USR mode with the given sp and r0;
+ * Thumb by bit 0) in USR mode with the given sp and r0, IRQs enabled and FIQs
+ * masked (every guest frame masks FIQs: libvmm gives guests none);
  * arch_frame_sanitize() makes a guest-supplied frame safe to resume: keeps only
  * what a guest may choose in the CPSR (flags, IT, GE, Thumb bit), forces USR
- * mode with interrupts enabled and aligns pc for the instruction set;
+ * mode with IRQs enabled and FIQs masked, and aligns pc for the instruction set;
  * arch_frame_from_guest() tells whether a trap came from guest (USR) code.
  */
 struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_info);

@@ -12,6 +12,7 @@
 #include "format.h"
 #include "guest_access.h"
 #include "log.h"
+#include "runstate.h"
 #include "schedule.h"
 #include "time.h"
 
@@ -168,7 +169,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
 	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_reserved),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
-	HC(24, hc_reserved), HC(25, hc_reserved), HC(26, hc_reserved),
+	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_reserved),
 	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),

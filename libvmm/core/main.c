@@ -8,6 +8,7 @@
 #include "domain.h"
 #include "log.h"
 #include "mm.h"
+#include "port_check.h"
 #include "schedule.h"
 #include "time.h"
 #include "vmm/abi.h"
@@ -40,13 +41,18 @@ void vmm_main(void)
 {
 	uint32_t base, size;
 	char why[96];
+	const char *cpu_note;
 
 	arch_mmu_init();
 	vmm_port_init();
+	port_check_boot(); /* powers off with a [VMM] error if the port's values are unusable */
 	time_init();
 	vmm_log("libvmm %u.%u on %s, %u MiB RAM at 0x%08x", VMM_ABI_MAJOR, VMM_ABI_MINOR,
 		vmm_board.name, (unsigned)(vmm_board.ram_size >> 20), (unsigned)vmm_board.ram_base);
 	vmm_log("Using scheduler: %s", sched_name());
+	cpu_note = vmm_port_cpu_init();
+	if (cpu_note)
+		vmm_log("cpu: %s", cpu_note);
 	arch_free_ram(&base, &size);
 	mm_init(base, size);
 

@@ -13,6 +13,7 @@
 
 #define FAKE_CONSOLE_MAX 65536
 #define FAKE_RAM_SIZE (64u << 20)
+#define FAKE_PENDING_MAX 8
 
 struct fake_hw {
 	char console[FAKE_CONSOLE_MAX];  /* everything written to the UART */
@@ -26,6 +27,8 @@ struct fake_hw {
 	unsigned int counter_reads;      /* vmm_port_counter_read() calls */
 	bool timer_armed;
 	int pending_irq;                 /* next vmm_port_irq_ack() result */
+	int pending_more[FAKE_PENDING_MAX]; /* then these, in order (pending_nr of them) */
+	unsigned int pending_nr;
 	unsigned int irq_enabled[4];     /* bitmap of enabled interrupts 0..127 */
 	int poweroff_code;               /* -1 until vmm_port_poweroff() */
 	jmp_buf *poweroff_jump;          /* where vmm_port_poweroff() longjmps */
@@ -36,6 +39,20 @@ struct fake_hw {
 	unsigned int timer_stops;        /* vmm_port_timer_stop() calls */
 	bool timer_armed_at_eoi;         /* was the timer still armed when the timer irq was EOIed */
 	unsigned int active_slot;        /* last arch_mmu_activate() slot */
+	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
+	 * number, the default), then reports the FIFO full. */
+	int tx_room;
+	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
+	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
+	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
+	unsigned int board_owned[4];     /* bitmap: interrupts vmm_port_irq_handle() claims */
+	unsigned int board_calls;        /* vmm_port_irq_handle() calls */
+	unsigned int board_handled;      /* ... that returned true */
+	int last_board_irq;              /* irq of the last vmm_port_irq_handle() call */
+	bool board_disabled_before_eoi;  /* an irq was disabled between its ack and EOI */
+	int claimed;                     /* irq acked and not yet EOIed, or -1 */
+	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
+	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
 };
 
 extern struct fake_hw fake_hw;
@@ -43,6 +60,12 @@ extern uint8_t *fake_ram;            /* FAKE_RAM_SIZE bytes, "physical" 0x400000
 
 /* Resets the fake hardware (62.5 MHz counter at 0, RTC 1.7e9, empty console). */
 void fake_reset(void);
+
+/* Makes `irq` pending after those already pending (ack order = queue order). */
+void fake_irq_raise(int irq);
+
+/* Makes vmm_port_irq_handle() claim (owned) or refuse `irq` (0..127). */
+void fake_board_own(unsigned int irq, bool owned);
 
 /* Clears the captured console output. */
 void fake_console_clear(void);

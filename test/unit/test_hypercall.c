@@ -199,7 +199,7 @@ static void test_upcall_pushes_frame_and_restore_sanitises(void **state)
 	pushed = (struct vmm_trap_frame *)(plain->mem + ((sp - 68) & ~7u) - VMM_GUEST_BASE);
 	assert_memory_equal(pushed, &before, sizeof(before));
 	assert_int_equal(f->pc, VMM_GUEST_BASE + 0x8100);
-	assert_int_equal(f->cpsr, 0x10 | 0x20);
+	assert_int_equal(f->cpsr, 0x10 | 0x40 | 0x20); /* USR, FIQs masked, Thumb */
 	assert_int_equal(f->sp, (sp - 68) & ~7u);
 	assert_int_equal(f->r[0], f->sp);
 	assert_int_equal(plain->shared->vcpu_info.evtchn_upcall_mask, 1);
@@ -209,7 +209,7 @@ static void test_upcall_pushes_frame_and_restore_sanitises(void **state)
 	pushed->pc = 0xC0008003u;
 	pushed->r[0] = 55;
 	assert_int_equal(call(VMM_HC_restore_trap_frame, f->sp, 0, 0), 55);
-	assert_int_equal(f->cpsr, 0x10 | 0x80000000u);
+	assert_int_equal(f->cpsr, 0x10 | 0x40 | 0x80000000u); /* IRQs on, FIQs still masked */
 	assert_int_equal(f->pc, 0xC0008000u);
 	assert_int_equal(f->r[1], 101);
 	assert_int_equal(f->sp, sp);

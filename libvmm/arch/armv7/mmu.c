@@ -173,10 +173,17 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	 * another domain's ASID: every walk until the last write pairs either
 	 * (old ASID, old table), (0, either table) or (new ASID, new table).
 	 */
+	/*
+	 * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
+	 * switch"): a DSB must precede every CONTEXTIDR write. Harmless and
+	 * cheap on every other core, so done for all of them.
+	 */
+	arm_dsb();
 	cp15_write_contextidr(0);
 	arm_isb();
 	cp15_write_ttbr0(mmu_switch.ttbr0[slot]);
 	arm_isb();
+	arm_dsb(); /* erratum 754322, as above */
 	cp15_write_contextidr(slot + 1);
 	/*
 	 * No isb here: nothing before the exception return into the guest
