@@ -203,6 +203,7 @@ replace_section timer-bench "$out"
   done
 } >"$out"
 replace_section cpu-bench "$out"
+scripts/ram-report.sh "$target"
 
 if [ -x bench/sched_bench.sh ]; then
   bench/sched_bench.sh

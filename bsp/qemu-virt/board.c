@@ -23,10 +23,20 @@
 #define VIRT_GUEST_COUNTER VMM_GUEST_COUNTER_CNTVCT
 #endif
 
+/*
+ * RAM: one bank, the one the image runs in (bsp.cmake). Test variants that
+ * describe more banks (test/qemu/bsp/) define these before including this
+ * file; see docs/porting.md.
+ */
+#ifndef VMM_BSP_RAM_BANKS
+#define VMM_BSP_RAM_BANKS { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } }
+#define VMM_BSP_NR_RAM_BANKS 1
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = VMM_BSP_RAM_BANKS,
+	.nr_ram_banks = VMM_BSP_NR_RAM_BANKS,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */

@@ -33,14 +33,39 @@ struct vmm_device_region {
 
 #define VMM_MAX_DEVICE_REGIONS 8
 
+/* ----------------------------------------------------------------- memory */
+
+/*
+ * One bank of RAM the hypervisor manages: physical base and size in bytes,
+ * both multiples of VMM_RAM_BANK_ALIGN, ending at or below 4 GiB. Leave out
+ * what other bus masters (DSPs, modems, secure firmware) own: libvmm hands
+ * every byte of a bank to itself or to domains.
+ */
+struct vmm_ram_bank {
+	uint32_t base;
+	uint32_t size;
+};
+
+#define VMM_MAX_RAM_BANKS  4
+#define VMM_RAM_BANK_ALIGN (1u << 20)   /* 1 MiB: banks are mapped as sections */
+#define VMM_RAM_MAX_TOTAL  0x80000000u  /* 2 GiB over all banks */
+
 /*
  * Static description of a board. The BSP defines exactly one, named vmm_board.
  * Field values come from the SoC's memory map (see docs/porting.md).
  */
 struct vmm_board {
 	const char *name;            /* printed in the boot log */
-	uint32_t ram_base;           /* physical address of the RAM bank the image runs in */
-	uint32_t ram_size;           /* bytes of that RAM bank the hypervisor may hand out */
+	/*
+	 * RAM: 1..VMM_MAX_RAM_BANKS banks in any order, not overlapping, at most
+	 * VMM_RAM_MAX_TOTAL bytes together. One bank must hold the hypervisor
+	 * image (loaded at VMM_BSP_RAM_BASE + 1 MiB) and the RAM window
+	 * start.S maps ([VMM_BSP_RAM_BASE, + min(VMM_BSP_RAM_SIZE, 256 MiB))).
+	 * Checked at boot; a bad description stops the boot with a [VMM] line
+	 * naming the bank (docs/porting.md).
+	 */
+	struct vmm_ram_bank ram[VMM_MAX_RAM_BANKS];
+	unsigned int nr_ram_banks;
 	/* Device register blocks, mapped in order at VMM_DEVICE_VA_BASE + 1 MiB * n.. */
 	struct vmm_device_region devices[VMM_MAX_DEVICE_REGIONS];
 	unsigned int nr_devices;
