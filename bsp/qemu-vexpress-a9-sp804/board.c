@@ -32,8 +32,8 @@
 
 const struct vmm_board vmm_board = {
 	.name = "QEMU vexpress-a9 (Cortex-A9), SP804 time",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
+	.nr_ram_banks = 1,
 	.devices = {
 		{ .phys = 0x10000000u, .size = 0x00100000u }, /* motherboard CS7: UART0, SP804, RTC */
 		{ .phys = VE_PERIPHBASE, .size = 0x00100000u }, /* GIC */

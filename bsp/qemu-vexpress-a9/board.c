@@ -27,16 +27,27 @@
  */
 #define VE_PERIPHCLK_HZ 100000000u
 
+/*
+ * RAM: one bank, the one the image runs in (bsp.cmake). Test variants that
+ * describe more banks (test/qemu/bsp/) define these before including this
+ * file; see docs/porting.md.
+ */
+#ifndef VMM_BSP_RAM_BANKS
+#define VMM_BSP_RAM_BANKS { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } }
+#define VMM_BSP_NR_RAM_BANKS 1
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU vexpress-a9 (Cortex-A9)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = VMM_BSP_RAM_BANKS,
+	.nr_ram_banks = VMM_BSP_NR_RAM_BANKS,
 	.devices = {
 		{ .phys = 0x10000000u, .size = 0x00100000u }, /* motherboard CS7: UART0, RTC */
 		{ .phys = VE_PERIPHBASE, .size = 0x00100000u }, /* GIC, global timer */
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VMM_GUEST_COUNTER_NONE, /* the global timer is device memory */
 };
 
 void vmm_port_init(void)

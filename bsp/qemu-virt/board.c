@@ -16,16 +16,34 @@
 #define VIRT_RTC       0x09010000u
 #define VIRT_UART_IRQ  (32 + 1)
 
+/* Guests read CNTVCT (arm_generic_timer_init() allows it). A benchmark
+ * variant (test/qemu/bsp/qemu-virt-refresh) overrides it to measure the
+ * periodic refresh boards without a guest counter need. */
+#ifndef VIRT_GUEST_COUNTER
+#define VIRT_GUEST_COUNTER VMM_GUEST_COUNTER_CNTVCT
+#endif
+
+/*
+ * RAM: one bank, the one the image runs in (bsp.cmake). Test variants that
+ * describe more banks (test/qemu/bsp/) define these before including this
+ * file; see docs/porting.md.
+ */
+#ifndef VMM_BSP_RAM_BANKS
+#define VMM_BSP_RAM_BANKS { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } }
+#define VMM_BSP_NR_RAM_BANKS 1
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = VMM_BSP_RAM_BANKS,
+	.nr_ram_banks = VMM_BSP_NR_RAM_BANKS,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VIRT_GUEST_COUNTER,
 };
 
 void vmm_port_init(void)

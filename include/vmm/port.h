@@ -33,14 +33,39 @@ struct vmm_device_region {
 
 #define VMM_MAX_DEVICE_REGIONS 8
 
+/* ----------------------------------------------------------------- memory */
+
+/*
+ * One bank of RAM the hypervisor manages: physical base and size in bytes,
+ * both multiples of VMM_RAM_BANK_ALIGN, ending at or below 4 GiB. Leave out
+ * what other bus masters (DSPs, modems, secure firmware) own: libvmm hands
+ * every byte of a bank to itself or to domains.
+ */
+struct vmm_ram_bank {
+	uint32_t base;
+	uint32_t size;
+};
+
+#define VMM_MAX_RAM_BANKS  4
+#define VMM_RAM_BANK_ALIGN (1u << 20)   /* 1 MiB: banks are mapped as sections */
+#define VMM_RAM_MAX_TOTAL  0x80000000u  /* 2 GiB over all banks */
+
 /*
  * Static description of a board. The BSP defines exactly one, named vmm_board.
  * Field values come from the SoC's memory map (see docs/porting.md).
  */
 struct vmm_board {
 	const char *name;            /* printed in the boot log */
-	uint32_t ram_base;           /* physical address of the RAM bank the image runs in */
-	uint32_t ram_size;           /* bytes of that RAM bank the hypervisor may hand out */
+	/*
+	 * RAM: 1..VMM_MAX_RAM_BANKS banks in any order, not overlapping, at most
+	 * VMM_RAM_MAX_TOTAL bytes together. One bank must hold the hypervisor
+	 * image (loaded at VMM_BSP_RAM_BASE + 1 MiB) and the RAM window
+	 * start.S maps ([VMM_BSP_RAM_BASE, + min(VMM_BSP_RAM_SIZE, 256 MiB))).
+	 * Checked at boot; a bad description stops the boot with a [VMM] line
+	 * naming the bank (docs/porting.md).
+	 */
+	struct vmm_ram_bank ram[VMM_MAX_RAM_BANKS];
+	unsigned int nr_ram_banks;
 	/* Device register blocks, mapped in order at VMM_DEVICE_VA_BASE + 1 MiB * n.. */
 	struct vmm_device_region devices[VMM_MAX_DEVICE_REGIONS];
 	unsigned int nr_devices;
@@ -50,6 +75,12 @@ struct vmm_board {
 	 * with VMM_DOMCFG_PMU_USER. Use VMM_BSP_HAS_PMU (from bsp.cmake).
 	 */
 	bool has_pmu;
+	/*
+	 * How guests read the counter vmm_port_counter_read() returns, without
+	 * the hypervisor (VMM_GUEST_COUNTER_*; see "Guest counter" in the time
+	 * section below). 0 (VMM_GUEST_COUNTER_NONE) if the field is left out.
+	 */
+	uint32_t guest_counter;
 };
 
 extern const struct vmm_board vmm_board;
@@ -245,6 +276,26 @@ void vmm_port_timer_stop(void);
 
 /* The interrupt number of the one-shot timer. */
 unsigned int vmm_port_timer_irq(void);
+
+/*
+ * Guest counter (vmm_board.guest_counter). Where guests can read the board
+ * counter themselves, libvmm publishes its rate in every domain's
+ * vcpu_time_info (vmm/guest_info.h) and guests compute system time from it:
+ * libvmm then takes no periodic interrupt (a domain running alone runs
+ * uninterrupted) and neither reads the clock nor publishes time when it
+ * switches domains. Otherwise libvmm publishes system time on every entry to
+ * a domain and refreshes it every 10 ms while one runs.
+ *  - VMM_GUEST_COUNTER_NONE: guests cannot read the counter (e.g. the
+ *    Cortex-A9 global timer: its registers are device memory the guests do
+ *    not map).
+ *  - VMM_GUEST_COUNTER_CNTVCT: vmm_port_counter_read() returns the ARM
+ *    generic timer's virtual count CNTVCT, and vmm_port_init() made it
+ *    readable from USR mode (CNTKCTL.PL0VCTEN = 1; leave the other CNTKCTL
+ *    bits 0: guests must not reach the timers themselves).
+ * Any other value is refused at boot (with a [VMM] line) and treated as NONE.
+ */
+#define VMM_GUEST_COUNTER_NONE   0u
+#define VMM_GUEST_COUNTER_CNTVCT 1u
 
 /* Wall-clock time from the board's RTC, seconds since the UNIX epoch. */
 uint32_t vmm_port_rtc_read(void);

@@ -40,23 +40,21 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
 	uint32_t frame_va;
-	void *dst;
 
 	if (!d->event_callback)
 		return;
 	/* Below the interrupted sp, 8-byte aligned, like a signal frame. */
 	frame_va = (f->sp - sizeof(*f)) & ~7u;
-	dst = guest_ptr(d, frame_va, sizeof(*f));
-	if (f->sp < sizeof(*f) || !dst) {
+	if (f->sp < sizeof(*f) || guest_copy_to(d, frame_va, f, sizeof(*f)) != 0) {
 		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
 			(unsigned)d->id, (unsigned)f->sp);
 		domain_kill(d, VMM_SHUTDOWN_crash);
 		schedule();
 		return; /* not reached: a dead domain never runs again */
 	}
-	__builtin_memcpy(dst, f, sizeof(*f));
 	d->shared->vcpu_info.evtchn_upcall_mask = 1;
-	time_publish(d->shared, time_now());
+	if (!time_guest_counter) /* else the guest reads the counter itself */
+		time_publish(d->shared, time_now());
 	arch_frame_set_entry(f, d->event_callback, frame_va, frame_va);
 }
 
@@ -88,7 +86,8 @@ long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t
 	arch_frame_sanitize(&saved);
 	*d->frame = saved;
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;
-	time_publish(d->shared, time_now());
+	if (!time_guest_counter)
+		time_publish(d->shared, time_now());
 	/* The dispatcher stores our result in frame r0: hand back the restored r0. */
 	return (long)saved.r[0];
 }

@@ -12,8 +12,26 @@
 #include <stdint.h>
 
 #define FAKE_CONSOLE_MAX 65536
+#define FAKE_RAM_BASE 0x40000000u
 #define FAKE_RAM_SIZE (64u << 20)
 #define FAKE_PENDING_MAX 8
+#define FAKE_IMAGE_OFFSET (1u << 20)    /* the fake hypervisor image: like the target's */
+#define FAKE_IMAGE_SIZE (128u << 10)
+#define FAKE_TEMP_SLOTS 256u
+#define FAKE_HV_FIRST_ENTRY 0xE00u
+#define FAKE_HV_ENTRY(e) (((uint32_t)(e) << 20) | 0x40eu) /* what "the master" holds */
+
+/* The fake MMU: domain tables, temporary mappings, the builder's window. */
+struct fake_mmu {
+	uint32_t l1_phys[64];            /* arch_mmu_domain_set() per slot */
+	unsigned int temp_in_use;        /* arch_map_frame() outside the window, not yet unmapped */
+	unsigned int temp_maps;          /* such mappings ever made */
+	uint64_t cleaned_bytes;          /* arch_clean_dcache() total */
+	uint8_t *window;                 /* open builder window (a copy of the mapped memory) */
+	uint32_t window_size;
+	unsigned int window_slot;
+	unsigned int window_opens;
+};
 
 struct fake_hw {
 	char console[FAKE_CONSOLE_MAX];  /* everything written to the UART */
@@ -57,6 +75,14 @@ struct fake_hw {
 
 extern struct fake_hw fake_hw;
 extern uint8_t *fake_ram;            /* FAKE_RAM_SIZE bytes, "physical" 0x40000000 */
+extern uint32_t fake_window_size;    /* bytes of fake RAM in the "linear window" */
+extern struct fake_mmu fake_mmu;
+
+/* Any fake RAM address, window or not (tests only: the core must map). */
+void *fake_phys_ptr(uint32_t phys);
+
+/* Physical address the fake MMU translates va to through the L1 at l1_phys, 0 if unmapped. */
+uint32_t fake_walk(uint32_t l1_phys, uint32_t va);
 
 /* Resets the fake hardware (62.5 MHz counter at 0, RTC 1.7e9, empty console). */
 void fake_reset(void);

@@ -25,7 +25,7 @@ static int group_setup(void **state)
 	priv = test_domain_create("priv", VMM_DOMCFG_PRIVILEGED);
 	plain = test_domain_create("plain", 0);
 	op_va = VMM_GUEST_BASE + 0x9000;
-	op = (struct vmm_dom0_op *)(priv->mem + 0x9000);
+	op = (struct vmm_dom0_op *)(test_guest_ptr(priv, VMM_GUEST_BASE + 0x9000));
 	return priv && plain ? 0 : -1;
 }
 

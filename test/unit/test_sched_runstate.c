@@ -49,7 +49,7 @@ static struct vmm_vcpu_runstate_info get(void)
 	struct vmm_vcpu_runstate_info info;
 
 	assert_int_equal(vcpu_op(VMM_VCPUOP_get_runstate_info, 0, VMM_GUEST_BASE + INFO_OFF), 0);
-	memcpy(&info, current->mem + INFO_OFF, sizeof(info));
+	memcpy(&info, test_guest_ptr(current, VMM_GUEST_BASE + INFO_OFF), sizeof(info));
 	return info;
 }
 

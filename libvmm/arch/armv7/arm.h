@@ -45,6 +45,8 @@
 #define HV_RAM_VA      0xE0000000u  /* linear map of the board's RAM bank */
 #define HV_RAM_VA_MAX  0x10000000u  /* at most 256 MiB of RAM mapped */
 #define HV_IMAGE_OFFSET 0x00100000u /* the image starts 1 MiB into RAM */
+#define HV_TEMP_VA     0xFFF00000u  /* temporary mappings of frames outside the window */
+#define HV_TEMP_SLOTS  256u         /* 4 KiB pages in that last MiB */
 
 /* Size of struct vmm_trap_frame and the word above it on a vcpu stack. */
 #define FRAME_SIZE     68

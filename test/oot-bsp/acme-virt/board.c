@@ -18,8 +18,8 @@
 
 const struct vmm_board vmm_board = {
 	.name = "ACME virt (out-of-tree BSP, Cortex-A15)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
+	.nr_ram_banks = 1,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */

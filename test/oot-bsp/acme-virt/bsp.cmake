@@ -10,6 +10,9 @@ set(VMM_BSP_SOURCES
     ${VMM_BSP_DRIVERS_DIR}/pl011.c
     ${VMM_BSP_DRIVERS_DIR}/pl031.c
     ${VMM_BSP_DRIVERS_DIR}/semihosting.c)
+# The core: -mcpu=cortex-a15 and libvmm's Cortex-A15 CPU hooks (found, like
+# the shared drivers, from libvmm's own location).
+set(VMM_BSP_CPU cortex-a15)
 set(VMM_BSP_RAM_BASE 0x40000000)
 set(VMM_BSP_RAM_SIZE 0x04000000)   # 64 MiB, matches -m below
 # QEMU arguments over several lines, with comments: read by CMake.

@@ -22,8 +22,8 @@
 
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt, CNTFRQ left at 0 (test)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
+	.nr_ram_banks = 1,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */

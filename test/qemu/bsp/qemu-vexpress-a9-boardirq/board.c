@@ -47,8 +47,8 @@
 
 const struct vmm_board vmm_board = {
 	.name = "QEMU vexpress-a9 (Cortex-A9) + board-owned SP804 interrupt",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } },
+	.nr_ram_banks = 1,
 	.devices = {
 		{ .phys = 0x10000000u, .size = 0x00100000u }, /* UART0, SP804s, RTC */
 		{ .phys = VE_PERIPHBASE, .size = 0x00100000u }, /* GIC, global timer */

@@ -2,7 +2,6 @@
 # runs itself: the second SP804 dual timer (0x10012000, GIC SPI 3 = IRQ 35)
 # ticking at 1 kHz, its interrupt claimed through vmm_port_irq_handle().
 # Built by test/qemu/CMakeLists.txt (qemu.board-irq-* tests).
-get_filename_component(VMM_BSP_DRIVERS_DIR ${CMAKE_CURRENT_LIST_DIR}/../../../../bsp/drivers ABSOLUTE)
 set(VMM_BSP_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/board.c
     ${VMM_BSP_DRIVERS_DIR}/gicv2.c
