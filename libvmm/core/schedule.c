@@ -58,6 +58,11 @@ static struct {
 	 * later now: what schedule_program_timer()'s fast test relies on. */
 	bool programmed_bounded;
 	bool need_resched;
+	/* The timer interrupt's clock read, for the decision it asks for:
+	 * valid until anything else reads the clock for the scheduler (a
+	 * wake-up), so that `now` never goes backwards for sched_*(). */
+	bool irq_now_valid;
+	uint64_t irq_now;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -180,6 +185,7 @@ void schedule_wake(struct domain *d)
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
+	glue.irq_now_valid = false; /* sched_wake() gets a later now */
 	if (sched_wake(&d->sched, time_now()) || !current)
 		glue.need_resched = true;
 }
@@ -216,6 +222,7 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *nex
 static void schedule_at(uint64_t now)
 {
 	glue.need_resched = false;
+	glue.irq_now_valid = false;
 	schedule_to(domain_of(sched_pick(now, &glue.slice_deadline)), now);
 }
 
@@ -226,7 +233,13 @@ void schedule(void)
 
 void schedule_if_needed(void)
 {
-	if (glue.need_resched)
+	if (!glue.need_resched)
+		return;
+	/* After a slice-end interrupt: its clock read serves the decision
+	 * (one read per switch, as on the yield path). */
+	if (glue.irq_now_valid)
+		schedule_at(glue.irq_now);
+	else
 		schedule();
 }
 
@@ -265,6 +278,8 @@ void schedule_timer_interrupt(void)
 {
 	uint64_t now = time_now();
 
+	glue.irq_now = now;
+	glue.irq_now_valid = true; /* until a wake-up below reads the clock */
 	if (now >= glue.timer_floor)
 		schedule_timer_floor_due(now);
 	if (now >= glue.slice_deadline)
