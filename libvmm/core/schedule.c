@@ -63,6 +63,7 @@ static struct {
 	 * wake-up), so that `now` never goes backwards for sched_*(). */
 	bool irq_now_valid;
 	uint64_t irq_now;
+	uint32_t timer_interrupts; /* reported at power-off (storm tests) */
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -105,8 +106,8 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	timerq_init(&domain_timers);
-	if (run_limit_ms)
-		glue.run_limit_deadline = (uint64_t)run_limit_ms * 1000000;
+	if (run_limit_ms) /* from now: system time need not start at 0 */
+		glue.run_limit_deadline = time_now() + (uint64_t)run_limit_ms * 1000000;
 	schedule_update_timer_floor();
 	return sched_init(&g);
 }
@@ -278,6 +279,7 @@ void schedule_timer_interrupt(void)
 {
 	uint64_t now = time_now();
 
+	glue.timer_interrupts++;
 	glue.irq_now = now;
 	glue.irq_now_valid = true; /* until a wake-up below reads the clock */
 	if (now >= glue.timer_floor)
@@ -311,6 +313,7 @@ void schedule_poweroff(int code)
 		if (d)
 			console_flush(&d->console, d->tag);
 	}
+	vmm_log("timer interrupts: %u", (unsigned)glue.timer_interrupts);
 	vmm_log("powering off (exit code %d)", code);
 	vmm_port_poweroff(code);
 }

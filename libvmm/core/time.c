@@ -20,6 +20,23 @@ static struct {
 
 bool time_guest_counter;
 
+/*
+ * System time at boot, for test images that must run far from time 0 (the
+ * conversions at large uptimes) on any board: an image defines
+ * `const uint64_t vmm_time_epoch_ns = ...;`. A weak reference, not a weak
+ * 0 definition, which the compiler would fold: without a definition its
+ * address is 0 and the epoch is 0. Not for production images: guests see
+ * the offset as uptime.
+ */
+extern const uint64_t vmm_time_epoch_ns __attribute__((weak));
+
+static uint64_t time_epoch_ns(void)
+{
+	const uint64_t *epoch = &vmm_time_epoch_ns;
+
+	return epoch ? *epoch : 0;
+}
+
 /* The guests' helper (vmm/guest_info.h): the hypervisor and the guests
  * share one implementation of the conversion's wide product. */
 #define mul_hi64 vmm_mul_hi64
@@ -114,7 +131,10 @@ void time_init(void)
 	clock.to_ns = time_rate_make(freq, NSEC_PER_SEC);
 	clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
 	clock.boot_wallclock = vmm_port_rtc_read();
-	clock.boot_count = vmm_port_counter_read();
+	/* System time 0 was epoch ns before now: boot_count may wrap below 0;
+	 * every use of it is modulo 2^64. */
+	clock.boot_count = vmm_port_counter_read() -
+		time_rate_apply(&clock.to_count, time_epoch_ns(), 0);
 	(void)time_set_guest_counter(vmm_board.guest_counter);
 }
 
