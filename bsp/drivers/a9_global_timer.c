@@ -45,13 +45,40 @@ uint64_t a9_global_timer_count(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-void a9_global_timer_set(uint64_t count)
+static void a9_global_timer_program(uint64_t cmp)
 {
 	/* Comparator off while its halves change, so no half-written value fires. */
 	a9_global_timer_stop();
-	mmio_write32(gt + GT_COMP_LO, (uint32_t)count);
-	mmio_write32(gt + GT_COMP_HI, (uint32_t)(count >> 32));
+	mmio_write32(gt + GT_COMP_LO, (uint32_t)cmp);
+	mmio_write32(gt + GT_COMP_HI, (uint32_t)(cmp >> 32));
 	mmio_write32(gt + GT_CONTROL, GT_CTL_TIMER_EN | GT_CTL_COMP_EN | GT_CTL_IRQ_EN);
+}
+
+void a9_global_timer_set(uint64_t count)
+{
+	uint64_t cmp = count;
+	uint64_t ahead = A9_GLOBAL_TIMER_MIN_AHEAD;
+
+	/*
+	 * Before r2p0 the comparator fires only when the counter EQUALS it, and
+	 * libvmm often asks for a deadline already reached. Read the counter
+	 * after enabling the comparator: if it is still below, the counter must
+	 * pass through the value with the comparator on, so it fires on every
+	 * revision. Otherwise aim a little ahead of the counter instead (later
+	 * than `count`: never early), further each time the register accesses
+	 * outran the margin.
+	 */
+	for (;;) {
+		uint64_t now;
+
+		a9_global_timer_program(cmp);
+		now = a9_global_timer_count();
+		if (now < cmp)
+			return;
+		cmp = now + ahead;
+		if (ahead < A9_GLOBAL_TIMER_MAX_AHEAD)
+			ahead *= 2;
+	}
 }
 
 void a9_global_timer_stop(void)

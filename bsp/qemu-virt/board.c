@@ -23,10 +23,20 @@
 #define VIRT_GUEST_COUNTER VMM_GUEST_COUNTER_CNTVCT
 #endif
 
+/*
+ * RAM: one bank, the one the image runs in (bsp.cmake). Test variants that
+ * describe more banks (test/qemu/bsp/) define these before including this
+ * file; see docs/porting.md.
+ */
+#ifndef VMM_BSP_RAM_BANKS
+#define VMM_BSP_RAM_BANKS { { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE } }
+#define VMM_BSP_NR_RAM_BANKS 1
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
-	.ram_base = VMM_BSP_RAM_BASE,
-	.ram_size = VMM_BSP_RAM_SIZE,
+	.ram = VMM_BSP_RAM_BANKS,
+	.nr_ram_banks = VMM_BSP_NR_RAM_BANKS,
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */
@@ -44,6 +54,8 @@ void vmm_port_init(void)
 }
 
 void vmm_port_console_putc(char c) { pl011_putc(c); }
+bool vmm_port_console_try_putc(char c) { return pl011_try_putc(c); }
+void vmm_port_console_tx_irq(bool enable) { pl011_tx_irq(enable); }
 int vmm_port_console_getc(void) { return pl011_getc(); }
 unsigned int vmm_port_console_irq(void) { return VIRT_UART_IRQ; }
 
@@ -51,6 +63,8 @@ void vmm_port_irq_enable(unsigned int irq) { gicv2_enable(irq); }
 void vmm_port_irq_disable(unsigned int irq) { gicv2_disable(irq); }
 int vmm_port_irq_ack(void) { return gicv2_ack(); }
 void vmm_port_irq_eoi(unsigned int irq) { gicv2_eoi(irq); }
+/* This board runs no device of its own: every other interrupt is libvmm's to refuse. */
+bool vmm_port_irq_handle(unsigned int irq) { (void)irq; return false; }
 
 uint64_t vmm_port_counter_read(void) { return arm_generic_timer_count(); }
 uint32_t vmm_port_counter_freq(void) { return arm_generic_timer_freq(); }

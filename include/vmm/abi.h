@@ -49,7 +49,7 @@
 #define VMM_HC_grant_table_op       20
 #define VMM_HC_vm_assist            21
 #define VMM_HC_restore_trap_frame   23  /* impl */
-#define VMM_HC_vcpu_op              24
+#define VMM_HC_vcpu_op              24  /* impl: vmm/vcpu_op.h */
 #define VMM_HC_mmuext_op            26
 #define VMM_HC_acm_op               27
 #define VMM_HC_sched_op             29  /* impl */
@@ -147,7 +147,8 @@
  *   time, not only inside an upcall: a guest may use it to resume any context
  *   of its own (e.g. a thread switch). The CPSR in the
  *   frame is sanitised: only the condition flags, IT and GE bits and the Thumb bit
- *   are taken; the mode is always USR with interrupts enabled.
+ *   are taken; the mode is always USR with IRQs enabled and FIQs masked
+ *   (F set: libvmm gives guests no FIQ).
  *   Does not return on success; -VMM_EFAULT if frame is not in the domain.
  */
 #ifndef __ASSEMBLER__

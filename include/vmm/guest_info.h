@@ -9,6 +9,12 @@
  *   VMM_GUEST_BASE + 0x2000  boot stack, growing down from VMM_GUEST_BASE + 0x8000
  *   VMM_GUEST_BASE + 0x8000  lowest address a guest ELF segment may load at
  *   ... up to VMM_GUEST_BASE + nr_pages * 4096 (the domain's memory)
+ * Guest address VMM_GUEST_BASE + pfn * 4096 is pseudo-physical frame pfn;
+ * the machine frames behind them need not be contiguous. At boot the
+ * physical-to-machine list (start_info.p2m_list) sits in the domain's memory
+ * on the first page boundary at or after image_end: nr_pages 32-bit machine
+ * frame numbers in pfn order. It is the guest's copy, written once before
+ * the domain starts; the guest may reuse that memory once it has read it.
  * On entry: pc = ELF entry, r0 = start-info address, sp = VMM_GUEST_BOOT_STACK,
  * USR mode, virtual kernel mode, events masked (evtchn_upcall_mask = 1).
  *
@@ -46,6 +52,9 @@ struct vmm_start_info {
 	uint32_t boot_stack;     /* initial sp */
 	char name[16];           /* the domain's configured name, NUL-terminated */
 	char cmd_line[VMM_CMDLINE_MAX]; /* configured command line, NUL-terminated */
+	uint32_t p2m_list;       /* guest address of the physical-to-machine list (see above);
+				    0 if it did not fit between image_end and the end of memory */
+	uint32_t pt_base_mfn;    /* machine frame number of the initial L1 table (16 KiB, pinned) */
 };
 
 /*

@@ -1,18 +1,22 @@
 /*
  * The port layer: everything board-specific libvmm needs, in one place.
  *
- * A BSP (bsp/<board>/) implements every function declared here and defines
- * `vmm_board`. libvmm calls nothing else on the board; there is no board
- * conditional in the library. docs/porting.md gives each hook's contract and
- * how to find the values for a new SoC.
+ * A BSP (bsp/<board>/) implements every function declared here (the CPU
+ * hooks come from the shared file bsp/cpu/<cpu>.c its bsp.cmake names) and
+ * defines `vmm_board`. libvmm calls nothing else on the board; there is no
+ * board conditional in the library and no weak symbol: a hook a BSP forgets
+ * is a link error. docs/porting.md gives each hook's contract and how to find
+ * the values for a new SoC.
  *
  * Common rules for every hook:
- *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU.
+ *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
+ *    re-entrantly (libvmm never nests interrupts).
+ *  - vmm_port_init() is the first hook libvmm calls; every other hook,
+ *    vmm_port_console_putc() included, is called only after it returned.
  *  - The MMU is on from vmm_port_init() onwards; devices are reached at the
  *    virtual addresses vmm_board.devices[] maps (see vmm_port_device_va()).
- *  - Hooks must not block longer than the hardware needs, must not call back
- *    into libvmm except vmm_irq_handler() paths documented below, and must not
- *    allocate memory.
+ *  - Hooks must not block longer than the hardware needs, must not call
+ *    into libvmm except vmm_port_device_va(), and must not allocate memory.
  */
 #ifndef VMM_PORT_H
 #define VMM_PORT_H
@@ -29,14 +33,39 @@ struct vmm_device_region {
 
 #define VMM_MAX_DEVICE_REGIONS 8
 
+/* ----------------------------------------------------------------- memory */
+
+/*
+ * One bank of RAM the hypervisor manages: physical base and size in bytes,
+ * both multiples of VMM_RAM_BANK_ALIGN, ending at or below 4 GiB. Leave out
+ * what other bus masters (DSPs, modems, secure firmware) own: libvmm hands
+ * every byte of a bank to itself or to domains.
+ */
+struct vmm_ram_bank {
+	uint32_t base;
+	uint32_t size;
+};
+
+#define VMM_MAX_RAM_BANKS  4
+#define VMM_RAM_BANK_ALIGN (1u << 20)   /* 1 MiB: banks are mapped as sections */
+#define VMM_RAM_MAX_TOTAL  0x80000000u  /* 2 GiB over all banks */
+
 /*
  * Static description of a board. The BSP defines exactly one, named vmm_board.
  * Field values come from the SoC's memory map (see docs/porting.md).
  */
 struct vmm_board {
 	const char *name;            /* printed in the boot log */
-	uint32_t ram_base;           /* physical address of the RAM bank the image runs in */
-	uint32_t ram_size;           /* bytes of that RAM bank the hypervisor may hand out */
+	/*
+	 * RAM: 1..VMM_MAX_RAM_BANKS banks in any order, not overlapping, at most
+	 * VMM_RAM_MAX_TOTAL bytes together. One bank must hold the hypervisor
+	 * image (loaded at VMM_BSP_RAM_BASE + 1 MiB) and the RAM window
+	 * start.S maps ([VMM_BSP_RAM_BASE, + min(VMM_BSP_RAM_SIZE, 256 MiB))).
+	 * Checked at boot; a bad description stops the boot with a [VMM] line
+	 * naming the bank (docs/porting.md).
+	 */
+	struct vmm_ram_bank ram[VMM_MAX_RAM_BANKS];
+	unsigned int nr_ram_banks;
 	/* Device register blocks, mapped in order at VMM_DEVICE_VA_BASE + 1 MiB * n.. */
 	struct vmm_device_region devices[VMM_MAX_DEVICE_REGIONS];
 	unsigned int nr_devices;
@@ -69,37 +98,129 @@ uintptr_t vmm_port_device_va(uint32_t phys);
 /* ----------------------------------------------------------------- boot */
 
 /*
- * Brings up the board's devices: interrupt controller (all sources disabled,
- * priorities and routing to this CPU), timer (stopped), UART (enabled, RX
- * interrupt source configured but disabled). Called once, MMU on, before any
- * other hook except vmm_port_console_putc() (which must work after this).
+ * Brings up the board's devices: interrupt controller (every source libvmm
+ * uses disabled, routed to this CPU's IRQ input), timer (stopped), UART
+ * (enabled, RX interrupt source configured but disabled), and any device
+ * the board runs itself (its interrupts enabled here, see
+ * vmm_port_irq_handle()). Called once, MMU on, before any other hook;
+ * vmm_port_console_putc() must work as soon as it returns.
  */
 void vmm_port_init(void);
 
 /* ----------------------------------------------------------------- console */
 
+/*
+ * libvmm keeps console output in a buffer (core/console.c) and never waits on
+ * the wire while it runs: it sends with vmm_port_console_try_putc() while
+ * the UART accepts bytes, and refills the UART from its transmit interrupt,
+ * enabled with vmm_port_console_tx_irq() only while output is waiting. The
+ * blocking vmm_port_console_putc() is used only to drain the buffer before
+ * vmm_port_poweroff(). Receive and transmit share vmm_port_console_irq().
+ * UART FIFOs should be on (they are what lets input survive a masked stretch
+ * and output leave in bursts); docs/porting.md, "Console", has the numbers.
+ */
+
 /* Writes one byte to the hypervisor console, waiting while the FIFO is full. */
 void vmm_port_console_putc(char c);
 
-/* Reads one received byte if any: returns 0..255, or -1 if none is waiting. */
+/*
+ * Writes one byte if the UART can take it now: true if it did, false if its
+ * transmit FIFO is full (nothing written). Never waits. Optional: libvmm has
+ * a weak default calling vmm_port_console_putc() (blocking, the hypervisor
+ * then stalls on the wire); define it in board.c to override.
+ */
+bool vmm_port_console_try_putc(char c);
+
+/*
+ * Enables (true) or disables (false) the UART's transmit interrupt, raised on
+ * vmm_port_console_irq() while the transmit FIFO has room (at or below its
+ * trigger level). libvmm enables it only while output waits and disables it
+ * once the buffer is empty, so a level interrupt that stays asserted while
+ * the FIFO has room is fine. Optional, like try_putc (weak no-op default).
+ */
+void vmm_port_console_tx_irq(bool enable);
+
+/* Reads one received byte if any: returns 0..255, or -1 if none is waiting.
+ * Reading the last waiting byte clears the receive interrupt condition. */
 int vmm_port_console_getc(void);
 
-/* The interrupt number of the console's receive interrupt (for vmm_port_irq_*). */
+/* The interrupt number of the console's receive and transmit interrupts (for
+ * vmm_port_irq_*). When it fires libvmm refills the transmit FIFO and calls
+ * vmm_port_console_getc() until it returns -1 (the whole receive FIFO). */
 unsigned int vmm_port_console_irq(void);
 
 /* ----------------------------------------------------------------- interrupts */
 
-/* Enables/disables delivery of interrupt `irq` to this CPU. */
+/*
+ * The interrupt contract, for any interrupt controller (GIC or not).
+ *
+ * Interrupt numbers are the BSP's own (e.g. the controller's input line),
+ * 0..INT_MAX, used consistently by every hook below and by
+ * vmm_port_timer_irq() / vmm_port_console_irq().
+ *
+ * How libvmm uses them: the hypervisor runs with IRQs masked and never nests
+ * interrupts. When the CPU's IRQ line is raised while a guest runs, or when
+ * the idle loop wakes from WFI, libvmm calls vmm_port_irq_ack() until it
+ * returns -1; for each number it returns it runs the handler (timer, console,
+ * or the board's vmm_port_irq_handle()), then calls vmm_port_irq_eoi() with
+ * that number. An interrupt nobody owns is then disabled with
+ * vmm_port_irq_disable() (after its EOI) and logged once.
+ *
+ * Priorities and preemption play no part: any order among interrupts pending
+ * together is correct, since all of them are handled before libvmm returns.
+ * The controller must only let every source libvmm enables reach the CPU's
+ * IRQ input (a GIC: priority above the CPU interface's mask). FIQs are not
+ * part of this contract.
+ */
+
+/*
+ * Enables/disables delivery of interrupt `irq` to this CPU. A disabled
+ * source never makes vmm_port_irq_ack() return it, pending or not.
+ */
 void vmm_port_irq_enable(unsigned int irq);
 void vmm_port_irq_disable(unsigned int irq);
 
 /*
- * Acknowledges the highest-priority pending interrupt and returns its number,
- * or -1 if none is pending (spurious). Every acknowledged interrupt is later
- * passed to vmm_port_irq_eoi().
+ * Claims one pending, enabled interrupt and returns its number, or -1 if
+ * none is pending (also when the CPU's IRQ line was raised by a source that
+ * has deasserted since: a spurious interrupt is just -1, with no EOI).
+ * Until vmm_port_irq_eoi() for it, the claimed interrupt must not be
+ * returned again, whatever its line does; after the EOI it is returned again
+ * if it is (still, or again) pending.
+ *  - A controller with acknowledge/EOI registers (GIC: IAR/EOIR) reads the
+ *    acknowledge register; its "spurious" ID maps to -1.
+ *  - A controller without them: scan its pending-and-enabled status, pick
+ *    one (any order), mask it, and for an edge-latched source clear the latch
+ *    here, before the handler runs, so that an edge arriving during the
+ *    handler is latched again and not lost.
+ * Level-triggered sources are silenced by their handler (libvmm's timer
+ * handler calls vmm_port_timer_stop(), the console handler drains
+ * vmm_port_console_getc(), the board's handler clears its device) before
+ * the EOI, so a level still asserted after the EOI is a new interrupt.
  */
 int vmm_port_irq_ack(void);
+
+/*
+ * Ends the claim vmm_port_irq_ack() made on `irq` (a GIC: write EOIR; a
+ * controller that masked on ack: unmask). Called exactly once per number
+ * vmm_port_irq_ack() returned, after its handler, before the next ack.
+ */
 void vmm_port_irq_eoi(unsigned int irq);
+
+/*
+ * Board-owned interrupts. libvmm calls this for every acknowledged
+ * interrupt that is neither vmm_port_timer_irq() nor vmm_port_console_irq()
+ * (those two are libvmm's and never reach it), before its EOI. Returns true
+ * if the board owns `irq` and has handled it (its device's condition
+ * cleared, so a level source deasserts); false if the board does not own
+ * it: libvmm then EOIs it, disables it and logs "unexpected interrupt N
+ * disabled" once. A BSP enables its own interrupts itself, in
+ * vmm_port_init(); they are taken whenever libvmm takes interrupts (while
+ * guests run and while idle), with the common rules above (IRQs masked,
+ * no call into libvmm, short). Every BSP defines this hook; one that owns
+ * no interrupt returns false.
+ */
+bool vmm_port_irq_handle(unsigned int irq);
 
 /* ----------------------------------------------------------------- time */
 
@@ -107,17 +228,50 @@ void vmm_port_irq_eoi(unsigned int irq);
  * A free-running monotonic counter and its frequency. The counter must not
  * wrap within the system's uptime as seen through 64 bits, and must keep
  * counting while the CPU waits for interrupts.
+ *
+ * Narrow counters: a BSP whose hardware counter has only 32 bits extends it
+ * in software (bsp/drivers/counter32.h). Read-rate rule: the extension needs
+ * libvmm to read the counter at least once per half wrap period (2^31 ticks;
+ * 35.8 min at 1 MHz). libvmm reads it on every timer interrupt but not while
+ * it idles with the timer stopped, so the BSP guarantees the rate itself: its
+ * vmm_port_timer_set() clamps a deadline further than half a wrap ahead (the
+ * early interrupt is harmless, see below), and its vmm_port_timer_stop()
+ * keeps such a wake-up armed. docs/porting.md, "Narrow counters".
+ *
+ * vmm_port_counter_freq(): in Hz, 32768 .. 1000000000 (VMM_PORT_FREQ_MIN ..
+ * VMM_PORT_FREQ_MAX). libvmm checks it once at boot: a value outside the
+ * range (e.g. a CNTFRQ the firmware left at 0) stops the boot with a [VMM]
+ * error and vmm_port_poweroff(4) (exit code 4: unusable port values).
  */
 uint64_t vmm_port_counter_read(void);
 uint32_t vmm_port_counter_freq(void);
 
+#define VMM_PORT_FREQ_MIN 32768u
+#define VMM_PORT_FREQ_MAX 1000000000u
+
 /*
  * Programs the one-shot timer to interrupt when the counter reaches `count`
- * (a value in the past fires at once). Replaces any earlier setting.
+ * (a value in the past, or equal to the counter, fires at once: compare
+ * "counter >= count", never "=="). Replaces any earlier setting.
+ *
+ * Equality-only comparators (Cortex-A9 global timer before r2p0, many SoC
+ * match registers) fire only when the counter passes through the exact
+ * value, and libvmm often asks for one already passed. Such a driver must,
+ * after programming, read the counter back and, if it has reached `count`,
+ * program a near-future value instead (or pend the interrupt by hand), so
+ * that the interrupt comes in any case; see a9_global_timer.c.
+ *
+ * An interrupt earlier than `count` is allowed (libvmm finds nothing due and
+ * re-arms): this is how a narrow timer clamps a far deadline.
  */
 void vmm_port_timer_set(uint64_t count);
 
-/* Stops the one-shot timer and clears a pending expiry. */
+/*
+ * Stops the one-shot timer and clears a pending expiry: the interrupt line is
+ * deasserted on return. A BSP with a narrow counter may leave (or re-arm) a
+ * wake-up at most half a counter wrap ahead (see the read-rate rule above);
+ * libvmm treats it as an early interrupt.
+ */
 void vmm_port_timer_stop(void);
 
 /* The interrupt number of the one-shot timer. */
@@ -145,6 +299,30 @@ unsigned int vmm_port_timer_irq(void);
 
 /* Wall-clock time from the board's RTC, seconds since the UNIX epoch. */
 uint32_t vmm_port_rtc_read(void);
+
+/* ----------------------------------------------------------------- CPU */
+
+/*
+ * Core-specific work, implemented once per CPU type in bsp/cpu/<cpu>.c
+ * (cortex-a8.c, cortex-a9.c, cortex-a15.c, generic.c) and linked into the
+ * image because the BSP names its core in bsp.cmake (VMM_BSP_CPU).
+ *
+ * vmm_port_cpu_init(): called once at boot, after vmm_port_init() and before
+ * any domain is built.
+ * Returns NULL, or a one-line message libvmm logs as "[VMM] cpu: <message>"
+ * (e.g. a mitigation the firmware should have enabled and did not).
+ *
+ * vmm_port_cpu_switch(): called on every switch between two hypervisor
+ * threads (domain to domain, domain to idle and back), after libvmm has
+ * invalidated the branch predictor (BPIALL, done for every ARMv7-A core)
+ * and before anything of the next domain runs. It does what this core needs
+ * beyond that so that one domain cannot steer another's speculation
+ * (Cortex-A15: ICIALLU). The exception return into the next guest is the
+ * context synchronization, so no ISB is needed. Runs on the previous
+ * thread's stack; may clobber r0-r3, r12 only (a normal C function).
+ */
+const char *vmm_port_cpu_init(void);
+void vmm_port_cpu_switch(void);
 
 /* ----------------------------------------------------------------- power */
 

@@ -30,10 +30,11 @@ void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame);
  * arch_frame_at_stack_top() places a vcpu's frame at the top of its hypervisor
  * stack and records vcpu_info in the word above it (for the upcall check);
  * arch_frame_set_entry() makes a frame resume guest code at `entry` (ARM or
- * Thumb by bit 0) in USR mode with the given sp and r0;
+ * Thumb by bit 0) in USR mode with the given sp and r0, IRQs enabled and FIQs
+ * masked (every guest frame masks FIQs: libvmm gives guests none);
  * arch_frame_sanitize() makes a guest-supplied frame safe to resume: keeps only
  * what a guest may choose in the CPSR (flags, IT, GE, Thumb bit), forces USR
- * mode with interrupts enabled and aligns pc for the instruction set;
+ * mode with IRQs enabled and FIQs masked, and aligns pc for the instruction set;
  * arch_frame_from_guest() tells whether a trap came from guest (USR) code.
  */
 struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_info);
@@ -49,11 +50,24 @@ void arch_wait_for_interrupt(void);
 void arch_mmu_init(void);
 
 /*
- * Builds translation table `slot` for a domain: the hypervisor's global
- * mappings plus mem_size bytes at guest address VMM_GUEST_BASE backed by
- * physical memory at mem_phys (user RW, non-global). Returns 0 or -VMM_ENOMEM.
+ * Domain tables (built by core/domain_build.c in frames from the frame
+ * table): arch_mmu_l1_copy_hyp() copies the hypervisor's half (entries for
+ * 0xE0000000 and up) into a new L1 table; arch_mmu_domain_set() makes the
+ * 16 KiB aligned L1 at l1_phys the table of `slot` (-VMM_EINVAL for a bad
+ * slot or alignment).
  */
-int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size);
+void arch_mmu_l1_copy_hyp(uint32_t *l1);
+int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys);
+
+/*
+ * The builder's view of a domain under construction: switches to table
+ * `slot` (its ASID) and returns where the hypervisor now reaches guest
+ * address VMM_GUEST_BASE, so the ELF loader writes through the domain's own
+ * mappings whatever frames back them. arch_mmu_window_close() returns to
+ * the table in use before. Not nested.
+ */
+void *arch_mmu_window_open(unsigned int slot);
+void arch_mmu_window_close(void);
 
 /* Makes table `slot` current (ASID slot + 1), and gives PL0 access to the PMU
  * cycle counter if pmu_user (only ever true when vmm_board.has_pmu). */
@@ -65,11 +79,32 @@ void arch_mmu_flush_slot(unsigned int slot);
 /* Makes instruction fetches see code the hypervisor just wrote at hv[0..len). */
 void arch_sync_icache(const void *hv, uint32_t len);
 
-/* Physical <-> hypervisor addresses of RAM. */
+/* Cleans the data cache over hv[0..len) to the point of unification (tables written). */
+void arch_clean_dcache(const void *hv, uint32_t len);
+
+/* Hypervisor address of a physical address inside the linear window. */
 void *arch_phys_to_hv(uint32_t phys);
 
-/* RAM the hypervisor may give to domains: [*base, *base + *size) physical. */
-void arch_free_ram(uint32_t *base, uint32_t *size);
+/* Where the hypervisor sits in RAM (physical addresses, page aligned). */
+struct arch_hv_layout {
+	uint32_t image_base;   /* first byte of the loaded image */
+	uint32_t image_end;    /* one past its .bss and boot tables */
+	uint32_t window_base;  /* RAM mapped at the linear window (from start.S) */
+	uint32_t window_size;
+};
+void arch_hv_layout(struct arch_hv_layout *l);
+
+/*
+ * Reaches any machine frame: a frame inside the linear window at its linear
+ * address, any other through one of the slots of the temporary-mapping area
+ * until arch_unmap_frame(). NULL if every slot is taken. The hypervisor's
+ * virtual layout thus does not limit how much RAM it manages.
+ */
+void *arch_map_frame(uint32_t mfn);
+void arch_unmap_frame(void *p);
+
+/* Temporary-mapping slots in use (tests and leak checks). */
+unsigned int arch_temp_maps_in_use(void);
 
 /* Fault details after a data/prefetch abort (DFAR/DFSR or IFAR/IFSR). */
 void arch_fault_info(int kind, uint32_t *address, uint32_t *status);

@@ -3,6 +3,10 @@
  */
 #include "console.h"
 
+#include <stdbool.h>
+#include <string.h>
+
+#include "format.h"
 #include "vmm/port.h"
 
 static struct {
@@ -11,23 +15,111 @@ static struct {
 	unsigned int count;
 } rx;
 
-static void console_puts(const char *s)
+static struct {
+	char buf[CONSOLE_TX_SIZE];
+	unsigned int head;     /* next byte to send */
+	unsigned int count;    /* bytes waiting */
+	unsigned int dropped;  /* whole lines dropped since the last notice */
+	bool irq_on;           /* the UART's transmit interrupt is enabled */
+} tx;
+
+/*
+ * Optional port hooks (vmm/port.h): a BSP that does not define them keeps
+ * the old behaviour, every byte through the blocking putc (and no transmit
+ * interrupt). Weak, so the BSP's definitions win at link time.
+ */
+__attribute__((weak)) bool vmm_port_console_try_putc(char c)
 {
-	while (*s)
-		vmm_port_console_putc(*s++);
+	vmm_port_console_putc(c);
+	return true;
 }
 
+__attribute__((weak)) void vmm_port_console_tx_irq(bool enable)
+{
+	(void)enable;
+}
+
+static inline bool console_tx_has_room(size_t n)
+{
+	return n <= CONSOLE_TX_SIZE - tx.count;
+}
+
+static void console_tx_put(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tx.buf[(tx.head + tx.count + i) % CONSOLE_TX_SIZE] = s[i];
+	tx.count += (unsigned int)n;
+}
+
+/*
+ * Makes room for a line of `n` bytes, first reporting lines dropped earlier
+ * (the report goes in only together with the line, so it never crowds out
+ * the output it precedes). False if there is no room: the line is dropped.
+ */
+static bool console_tx_reserve(size_t n)
+{
+	char note[64];
+	int len;
+
+	if (tx.dropped == 0)
+		return console_tx_has_room(n);
+	len = vmm_snprintf(note, sizeof(note), "[VMM] console: %u line(s) dropped\n",
+			   tx.dropped);
+	if (len < 0 || (size_t)len >= sizeof(note) || !console_tx_has_room((size_t)len + n))
+		return false;
+	console_tx_put(note, (size_t)len);
+	tx.dropped = 0;
+	return true;
+}
+
+void console_tx_kick(void)
+{
+	bool want;
+
+	while (tx.count && vmm_port_console_try_putc(tx.buf[tx.head])) {
+		tx.head = (tx.head + 1) % CONSOLE_TX_SIZE;
+		tx.count--;
+	}
+	want = tx.count != 0;
+	if (want != tx.irq_on) {
+		vmm_port_console_tx_irq(want);
+		tx.irq_on = want;
+	}
+}
+
+void console_tx_drain(void)
+{
+	while (tx.count) {
+		vmm_port_console_putc(tx.buf[tx.head]);
+		tx.head = (tx.head + 1) % CONSOLE_TX_SIZE;
+		tx.count--;
+	}
+	console_tx_kick(); /* only turns the transmit interrupt off */
+}
+
+size_t console_tx_pending(void)
+{
+	return tx.count;
+}
+
+/* Queues the line as "[tag] text\n", whole or not at all, and starts sending. */
 static void console_emit(struct console_line *line, const char *tag)
 {
-	unsigned int i;
+	size_t tag_len = strlen(tag);
 
-	vmm_port_console_putc('[');
-	console_puts(tag);
-	console_puts("] ");
-	for (i = 0; i < line->len; i++)
-		vmm_port_console_putc(line->buf[i]);
-	vmm_port_console_putc('\n');
+	if (console_tx_reserve(1 + tag_len + 2 + line->len + 1)) {
+		console_tx_put("[", 1);
+		console_tx_put(tag, tag_len);
+		console_tx_put("] ", 2);
+		console_tx_put(line->buf, line->len);
+		console_tx_put("\n", 1);
+	} else {
+		tx.dropped++;
+	}
 	line->len = 0;
+	console_tx_kick();
 }
 
 static char console_sanitize(char c)

@@ -4,8 +4,16 @@
  * UART, and keeps received bytes for the foreground domain.
  *
  * Lines of different sources never interleave mid-line: each source has its
- * own line buffer and a line reaches the UART only when complete (newline or
- * buffer full), in one go, with the hypervisor not preemptible meanwhile.
+ * own line buffer and a line enters the output buffer only when complete
+ * (newline or buffer full), whole.
+ *
+ * Output never waits on the wire: completed lines go to a transmit buffer
+ * (CONSOLE_TX_SIZE bytes) that the UART drains as fast as it can take bytes,
+ * refilled from its transmit interrupt (vmm_port_console_try_putc() and
+ * vmm_port_console_tx_irq(), vmm/port.h). If output outruns the UART for so
+ * long that the buffer fills, whole lines are dropped and counted, and a
+ * "[VMM] console: N line(s) dropped" line reports it once there is room.
+ * console_tx_drain() empties the buffer synchronously before power-off.
  */
 #ifndef VMM_CORE_CONSOLE_H
 #define VMM_CORE_CONSOLE_H
@@ -15,6 +23,7 @@
 
 #define CONSOLE_LINE_MAX 160  /* longer lines are split */
 #define CONSOLE_RX_SIZE  256  /* bytes of input kept for the foreground domain */
+#define CONSOLE_TX_SIZE  16384 /* bytes of output waiting for the UART (1.4 s at 115200 baud) */
 
 struct console_line {
 	char buf[CONSOLE_LINE_MAX];
@@ -30,6 +39,19 @@ void console_write(struct console_line *line, const char *tag, const char *s, si
 
 /* Prints a pending partial line (used when a domain dies or at power-off). */
 void console_flush(struct console_line *line, const char *tag);
+
+/*
+ * Sends waiting output while the UART accepts it without waiting, and keeps
+ * the UART's transmit interrupt enabled exactly while output is left. Called
+ * after every line and from the console interrupt.
+ */
+void console_tx_kick(void);
+
+/* Sends all waiting output, waiting on the UART (power-off path only). */
+void console_tx_drain(void);
+
+/* Bytes of output waiting for the UART. */
+size_t console_tx_pending(void);
 
 /* Input side: the UART interrupt pushes, console_io(read) pops. */
 void console_rx_push(char c);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config_check.h"
+#include "domain_build.h"
 #include "elf_loader.h"
 #include "format.h"
 #include "log.h"
@@ -17,14 +18,22 @@
 
 struct domain *current;
 
-static struct domain domains[VMM_MAX_DOMAINS];
+/*
+ * Slots hold domains built in frames from the allocator (struct domain with
+ * its hypervisor stack, DOMAIN_STRUCT_ORDER frames, from the linear window):
+ * nothing per slot sits in the image. NULL: never used.
+ */
+static struct domain *domains[VMM_MAX_DOMAINS];
 static uint32_t next_domid;
+
+#define DOMAIN_STRUCT_ORDER 2u
+_Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
 
 struct domain *domain_at(unsigned int slot)
 {
-	if (slot >= VMM_MAX_DOMAINS || domains[slot].state == DOMAIN_FREE)
+	if (slot >= VMM_MAX_DOMAINS || domains[slot] == NULL || domains[slot]->state == DOMAIN_FREE)
 		return NULL;
-	return &domains[slot];
+	return domains[slot];
 }
 
 static bool domain_live(const struct domain *d)
@@ -37,8 +46,8 @@ struct domain *domain_find(uint32_t id)
 	unsigned int i;
 
 	for (i = 0; i < VMM_MAX_DOMAINS; i++)
-		if (domain_live(&domains[i]) && domains[i].id == id)
-			return &domains[i];
+		if (domains[i] && domain_live(domains[i]) && domains[i]->id == id)
+			return domains[i];
 	return NULL;
 }
 
@@ -47,7 +56,7 @@ unsigned int domain_live_count(void)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < VMM_MAX_DOMAINS; i++)
-		n += domain_live(&domains[i]);
+		n += domains[i] && domain_live(domains[i]);
 	return n;
 }
 
@@ -56,30 +65,48 @@ bool domain_any_failed(void)
 	unsigned int i;
 
 	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
-		const struct domain *d = &domains[i];
-		if (d->state == DOMAIN_DEAD && d->shutdown_reason != VMM_SHUTDOWN_poweroff &&
+		const struct domain *d = domains[i];
+		if (d && d->state == DOMAIN_DEAD && d->shutdown_reason != VMM_SHUTDOWN_poweroff &&
 		    d->shutdown_reason != VMM_SHUTDOWN_reboot)
 			return true;
 	}
 	return false;
 }
 
-static struct domain *domain_slot_alloc(void)
+/* A never-used slot with fresh, zeroed storage, or NULL (*no_mem tells why). */
+static struct domain *domain_slot_alloc(bool *no_mem)
 {
 	unsigned int i;
+	uint32_t mfn;
+	struct domain *d;
 
-	/* Prefer never-used slots so a dead domain's log state stays readable. */
+	*no_mem = false;
+	/* Dead domains keep their slot: their log state stays readable. */
 	for (i = 0; i < VMM_MAX_DOMAINS; i++)
-		if (domains[i].state == DOMAIN_FREE)
-			return &domains[i];
-	return NULL;
+		if (domains[i] == NULL)
+			break;
+	if (i == VMM_MAX_DOMAINS)
+		return NULL;
+	if (mm_alloc(DOMAIN_STRUCT_ORDER, FRAME_OWNER_HYP, MM_LINEAR, &mfn) != 0) {
+		*no_mem = true;
+		return NULL;
+	}
+	d = arch_phys_to_hv(mfn << MM_PAGE_SHIFT); /* scrubbed by the allocator */
+	d->slot = i;
+	d->self_mfn = mfn;
+	domains[i] = d;
+	return d;
 }
 
-static void domain_fill_start_info(struct domain *d, const struct vmm_domain_config *cfg,
-				   const struct elf_load_result *img)
+static void domain_slot_free(struct domain *d)
 {
-	struct vmm_start_info *si = d->start;
+	domains[d->slot] = NULL;
+	mm_free(d->self_mfn, DOMAIN_STRUCT_ORDER);
+}
 
+static void domain_fill_start_info(struct domain *d, struct vmm_start_info *si,
+				   const struct vmm_domain_config *cfg, const struct elf_load_result *img)
+{
 	memset(si, 0, sizeof(*si));
 	strncpy(si->magic, VMM_START_INFO_MAGIC, sizeof(si->magic) - 1);
 	si->domid = d->id;
@@ -95,6 +122,24 @@ static void domain_fill_start_info(struct domain *d, const struct vmm_domain_con
 	strncpy(si->name, d->name, sizeof(si->name) - 1);
 	if (cfg->cmdline)
 		strncpy(si->cmd_line, cfg->cmdline, sizeof(si->cmd_line) - 1);
+	si->p2m_list = d->p2m_list_va;
+	si->pt_base_mfn = d->l1_mfn;
+}
+
+/*
+ * The guest's copy of the p2m list, on the first page boundary at or after
+ * the image, if it fits in the domain's memory (guest_info.h).
+ */
+static void domain_copy_p2m_list(struct domain *d, uint8_t *mem, const struct elf_load_result *img)
+{
+	uint64_t va = ((uint64_t)img->image_end + VMM_PAGE_SIZE - 1) & ~(uint64_t)(VMM_PAGE_SIZE - 1);
+	uint64_t bytes = (uint64_t)d->max_pages * sizeof(uint32_t);
+
+	d->p2m_list_va = 0;
+	if (va < VMM_GUEST_BASE || va + bytes > (uint64_t)VMM_GUEST_BASE + d->mem_size)
+		return;
+	memcpy(mem + (va - VMM_GUEST_BASE), d->p2m, (size_t)bytes);
+	d->p2m_list_va = (uint32_t)va;
 }
 
 static void domain_fill_frame(struct domain *d, uint32_t entry)
@@ -125,15 +170,15 @@ static void domain_sched_params(const struct vmm_sched_config *c, struct sched_p
 	p->unwarp_ns = (uint64_t)c->unwarp_us * 1000;
 }
 
-/* Loads the payload; on failure the reason is in why. */
-static int domain_load_image(struct domain *d, const struct vmm_domain_config *cfg,
+/* Loads the payload through mem (guest address VMM_GUEST_BASE); on failure the reason is in why. */
+static int domain_load_image(struct domain *d, uint8_t *mem, const struct vmm_domain_config *cfg,
 			     struct elf_load_result *img, char *why, size_t len)
 {
 	struct elf_load_target target = {
 		.va_base = VMM_GUEST_BASE,
 		.size = d->mem_size,
 		.load_min = VMM_GUEST_LOAD_MIN,
-		.host = d->mem,
+		.host = mem,
 	};
 
 	return elf_load(cfg->image, (size_t)(cfg->image_end - cfg->image), &target, img, why, len);
@@ -142,8 +187,9 @@ static int domain_load_image(struct domain *d, const struct vmm_domain_config *c
 static void domain_log_layout(const struct domain *d, const struct elf_load_result *img)
 {
 	vmm_log("*** LOADING DOMAIN : %u (%s) ***", (unsigned)d->id, d->name);
-	vmm_log("Physical Memory Arrangement: %08x->%08x", (unsigned)d->mem_phys,
-		(unsigned)(d->mem_phys + d->mem_size));
+	vmm_log("Memory: %u pages from %08x, L1 table at %08x, %u table frames, p2m list at %08x",
+		(unsigned)d->tot_pages, (unsigned)(d->p2m[0] << 12), (unsigned)(d->l1_mfn << 12),
+		(unsigned)d->nr_pt_frames, (unsigned)d->p2m_list_va);
 	vmm_log("Loaded kernel: %08x->%08x", (unsigned)img->image_start, (unsigned)img->image_end);
 	vmm_log("Shared info: %08x  Start info: %08x  Boot stack: %08x",
 		VMM_GUEST_SHARED_INFO, VMM_GUEST_START_INFO, VMM_GUEST_BOOT_STACK);
@@ -151,12 +197,32 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 	vmm_log("ENTRY ADDRESS: %08x", (unsigned)img->entry);
 }
 
-/* Undoes a half-built domain: wipes and returns its memory, frees the slot. */
+/* Undoes a half-built domain: returns its memory (scrubbed when reused) and slot. */
 static void domain_abandon(struct domain *d)
 {
-	memset(d->mem, 0, d->mem_size); /* a partial image stays nowhere */
-	mm_give_back(d->mem_phys, d->mem_size);
-	d->state = DOMAIN_FREE;
+	domain_mem_teardown(d);
+	domain_slot_free(d);
+}
+
+/*
+ * Loads the image and writes the start-info page and the guest's p2m list
+ * through the domain's own tables (arch_mmu_window_open()), so the frames
+ * behind them may lie anywhere. 0 or the ELF loader's error.
+ */
+static int domain_fill_memory(struct domain *d, const struct vmm_domain_config *cfg,
+			      struct elf_load_result *img, char *why, size_t len)
+{
+	uint8_t *mem = arch_mmu_window_open(d->slot);
+	int rc = domain_load_image(d, mem, cfg, img, why, len);
+
+	if (rc == 0) {
+		domain_copy_p2m_list(d, mem, img);
+		domain_fill_start_info(d, (struct vmm_start_info *)(mem + (VMM_GUEST_START_INFO - VMM_GUEST_BASE)),
+				       cfg, img);
+		arch_sync_icache(mem, d->mem_size);
+	}
+	arch_mmu_window_close();
+	return rc;
 }
 
 struct domain *domain_create(const struct vmm_domain_config *cfg)
@@ -166,35 +232,35 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	struct domain *d;
 	char why[96];
 	const char *name = cfg->name ? cfg->name : "?";
+	bool no_mem;
 	int rc;
 
 	if ((cfg->flags & VMM_DOMCFG_PMU_USER) && !vmm_board.has_pmu) {
 		vmm_log("domain '%s' refused: VMM_DOMCFG_PMU_USER but %s has no PMU", name, vmm_board.name);
 		return NULL;
 	}
-	d = domain_slot_alloc();
+	d = domain_slot_alloc(&no_mem);
 	if (!d) {
-		vmm_log("domain '%s' refused: all %u domain slots in use", name, VMM_MAX_DOMAINS);
+		if (no_mem)
+			vmm_log("domain '%s' refused: no hypervisor memory for its state", name);
+		else
+			vmm_log("domain '%s' refused: all %u domain slots in use", name, VMM_MAX_DOMAINS);
 		return NULL;
 	}
-	memset(d, 0, sizeof(*d));
-	d->slot = (unsigned int)(d - domains);
 	strncpy(d->name, name, sizeof(d->name) - 1);
 	d->flags = cfg->flags;
 	d->mem_size = cfg->mem_size;
+	d->id = next_domid; /* frames are owned by the id: set before taking any */
 
-	if (mm_take(d->mem_size, &d->mem_phys) != 0) {
-		vmm_log("domain '%s' refused: not enough free RAM for %u MiB (%u MiB left)", name,
-			(unsigned)(d->mem_size >> 20), (unsigned)(mm_free_bytes() >> 20));
+	arch_mmu_flush_slot(d->slot);
+	rc = domain_mem_build(d, d->mem_size, why, sizeof(why));
+	if (rc != 0) {
+		vmm_log("domain '%s' refused: %u MiB: %s (%u MiB free)", name, (unsigned)(d->mem_size >> 20),
+			why, (unsigned)(mm_free_frames() >> 8));
+		domain_slot_free(d);
 		return NULL;
 	}
-	d->mem = arch_phys_to_hv(d->mem_phys);
-	/* RAM may hold anything from before boot: never hand it over as is. */
-	memset(d->mem, 0, d->mem_size);
-	d->shared = (struct vmm_shared_info *)(d->mem + (VMM_GUEST_SHARED_INFO - VMM_GUEST_BASE));
-	d->start = (struct vmm_start_info *)(d->mem + (VMM_GUEST_START_INFO - VMM_GUEST_BASE));
-
-	rc = domain_load_image(d, cfg, &img, why, sizeof(why));
+	rc = domain_fill_memory(d, cfg, &img, why, sizeof(why));
 	if (rc != 0) {
 		vmm_log("domain '%s' refused: bad payload image: %s", name, why);
 		domain_abandon(d);
@@ -202,7 +268,6 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	}
 
 	domain_sched_params(&cfg->sched, &sp);
-	d->id = next_domid;
 	vmm_snprintf(d->tag, sizeof(d->tag), "dom%u", (unsigned)d->id);
 	rc = sched_add(&d->sched, d->id, &sp);
 	if (rc != 0) {
@@ -213,10 +278,6 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	next_domid++;
 
 	domain_fill_shared_info(d);
-	domain_fill_start_info(d, cfg, &img);
-	arch_mmu_flush_slot(d->slot);
-	arch_mmu_domain_build(d->slot, d->mem_phys, d->mem_size);
-	arch_sync_icache(d->mem, d->mem_size);
 	domain_fill_frame(d, img.entry);
 	d->state = DOMAIN_BLOCKED; /* made runnable by the boot code */
 	domain_log_layout(d, &img);

@@ -51,11 +51,20 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	char tag[DOMAIN_NAME_MAX];         /* console tag, "domN" */
 
-	/* memory: [VMM_GUEST_BASE, VMM_GUEST_BASE + mem_size) in the guest */
-	uint32_t mem_phys;
-	uint32_t mem_size;
-	uint8_t *mem;                      /* the same bytes, as the hypervisor sees them */
-	struct vmm_start_info *start;
+	/*
+	 * Memory (domain_build.h): pfns 0..max_pages-1 at VMM_GUEST_BASE in the
+	 * guest, backed by machine frames p2m[pfn] (not necessarily contiguous).
+	 */
+	uint32_t mem_size;                 /* bytes: max_pages * 4 KiB */
+	uint32_t max_pages;                /* reservation: the configured size */
+	uint32_t tot_pages;                /* pfns backed now */
+	uint32_t *p2m;                     /* pfn -> mfn, MM_PFN_NONE if unbacked (hypervisor memory) */
+	uint32_t p2m_mfn;                  /* where the p2m list lives, 2^p2m_order frames */
+	uint32_t p2m_order;
+	uint32_t l1_mfn;                   /* initial L1 table (4 frames, pinned) */
+	uint32_t nr_pt_frames;             /* table frames the builder took */
+	uint32_t p2m_list_va;              /* guest copy of the p2m list (start info), 0 if none */
+	uint32_t self_mfn;                 /* first of the frames this struct lives in */
 
 	struct vmm_trap_frame *frame;
 

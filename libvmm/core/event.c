@@ -40,21 +40,18 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
 	uint32_t frame_va;
-	void *dst;
 
 	if (!d->event_callback)
 		return;
 	/* Below the interrupted sp, 8-byte aligned, like a signal frame. */
 	frame_va = (f->sp - sizeof(*f)) & ~7u;
-	dst = guest_ptr(d, frame_va, sizeof(*f));
-	if (f->sp < sizeof(*f) || !dst) {
+	if (f->sp < sizeof(*f) || guest_copy_to(d, frame_va, f, sizeof(*f)) != 0) {
 		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
 			(unsigned)d->id, (unsigned)f->sp);
 		domain_kill(d, VMM_SHUTDOWN_crash);
 		schedule();
 		return; /* not reached: a dead domain never runs again */
 	}
-	__builtin_memcpy(dst, f, sizeof(*f));
 	d->shared->vcpu_info.evtchn_upcall_mask = 1;
 	if (!time_guest_counter) /* else the guest reads the counter itself */
 		time_publish(d->shared, time_now());

@@ -127,6 +127,30 @@ int frame_add_ram(struct frame_table *ft, uint32_t mfn, uint32_t count)
 	return 0;
 }
 
+/* True if every frame of [mfn, mfn + count) is covered and unmanaged. */
+static int frame_range_unmanaged(const struct frame_table *ft, uint32_t mfn, uint32_t count)
+{
+	uint32_t i;
+
+	if (count == 0 || !frame_range_covered(ft, mfn, count))
+		return 0;
+	for (i = 0; i < count; i++)
+		if (ft->frames[mfn - ft->base_mfn + i].owner != FRAME_OWNER_NONE)
+			return 0;
+	return 1;
+}
+
+int frame_mark_owned(struct frame_table *ft, uint32_t mfn, uint32_t count, uint16_t owner)
+{
+	uint32_t i;
+
+	if (owner == FRAME_OWNER_FREE || owner == FRAME_OWNER_NONE || !frame_range_unmanaged(ft, mfn, count))
+		return -VMM_EINVAL;
+	for (i = 0; i < count; i++)
+		ft->frames[mfn - ft->base_mfn + i].owner = owner;
+	return 0;
+}
+
 int frame_alloc(struct frame_table *ft, uint32_t order, uint16_t owner, uint32_t *mfn)
 {
 	uint32_t o, idx, i;

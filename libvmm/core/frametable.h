@@ -90,6 +90,15 @@ int frame_table_init(struct frame_table *ft, struct frame *frames, uint32_t base
 int frame_add_ram(struct frame_table *ft, uint32_t mfn, uint32_t count);
 
 /*
+ * Gives unmanaged frames [mfn, mfn + count) to `owner` without passing them
+ * through the allocator: at boot, for the hypervisor image and the tables
+ * carved after it (FRAME_OWNER_HYP). They are never scrubbed (they hold the
+ * running hypervisor). Same checks as frame_add_ram(), plus -VMM_EINVAL for
+ * owner FRAME_OWNER_FREE or FRAME_OWNER_NONE.
+ */
+int frame_mark_owned(struct frame_table *ft, uint32_t mfn, uint32_t count, uint16_t owner);
+
+/*
  * Takes a free run of 2^order frames aligned to 2^order frames, scrubs
  * every frame and gives it to `owner` (type none, counts 0). 0 with *mfn
  * set; -VMM_EINVAL for order > FRAME_MAX_ORDER or owner FRAME_OWNER_FREE or

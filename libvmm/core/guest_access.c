@@ -1,12 +1,22 @@
 /*
  * Checked guest memory access (see guest_access.h).
+ *
+ * Guest address VMM_GUEST_BASE + pfn * 4 KiB is pseudo-physical frame pfn;
+ * its machine frame comes from the hypervisor's own p2m list (the guest
+ * cannot change it) and is reached through the linear window or a
+ * temporary mapping, one page at a time: frames need not be contiguous.
  */
 #include "guest_access.h"
 
 #include <string.h>
 
+#include "arch.h"
 #include "domain.h"
+#include "domain_build.h"
+#include "mm.h"
 #include "vmm/abi.h"
+
+#define PAGE_SIZE (1u << MM_PAGE_SHIFT)
 
 bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
 {
@@ -19,29 +29,60 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
 	return offset < d->mem_size && len <= d->mem_size - offset;
 }
 
-void *guest_ptr(const struct domain *d, uint32_t va, uint32_t len)
+/* Inside the domain's memory and every page of it backed by a frame. */
+static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len)
 {
+	uint32_t pfn, last;
+
 	if (!guest_range_valid(d, va, len))
-		return NULL;
-	return d->mem + (va - VMM_GUEST_BASE);
+		return false;
+	if (len == 0)
+		return true;
+	pfn = (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT;
+	last = (va - VMM_GUEST_BASE + len - 1) >> MM_PAGE_SHIFT;
+	for (; pfn <= last; pfn++)
+		if (domain_pfn_to_mfn(d, pfn) == MM_PFN_NONE)
+			return false;
+	return true;
+}
+
+/* Copies len bytes between guest va and buf, page by page (range checked). */
+static int guest_copy(const struct domain *d, uint32_t va, void *buf, uint32_t len, bool to_guest)
+{
+	uint8_t *p = buf;
+
+	if (!guest_range_backed(d, va, len))
+		return -VMM_EFAULT;
+	while (len) {
+		uint32_t off = (va - VMM_GUEST_BASE) & (PAGE_SIZE - 1);
+		uint32_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		uint8_t *frame = arch_map_frame(domain_pfn_to_mfn(d, (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT));
+
+		if (!frame)
+			return -VMM_EFAULT; /* no mapping slot: never with balanced users */
+		if (to_guest)
+			memcpy(frame + off, p, n);
+		else
+			memcpy(p, frame + off, n);
+		arch_unmap_frame(frame);
+		va += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int guest_copy_from(const struct domain *d, void *dst, uint32_t va, uint32_t len)
 {
-	const void *src = guest_ptr(d, va, len);
-
-	if (!src)
-		return -VMM_EFAULT;
-	memcpy(dst, src, len);
-	return 0;
+	return guest_copy(d, va, dst, len, false);
 }
 
 int guest_copy_to(const struct domain *d, uint32_t va, const void *src, uint32_t len)
 {
-	void *dst = guest_ptr(d, va, len);
+	return guest_copy(d, va, (void *)(uintptr_t)src, len, true);
+}
 
-	if (!dst)
-		return -VMM_EFAULT;
-	memcpy(dst, src, len);
-	return 0;
+bool guest_range_accessible(const struct domain *d, uint32_t va, uint32_t len)
+{
+	return guest_range_backed(d, va, len);
 }

@@ -16,10 +16,14 @@ struct domain;
 /* True if [va, va + len) lies inside d's memory (len 0 counts as inside if va does). */
 bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len);
 
-/* Hypervisor address of guest address va, or NULL if [va, va+len) is not inside. */
-void *guest_ptr(const struct domain *d, uint32_t va, uint32_t len);
+/* True if [va, va + len) is inside d's memory and every page is backed by a frame. */
+bool guest_range_accessible(const struct domain *d, uint32_t va, uint32_t len);
 
-/* Copies; 0 or -VMM_EFAULT (nothing copied). */
+/*
+ * Copies, page by page through the domain's p2m list (its frames need not
+ * be contiguous); 0, or -VMM_EFAULT with nothing copied if the range is not
+ * accessible.
+ */
 int guest_copy_from(const struct domain *d, void *dst, uint32_t va, uint32_t len);
 int guest_copy_to(const struct domain *d, uint32_t va, const void *src, uint32_t len);
 

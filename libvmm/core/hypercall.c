@@ -12,11 +12,9 @@
 #include "format.h"
 #include "guest_access.h"
 #include "log.h"
+#include "runstate.h"
 #include "schedule.h"
 #include "time.h"
-
-/* Rejections logged per domain before further ones are suppressed. */
-#define REJECT_LOG_LIMIT 32
 
 static uint32_t foreground_domid;
 
@@ -45,17 +43,11 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 
 long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
 {
-	char msg[120];
 	va_list ap;
 
-	if (d->rejections_logged >= REJECT_LOG_LIMIT)
-		return err;
 	va_start(ap, fmt);
-	vmm_vsnprintf(msg, sizeof(msg), fmt, ap);
+	err = vmm_vreject(d->id, &d->rejections_logged, err, fmt, ap);
 	va_end(ap);
-	vmm_log("dom%u: %s (error %ld)", (unsigned)d->id, msg, err);
-	if (++d->rejections_logged == REJECT_LOG_LIMIT)
-		vmm_log("dom%u: further rejected hypercalls are not logged", (unsigned)d->id);
 	return err;
 }
 
@@ -108,34 +100,42 @@ uint32_t console_foreground(void)
 
 static long console_io_write(struct domain *d, uint32_t count, uint32_t buf)
 {
-	const char *src;
+	char chunk[128];
+	uint32_t done, n;
 
 	if (count > VMM_CONSOLE_IO_MAX)
 		return hypercall_reject(d, -VMM_E2BIG, "console_io: write of %u bytes (max %u)",
 					(unsigned)count, VMM_CONSOLE_IO_MAX);
-	src = guest_ptr(d, buf, count);
-	if (!src)
+	if (!guest_range_accessible(d, buf, count))
 		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
 					(unsigned)buf, (unsigned)count);
-	console_write(&d->console, d->tag, src, count);
+	/* Guest memory is reached page by page: copy out in chunks (checked above). */
+	for (done = 0; done < count; done += n) {
+		n = count - done < sizeof(chunk) ? count - done : (uint32_t)sizeof(chunk);
+		guest_copy_from(d, chunk, buf + done, n);
+		console_write(&d->console, d->tag, chunk, n);
+	}
 	time_publish(d->shared, time_now());
 	return (long)count;
 }
 
 static long console_io_read(struct domain *d, uint32_t count, uint32_t buf)
 {
-	char *dst;
+	char chunk[CONSOLE_RX_SIZE];
+	size_t n;
 
 	if (d->id != foreground_domid)
 		return hypercall_reject(d, -VMM_EPERM, "console_io: read by a background domain");
 	if (count > VMM_CONSOLE_IO_MAX)
 		return hypercall_reject(d, -VMM_E2BIG, "console_io: read of %u bytes (max %u)",
 					(unsigned)count, VMM_CONSOLE_IO_MAX);
-	dst = guest_ptr(d, buf, count);
-	if (!dst)
+	if (!guest_range_accessible(d, buf, count))
 		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
 					(unsigned)buf, (unsigned)count);
-	return (long)console_rx_pop(dst, count);
+	/* At most what the receive buffer holds; the copy cannot fail after the check. */
+	n = console_rx_pop(chunk, count < sizeof(chunk) ? count : sizeof(chunk));
+	guest_copy_to(d, buf, chunk, (uint32_t)n);
+	return (long)n;
 }
 
 long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3)
@@ -177,7 +177,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
 	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_reserved),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
-	HC(24, hc_reserved), HC(25, hc_reserved), HC(26, hc_reserved),
+	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_reserved),
 	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),

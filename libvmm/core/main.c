@@ -1,13 +1,16 @@
 /*
  * vmm_main(): boot flow of the hypervisor, called by the arch entry code
  * with the MMU on, on the boot stack, IRQs masked.
- *   port init -> time -> config checks -> domains -> idle loop
+ *   port init -> time -> RAM banks -> frame tables -> config checks
+ *   -> domains -> idle loop
  */
 #include "arch.h"
 #include "config_check.h"
 #include "domain.h"
 #include "log.h"
 #include "mm.h"
+#include "port_check.h"
+#include "ram_bank.h"
 #include "schedule.h"
 #include "time.h"
 #include "vmm/abi.h"
@@ -36,19 +39,59 @@ static void vmm_boot_domains(const struct vmm_config *cfg)
 	}
 }
 
+/*
+ * Checks the board's RAM description and builds the frame tables over it;
+ * a board whose RAM is described wrongly does not boot (exit status 1).
+ */
+static void vmm_boot_memory(void)
+{
+	struct arch_hv_layout lay;
+	struct ram_range image, window;
+	struct mm_usage u;
+	char why[96];
+
+	arch_hv_layout(&lay);
+	image.base = lay.image_base;
+	image.size = lay.image_end - lay.image_base;
+	window.base = lay.window_base;
+	window.size = lay.window_size;
+	if (ram_banks_check(vmm_board.ram, vmm_board.nr_ram_banks, &image, &window, why, sizeof(why)) != 0 ||
+	    mm_init(vmm_board.ram, vmm_board.nr_ram_banks, &lay, why, sizeof(why)) != 0) {
+		vmm_log("RAM: %s; cannot boot", why);
+		schedule_poweroff(1);
+	}
+	mm_usage(&u);
+	vmm_log("RAM: %u MiB in %u banks, %u zones; hypervisor image %u KiB, frame tables %u KiB",
+		(unsigned)(u.ram_bytes >> 20), vmm_board.nr_ram_banks, u.nr_zones,
+		(unsigned)(u.image_bytes >> 10), (unsigned)(u.table_bytes >> 10));
+}
+
+static void vmm_log_hyp_ram(void)
+{
+	struct mm_usage u;
+
+	mm_usage(&u);
+	vmm_log("RAM: hypervisor uses %u KiB (image %u, frame tables %u, taken since boot %u); %u KiB free",
+		(unsigned)((u.image_bytes + u.table_bytes + u.hyp_bytes) >> 10),
+		(unsigned)(u.image_bytes >> 10), (unsigned)(u.table_bytes >> 10),
+		(unsigned)(u.hyp_bytes >> 10), (unsigned)(u.free_bytes >> 10));
+}
+
 void vmm_main(void)
 {
-	uint32_t base, size;
 	char why[96];
+	const char *cpu_note;
 
 	arch_mmu_init();
 	vmm_port_init();
+	port_check_boot(); /* powers off with a [VMM] error if the port's values are unusable */
 	time_init();
-	vmm_log("libvmm %u.%u on %s, %u MiB RAM at 0x%08x", VMM_ABI_MAJOR, VMM_ABI_MINOR,
-		vmm_board.name, (unsigned)(vmm_board.ram_size >> 20), (unsigned)vmm_board.ram_base);
+	vmm_log("libvmm %u.%u on %s", VMM_ABI_MAJOR, VMM_ABI_MINOR, vmm_board.name);
 	vmm_log("Using scheduler: %s", sched_name());
-	arch_free_ram(&base, &size);
-	mm_init(base, size);
+	cpu_note = vmm_port_cpu_init();
+	if (cpu_note)
+		vmm_log("cpu: %s", cpu_note);
+	vmm_boot_memory();
 
 	if (config_check_global(&vmm_config, VMM_MAX_DOMAINS, why, sizeof(why)) != 0) {
 		vmm_log("config: %s; nothing to run", why);
@@ -59,6 +102,7 @@ void vmm_main(void)
 		schedule_poweroff(1);
 	}
 	vmm_boot_domains(&vmm_config);
+	vmm_log_hyp_ram();
 	if (domain_live_count() == 0) {
 		vmm_log("no domain could be started");
 		schedule_poweroff(1);

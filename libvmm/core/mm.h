@@ -1,24 +1,89 @@
 /*
- * Domain memory allocator: hands out physically contiguous, 1 MiB aligned
- * blocks of the RAM the hypervisor image does not use. Memory is taken at
- * boot for the configured domains and is not returned (static partitioning,
- * as firmware expects: no domain can starve another at run time).
+ * Machine memory at boot and after: the RAM banks the board describes,
+ * split into zones, each with its frame table (frametable.h) and its part of
+ * the machine-to-physical table.
+ *
+ * Zones: each bank is cut at the edges of the hypervisor's linear window, so
+ * a zone is either wholly inside the window (the hypervisor reaches its
+ * frames directly) or wholly outside (reached through arch_map_frame()'s
+ * temporary mappings). Hypervisor data and page tables come from window
+ * zones (MM_LINEAR); domain memory prefers the other zones, so that the
+ * window stays free for the hypervisor.
+ *
+ * The frame tables and the machine-to-physical table are sized from the
+ * actual RAM and carved from the RAM right after the hypervisor image, not
+ * reserved in the image. The image and the carved tables are owned by
+ * FRAME_OWNER_HYP; the boot loader's first MiB of the window (below the
+ * image) stays unmanaged; everything else goes to the allocator.
+ *
+ * Every change of ownership goes through mm_alloc()/mm_free(), which keep
+ * the machine-to-physical table right: a frame not owned by a domain, or not
+ * yet given a pseudo-physical number, maps to MM_PFN_NONE.
  */
 #ifndef VMM_CORE_MM_H
 #define VMM_CORE_MM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-/* Sets the pool to [base, base + size) physical (aligned inwards to 1 MiB). */
-void mm_init(uint32_t base, uint32_t size);
+#include "arch.h"
+#include "frametable.h"
+#include "vmm/port.h"
 
-/* Takes `size` bytes (a multiple of 1 MiB). 0 with *phys set, or -VMM_ENOMEM. */
-int mm_take(uint32_t size, uint32_t *phys);
+#define MM_ZONES_MAX (VMM_MAX_RAM_BANKS + 2)  /* the window bank splits in up to three */
+#define MM_PFN_NONE  0xFFFFFFFFu
+#define MM_PAGE_SHIFT 12u
 
-/* Returns the block mm_take() handed out last (a domain that failed to build). */
-void mm_give_back(uint32_t phys, uint32_t size);
+/* mm_alloc() flags. */
+#define MM_LINEAR 0x1u  /* only from the linear window (memory the hypervisor keeps using) */
+#define MM_OUTSIDE 0x2u /* only from outside the window (no fallback) */
 
-/* Bytes still free. */
-uint32_t mm_free_bytes(void);
+/* What the hypervisor itself takes, for the boot log and docs/performance.md. */
+struct mm_usage {
+	uint32_t image_bytes;   /* loaded image: code, data, .bss, boot stack, master table */
+	uint32_t table_bytes;   /* frame tables + machine-to-physical table (carved at boot) */
+	uint32_t hyp_bytes;     /* frames taken since boot by FRAME_OWNER_HYP */
+	uint32_t ram_bytes;     /* RAM in all banks */
+	uint32_t free_bytes;    /* in the allocator now */
+	unsigned int nr_zones;
+};
+
+/*
+ * Builds the zones over `nr` checked banks (ram_banks_check()) for the
+ * hypervisor at `lay`. 0, or -VMM_ENOMEM with a reason in why[0..len) if
+ * the tables do not fit in the linear window after the image.
+ */
+int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_hv_layout *lay,
+	    char *why, size_t len);
+
+/*
+ * Takes 2^order scrubbed, naturally aligned frames for `owner` (see
+ * frame_alloc()); their machine-to-physical entries read MM_PFN_NONE.
+ * Without flags: outside the window first, then inside. 0 with *mfn set,
+ * -VMM_EINVAL (bad order/owner/flags) or -VMM_ENOMEM.
+ */
+int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn);
+
+/* Gives a run back (see frame_free()) and forgets its pseudo-physical numbers. */
+int mm_free(uint32_t mfn, uint32_t order);
+
+/* The frame table covering mfn, or NULL if mfn is in no bank. */
+struct frame_table *mm_table(uint32_t mfn);
+
+/* The frame's entry, or NULL if mfn is in no bank. */
+struct frame *mm_frame(uint32_t mfn);
+
+/* Machine-to-physical: set when a domain's pfn gets frame mfn; read. */
+void mm_m2p_set(uint32_t mfn, uint32_t pfn);
+uint32_t mm_m2p(uint32_t mfn);
+
+/* True if the hypervisor reaches frame mfn without a temporary mapping. */
+int mm_frame_linear(uint32_t mfn);
+
+uint32_t mm_free_frames(void);
+void mm_usage(struct mm_usage *u);
+
+/* Scrubs one frame (the frame tables' scrub hook; public for tests). */
+void mm_scrub(uint32_t mfn);
 
 #endif /* VMM_CORE_MM_H */

@@ -5,10 +5,12 @@
 
 #include <stddef.h>
 
+#include "console.h"
 #include "domain.h"
 #include "event.h"
 #include "hypercall.h"
 #include "log.h"
+#include "runstate.h"
 #include "sched.h"
 #include "time.h"
 #include "timerq.h"
@@ -183,11 +185,15 @@ static void schedule_program_timer(uint64_t now, bool running)
 
 void schedule_wake(struct domain *d)
 {
+	uint64_t now;
+
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
 	glue.irq_now_valid = false; /* sched_wake() gets a later now */
-	if (sched_wake(&d->sched, time_now()) || !current)
+	now = time_now();
+	runstate_wake(d, now);
+	if (sched_wake(&d->sched, now) || !current)
 		glue.need_resched = true;
 }
 
@@ -315,6 +321,7 @@ void schedule_poweroff(int code)
 	}
 	vmm_log("timer interrupts: %u", (unsigned)glue.timer_interrupts);
 	vmm_log("powering off (exit code %d)", code);
+	console_tx_drain(); /* the last lines reach the wire before the board stops */
 	vmm_port_poweroff(code);
 }
 
@@ -362,6 +369,7 @@ static long sched_op_block(struct domain *d)
 		return 0; /* an event is already waiting: do not sleep */
 	d->state = DOMAIN_BLOCKED;
 	now = time_now();
+	runstate_block(d, now);
 	sched_sleep(&d->sched, now);
 	schedule_at(now); /* returns once woken and picked, with fresh time published */
 	return 0;

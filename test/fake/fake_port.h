@@ -12,7 +12,26 @@
 #include <stdint.h>
 
 #define FAKE_CONSOLE_MAX 65536
+#define FAKE_RAM_BASE 0x40000000u
 #define FAKE_RAM_SIZE (64u << 20)
+#define FAKE_PENDING_MAX 8
+#define FAKE_IMAGE_OFFSET (1u << 20)    /* the fake hypervisor image: like the target's */
+#define FAKE_IMAGE_SIZE (128u << 10)
+#define FAKE_TEMP_SLOTS 256u
+#define FAKE_HV_FIRST_ENTRY 0xE00u
+#define FAKE_HV_ENTRY(e) (((uint32_t)(e) << 20) | 0x40eu) /* what "the master" holds */
+
+/* The fake MMU: domain tables, temporary mappings, the builder's window. */
+struct fake_mmu {
+	uint32_t l1_phys[64];            /* arch_mmu_domain_set() per slot */
+	unsigned int temp_in_use;        /* arch_map_frame() outside the window, not yet unmapped */
+	unsigned int temp_maps;          /* such mappings ever made */
+	uint64_t cleaned_bytes;          /* arch_clean_dcache() total */
+	uint8_t *window;                 /* open builder window (a copy of the mapped memory) */
+	uint32_t window_size;
+	unsigned int window_slot;
+	unsigned int window_opens;
+};
 
 struct fake_hw {
 	char console[FAKE_CONSOLE_MAX];  /* everything written to the UART */
@@ -26,6 +45,8 @@ struct fake_hw {
 	unsigned int counter_reads;      /* vmm_port_counter_read() calls */
 	bool timer_armed;
 	int pending_irq;                 /* next vmm_port_irq_ack() result */
+	int pending_more[FAKE_PENDING_MAX]; /* then these, in order (pending_nr of them) */
+	unsigned int pending_nr;
 	unsigned int irq_enabled[4];     /* bitmap of enabled interrupts 0..127 */
 	int poweroff_code;               /* -1 until vmm_port_poweroff() */
 	jmp_buf *poweroff_jump;          /* where vmm_port_poweroff() longjmps */
@@ -36,13 +57,41 @@ struct fake_hw {
 	unsigned int timer_stops;        /* vmm_port_timer_stop() calls */
 	bool timer_armed_at_eoi;         /* was the timer still armed when the timer irq was EOIed */
 	unsigned int active_slot;        /* last arch_mmu_activate() slot */
+	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
+	 * number, the default), then reports the FIFO full. */
+	int tx_room;
+	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
+	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
+	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
+	unsigned int board_owned[4];     /* bitmap: interrupts vmm_port_irq_handle() claims */
+	unsigned int board_calls;        /* vmm_port_irq_handle() calls */
+	unsigned int board_handled;      /* ... that returned true */
+	int last_board_irq;              /* irq of the last vmm_port_irq_handle() call */
+	bool board_disabled_before_eoi;  /* an irq was disabled between its ack and EOI */
+	int claimed;                     /* irq acked and not yet EOIed, or -1 */
+	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
+	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
 };
 
 extern struct fake_hw fake_hw;
 extern uint8_t *fake_ram;            /* FAKE_RAM_SIZE bytes, "physical" 0x40000000 */
+extern uint32_t fake_window_size;    /* bytes of fake RAM in the "linear window" */
+extern struct fake_mmu fake_mmu;
+
+/* Any fake RAM address, window or not (tests only: the core must map). */
+void *fake_phys_ptr(uint32_t phys);
+
+/* Physical address the fake MMU translates va to through the L1 at l1_phys, 0 if unmapped. */
+uint32_t fake_walk(uint32_t l1_phys, uint32_t va);
 
 /* Resets the fake hardware (62.5 MHz counter at 0, RTC 1.7e9, empty console). */
 void fake_reset(void);
+
+/* Makes `irq` pending after those already pending (ack order = queue order). */
+void fake_irq_raise(int irq);
+
+/* Makes vmm_port_irq_handle() claim (owned) or refuse `irq` (0..127). */
+void fake_board_own(unsigned int irq, bool owned);
 
 /* Clears the captured console output. */
 void fake_console_clear(void);

@@ -6,9 +6,11 @@
 #ifndef VMM_TEST_DOMAIN_H
 #define VMM_TEST_DOMAIN_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain.h"
+#include "domain_build.h"
 #include "fake_port.h"
 #include "mm.h"
 #include "schedule.h"
@@ -51,17 +53,37 @@ static void test_build_elf(void)
 	memset(test_elf + 84, 0xe7, 16);
 }
 
-/* Resets the fake hardware and boots the core far enough to create domains. */
+/*
+ * Resets the fake hardware and boots the core far enough to create domains.
+ * The frame tables are built once per program: domains made by earlier
+ * tests live in frames and stay valid.
+ */
 static void test_core_boot(void)
 {
-	uint32_t base, size;
+	static int mm_ready;
+	struct arch_hv_layout lay;
+	char why[96];
 
 	fake_reset();
 	test_build_elf();
 	time_init();
-	arch_free_ram(&base, &size);
-	mm_init(base, size);
+	if (!mm_ready) {
+		arch_hv_layout(&lay);
+		if (mm_init(vmm_board.ram, vmm_board.nr_ram_banks, &lay, why, sizeof(why)) != 0)
+			abort();
+		mm_ready = 1;
+	}
 	schedule_init(0, 0, 0);
+}
+
+/* Hypervisor pointer to guest address va of d (the rest of its page follows). */
+static inline void *test_guest_ptr(const struct domain *d, uint32_t va)
+{
+	uint32_t mfn = domain_pfn_to_mfn(d, (va - VMM_GUEST_BASE) >> 12);
+
+	if (mfn == MM_PFN_NONE)
+		abort();
+	return fake_phys_ptr((mfn << 12) | (va & 0xFFFu));
 }
 
 /* Creates a runnable 1 MiB domain named `name` and makes it current. */

@@ -102,6 +102,155 @@ static void test_rx_ring_keeps_order_and_bounds(void **state)
 	assert_int_equal(console_rx_pending(), 0);
 }
 
+/* ---------------------------------------------------------------- output buffer */
+
+/* One line of `len` text bytes, the UART taking whatever it can. */
+static void put_line(const char *tag, size_t len, char fill)
+{
+	struct console_line l = {0};
+	char buf[CONSOLE_LINE_MAX];
+
+	assert_true(len < CONSOLE_LINE_MAX);
+	memset(buf, fill, len);
+	buf[len] = '\n';
+	console_write(&l, tag, buf, len + 1);
+}
+
+/* Transmit interrupts until the buffer is empty, each with `room` bytes free
+ * in the FIFO. Returns how many there were. */
+static unsigned int run_tx_interrupts(int room)
+{
+	unsigned int irqs = 0;
+
+	while (fake_hw.tx_irq_on) {
+		fake_hw.tx_room = room;
+		console_tx_kick();
+		irqs++;
+		assert_true(irqs < 100000);
+	}
+	return irqs;
+}
+
+/* The issue's case: one 4 KiB console_io write on a 16-byte FIFO. The write
+ * returns after filling the FIFO, without waiting; the transmit interrupt
+ * sends the rest, 14 bytes a time (trigger level 1/8), in order. */
+static void test_4k_write_does_not_wait_on_the_wire(void **state)
+{
+	struct console_line l = {0};
+	static char in[4096], expect[64 * 71 + 1];
+	size_t i, total = 0;
+
+	(void)state;
+	for (i = 0; i < 64; i++) {          /* 64 lines of 63 bytes + newline */
+		memset(in + i * 64, 'a' + (int)(i % 26), 63);
+		in[i * 64 + 63] = '\n';
+		memcpy(expect + total, "[dom1] ", 7);
+		memcpy(expect + total + 7, in + i * 64, 64);
+		total += 71;
+	}
+	fake_hw.tx_room = 16;
+	console_write(&l, "dom1", in, sizeof(in));
+	assert_int_equal(fake_hw.blocking_putcs, 0);          /* no waiting on the wire */
+	assert_int_equal(fake_hw.console_len, 16);            /* just the FIFO's worth */
+	assert_int_equal(console_tx_pending(), total - 16);
+	assert_true(fake_hw.tx_irq_on);
+	assert_int_equal(run_tx_interrupts(14), (total - 16 + 13) / 14);
+	assert_int_equal(fake_hw.console_len, total);
+	assert_memory_equal(fake_hw.console, expect, total);
+	assert_int_equal(console_tx_pending(), 0);
+	assert_false(fake_hw.tx_irq_on);
+	assert_int_equal(fake_hw.blocking_putcs, 0);
+}
+
+static void test_tx_interrupt_is_on_only_while_output_waits(void **state)
+{
+	(void)state;
+	put_line("d", 10, 'x');                  /* fast UART: sent at once */
+	assert_int_equal(fake_hw.tx_irq_calls, 0);
+	assert_false(fake_hw.tx_irq_on);
+	fake_hw.tx_room = 0;
+	put_line("d", 10, 'y');
+	assert_true(fake_hw.tx_irq_on);
+	put_line("d", 10, 'z');
+	assert_int_equal(fake_hw.tx_irq_calls, 1); /* enabled once, not per line */
+	fake_hw.tx_room = -1;
+	console_tx_kick();
+	assert_false(fake_hw.tx_irq_on);
+	console_tx_kick();
+	assert_int_equal(fake_hw.tx_irq_calls, 2);
+	assert_int_equal(fake_hw.console_len, 3 * 15);
+}
+
+static void test_buffered_lines_of_sources_stay_whole_and_ordered(void **state)
+{
+	struct console_line a = {0}, b = {0};
+
+	(void)state;
+	fake_hw.tx_room = 3;
+	write_str(&a, "dom0", "one ");
+	write_str(&b, "dom1", "two\n");
+	write_str(&a, "dom0", "three\n");
+	run_tx_interrupts(2);
+	assert_string_equal(fake_hw.console, "[dom1] two\n[dom0] one three\n");
+}
+
+/* Queues lines of 104 bytes ("[d] " + 99 + "\n") with the UART stuck until
+ * `left` bytes of the buffer are free (left < 104). */
+static void fill_tx_buffer(size_t left)
+{
+	fake_hw.tx_room = 0;
+	while (CONSOLE_TX_SIZE - console_tx_pending() >= 104 + left)
+		put_line("d", 99, 'f');
+	while (CONSOLE_TX_SIZE - console_tx_pending() > left)
+		put_line("d", 0, 'e');                /* 5-byte lines: "[d] \n" */
+	assert_int_equal(CONSOLE_TX_SIZE - console_tx_pending(), left);
+}
+
+static void test_line_that_fits_exactly_is_kept(void **state)
+{
+	(void)state;
+	fill_tx_buffer(56);
+	put_line("d", 51, 'k');                    /* 4 + 51 + 1 = 56: last that fits */
+	assert_int_equal(console_tx_pending(), CONSOLE_TX_SIZE);
+	fake_hw.tx_room = -1;
+	console_tx_kick();
+	assert_int_equal(fake_hw.console_len, CONSOLE_TX_SIZE);
+	assert_memory_equal(fake_hw.console + CONSOLE_TX_SIZE - 56, "[d] kkk", 7);
+	assert_null(strstr(fake_hw.console, "dropped"));
+}
+
+static void test_full_buffer_drops_whole_lines_and_reports_them(void **state)
+{
+	const char *tail;
+
+	(void)state;
+	fill_tx_buffer(56);
+	put_line("d", 52, 'l');                    /* 57 bytes: first that does not fit */
+	put_line("d", 35, 'm');                    /* 40 bytes fit, not with the 33-byte notice first */
+	assert_int_equal(console_tx_pending(), CONSOLE_TX_SIZE - 56);
+	fake_hw.tx_room = -1;
+	console_tx_kick();                         /* the UART catches up */
+	assert_null(strstr(fake_hw.console, "lll"));  /* never half a line */
+	put_line("d", 2, 'o');
+	put_line("d", 2, 'p');
+	tail = fake_hw.console + fake_hw.console_len - 47;
+	assert_string_equal(tail, "[VMM] console: 2 line(s) dropped\n[d] oo\n[d] pp\n");
+}
+
+static void test_drain_sends_everything_before_poweroff(void **state)
+{
+	(void)state;
+	fake_hw.tx_room = 0;
+	put_line("d", 20, 'q');
+	put_line("d", 20, 'r');
+	assert_int_equal(fake_hw.console_len, 0);
+	console_tx_drain();
+	assert_int_equal(fake_hw.console_len, 50);
+	assert_int_equal(fake_hw.blocking_putcs, 50);
+	assert_int_equal(console_tx_pending(), 0);
+	assert_false(fake_hw.tx_irq_on);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +260,12 @@ int main(void)
 		cmocka_unit_test_setup(test_fake_tag_stays_inside_the_line, setup),
 		cmocka_unit_test_setup(test_long_line_is_split, setup),
 		cmocka_unit_test_setup(test_rx_ring_keeps_order_and_bounds, setup),
+		cmocka_unit_test_setup(test_4k_write_does_not_wait_on_the_wire, setup),
+		cmocka_unit_test_setup(test_tx_interrupt_is_on_only_while_output_waits, setup),
+		cmocka_unit_test_setup(test_buffered_lines_of_sources_stay_whole_and_ordered, setup),
+		cmocka_unit_test_setup(test_line_that_fits_exactly_is_kept, setup),
+		cmocka_unit_test_setup(test_full_buffer_drops_whole_lines_and_reports_them, setup),
+		cmocka_unit_test_setup(test_drain_sends_everything_before_poweroff, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

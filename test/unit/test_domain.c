@@ -41,21 +41,23 @@ static void test_ids_grow_and_are_never_reused(void **state)
 static void test_start_info_and_shared_info(void **state)
 {
 	struct domain *d;
+	const struct vmm_start_info *si;
 
 	(void)state;
 	d = test_domain_create("info", VMM_DOMCFG_PRIVILEGED);
 	assert_non_null(d);
-	assert_string_equal(d->start->magic, VMM_START_INFO_MAGIC);
-	assert_int_equal(d->start->domid, d->id);
-	assert_int_equal(d->start->nr_pages, (1u << 20) / 4096);
-	assert_int_equal(d->start->shared_info, VMM_GUEST_SHARED_INFO);
-	assert_true(d->start->flags & VMM_SIF_PRIVILEGED);
-	assert_string_equal(d->start->name, "info");
+	si = test_guest_ptr(d, VMM_GUEST_START_INFO);
+	assert_string_equal(si->magic, VMM_START_INFO_MAGIC);
+	assert_int_equal(si->domid, d->id);
+	assert_int_equal(si->nr_pages, (1u << 20) / 4096);
+	assert_int_equal(si->shared_info, VMM_GUEST_SHARED_INFO);
+	assert_true(si->flags & VMM_SIF_PRIVILEGED);
+	assert_string_equal(si->name, "info");
 	assert_int_equal(d->shared->vcpu_info.evtchn_upcall_mask, 1);
 	assert_int_equal(d->shared->wc_sec, 1700000000u);
 	/* the loaded segment and its bss */
-	assert_int_equal(d->mem[0x8000], 0xe7);
-	assert_int_equal(d->mem[0x8000 + 16], 0);
+	assert_int_equal(*(uint8_t *)test_guest_ptr(d, VMM_GUEST_BASE + 0x8000), 0xe7);
+	assert_int_equal(*(uint8_t *)test_guest_ptr(d, VMM_GUEST_BASE + 0x8000 + 16), 0);
 	/* entry state: pc at the ELF entry, r0 = start info, USR mode */
 	assert_int_equal(d->frame->pc, 0xC0008000u);
 	assert_int_equal(d->frame->r[0], VMM_GUEST_START_INFO);
@@ -64,17 +66,18 @@ static void test_start_info_and_shared_info(void **state)
 
 static void test_memory_is_zeroed_before_use(void **state)
 {
-	uint32_t base, size;
+	uint32_t mfn;
 	struct domain *d;
 
 	(void)state;
-	/* Dirty the next block of RAM the pool will hand out. */
-	arch_free_ram(&base, &size);
-	memset(fake_ram, 0x5a, FAKE_RAM_SIZE);
+	/* Dirty every free frame: whatever the allocator hands out next. */
+	for (mfn = FAKE_RAM_BASE >> 12; mfn < (FAKE_RAM_BASE + FAKE_RAM_SIZE) >> 12; mfn++)
+		if (mm_frame(mfn)->owner == FRAME_OWNER_FREE)
+			memset(fake_phys_ptr(mfn << 12), 0x5a, 4096);
 	d = test_domain_create("clean", 0);
 	assert_non_null(d);
-	assert_int_equal(d->mem[0x100], 0);
-	assert_int_equal(d->mem[d->mem_size - 1], 0);
+	assert_int_equal(*(uint8_t *)test_guest_ptr(d, VMM_GUEST_BASE + 0x100), 0);
+	assert_int_equal(*(uint8_t *)test_guest_ptr(d, VMM_GUEST_BASE + d->mem_size - 1), 0);
 }
 
 static void test_bad_payload_refused_and_memory_returned(void **state)
@@ -83,12 +86,12 @@ static void test_bad_payload_refused_and_memory_returned(void **state)
 	struct vmm_domain_config cfg = {
 		.name = "junk", .image = junk, .image_end = junk + sizeof(junk), .mem_size = 1u << 20,
 	};
-	uint32_t before = mm_free_bytes();
+	uint32_t before = mm_free_frames();
 
 	(void)state;
 	fake_console_clear();
 	assert_null(domain_create(&cfg));
-	assert_int_equal(mm_free_bytes(), before);
+	assert_int_equal(mm_free_frames(), before);
 	assert_non_null(strstr(fake_hw.console, "[VMM] domain 'junk' refused: bad payload image: bad ELF magic"));
 }
 

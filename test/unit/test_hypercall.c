@@ -69,7 +69,7 @@ static void test_unknown_numbers_are_rejected_and_logged_once(void **state)
 
 static void test_xen_version(void **state)
 {
-	char *buf = (char *)plain->mem + 0x9000;
+	char *buf = (char *)test_guest_ptr(plain, VMM_GUEST_BASE + 0x9000);
 
 	(void)state;
 	assert_int_equal(call(VMM_HC_xen_version, VMM_XENVER_version, 0, 0), VMM_ABI_VERSION);
@@ -85,7 +85,7 @@ static void test_console_write_checks_buffer(void **state)
 	uint32_t end = VMM_GUEST_BASE + plain->mem_size;
 
 	(void)state;
-	memcpy(plain->mem + 0x9000, "hi there\n", 9);
+	memcpy(test_guest_ptr(plain, VMM_GUEST_BASE + 0x9000), "hi there\n", 9);
 	assert_int_equal(call(VMM_HC_console_io, VMM_CONSOLEIO_write, 9, VMM_GUEST_BASE + 0x9000), 9);
 	assert_non_null(strstr(fake_hw.console, "] hi there\n"));
 	assert_int_equal(call(VMM_HC_console_io, VMM_CONSOLEIO_write, 8, end - 4), -VMM_EFAULT);
@@ -98,7 +98,7 @@ static void test_console_write_checks_buffer(void **state)
 
 static void test_console_read_only_foreground(void **state)
 {
-	char *dst = (char *)priv->mem + 0xA000;
+	char *dst = (char *)test_guest_ptr(priv, VMM_GUEST_BASE + 0xA000);
 
 	(void)state;
 	console_rx_push('k');
@@ -144,7 +144,7 @@ static void test_guest_ranges(void **state)
 	assert_false(guest_range_valid(plain, VMM_GUEST_BASE + size, 0));
 	assert_true(guest_range_valid(plain, VMM_GUEST_BASE + size - 1, 1));
 	assert_false(guest_range_valid(plain, VMM_GUEST_BASE + 16, 0xFFFFFFF8u));
-	assert_null(guest_ptr(plain, 0, 4));
+	assert_false(guest_range_accessible(plain, 0, 4));
 }
 
 static void test_set_callbacks(void **state)
@@ -196,10 +196,10 @@ static void test_upcall_pushes_frame_and_restore_sanitises(void **state)
 	plain->shared->vcpu_info.evtchn_upcall_mask = 0;
 	event_upcall_enter(f);
 
-	pushed = (struct vmm_trap_frame *)(plain->mem + ((sp - 68) & ~7u) - VMM_GUEST_BASE);
+	pushed = (struct vmm_trap_frame *)test_guest_ptr(plain, (sp - 68) & ~7u);
 	assert_memory_equal(pushed, &before, sizeof(before));
 	assert_int_equal(f->pc, VMM_GUEST_BASE + 0x8100);
-	assert_int_equal(f->cpsr, 0x10 | 0x20);
+	assert_int_equal(f->cpsr, 0x10 | 0x40 | 0x20); /* USR, FIQs masked, Thumb */
 	assert_int_equal(f->sp, (sp - 68) & ~7u);
 	assert_int_equal(f->r[0], f->sp);
 	assert_int_equal(plain->shared->vcpu_info.evtchn_upcall_mask, 1);
@@ -209,7 +209,7 @@ static void test_upcall_pushes_frame_and_restore_sanitises(void **state)
 	pushed->pc = 0xC0008003u;
 	pushed->r[0] = 55;
 	assert_int_equal(call(VMM_HC_restore_trap_frame, f->sp, 0, 0), 55);
-	assert_int_equal(f->cpsr, 0x10 | 0x80000000u);
+	assert_int_equal(f->cpsr, 0x10 | 0x40 | 0x80000000u); /* IRQs on, FIQs still masked */
 	assert_int_equal(f->pc, 0xC0008000u);
 	assert_int_equal(f->r[1], 101);
 	assert_int_equal(f->sp, sp);

@@ -57,7 +57,7 @@ static void test_unknown_irq_is_disabled(void **state)
 static void test_console_input_drained_and_signalled(void **state)
 {
 	char buf[8] = {0};
-	char *dst = (char *)dom->mem + 0x9000;
+	char *dst = (char *)test_guest_ptr(dom, VMM_GUEST_BASE + 0x9000);
 
 	(void)state;
 	fake_hw.input = "ab";

@@ -20,6 +20,16 @@
 #define PSR_E         0x200
 /* Bits a guest may choose in its CPSR: N Z C V Q, IT[7:0], GE[3:0], T. */
 #define PSR_GUEST_MASK 0xfe0ffc20u
+/*
+ * Bits every guest CPSR has, whatever the guest asks: USR mode, IRQs on,
+ * FIQs masked (F). libvmm owns no FIQ source and its FIQ vector treats one as
+ * fatal, so a FIQ a platform routes to the core (a secure watchdog, a
+ * misconfigured controller) must stay pending instead of crashing whichever
+ * domain runs. USR code cannot change F, and every exception libvmm takes
+ * from a guest keeps it, so F=1 here also masks FIQs in the hypercall and
+ * interrupt paths; the boot code and the idle loop mask them themselves.
+ */
+#define PSR_GUEST_FIXED (PSR_MODE_USR | PSR_F)
 
 #define SCTLR_M  (1u << 0)
 #define SCTLR_A  (1u << 1)
@@ -35,6 +45,8 @@
 #define HV_RAM_VA      0xE0000000u  /* linear map of the board's RAM bank */
 #define HV_RAM_VA_MAX  0x10000000u  /* at most 256 MiB of RAM mapped */
 #define HV_IMAGE_OFFSET 0x00100000u /* the image starts 1 MiB into RAM */
+#define HV_TEMP_VA     0xFFF00000u  /* temporary mappings of frames outside the window */
+#define HV_TEMP_SLOTS  256u         /* 4 KiB pages in that last MiB */
 
 /* Size of struct vmm_trap_frame and the word above it on a vcpu stack. */
 #define FRAME_SIZE     68

@@ -14,7 +14,9 @@
  * its frame (srsdb + stm), C code runs on the same stack below it, and a
  * context switch between vcpus is a switch of SVC sp (arch_switch). The
  * hypervisor itself always runs with IRQs masked; the idle loop waits with
- * WFI and polls the interrupt controller.
+ * WFI and polls the interrupt controller. FIQs are masked everywhere, guests
+ * included (PSR_GUEST_FIXED in arm.h): SVC, IRQ and abort entries keep the
+ * guest's F=1, so vector_fiq is only reached if that invariant breaks.
  */
 #include "arm.h"
 #include "vmm/abi.h"
@@ -142,11 +144,23 @@ vector_reset:
  * Saves the callee-saved state of the running vcpu's hypervisor thread and
  * resumes the other one where it called arch_switch (or, the first time, at
  * arch_first_entry with sp at its initial guest frame).
+ *
+ * In between, the branch predictor is invalidated so that no domain can
+ * steer another's speculation: BPIALL, an ARMv7-A operation every core
+ * implements (a no-op where predictors need no maintenance), enough on the
+ * Cortex-A9/A12/A17 and, with ACTLR.IBE set by firmware, on the A8 (also
+ * erratum 430973); then the CPU's own hook (vmm_port_cpu_switch(), from
+ * bsp/cpu/, e.g. ICIALLU on the A15). No barrier: the exception return
+ * into the next guest is context-synchronizing. prev's state is saved
+ * already, so the call may clobber anything; r4 keeps next.
  */
 	.global	arch_switch
 arch_switch:
 	stmia	r0, {r4-r11, sp, lr}
-	ldmia	r1, {r4-r11, sp, lr}
+	mov	r4, r1
+	mcr	p15, 0, r0, c7, c5, 6   /* BPIALL */
+	bl	vmm_port_cpu_switch
+	ldmia	r4, {r4-r11, sp, lr}
 	bx	lr
 
 	.global	arch_first_entry
@@ -154,9 +168,12 @@ arch_first_entry:
 	b	trap_return
 
 /* void arch_wait_for_interrupt(void): sleeps until an interrupt is pending
- * (IRQs stay masked; WFI wakes anyway). */
+ * (IRQs stay masked; WFI wakes anyway). FIQs are masked too: they already
+ * are (boot code, PSR_GUEST_FIXED), and the idle loop must not be the one
+ * place a stray FIQ is taken (see arm.h). */
 	.global	arch_wait_for_interrupt
 arch_wait_for_interrupt:
+	cpsid	if
 	dsb
 	wfi
 	bx	lr

@@ -13,21 +13,23 @@ struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_in
 	/* trap_return (entry.S) loads this word to check for pending upcalls */
 	*(uint32_t *)(stack_top - FRAME_EXTRA) = (uint32_t)(uintptr_t)vcpu_info;
 	memset(f, 0, sizeof(*f));
-	f->cpsr = PSR_MODE_USR;
+	f->cpsr = PSR_GUEST_FIXED;
 	return f;
 }
 
 void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp, uint32_t r0)
 {
 	f->pc = entry & ~1u;
-	f->cpsr = PSR_MODE_USR | ((entry & 1u) ? PSR_T : 0);
+	f->cpsr = PSR_GUEST_FIXED | ((entry & 1u) ? PSR_T : 0);
 	f->sp = sp;
 	f->r[0] = r0;
 }
 
 void arch_frame_sanitize(struct vmm_trap_frame *f)
 {
-	f->cpsr = (f->cpsr & PSR_GUEST_MASK) | PSR_MODE_USR;
+	/* A guest-made frame may ask for any mode, I or F: it gets USR, IRQs
+	 * on and FIQs masked (PSR_GUEST_FIXED). */
+	f->cpsr = (f->cpsr & PSR_GUEST_MASK) | PSR_GUEST_FIXED;
 	f->pc &= (f->cpsr & PSR_T) ? ~1u : ~3u;
 }
 

@@ -1,14 +1,18 @@
 /*
- * Short-descriptor translation tables (ARMv7-A, 1 MiB sections only).
+ * Short-descriptor translation tables (ARMv7-A): the hypervisor's half.
  *
  * Virtual layout, identical in every table:
- *   0x00000000-0xBFFFFFFF  unmapped (reserved for the guest's own use later)
- *   0xC0000000-...         the domain's memory (user RW, non-global, ASID-tagged)
- *   0xE0000000-0xEFFFFFFF  linear map of RAM, hypervisor image included (PL1 only, global)
- *   0xF0000000-0xFFFFFFFF  device windows from vmm_board.devices (PL1 only, XN)
+ *   0x00000000-0xDFFFFFFF  the domain's (its memory at 0xC0000000, built by
+ *                          core/domain_build.c from frames; user, non-global)
+ *   0xE0000000-0xEFFFFFFF  linear window: the RAM start.S maps, hypervisor
+ *                          image included (PL1 only, global)
+ *   0xF0000000-0xFFEFFFFF  device windows from vmm_board.devices (PL1 only, XN)
+ *   0xFFF00000-0xFFFFFFFF  temporary mappings: one 4 KiB page per slot, for
+ *                          frames outside the linear window (PL1 only, XN)
  * The master table (built by start.S, finished here) holds the hypervisor
- * half; each domain table copies it, so a guest can never reach it: the
- * entries have no user access, and the guest cannot change any table.
+ * half; each domain table copies it (arch_mmu_l1_copy_hyp()), so a guest can
+ * never reach it: the entries have no user access. Domain tables live in
+ * frames from the frame table, not in the image.
  */
 #include <string.h>
 
@@ -22,33 +26,44 @@
 #define L1_ENTRIES    4096
 #define SECTION_SHIFT 20
 #define SECTION_SIZE  (1u << SECTION_SHIFT)
+#define PAGE_SHIFT    12
 
 #define SECT          0x2u
 #define SECT_B        (1u << 2)
 #define SECT_C        (1u << 3)
 #define SECT_XN       (1u << 4)
 #define SECT_AP_PL1   (1u << 10)            /* AP[1:0] = 01: PL1 RW, PL0 none */
-#define SECT_AP_ALL   (3u << 10)            /* AP[1:0] = 11: PL1 and PL0 RW */
-#define SECT_TEX1     (1u << 12)
-#define SECT_NG       (1u << 17)
-#define SECT_NORMAL   (SECT_TEX1 | SECT_C | SECT_B) /* write-back write-allocate */
 #define SECT_DEVICE   (SECT_B | SECT_XN)          /* shared device, never executed */
+
+#define L1_COARSE     0x1u                  /* L1 entry pointing to an L2 table */
+#define SMALL_XN      0x1u
+#define SMALL         0x2u
+#define SMALL_B       (1u << 2)
+#define SMALL_C       (1u << 3)
+#define SMALL_AP_PL1  (1u << 4)             /* AP[1:0] = 01: PL1 RW, PL0 none */
+#define SMALL_TEX1    (1u << 6)
+/* Temporary mappings: normal write-back write-allocate memory like the
+ * linear window (same attributes for the same frame), never executed, global. */
+#define SMALL_HV_RAM  (SMALL | SMALL_XN | SMALL_B | SMALL_C | SMALL_AP_PL1 | SMALL_TEX1)
 
 #define TTBR_WALK_ATTRS 0x09u  /* inner cacheable, outer write-back write-allocate */
 
 #define HV_FIRST_ENTRY (HV_RAM_VA >> SECTION_SHIFT)
+#define MASTER_SLOT    0xffffffffu  /* mmu_switch.active: the master table, ASID 0 */
 
 extern uint8_t __hv_image_end[];
+extern uint8_t __hv_ram_phys[];   /* linker symbols: values, not objects */
+extern uint8_t __hv_ram_mib[];
 extern uint8_t _start[];
 
 uint32_t hv_master_l1[L1_ENTRIES] __attribute__((section(".bss.pgtable"), aligned(16384)));
-static uint32_t domain_l1[VMM_MAX_DOMAINS][L1_ENTRIES]
-	__attribute__((section(".bss.pgtable"), aligned(16384)));
+/* L2 table of the temporary-mapping MiB (256 entries, 1 KiB aligned). */
+static uint32_t hv_temp_l2[HV_TEMP_SLOTS] __attribute__((aligned(1024)));
 
 /*
  * What arch_mmu_activate() writes, prepared once so that a context switch
  * only loads it: each slot's TTBR0 value (table address and walk
- * attributes, set by arch_mmu_domain_build()), and the PMU user-access
+ * attributes, set by arch_mmu_domain_set()), and the PMU user-access
  * state as it is in the hardware, so that PMUSERENR is written only when it
  * changes.
  */
@@ -58,31 +73,94 @@ static struct {
 	uint32_t ttbr0[VMM_MAX_DOMAINS];
 	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
 	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
+	uint32_t active;           /* slot whose table is in TTBR0, or MASTER_SLOT */
+	uint32_t window_from;      /* arch_mmu_window_open(): slot to return to */
 } mmu_switch = {
 	.pmu_owner = PMU_NO_OWNER,
+	.active = MASTER_SLOT,
 };
+
+static uint32_t ram_window_phys(void)
+{
+	return (uint32_t)(uintptr_t)__hv_ram_phys;
+}
+
+static uint32_t ram_window_size(void)
+{
+	return (uint32_t)(uintptr_t)__hv_ram_mib << SECTION_SHIFT;
+}
 
 static uint32_t hv_to_phys(const void *p)
 {
-	return (uint32_t)(uintptr_t)p - HV_RAM_VA + vmm_board.ram_base;
+	return (uint32_t)(uintptr_t)p - HV_RAM_VA + ram_window_phys();
+}
+
+static bool phys_in_window(uint32_t phys)
+{
+	return phys >= ram_window_phys() && phys - ram_window_phys() < ram_window_size();
 }
 
 void *arch_phys_to_hv(uint32_t phys)
 {
-	return (void *)(uintptr_t)(phys - vmm_board.ram_base + HV_RAM_VA);
+	return (void *)(uintptr_t)(phys - ram_window_phys() + HV_RAM_VA);
 }
 
-static uint32_t hv_ram_mapped(void)
+void arch_hv_layout(struct arch_hv_layout *l)
 {
-	return vmm_board.ram_size < HV_RAM_VA_MAX ? vmm_board.ram_size : HV_RAM_VA_MAX;
+	l->image_base = ram_window_phys() + HV_IMAGE_OFFSET;
+	l->image_end = hv_to_phys(__hv_image_end);
+	l->window_base = ram_window_phys();
+	l->window_size = ram_window_size();
 }
 
-void arch_free_ram(uint32_t *base, uint32_t *size)
+/* Makes a table entry the CPU just wrote visible to table walks. */
+static void mmu_clean_entry(const uint32_t *entry)
 {
-	uint32_t image_end = hv_to_phys(__hv_image_end);
+	cp15_write_dccmvau((uint32_t)(uintptr_t)entry);
+	arm_dsb();
+}
 
-	*base = image_end;
-	*size = vmm_board.ram_base + hv_ram_mapped() - image_end;
+void *arch_map_frame(uint32_t mfn)
+{
+	uint32_t phys = mfn << PAGE_SHIFT;
+	unsigned int i;
+
+	if (phys_in_window(phys))
+		return arch_phys_to_hv(phys);
+	for (i = 0; i < HV_TEMP_SLOTS; i++) {
+		if (hv_temp_l2[i] == 0) {
+			hv_temp_l2[i] = phys | SMALL_HV_RAM;
+			mmu_clean_entry(&hv_temp_l2[i]);
+			/* The slot was invalidated when it was last unmapped. */
+			return (void *)(uintptr_t)(HV_TEMP_VA + (i << PAGE_SHIFT));
+		}
+	}
+	return NULL;
+}
+
+void arch_unmap_frame(void *p)
+{
+	uintptr_t va = (uintptr_t)p;
+	unsigned int i;
+
+	if (va < HV_TEMP_VA)
+		return; /* linear window: nothing was mapped */
+	i = (unsigned int)((va - HV_TEMP_VA) >> PAGE_SHIFT);
+	hv_temp_l2[i] = 0;
+	mmu_clean_entry(&hv_temp_l2[i]);
+	/* Global entry: TLBIMVA drops it whatever the ASID field says. */
+	cp15_write_tlbimva((uint32_t)(va & ~(uintptr_t)0xfff));
+	arm_dsb();
+	arm_isb();
+}
+
+unsigned int arch_temp_maps_in_use(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < HV_TEMP_SLOTS; i++)
+		n += hv_temp_l2[i] != 0;
+	return n;
 }
 
 uintptr_t vmm_port_device_va(uint32_t phys)
@@ -111,11 +189,13 @@ void arch_mmu_init(void)
 		const struct vmm_device_region *r = &vmm_board.devices[i];
 		uint32_t off;
 
-		for (off = 0; off < r->size && va + off >= VMM_DEVICE_VA_BASE; off += SECTION_SIZE)
+		for (off = 0; off < r->size && va + off >= VMM_DEVICE_VA_BASE && va + off < HV_TEMP_VA;
+		     off += SECTION_SIZE)
 			hv_master_l1[(va + off) >> SECTION_SHIFT] =
 				((r->phys + off) & ~(SECTION_SIZE - 1)) | SECT | SECT_DEVICE | SECT_AP_PL1;
 		va += r->size;
 	}
+	hv_master_l1[HV_TEMP_VA >> SECTION_SHIFT] = hv_to_phys(hv_temp_l2) | L1_COARSE;
 	arm_dsb();
 	cp15_write_tlbiall(0);
 	arm_dsb();
@@ -126,21 +206,17 @@ void arch_mmu_init(void)
 		cp15_write_pmuserenr(0);
 }
 
-int arch_mmu_domain_build(unsigned int slot, uint32_t mem_phys, uint32_t mem_size)
+void arch_mmu_l1_copy_hyp(uint32_t *l1)
 {
-	uint32_t *l1;
-	uint32_t off;
-
-	if (slot >= VMM_MAX_DOMAINS)
-		return -VMM_ENOMEM;
-	l1 = domain_l1[slot];
-	memset(l1, 0, HV_FIRST_ENTRY * sizeof(uint32_t));
 	memcpy(&l1[HV_FIRST_ENTRY], &hv_master_l1[HV_FIRST_ENTRY],
 	       (L1_ENTRIES - HV_FIRST_ENTRY) * sizeof(uint32_t));
-	for (off = 0; off < mem_size; off += SECTION_SIZE)
-		l1[(VMM_GUEST_BASE + off) >> SECTION_SHIFT] =
-			(mem_phys + off) | SECT | SECT_NORMAL | SECT_AP_ALL | SECT_NG;
-	mmu_switch.ttbr0[slot] = hv_to_phys(l1) | TTBR_WALK_ATTRS;
+}
+
+int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys)
+{
+	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0)
+		return -VMM_EINVAL;
+	mmu_switch.ttbr0[slot] = l1_phys | TTBR_WALK_ATTRS;
 	arm_dsb();
 	return 0;
 }
@@ -173,22 +249,59 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	 * another domain's ASID: every walk until the last write pairs either
 	 * (old ASID, old table), (0, either table) or (new ASID, new table).
 	 */
+	/*
+	 * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
+	 * switch"): a DSB must precede every CONTEXTIDR write. Harmless and
+	 * cheap on every other core, so done for all of them.
+	 */
+	arm_dsb();
 	cp15_write_contextidr(0);
 	arm_isb();
 	cp15_write_ttbr0(mmu_switch.ttbr0[slot]);
 	arm_isb();
+	arm_dsb(); /* erratum 754322, as above */
 	cp15_write_contextidr(slot + 1);
+	mmu_switch.active = slot;
 	/*
 	 * No isb here: nothing before the exception return into the guest
 	 * (context-synchronizing) depends on the new ASID. The hypervisor only
 	 * uses global mappings -- its image, stacks and the domains' memory
-	 * through the linear map (core/guest_access.c) -- whose translation is
-	 * the same in every table and for every ASID; guest virtual addresses
-	 * are never dereferenced. Until then walks may still use ASID 0 with the
+	 * through the linear window or temporary mappings (core/guest_access.c)
+	 * -- whose translation is the same in every table and for every ASID;
+	 * guest virtual addresses are dereferenced only by the domain builder,
+	 * which synchronizes first (arch_mmu_window_open()). Until then walks may still use ASID 0 with the
 	 * new table, which the isb after TTBR0 already allowed.
 	 */
 	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
 		mmu_pmu_set_user(slot, pmu_user);
+}
+
+/* Back to the master table and the hypervisor's ASID 0 (same order as above). */
+static void mmu_activate_master(void)
+{
+	arm_dsb(); /* erratum 754322 */
+	cp15_write_contextidr(0);
+	arm_isb();
+	cp15_write_ttbr0(hv_to_phys(hv_master_l1) | TTBR_WALK_ATTRS);
+	arm_isb();
+	mmu_switch.active = MASTER_SLOT;
+}
+
+void *arch_mmu_window_open(unsigned int slot)
+{
+	mmu_switch.window_from = mmu_switch.active;
+	arch_mmu_activate(slot, mmu_switch.pmu_user != 0);
+	arm_isb(); /* the hypervisor dereferences guest addresses next */
+	return (void *)(uintptr_t)VMM_GUEST_BASE;
+}
+
+void arch_mmu_window_close(void)
+{
+	if (mmu_switch.window_from == MASTER_SLOT)
+		mmu_activate_master();
+	else
+		arch_mmu_activate(mmu_switch.window_from, mmu_switch.pmu_user != 0);
+	arm_isb();
 }
 
 void arch_mmu_flush_slot(unsigned int slot)
@@ -197,6 +310,17 @@ void arch_mmu_flush_slot(unsigned int slot)
 	cp15_write_tlbiasid(slot + 1);
 	arm_dsb();
 	arm_isb();
+}
+
+void arch_clean_dcache(const void *hv, uint32_t len)
+{
+	uint32_t line = 4u << ((cp15_read_ctr() >> 16) & 0xf); /* DminLine, bytes */
+	uintptr_t p = (uintptr_t)hv & ~(uintptr_t)(line - 1);
+	uintptr_t end = (uintptr_t)hv + len;
+
+	for (; p < end; p += line)
+		cp15_write_dccmvau((uint32_t)p);
+	arm_dsb();
 }
 
 void arch_sync_icache(const void *hv, uint32_t len)

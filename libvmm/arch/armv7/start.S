@@ -68,6 +68,7 @@ _start:
 	ldr	r0, =0x55555555
 	mcr	p15, 0, r0, c3, c0, 0   /* DACR */
 	mov	r0, #0
+	dsb                             /* Cortex-A9 erratum 754322: DSB before a CONTEXTIDR write */
 	mcr	p15, 0, r0, c13, c0, 1  /* CONTEXTIDR: ASID 0 (reserved for the hypervisor) */
 	mcr	p15, 0, r0, c8, c7, 0   /* TLBIALL */
 	mcr	p15, 0, r0, c7, c5, 0   /* ICIALLU */

@@ -1,0 +1,394 @@
+/*
+ * Domain memory and initial page tables (see domain_build.h).
+ */
+#include "domain_build.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "format.h"
+#include "mm.h"
+#include "vmm/abi.h"
+
+#define PAGE_SIZE        (1u << MM_PAGE_SHIFT)
+#define PAGES_PER_MIB    256u
+#define GUEST_FIRST_MIB  (VMM_GUEST_BASE >> 20)
+#define L1_GUEST_ENTRIES (0xE0000000u >> 20)  /* below the hypervisor's half */
+
+static uint32_t order_for_bytes(uint32_t bytes)
+{
+	uint32_t order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+static bool pfn_range_valid(const struct domain *d, uint32_t pfn, uint32_t order)
+{
+	return order <= FRAME_MAX_ORDER && (pfn & ((1u << order) - 1)) == 0 && pfn < d->max_pages &&
+	       (1u << order) <= d->max_pages - pfn;
+}
+
+static bool pfn_range_unpopulated(const struct domain *d, uint32_t pfn, uint32_t order)
+{
+	uint32_t i;
+
+	for (i = 0; i < (1u << order); i++)
+		if (d->p2m[pfn + i] != MM_PFN_NONE)
+			return false;
+	return true;
+}
+
+static bool reservation_allows(const struct domain *d, uint32_t order)
+{
+	return (1u << order) <= d->max_pages - d->tot_pages;
+}
+
+uint32_t domain_pfn_to_mfn(const struct domain *d, uint32_t pfn)
+{
+	if (d->p2m == NULL || pfn >= d->max_pages)
+		return MM_PFN_NONE;
+	return d->p2m[pfn];
+}
+
+static int domain_take_run(struct domain *d, uint32_t pfn, uint32_t order, uint32_t flags)
+{
+	uint32_t mfn, i;
+	int rc;
+
+	if (d->p2m == NULL || !pfn_range_valid(d, pfn, order))
+		return -VMM_EINVAL;
+	if (!pfn_range_unpopulated(d, pfn, order))
+		return -VMM_EBUSY;
+	if (!reservation_allows(d, order))
+		return -VMM_ENOMEM;
+	rc = mm_alloc(order, (uint16_t)d->id, flags, &mfn);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < (1u << order); i++) {
+		d->p2m[pfn + i] = mfn + i;
+		mm_m2p_set(mfn + i, pfn + i);
+	}
+	d->tot_pages += 1u << order;
+	return 0;
+}
+
+int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order)
+{
+	return domain_take_run(d, pfn, order, 0);
+}
+
+/*
+ * Backs one run at pfn: the largest aligned run outside the window, else
+ * inside it (the window is the hypervisor's; it gives only what the rest of
+ * RAM cannot), halving the run until something is found. *order: in, the
+ * largest run wanted; out, the run taken.
+ */
+static int domain_take_best(struct domain *d, uint32_t pfn, uint32_t *order)
+{
+	static const uint32_t passes[] = { MM_OUTSIDE, MM_LINEAR };
+	unsigned int p;
+	uint32_t o;
+
+	for (p = 0; p < sizeof(passes) / sizeof(passes[0]); p++) {
+		for (o = *order + 1; o-- > 0;) {
+			int rc = domain_take_run(d, pfn, o, passes[p]);
+
+			if (rc == 0) {
+				*order = o;
+				return 0;
+			}
+			if (rc != -VMM_ENOMEM || !reservation_allows(d, 0))
+				return rc;
+		}
+	}
+	return -VMM_ENOMEM;
+}
+
+/* Largest run that starts at pfn, fits the rest and is aligned to its size. */
+static uint32_t populate_order(uint32_t pfn, uint32_t left)
+{
+	uint32_t order = 0;
+
+	while (order < FRAME_MAX_ORDER && (pfn & (1u << order)) == 0 && (2u << order) <= left)
+		order++;
+	return order;
+}
+
+/* All pfns, in the largest runs the allocator still has (smaller when it has none). */
+static int domain_populate(struct domain *d)
+{
+	uint32_t pfn = 0;
+
+	while (pfn < d->max_pages) {
+		uint32_t order = populate_order(pfn, d->max_pages - pfn);
+		int rc = domain_take_best(d, pfn, &order);
+
+		if (rc != 0)
+			return rc;
+		pfn += 1u << order;
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- tables */
+
+struct table_builder {
+	struct domain *d;
+	uint32_t *l1;          /* hypervisor address of the L1 table */
+	uint32_t l2_mfn;       /* frame the next L2 table goes in, or MM_PFN_NONE */
+	uint32_t l2_used;      /* L2 tables already in it */
+};
+
+/* True if pfns [pfn, pfn + 256) are one 1 MiB aligned machine run. */
+static bool mib_is_section(const struct domain *d, uint32_t pfn)
+{
+	uint32_t i, mfn = d->p2m[pfn];
+
+	if (d->max_pages - pfn < PAGES_PER_MIB || (mfn & (PAGES_PER_MIB - 1)) != 0)
+		return false;
+	for (i = 1; i < PAGES_PER_MIB; i++)
+		if (d->p2m[pfn + i] != mfn + i)
+			return false;
+	return true;
+}
+
+/* A writable mapping of a data frame: one type use and one reference. */
+static int map_data_frame(struct domain *d, uint32_t mfn)
+{
+	struct frame_table *ft = mm_table(mfn);
+	int rc = frame_get_type(ft, mfn, (uint16_t)d->id, FRAME_TYPE_WRITABLE);
+
+	if (rc == 0) {
+		rc = frame_get_ref(ft, mfn, (uint16_t)d->id);
+		if (rc != 0)
+			frame_put_type(ft, mfn, FRAME_TYPE_WRITABLE);
+	}
+	return rc;
+}
+
+static void unmap_data_frame(uint32_t mfn)
+{
+	struct frame_table *ft = mm_table(mfn);
+
+	frame_put_ref(ft, mfn);
+	frame_put_type(ft, mfn, FRAME_TYPE_WRITABLE);
+}
+
+static int build_section(struct table_builder *tb, uint32_t mib)
+{
+	struct domain *d = tb->d;
+	uint32_t pfn = mib * PAGES_PER_MIB, mfn = d->p2m[pfn], i;
+
+	for (i = 0; i < PAGES_PER_MIB; i++) {
+		int rc = map_data_frame(d, mfn + i);
+		if (rc != 0) {
+			while (i--)
+				unmap_data_frame(mfn + i);
+			return rc;
+		}
+	}
+	tb->l1[GUEST_FIRST_MIB + mib] = (mfn << MM_PAGE_SHIFT) | DB_SECT_GUEST_RAM;
+	return 0;
+}
+
+/*
+ * Room for one more L2 table: the current frame's next quarter, or a new
+ * frame, typed L2 once for its pin. Each L1 entry pointing into the frame
+ * adds one more L2 use (the accounting pt_table.h keeps for guest tables).
+ */
+static int l2_slot(struct table_builder *tb, uint32_t *phys)
+{
+	struct domain *d = tb->d;
+	uint32_t mfn;
+	int rc;
+
+	if (tb->l2_mfn == MM_PFN_NONE || tb->l2_used == PAGE_SIZE / DB_L2_BYTES) {
+		rc = mm_alloc(0, (uint16_t)d->id, MM_LINEAR, &mfn);
+		if (rc != 0)
+			return rc;
+		d->nr_pt_frames++;
+		tb->l2_mfn = mfn;
+		tb->l2_used = 0;
+		frame_get_type(mm_table(mfn), mfn, (uint16_t)d->id, FRAME_TYPE_L2); /* the pin */
+	}
+	rc = frame_get_type(mm_table(tb->l2_mfn), tb->l2_mfn, (uint16_t)d->id, FRAME_TYPE_L2);
+	if (rc != 0)
+		return rc;
+	*phys = (tb->l2_mfn << MM_PAGE_SHIFT) + tb->l2_used * DB_L2_BYTES;
+	tb->l2_used++;
+	return 0;
+}
+
+/* Pages of MiB `mib` the domain has (the last MiB may be partial). */
+static uint32_t pages_in_mib(const struct domain *d, uint32_t mib)
+{
+	uint32_t left = d->max_pages - mib * PAGES_PER_MIB;
+
+	return left < PAGES_PER_MIB ? left : PAGES_PER_MIB;
+}
+
+static int build_l2(struct table_builder *tb, uint32_t mib)
+{
+	struct domain *d = tb->d;
+	uint32_t pfn = mib * PAGES_PER_MIB, phys, i, n;
+	uint32_t *l2;
+	int rc;
+
+	rc = l2_slot(tb, &phys);
+	if (rc != 0)
+		return rc;
+	/* Set before the entries so that teardown finds the table on any failure. */
+	tb->l1[GUEST_FIRST_MIB + mib] = phys | DB_L1_COARSE;
+	l2 = arch_phys_to_hv(phys);
+	n = pages_in_mib(d, mib);
+	for (i = 0; i < n; i++) {
+		rc = map_data_frame(d, d->p2m[pfn + i]);
+		if (rc != 0)
+			return rc;
+		l2[i] = (d->p2m[pfn + i] << MM_PAGE_SHIFT) | DB_L2_GUEST_RAM;
+	}
+	arch_clean_dcache(l2, DB_L2_BYTES);
+	return 0;
+}
+
+static int build_tables(struct domain *d)
+{
+	struct table_builder tb = { .d = d, .l2_mfn = MM_PFN_NONE };
+	uint32_t mib, i, nr_mib = (d->max_pages + PAGES_PER_MIB - 1) / PAGES_PER_MIB;
+	int rc;
+
+	rc = mm_alloc(FRAME_L1_ORDER, (uint16_t)d->id, MM_LINEAR, &d->l1_mfn);
+	if (rc != 0) {
+		d->l1_mfn = MM_PFN_NONE;
+		return rc;
+	}
+	d->nr_pt_frames += 1u << FRAME_L1_ORDER;
+	for (i = 0; i < (1u << FRAME_L1_ORDER); i++)
+		frame_get_type(mm_table(d->l1_mfn + i), d->l1_mfn + i, (uint16_t)d->id, FRAME_TYPE_L1);
+	tb.l1 = arch_phys_to_hv(d->l1_mfn << MM_PAGE_SHIFT);
+	/* Scrubbed by the allocator: the guest half is empty already. */
+	arch_mmu_l1_copy_hyp(tb.l1);
+	for (mib = 0; mib < nr_mib; mib++) {
+		if (mib_is_section(d, mib * PAGES_PER_MIB))
+			rc = build_section(&tb, mib);
+		else
+			rc = build_l2(&tb, mib);
+		if (rc != 0)
+			return rc;
+	}
+	arch_clean_dcache(tb.l1, DB_L1_ENTRIES * sizeof(uint32_t));
+	return arch_mmu_domain_set(d->slot, d->l1_mfn << MM_PAGE_SHIFT);
+}
+
+/* ----------------------------------------------------------- teardown */
+
+static void teardown_l2(struct domain *d, uint32_t entry)
+{
+	uint32_t phys = entry & ~(DB_L2_BYTES - 1), l2_mfn = phys >> MM_PAGE_SHIFT, i;
+	uint32_t *l2 = arch_phys_to_hv(phys);
+	struct frame_table *ft = mm_table(l2_mfn);
+	const struct frame *f;
+
+	for (i = 0; i < DB_L2_ENTRIES; i++) {
+		if (l2[i] & DB_L2_SMALL)
+			unmap_data_frame(l2[i] >> MM_PAGE_SHIFT);
+		l2[i] = 0;
+	}
+	frame_put_type(ft, l2_mfn, FRAME_TYPE_L2);
+	f = frame_get(ft, l2_mfn);
+	/* Only the pin left: no other L1 entry points into the frame. */
+	if (f->u.use.type_count == 1) {
+		frame_put_type(ft, l2_mfn, FRAME_TYPE_L2);
+		if (mm_free(l2_mfn, 0) == 0)
+			d->nr_pt_frames--;
+	}
+}
+
+static void teardown_tables(struct domain *d)
+{
+	uint32_t *l1, e, i;
+
+	if (d->l1_mfn == MM_PFN_NONE)
+		return;
+	l1 = arch_phys_to_hv(d->l1_mfn << MM_PAGE_SHIFT);
+	for (e = 0; e < L1_GUEST_ENTRIES; e++) {
+		uint32_t entry = l1[e];
+
+		l1[e] = 0;
+		if ((entry & 3u) == DB_L1_SECTION)
+			for (i = 0; i < PAGES_PER_MIB; i++)
+				unmap_data_frame(((entry & DB_SECT_BASE_MASK) >> MM_PAGE_SHIFT) + i);
+		else if ((entry & 3u) == DB_L1_COARSE)
+			teardown_l2(d, entry);
+	}
+	for (i = 0; i < (1u << FRAME_L1_ORDER); i++)
+		frame_put_type(mm_table(d->l1_mfn + i), d->l1_mfn + i, FRAME_TYPE_L1);
+	if (mm_free(d->l1_mfn, FRAME_L1_ORDER) == 0)
+		d->nr_pt_frames -= 1u << FRAME_L1_ORDER;
+	d->l1_mfn = MM_PFN_NONE;
+}
+
+void domain_mem_teardown(struct domain *d)
+{
+	uint32_t pfn;
+
+	if (d->shared) {
+		arch_unmap_frame(d->shared);
+		d->shared = NULL;
+	}
+	teardown_tables(d);
+	if (d->p2m == NULL)
+		return;
+	for (pfn = 0; pfn < d->max_pages; pfn++) {
+		if (d->p2m[pfn] != MM_PFN_NONE && mm_free(d->p2m[pfn], 0) == 0) {
+			d->p2m[pfn] = MM_PFN_NONE;
+			d->tot_pages--;
+		}
+	}
+	mm_free(d->p2m_mfn, d->p2m_order);
+	d->p2m = NULL;
+}
+
+/* ----------------------------------------------------------- build */
+
+static int build_fail(struct domain *d, int rc, char *why, size_t len, const char *what)
+{
+	vmm_snprintf(why, len, "%s (%d)", what, rc);
+	domain_mem_teardown(d);
+	return rc;
+}
+
+int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
+{
+	uint32_t pfn;
+	int rc;
+
+	d->max_pages = mem_size >> MM_PAGE_SHIFT;
+	d->tot_pages = 0;
+	d->nr_pt_frames = 0;
+	d->l1_mfn = MM_PFN_NONE;
+	d->shared = NULL;
+	d->p2m_order = order_for_bytes(d->max_pages * (uint32_t)sizeof(uint32_t));
+	rc = mm_alloc(d->p2m_order, FRAME_OWNER_HYP, MM_LINEAR, &d->p2m_mfn);
+	if (rc != 0) {
+		d->p2m = NULL;
+		return build_fail(d, rc, why, len, "no hypervisor memory for the p2m list");
+	}
+	d->p2m = arch_phys_to_hv(d->p2m_mfn << MM_PAGE_SHIFT);
+	for (pfn = 0; pfn < d->max_pages; pfn++)
+		d->p2m[pfn] = MM_PFN_NONE;
+	rc = domain_populate(d);
+	if (rc != 0)
+		return build_fail(d, rc, why, len, "not enough free RAM");
+	rc = build_tables(d);
+	if (rc != 0)
+		return build_fail(d, rc, why, len, "no memory for page tables");
+	d->shared = arch_map_frame(d->p2m[0]);
+	if (d->shared == NULL)
+		return build_fail(d, -VMM_ENOMEM, why, len, "no mapping slot for shared info");
+	return 0;
+}

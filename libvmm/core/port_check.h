@@ -1,0 +1,29 @@
+/*
+ * Boot-time checks of what the board reports through the port layer
+ * (vmm/port.h), so that a firmware or BSP mistake stops the boot with a
+ * clear [VMM] line instead of a division by zero or a clock that is wrong.
+ */
+#ifndef VMM_CORE_PORT_CHECK_H
+#define VMM_CORE_PORT_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit code of vmm_port_poweroff() when the port's values are unusable. */
+#define PORT_CHECK_EXIT 4
+
+/*
+ * Checks a counter frequency: VMM_PORT_FREQ_MIN .. VMM_PORT_FREQ_MAX Hz
+ * (32 kHz .. 1 GHz, what time.c converts exactly). 0 or -VMM_EINVAL with a
+ * reason in why[len]. Pure.
+ */
+int port_check_counter_freq(uint32_t hz, char *why, size_t len);
+
+/*
+ * Runs every check on the live port (after vmm_port_init(), before
+ * time_init()). On failure logs "boot: <reason>; cannot start" and powers
+ * off with PORT_CHECK_EXIT: does not return then.
+ */
+void port_check_boot(void);
+
+#endif /* VMM_CORE_PORT_CHECK_H */

@@ -1,0 +1,10 @@
+/*
+ * bsp/qemu-virt with two RAM banks (see bsp.cmake): 0x40000000 + 64 MiB
+ * (image) and 0x50000000 + 128 MiB; QEMU has RAM in between, which this
+ * variant leaves out to make a hole.
+ */
+#define VMM_BSP_RAM_BANKS \
+	{ { .base = VMM_BSP_RAM_BASE, .size = VMM_BSP_RAM_SIZE }, \
+	  { .base = 0x50000000u, .size = 0x08000000u } }
+#define VMM_BSP_NR_RAM_BANKS 2
+#include "../../../../bsp/qemu-virt/board.c"

@@ -1,0 +1,216 @@
+/*
+ * Boot-time memory: zones over several banks cut at the linear window,
+ * frame tables carved after the image and owned by the hypervisor, the
+ * boot loader's MiB unmanaged, the rest free; allocation policy (hypervisor
+ * data from the window, domain memory outside it first); the
+ * machine-to-physical table; scrubbing through temporary mappings.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_port.h"
+#include "mm.h"
+#include "vmm/abi.h"
+
+#define MIB (1u << 20)
+#define MFN(phys) ((uint32_t)(phys) >> 12)
+
+/* Three banks inside the fake RAM, with holes; the window covers 16 MiB of bank 0. */
+static const struct vmm_ram_bank banks[] = {
+	{ .base = FAKE_RAM_BASE, .size = 24 * MIB },
+	{ .base = FAKE_RAM_BASE + 32 * MIB, .size = 8 * MIB },
+	{ .base = FAKE_RAM_BASE + 48 * MIB, .size = 16 * MIB },
+};
+static struct arch_hv_layout lay;
+static char why[128];
+
+static int boot(void **state)
+{
+	(void)state;
+	fake_reset();
+	memset(&fake_mmu, 0, sizeof(fake_mmu));
+	fake_window_size = 16 * MIB;
+	arch_hv_layout(&lay);
+	return mm_init(banks, 3, &lay, why, sizeof(why));
+}
+
+static uint32_t table_bytes(uint32_t frames)
+{
+	return (frames * (uint32_t)(sizeof(struct frame) + 4) + 4095) & ~4095u;
+}
+
+static void test_zones_cover_banks_and_cut_at_window(void **state)
+{
+	struct mm_usage u;
+	uint32_t ram_frames = (24 + 8 + 16) * 256;
+
+	(void)state;
+	mm_usage(&u);
+	assert_int_equal(u.nr_zones, 4); /* bank 0: window + above; banks 1, 2 */
+	assert_int_equal(u.ram_bytes, 48 * MIB);
+	assert_int_equal(u.table_bytes, table_bytes(ram_frames));
+	assert_int_equal(u.image_bytes, FAKE_IMAGE_SIZE);
+	/* everything but the boot loader's MiB, the image and the tables is free */
+	assert_int_equal(mm_free_frames(), ram_frames - 256 - MFN(FAKE_IMAGE_SIZE) - MFN(u.table_bytes));
+	/* holes and the RAM outside the banks are not covered */
+	assert_null(mm_table(MFN(FAKE_RAM_BASE + 24 * MIB)));
+	assert_null(mm_table(MFN(FAKE_RAM_BASE + 32 * MIB) - 1));
+	assert_non_null(mm_table(MFN(FAKE_RAM_BASE + 32 * MIB)));
+	assert_non_null(mm_table(MFN(FAKE_RAM_BASE + 40 * MIB) - 1));
+	assert_null(mm_table(MFN(FAKE_RAM_BASE + 40 * MIB)));
+	assert_null(mm_frame(MFN(FAKE_RAM_BASE) - 1));
+	/* linear: only the window */
+	assert_true(mm_frame_linear(MFN(FAKE_RAM_BASE + 16 * MIB) - 1));
+	assert_false(mm_frame_linear(MFN(FAKE_RAM_BASE + 16 * MIB)));
+	assert_false(mm_frame_linear(MFN(FAKE_RAM_BASE + 48 * MIB)));
+}
+
+static void test_owners_after_boot(void **state)
+{
+	struct mm_usage u;
+	uint32_t img = MFN(lay.image_base), end;
+
+	(void)state;
+	mm_usage(&u);
+	end = MFN(lay.image_end + u.table_bytes);
+	assert_int_equal(mm_frame(img - 1)->owner, FRAME_OWNER_NONE);   /* boot loader's */
+	assert_int_equal(mm_frame(MFN(FAKE_RAM_BASE))->owner, FRAME_OWNER_NONE);
+	assert_int_equal(mm_frame(img)->owner, FRAME_OWNER_HYP);        /* image */
+	assert_int_equal(mm_frame(end - 1)->owner, FRAME_OWNER_HYP);    /* last table frame */
+	assert_int_equal(mm_frame(end)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(FAKE_RAM_BASE + 16 * MIB))->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(FAKE_RAM_BASE + 63 * MIB))->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_m2p(end), MM_PFN_NONE);
+	assert_int_equal(mm_m2p(MFN(FAKE_RAM_BASE + 24 * MIB)), MM_PFN_NONE); /* hole */
+}
+
+static void test_tables_must_fit_in_window(void **state)
+{
+	struct mm_usage u;
+
+	(void)state;
+	mm_usage(&u);
+	/* last fitting: window ends right after the tables */
+	lay.window_size = lay.image_end + u.table_bytes - lay.window_base;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	lay.window_size -= 4096;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), -VMM_ENOMEM);
+	assert_non_null(strstr(why, "frame tables"));
+}
+
+static void test_linear_allocations_stay_in_window(void **state)
+{
+	uint32_t mfn, n = 0;
+
+	(void)state;
+	while (mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn) == 0) {
+		assert_true(mm_frame_linear(mfn));
+		n++;
+	}
+	assert_true(n > 0);
+	/* the window is used up, the other zones are still free */
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
+	assert_int_equal(mm_alloc(0, 3, 0, &mfn), 0);
+	assert_false(mm_frame_linear(mfn));
+}
+
+static void test_domain_allocations_prefer_outside_window(void **state)
+{
+	uint32_t mfn, outside = (8 + 8 + 16) * 256, i;
+
+	(void)state;
+	for (i = 0; i < outside; i++) {
+		assert_int_equal(mm_alloc(0, 5, 0, &mfn), 0);
+		assert_false(mm_frame_linear(mfn));
+	}
+	/* then the window */
+	assert_int_equal(mm_alloc(0, 5, 0, &mfn), 0);
+	assert_true(mm_frame_linear(mfn));
+	assert_int_equal(mm_alloc(0, 5, 4, &mfn), -VMM_EINVAL); /* unknown flag */
+	assert_int_equal(mm_alloc(0, 5, MM_LINEAR | MM_OUTSIDE, &mfn), -VMM_EINVAL);
+	assert_int_equal(mm_alloc(0, 5, MM_OUTSIDE, &mfn), -VMM_ENOMEM); /* outside is used up */
+	assert_int_equal(mm_alloc(FRAME_MAX_ORDER + 1, 5, 0, &mfn), -VMM_EINVAL);
+}
+
+static void test_m2p_follows_ownership(void **state)
+{
+	uint32_t mfn;
+
+	(void)state;
+	assert_int_equal(mm_alloc(2, 7, 0, &mfn), 0);
+	assert_int_equal(mm_m2p(mfn), MM_PFN_NONE);
+	mm_m2p_set(mfn, 40);
+	mm_m2p_set(mfn + 3, 43);
+	assert_int_equal(mm_m2p(mfn), 40);
+	assert_int_equal(mm_m2p(mfn + 3), 43);
+	assert_int_equal(mm_free(mfn, 2), 0);
+	assert_int_equal(mm_m2p(mfn), MM_PFN_NONE);
+	assert_int_equal(mm_m2p(mfn + 3), MM_PFN_NONE);
+	/* a refused free leaves m2p alone */
+	assert_int_equal(mm_alloc(0, 7, 0, &mfn), 0);
+	mm_m2p_set(mfn, 9);
+	assert_int_equal(frame_get_ref(mm_table(mfn), mfn, 7), 0);
+	assert_int_equal(mm_free(mfn, 0), -VMM_EBUSY);
+	assert_int_equal(mm_m2p(mfn), 9);
+	assert_int_equal(mm_free(MFN(FAKE_RAM_BASE + 24 * MIB), 0), -VMM_EINVAL); /* hole */
+	mm_m2p_set(MFN(FAKE_RAM_BASE + 24 * MIB), 1); /* ignored, no crash */
+}
+
+static void test_scrub_through_temporary_mapping(void **state)
+{
+	uint32_t mfn;
+	uint8_t *p;
+
+	(void)state;
+	/* dirty all of bank 2 (outside the window), then take a frame there */
+	memset(fake_phys_ptr(FAKE_RAM_BASE + 48 * MIB), 0xa5, 16 * MIB);
+	memset(fake_phys_ptr(FAKE_RAM_BASE + 32 * MIB), 0xa5, 8 * MIB);
+	memset(fake_phys_ptr(FAKE_RAM_BASE + 16 * MIB), 0xa5, 8 * MIB);
+	assert_int_equal(mm_alloc(3, 4, 0, &mfn), 0);
+	assert_false(mm_frame_linear(mfn));
+	p = fake_phys_ptr(mfn << 12);
+	for (uint32_t i = 0; i < 8 * 4096; i++)
+		assert_int_equal(p[i], 0);
+	assert_int_equal(fake_mmu.temp_maps, 8);
+	assert_int_equal(arch_temp_maps_in_use(), 0);
+	/* hypervisor tables in the window are reached directly */
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), 0);
+	assert_int_equal(fake_mmu.temp_maps, 8);
+}
+
+static void test_usage_counts_hypervisor_frames(void **state)
+{
+	struct mm_usage u;
+	uint32_t a, b;
+
+	(void)state;
+	assert_int_equal(mm_alloc(2, FRAME_OWNER_HYP, MM_LINEAR, &a), 0);
+	assert_int_equal(mm_alloc(0, 3, MM_LINEAR, &b), 0);
+	mm_usage(&u);
+	assert_int_equal(u.hyp_bytes, 16384);
+	assert_int_equal(mm_free(a, 2), 0);
+	mm_usage(&u);
+	assert_int_equal(u.hyp_bytes, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_zones_cover_banks_and_cut_at_window, boot),
+		cmocka_unit_test_setup(test_owners_after_boot, boot),
+		cmocka_unit_test_setup(test_tables_must_fit_in_window, boot),
+		cmocka_unit_test_setup(test_linear_allocations_stay_in_window, boot),
+		cmocka_unit_test_setup(test_domain_allocations_prefer_outside_window, boot),
+		cmocka_unit_test_setup(test_m2p_follows_ownership, boot),
+		cmocka_unit_test_setup(test_scrub_through_temporary_mapping, boot),
+		cmocka_unit_test_setup(test_usage_counts_hypervisor_frames, boot),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
