@@ -97,8 +97,9 @@ replace_section hypercall-bench "$out"
     echo '```'
     echo
     echo "Reading it: \`vector_svc\`, \`svc_insn_fetch\` and \`trap_return*\` are the trap, as in the"
-    echo "null hypercall; \`time_now\` reads and converts the clock; \`hc_sched_op\` is the yield's glue"
-    echo "(timer check, system time published to the domain that runs next); \`sched_yield_pick\` is"
+    echo "null hypercall; \`time_now\` reads and converts the clock (the BVT decision charges by it);"
+    echo "\`hc_sched_op\` is the yield's glue (timer check; on boards whose guests cannot read the"
+    echo "counter, system time published to the domain that runs next: not on qemu-virt); \`sched_yield_pick\` is"
     echo "the BVT decision; \`schedule_switch\`, \`arch_mmu_activate\` and \`arch_switch\` account the"
     echo "CPU time and switch address space and context. The target of 120 is not met, and cannot"
     echo "be with this design: BVT's virtual times are 64-bit (weights from 1 to 2^32-1 at the"

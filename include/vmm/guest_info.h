@@ -113,9 +113,12 @@ static inline uint64_t vmm_mul_hi64(uint64_t a, uint64_t b)
 /*
  * System time at counter value `count` (read by the guest, not earlier than
  * counter_base), exactly: floor((count - counter_base) * 10^9 / counter_hz).
- * The 96-bit multiplier ns_whole + ns_frac / 2^64 gives that or at most two
- * less (the fraction is rounded down, then the product); the exact
- * remainder, computed modulo 2^64 where it fits, corrects it.
+ * With x ticks, the 96-bit multiplier ns_whole + ns_frac / 2^64 gives
+ * ns = x * ns_whole + floor(x * ns_frac / 2^64), which is below the exact
+ * x * 10^9 / hz by less than 2 (under 1 from rounding ns_frac down, x < 2^64
+ * times 2^-64; under 1 from the floor): the floor of the exact value is ns
+ * or ns + 1. The remainder x * 10^9 - ns * hz (< 2 * hz, so it is right
+ * modulo 2^64) says which.
  */
 static inline uint64_t vmm_time_from_counter(const volatile struct vmm_vcpu_time_info *t,
 					     uint64_t count)
@@ -123,15 +126,9 @@ static inline uint64_t vmm_time_from_counter(const volatile struct vmm_vcpu_time
 	uint64_t x = count - t->counter_base;
 	uint64_t hz = t->counter_hz;
 	uint64_t ns = x * t->ns_whole + vmm_mul_hi64(x, t->ns_frac);
-	uint64_t rem = x * 1000000000u - ns * hz; /* in [0, 3 * hz) */
-	int i;
+	uint64_t rem = x * 1000000000u - ns * hz; /* in [0, 2 * hz) */
 
-	/* At most two corrections; bounded so that garbage fields cannot hang. */
-	for (i = 0; i < 2 && rem >= hz; i++) {
-		ns++;
-		rem -= hz;
-	}
-	return ns;
+	return rem >= hz ? ns + 1 : ns;
 }
 
 struct vmm_vcpu_info {

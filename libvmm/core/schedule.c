@@ -60,6 +60,12 @@ static struct {
 	 * later now: what schedule_program_timer()'s fast test relies on. */
 	bool programmed_bounded;
 	bool need_resched;
+	/* The timer interrupt's clock read, for the decision it asks for:
+	 * valid until anything else reads the clock for the scheduler (a
+	 * wake-up), so that `now` never goes backwards for sched_*(). */
+	bool irq_now_valid;
+	uint64_t irq_now;
+	uint32_t timer_interrupts; /* reported at power-off (storm tests) */
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -102,8 +108,8 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	timerq_init(&domain_timers);
-	if (run_limit_ms)
-		glue.run_limit_deadline = (uint64_t)run_limit_ms * 1000000;
+	if (run_limit_ms) /* from now: system time need not start at 0 */
+		glue.run_limit_deadline = time_now() + (uint64_t)run_limit_ms * 1000000;
 	schedule_update_timer_floor();
 	return sched_init(&g);
 }
@@ -184,6 +190,7 @@ void schedule_wake(struct domain *d)
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
+	glue.irq_now_valid = false; /* sched_wake() gets a later now */
 	now = time_now();
 	runstate_wake(d, now);
 	if (sched_wake(&d->sched, now) || !current)
@@ -222,6 +229,7 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *nex
 static void schedule_at(uint64_t now)
 {
 	glue.need_resched = false;
+	glue.irq_now_valid = false;
 	schedule_to(domain_of(sched_pick(now, &glue.slice_deadline)), now);
 }
 
@@ -232,7 +240,13 @@ void schedule(void)
 
 void schedule_if_needed(void)
 {
-	if (glue.need_resched)
+	if (!glue.need_resched)
+		return;
+	/* After a slice-end interrupt: its clock read serves the decision
+	 * (one read per switch, as on the yield path). */
+	if (glue.irq_now_valid)
+		schedule_at(glue.irq_now);
+	else
 		schedule();
 }
 
@@ -271,6 +285,9 @@ void schedule_timer_interrupt(void)
 {
 	uint64_t now = time_now();
 
+	glue.timer_interrupts++;
+	glue.irq_now = now;
+	glue.irq_now_valid = true; /* until a wake-up below reads the clock */
 	if (now >= glue.timer_floor)
 		schedule_timer_floor_due(now);
 	if (now >= glue.slice_deadline)
@@ -302,6 +319,7 @@ void schedule_poweroff(int code)
 		if (d)
 			console_flush(&d->console, d->tag);
 	}
+	vmm_log("timer interrupts: %u", (unsigned)glue.timer_interrupts);
 	vmm_log("powering off (exit code %d)", code);
 	console_tx_drain(); /* the last lines reach the wire before the board stops */
 	vmm_port_poweroff(code);

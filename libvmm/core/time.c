@@ -20,11 +20,28 @@ static struct {
 
 bool time_guest_counter;
 
+/*
+ * System time at boot, for test images that must run far from time 0 (the
+ * conversions at large uptimes) on any board: an image defines
+ * `const uint64_t vmm_time_epoch_ns = ...;`. A weak reference, not a weak
+ * 0 definition, which the compiler would fold: without a definition its
+ * address is 0 and the epoch is 0. Not for production images: guests see
+ * the offset as uptime.
+ */
+extern const uint64_t vmm_time_epoch_ns __attribute__((weak));
+
+static uint64_t time_epoch_ns(void)
+{
+	const uint64_t *epoch = &vmm_time_epoch_ns;
+
+	return epoch ? *epoch : 0;
+}
+
 /* The guests' helper (vmm/guest_info.h): the hypervisor and the guests
  * share one implementation of the conversion's wide product. */
 #define mul_hi64 vmm_mul_hi64
 
-/* from_hz = to_hz * 2^k for some k in 1..31? */
+/* from_hz = to_hz * 2^k for some k in 0..31? (k = 0 gives shift 0: none) */
 static bool time_is_pow2_ratio(uint64_t to_hz, uint64_t from_hz)
 {
 	uint64_t q;
@@ -32,7 +49,7 @@ static bool time_is_pow2_ratio(uint64_t to_hz, uint64_t from_hz)
 	if (from_hz % to_hz != 0)
 		return false;
 	q = from_hz / to_hz;
-	return q >= 2 && (q & (q - 1)) == 0;
+	return (q & (q - 1)) == 0;
 }
 
 struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
@@ -52,7 +69,7 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 	r.frac = (hi << 32) | ((rem << 32) / from_hz);
 	r.has_frac = r.frac != 0;
 	r.down_shift = 0;
-	if (r.whole == 0 && time_is_pow2_ratio(to_hz, from_hz)) {
+	if (time_is_pow2_ratio(to_hz, from_hz)) {
 		while (((uint64_t)to_hz << r.down_shift) != from_hz)
 			r.down_shift++;
 	}
@@ -114,7 +131,10 @@ void time_init(void)
 	clock.to_ns = time_rate_make(freq, NSEC_PER_SEC);
 	clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
 	clock.boot_wallclock = vmm_port_rtc_read();
-	clock.boot_count = vmm_port_counter_read();
+	/* System time 0 was epoch ns before now: boot_count may wrap below 0;
+	 * every use of it is modulo 2^64. */
+	clock.boot_count = vmm_port_counter_read() -
+		time_rate_apply(&clock.to_count, time_epoch_ns(), 0);
 	(void)time_set_guest_counter(vmm_board.guest_counter);
 }
 
@@ -130,6 +150,13 @@ uint64_t time_now(void)
 
 uint64_t time_ns_to_counter(uint64_t ns)
 {
+	uint32_t shift = clock.to_count.down_shift;
+
+	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
+	 * the timer path takes there: round up by adding the mask, which
+	 * cannot carry out of 64 bits below 2^63. */
+	if (shift && ns < (1ull << 63))
+		return clock.boot_count + ((ns + ((1u << shift) - 1)) >> shift);
 	return clock.boot_count + time_rate_apply(&clock.to_count, ns, 1);
 }
 

@@ -38,7 +38,9 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz);
  * result must fit 64 bits (system time < 584 years). */
 uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up);
 
-/* Reads the board counter at boot, the RTC, and fixes system time 0. */
+/* Reads the board counter at boot, the RTC, and fixes system time 0: at
+ * the counter's value at boot, or vmm_time_epoch_ns before it if the image
+ * defines that (test images; see time.c). */
 void time_init(void);
 
 /*

@@ -169,10 +169,11 @@ static void test_domain_timers_many_domains(void **state)
 	schedule();
 	assert_ptr_equal(current, b);
 	t0 = time_now();
-	while (domain_live_count() < VMM_MAX_DOMAINS) {
+	for (;;) {
 		struct domain *d = test_domain_create("many", 0);
 
-		assert_non_null(d);
+		if (!d)
+			break; /* every slot used */
 		/* deadlines t0 + 20 ms .. , two per value: ties */
 		assert_int_equal(set_timer(t0 + (20 + n / 2) * MS), 0);
 		assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
@@ -263,12 +264,89 @@ static void test_lone_domain_tickless(void **state)
 	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_NONE), 0);
 }
 
+/*
+ * A slice-end interrupt reads the clock once for the interrupt and the
+ * decision it causes; a wake-up in the same interrupt (a domain timer) reads
+ * it again, and then the decision must not use the older reading.
+ */
+static void test_slice_end_reads_clock_once(void **state)
+{
+	struct domain *first, *c;
+
+	(void)state;
+	schedule_wake(a);
+	schedule_wake(b);
+	schedule();
+	first = current;
+	assert_non_null(first);
+	fake_hw.counter = fake_hw.timer_count; /* the programmed slice end */
+	fake_hw.counter_reads = 0;
+	timer_irq();
+	assert_int_equal(fake_hw.counter_reads, 1);
+	assert_ptr_not_equal(current, first);
+
+	/* The next slice end, with a blocked domain's timer due at the same
+	 * moment: the wake-up reads the clock, and so does the decision. */
+	first = current;
+	c = test_domain_create("c", 0);
+	assert_non_null(c);
+	c->shared->vcpu_info.evtchn_upcall_pending = 0;
+	assert_int_equal(set_timer(time_now() + 1), 0);
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_true(c->state == DOMAIN_BLOCKED);
+	fake_hw.counter = fake_hw.timer_count + 100000; /* slice over, timer due */
+	fake_hw.counter_reads = 0;
+	timer_irq();
+	assert_true(c->state == DOMAIN_RUNNABLE);
+	assert_int_equal(fake_hw.counter_reads, 3);
+	domain_kill(c, VMM_SHUTDOWN_poweroff);
+	current = a; /* leave a blocked for the next test, b running */
+	a->shared->vcpu_info.evtchn_upcall_pending = 0;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_non_null(current);
+}
+
+/* set_timer_op: a deadline at or before now fires at once (the last such
+ * is now), one after it is armed; 0 disarms. */
+static void test_set_timer_bounds(void **state)
+{
+	struct domain *d;
+	uint64_t now;
+
+	(void)state;
+	schedule_wake(a); /* both were blocked: a runs */
+	schedule();
+	d = current;
+	assert_ptr_equal(d, a);
+	d->shared->evtchn_pending[0] = 0;
+	now = time_now();
+	assert_int_equal(set_timer(now + 1), 0); /* the first future deadline */
+	assert_false(timer_pending(d));
+	assert_true(d->timer_deadline == now + 1);
+	assert_int_equal(set_timer(now), 0); /* the last "already reached" */
+	assert_true(timer_pending(d));
+	assert_true(d->timer_deadline == 0);
+	d->shared->evtchn_pending[0] = 0;
+	assert_int_equal(set_timer(now + 5 * MS), 0);
+	assert_int_equal(set_timer(0), 0); /* disarmed: nothing fires */
+	assert_false(timer_pending(d));
+	advance_ms(6);
+	timer_irq();
+	assert_false(timer_pending(d));
+	current = a; /* leave both blocked, as the next test expects */
+	a->shared->vcpu_info.evtchn_upcall_pending = 0;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_null(current);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_yield_reads_clock_once_and_accounts),
 		cmocka_unit_test(test_timer_never_later_than_refresh_or_domain_timer),
 		cmocka_unit_test(test_timer_slack_rule_with_lone_domain),
+		cmocka_unit_test(test_set_timer_bounds),
+		cmocka_unit_test(test_slice_end_reads_clock_once),
 		cmocka_unit_test(test_domain_timers_many_domains),
 		cmocka_unit_test(test_lone_domain_tickless),
 	};
