@@ -101,6 +101,11 @@ static void test_tables_must_fit_in_window(void **state)
 	lay.window_size -= 4096;
 	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), -VMM_ENOMEM);
 	assert_non_null(strstr(why, "frame tables"));
+	/* one frame more than the tables: that frame is free, the last of its zone */
+	lay.window_size += 2 * 4096;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	assert_int_equal(mm_frame(MFN(lay.window_base + lay.window_size) - 1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(lay.window_base + lay.window_size) - 2)->owner, FRAME_OWNER_HYP);
 }
 
 static void test_linear_allocations_stay_in_window(void **state)
