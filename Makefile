@@ -1,14 +1,14 @@
 # Front door of libvmm. The two commands a newcomer needs:
 #   make test   installs missing Debian packages, builds host + target, runs every test (ctest)
 #   make demo   builds and boots the two-domain example in QEMU; returns when it powers off
-# Others: make host | target | bench | clean
+# Others: make host | target | bench | fuzz | clean
 
 HOST_BUILD   := build/host
 TARGET_BUILD := build/arm
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_TARGET := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi.cmake
 
-.PHONY: all deps host target test demo bench clean
+.PHONY: all deps host target test demo bench fuzz clean
 
 all: host target
 
@@ -32,6 +32,12 @@ demo: target
 
 bench: host target
 	scripts/bench.sh $(HOST_BUILD) $(TARGET_BUILD)
+
+# Page-table fuzz harness for FUZZ_SECONDS (default 300) on a corpus kept in build/.
+FUZZ_SECONDS ?= 300
+fuzz: host
+	mkdir -p build/fuzz-corpus
+	$(HOST_BUILD)/test/fuzz_pt -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz-corpus
 
 clean:
 	rm -rf build

@@ -7,7 +7,12 @@ set(CMAKE_C_COMPILER arm-none-eabi-gcc)
 set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
 set(CMAKE_OBJCOPY arm-none-eabi-objcopy CACHE FILEPATH "objcopy")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(VMM_ARCH_FLAGS "-march=armv7-a -marm -mfloat-abi=soft")
+# -mcpu=generic-armv7-a (ARMv7-A, generic tuning) is the default for every
+# compile: guests, libvmm.a, images. A BSP that names its core in bsp.cmake
+# (VMM_BSP_CPU) gets -mcpu=<core> on its own objects and its images' (see
+# cmake/libvmm.cmake); the later -mcpu replaces this one. It must be -mcpu:
+# a -march here would conflict with any -mcpu (GCC warns, -Werror fails).
+set(VMM_ARCH_FLAGS "-mcpu=generic-armv7-a -marm -mfloat-abi=soft")
 set(CMAKE_C_FLAGS_INIT "${VMM_ARCH_FLAGS} -ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${VMM_ARCH_FLAGS}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "${VMM_ARCH_FLAGS}")

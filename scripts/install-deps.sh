@@ -6,6 +6,7 @@ set -eu
 packages=(
   gcc libc6-dev make cmake            # host build of the core and unit tests
   libcmocka-dev cppcheck              # unit tests, static analysis
+  clang libclang-rt-14-dev            # libFuzzer harness (fuzz/, make fuzz)
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi  # target build
   qemu-system-arm                     # integration tests, demo, benchmarks
   valgrind                            # host benchmarks (callgrind)

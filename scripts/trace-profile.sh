@@ -9,11 +9,12 @@
 # Guest instructions are counted under "(guest)".
 set -eu
 image=$1 bsp=$2 marker=${3:-vector_svc} from=${4:-20} to=${5:-100}
-args=$(sed -n 's/^set(VMM_BSP_QEMU_ARGS \(.*\))/\1/p' "$bsp/bsp.cmake")
+args=()
+mapfile -t args < <("$(dirname "$0")/qemu-args.sh" "$image" "$bsp")
+[ ${#args[@]} -gt 0 ] || exit 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# shellcheck disable=SC2086
-timeout 300 qemu-system-arm $args -nographic -monitor none -serial null -nic none \
+timeout 300 qemu-system-arm "${args[@]}" -nographic -monitor none -serial null -nic none \
   -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
   -singlestep -d exec,nochain -D "$work/trace" -kernel "$image" </dev/null || true
 arm-none-eabi-nm -n "$image" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$work/syms"

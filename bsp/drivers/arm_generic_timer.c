@@ -4,11 +4,14 @@
 #include "arm_generic_timer.h"
 
 #define CNTV_CTL_ENABLE (1u << 0)
+#define CNTKCTL_PL0VCTEN (1u << 1)
 
 void arm_generic_timer_init(void)
 {
-	/* CNTKCTL = 0: guests (PL0) get no access to counters or timers. */
-	__asm__ volatile("mcr p15, 0, %0, c14, c1, 0" ::"r"(0u));
+	/* Guests (PL0) may read the virtual count CNTVCT and nothing else: no
+	 * physical count, no timer registers, no event stream. With it they
+	 * compute system time themselves (vmm_board.guest_counter). */
+	__asm__ volatile("mcr p15, 0, %0, c14, c1, 0\n\tisb" ::"r"(CNTKCTL_PL0VCTEN));
 	arm_generic_timer_stop();
 }
 

@@ -1,6 +1,9 @@
 /*
  * ARM generic timer (Cortex-A7/A15 and later), virtual timer at PL1:
  * the counter is CNTVCT, the one-shot comparator CNTV_CVAL, interrupt PPI 27.
+ * arm_generic_timer_init() makes CNTVCT (only) readable from USR mode
+ * (CNTKCTL.PL0VCTEN): a board using this driver sets
+ * vmm_board.guest_counter = VMM_GUEST_COUNTER_CNTVCT.
  */
 #ifndef BSP_ARM_GENERIC_TIMER_H
 #define BSP_ARM_GENERIC_TIMER_H

@@ -8,6 +8,8 @@ set(VMM_BSP_SOURCES
     ${VMM_BSP_DRIVERS_DIR}/sp804.c
     ${VMM_BSP_DRIVERS_DIR}/counter32.c
     ${VMM_BSP_DRIVERS_DIR}/semihosting.c)
+# The core: -mcpu=cortex-a9 and bsp/cpu/cortex-a9.c (see qemu-vexpress-a9).
+set(VMM_BSP_CPU cortex-a9)
 set(VMM_BSP_RAM_BASE 0x60000000)
 set(VMM_BSP_RAM_SIZE 0x08000000)   # 128 MiB, matches -m below
 set(VMM_BSP_QEMU_ARGS -M vexpress-a9 -cpu cortex-a9 -m 128M)

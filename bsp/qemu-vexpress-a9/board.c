@@ -47,6 +47,7 @@ const struct vmm_board vmm_board = {
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.guest_counter = VMM_GUEST_COUNTER_NONE, /* the global timer is device memory */
 };
 
 void vmm_port_init(void)
@@ -66,6 +67,8 @@ void vmm_port_irq_enable(unsigned int irq) { gicv2_enable(irq); }
 void vmm_port_irq_disable(unsigned int irq) { gicv2_disable(irq); }
 int vmm_port_irq_ack(void) { return gicv2_ack(); }
 void vmm_port_irq_eoi(unsigned int irq) { gicv2_eoi(irq); }
+/* This board runs no device of its own: every other interrupt is libvmm's to refuse. */
+bool vmm_port_irq_handle(unsigned int irq) { (void)irq; return false; }
 
 uint64_t vmm_port_counter_read(void) { return a9_global_timer_count(); }
 uint32_t vmm_port_counter_freq(void) { return VE_PERIPHCLK_HZ; }

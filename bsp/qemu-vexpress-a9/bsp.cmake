@@ -6,6 +6,9 @@ set(VMM_BSP_SOURCES
     ${VMM_BSP_DRIVERS_DIR}/pl031.c
     ${VMM_BSP_DRIVERS_DIR}/a9_global_timer.c
     ${VMM_BSP_DRIVERS_DIR}/semihosting.c)
+# The core: compiles the BSP and the library objects of its images with
+# -mcpu=cortex-a9 and links bsp/cpu/cortex-a9.c (the CPU hooks of vmm/port.h).
+set(VMM_BSP_CPU cortex-a9)
 set(VMM_BSP_RAM_BASE 0x60000000)
 set(VMM_BSP_RAM_SIZE 0x08000000)   # 128 MiB, matches -m below
 set(VMM_BSP_QEMU_ARGS -M vexpress-a9 -cpu cortex-a9 -m 128M)

@@ -49,7 +49,7 @@
 #define VMM_HC_grant_table_op       20
 #define VMM_HC_vm_assist            21
 #define VMM_HC_restore_trap_frame   23  /* impl */
-#define VMM_HC_vcpu_op              24
+#define VMM_HC_vcpu_op              24  /* impl: vmm/vcpu_op.h */
 #define VMM_HC_mmuext_op            26
 #define VMM_HC_acm_op               27
 #define VMM_HC_sched_op             29  /* impl */

@@ -25,12 +25,14 @@
 #define VMM_DOMAIN_MEM_MAX   (256u << 20)
 #define VMM_DOMAIN_MEM_ALIGN (1u << 20)
 
-/* Scheduling parameters of one domain (Borrowed Virtual Time, docs/scheduling.md). */
+/* Scheduling parameters of one domain (Borrowed Virtual Time, docs/scheduling.md;
+ * values outside the scheduler's bounds, vmm/dom0_op.h VMM_SCHED_*, refuse the
+ * domain at boot, or the image for mcu_us). */
 struct vmm_sched_config {
-	uint32_t weight;         /* CPU share relative to the others; > 0. 0 here means "default" (1) */
+	uint32_t weight;         /* CPU share relative to the others; 1..10000. 0 here means "default" (1) */
 	bool warp;               /* may the domain warp (borrow virtual time) */
-	uint32_t warp_us;        /* W: virtual-time advantage while warped, <= 1 hour */
-	uint32_t warp_limit_us;  /* L: longest continuous warped run, <= 1 hour; 0 = unlimited */
+	uint32_t warp_us;        /* W: virtual-time advantage while warped, <= 1 s (the scheduler's bound) */
+	uint32_t warp_limit_us;  /* L: longest continuous warped run, 0 = unlimited, else 50 us..1 hour */
 	uint32_t unwarp_us;      /* U: rest required after L before warping again, <= 1 hour */
 };
 
@@ -48,7 +50,7 @@ struct vmm_config {
 	const struct vmm_domain_config *domains;
 	unsigned int nr_domains;         /* 1..VMM_MAX_DOMAINS */
 	uint32_t ctx_allow_us;           /* BVT context-switch allowance C, <= 1 s; 0 = default 1000 */
-	uint32_t mcu_us;                 /* BVT minimum charging unit, <= 1 s; 0 = default 100 */
+	uint32_t mcu_us;                 /* BVT minimum charging unit, 50 us..1 s; 0 = default 100 */
 	uint32_t run_limit_ms;           /* power off (exit 3) if domains still run after this; 0 = never */
 };
 

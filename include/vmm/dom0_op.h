@@ -5,8 +5,10 @@
  *
  * Errors: -VMM_EPERM (caller not privileged), -VMM_EFAULT (op not in the
  * caller's memory), -VMM_EINVAL (unknown cmd, interface version, scheduler id,
- * direction or bad parameter values), -VMM_ESRCH (no such live domain).
- * Every rejection is also logged as a [VMM] line.
+ * direction or a parameter outside the bounds below), -VMM_ESRCH (no such
+ * live domain). Every rejection is also logged as a [VMM] line. A successful
+ * PUT takes a scheduling decision at once: the new values apply from then on
+ * (the caller may run another domain before the call returns).
  *
  * Self-standing; docs/abi.md and docs/scheduling.md describe the values.
  */
@@ -25,13 +27,30 @@
 #define VMM_SCHED_INFO_PUT 0   /* set the values given */
 #define VMM_SCHED_INFO_GET 1   /* read the current values into the struct */
 
+/*
+ * Bounds of the values a PUT accepts (inclusive; docs/scheduling.md derives
+ * them). Anything outside is refused with -VMM_EINVAL and changes nothing.
+ * VMM_SCHED_QUANTUM_MIN_NS is the shortest time a domain can be given to run:
+ * the MCU, the maximum slice and a warp limit are never shorter, so a slice
+ * always outlasts the hypervisor's own path from a decision to the guest
+ * (a few hundred instructions) and every runnable domain makes progress.
+ */
+#define VMM_SCHED_QUANTUM_MIN_NS   50000ull         /* 50 us */
+#define VMM_SCHED_MCU_MAX_NS       1000000000ull    /* 1 s */
+#define VMM_SCHED_CTX_ALLOW_MAX_NS 1000000000ull    /* 1 s */
+#define VMM_SCHED_MAX_SLICE_MAX_NS 2000000000ull    /* 2 s */
+#define VMM_SCHED_WEIGHT_MAX       10000u
+#define VMM_SCHED_WARP_MAX_NS      1000000000ull    /* W: 1 s */
+#define VMM_SCHED_TIME_MAX_NS      (1ull << 62)     /* L and U */
+
 /* Global BVT parameters (see docs/scheduling.md). */
 struct vmm_sched_ctl {
 	uint32_t sched_id;       /* VMM_SCHED_BVT */
 	uint32_t direction;      /* VMM_SCHED_INFO_PUT / _GET */
 	uint64_t ctx_allow_ns;   /* C: context-switch allowance, 0..1 s */
-	uint64_t mcu_ns;         /* minimum charging unit, 1 ns..1 s */
-	uint64_t max_slice_ns;   /* longest slice when others are runnable, 1 ns..2 s */
+	uint64_t mcu_ns;         /* minimum charging unit, 50 us..1 s */
+	uint64_t max_slice_ns;   /* longest slice when others are runnable,
+	                          * mcu_ns..2 s (so at least 50 us) */
 };
 
 /* One domain's BVT parameters (see docs/scheduling.md). */
@@ -39,12 +58,12 @@ struct vmm_sched_adjdom {
 	uint32_t sched_id;       /* VMM_SCHED_BVT */
 	uint32_t direction;      /* VMM_SCHED_INFO_PUT / _GET */
 	uint32_t domain;         /* domain id */
-	uint32_t weight;         /* CPU share, > 0 */
+	uint32_t weight;         /* CPU share, 1..10000 */
 	uint32_t warp_enabled;   /* 0 or 1 */
-	uint32_t pad;
-	uint64_t warp_ns;        /* W, <= 2^62 */
-	uint64_t warp_limit_ns;  /* L, 0 = unlimited, <= 2^62 */
-	uint64_t unwarp_ns;      /* U, <= 2^62 */
+	uint32_t pad;            /* ignored */
+	uint64_t warp_ns;        /* W, 0..1 s */
+	uint64_t warp_limit_ns;  /* L, 0 = unlimited, else 50 us..2^62 */
+	uint64_t unwarp_ns;      /* U, 0 (never warp again) ..2^62 */
 };
 
 struct vmm_dom0_op {

@@ -59,20 +59,80 @@ struct vmm_start_info {
 
 /*
  * System time: ns since the hypervisor booted; wall-clock: the RTC time at
- * boot (system time 0), so now = wc_sec/wc_nsec + system_time.
- * Writers bump `version` to odd before an update and to even after; readers
- * retry while it is odd or changed across their read (Xen's protocol).
- * The hypervisor refreshes system_time whenever it switches the domain in,
- * delivers an upcall, takes an interrupt while the domain runs, and on return
- * from sched_op, set_timer_op, console_io and restore_trap_frame, and at least
- * every 10 ms while the domain runs. A guest that needs a fresher value can
- * call sched_op(yield).
+ * boot (system time 0), so now = wc_sec/wc_nsec + system time.
+ *
+ * Two ways to read system time, chosen by `flags`:
+ *
+ *  - VMM_TIME_COUNTER_CNTVCT set (boards with the ARM generic timer): the
+ *    guest reads the board counter itself from USR mode (CNTVCT, `mrrc p15,
+ *    1, lo, hi, c14`, after an `isb`) and converts it with
+ *    vmm_time_from_counter() below. The result is exact: the very value the
+ *    hypervisor's own clock gives at that counter value (floor of ticks *
+ *    10^9 / counter_hz), so a deadline the hypervisor fired is never seen
+ *    as not reached yet. The hypervisor takes no periodic interrupt for
+ *    such guests: a domain running alone is not interrupted at all, and
+ *    system_time is NOT refreshed (it is only valid in the other mode).
+ *
+ *  - flags without VMM_TIME_COUNTER_* (boards whose counter USR code cannot
+ *    read, e.g. the Cortex-A9 global timer): read system_time. The
+ *    hypervisor refreshes it whenever it switches the domain in, delivers an
+ *    upcall, takes an interrupt while the domain runs, and on return from
+ *    sched_op, set_timer_op, console_io and restore_trap_frame, and at least
+ *    every 10 ms while the domain runs. A guest that needs a fresher value
+ *    can call sched_op(yield).
+ *
+ * The counter fields (counter_base .. counter_hz) are written once before
+ * the domain starts and never change. Writers bump `version` to odd before
+ * an update of system_time and to even after; readers retry while it is odd
+ * or changed across their read (Xen's protocol).
  */
+#define VMM_TIME_COUNTER_CNTVCT 0x1u /* the counter is CNTVCT, readable in USR mode */
+
 struct vmm_vcpu_time_info {
 	uint32_t version;
-	uint32_t pad0;
-	uint64_t system_time;    /* ns since boot */
+	uint32_t flags;          /* VMM_TIME_* */
+	uint64_t system_time;    /* ns since boot (only without VMM_TIME_COUNTER_*) */
+	uint64_t counter_base;   /* counter value at system time 0 */
+	uint64_t ns_frac;        /* ns per counter tick, fractional part * 2^64 (rounded down) */
+	uint32_t ns_whole;       /* ns per counter tick, integer part */
+	uint32_t counter_hz;     /* counter frequency (1..2^32-1) */
 };
+
+/* High 64 bits of the 128-bit product a * b (32x32->64 multiplications only). */
+static inline uint64_t vmm_mul_hi64(uint64_t a, uint64_t b)
+{
+	uint64_t a_lo = (uint32_t)a, a_hi = a >> 32;
+	uint64_t b_lo = (uint32_t)b, b_hi = b >> 32;
+	uint64_t hi_lo = a_hi * b_lo, lo_hi = a_lo * b_hi;
+	/* middle column: each term < 2^32, the sum < 3 * 2^32 */
+	uint64_t mid = ((a_lo * b_lo) >> 32) + (uint32_t)hi_lo + (uint32_t)lo_hi;
+
+	return a_hi * b_hi + (hi_lo >> 32) + (lo_hi >> 32) + (mid >> 32);
+}
+
+/*
+ * System time at counter value `count` (read by the guest, not earlier than
+ * counter_base), exactly: floor((count - counter_base) * 10^9 / counter_hz).
+ * The 96-bit multiplier ns_whole + ns_frac / 2^64 gives that or at most two
+ * less (the fraction is rounded down, then the product); the exact
+ * remainder, computed modulo 2^64 where it fits, corrects it.
+ */
+static inline uint64_t vmm_time_from_counter(const volatile struct vmm_vcpu_time_info *t,
+					     uint64_t count)
+{
+	uint64_t x = count - t->counter_base;
+	uint64_t hz = t->counter_hz;
+	uint64_t ns = x * t->ns_whole + vmm_mul_hi64(x, t->ns_frac);
+	uint64_t rem = x * 1000000000u - ns * hz; /* in [0, 3 * hz) */
+	int i;
+
+	/* At most two corrections; bounded so that garbage fields cannot hang. */
+	for (i = 0; i < 2 && rem >= hz; i++) {
+		ns++;
+		rem -= hz;
+	}
+	return ns;
+}
 
 struct vmm_vcpu_info {
 	uint8_t evtchn_upcall_pending; /* set by the hypervisor when a port becomes pending */

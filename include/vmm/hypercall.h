@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "vmm/abi.h"
+#include "vmm/mmu.h"
 
 static inline long vmm_hypercall5(uint32_t nr, uint32_t a0, uint32_t a1,
 				  uint32_t a2, uint32_t a3, uint32_t a4)
@@ -64,9 +65,40 @@ static inline long HYPERVISOR_restore_trap_frame(struct vmm_trap_frame *frame)
 	return vmm_hypercall2(VMM_HC_restore_trap_frame, (uint32_t)(uintptr_t)frame, 0);
 }
 
+/* vcpu_op(cmd, vcpuid, arg): see vmm/vcpu_op.h (get_runstate_info). */
+static inline long HYPERVISOR_vcpu_op(int cmd, uint32_t vcpuid, void *arg)
+{
+	return vmm_hypercall5(VMM_HC_vcpu_op, (uint32_t)cmd, vcpuid, (uint32_t)(uintptr_t)arg, 0, 0);
+}
+
 static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)
 {
 	return vmm_hypercall2(VMM_HC_set_foreground_domain, domid, 0);
+}
+
+/* Guest page tables (vmm/mmu.h): not yet dispatched, -VMM_ENOSYS until issue 9 is wired. */
+static inline long HYPERVISOR_mmu_update(const struct vmm_mmu_update *reqs, uint32_t count,
+					 uint32_t *done, uint32_t domid)
+{
+	return vmm_hypercall5(VMM_HC_mmu_update, (uint32_t)(uintptr_t)reqs, count,
+			      (uint32_t)(uintptr_t)done, domid, 0);
+}
+
+static inline long HYPERVISOR_update_va_mapping(uint32_t va, uint32_t val, uint32_t flags)
+{
+	return vmm_hypercall5(VMM_HC_update_va_mapping, va, val, flags, 0, 0);
+}
+
+static inline long HYPERVISOR_mmuext_op(const struct vmm_mmuext_op *ops, uint32_t count,
+					uint32_t *done, uint32_t domid)
+{
+	return vmm_hypercall5(VMM_HC_mmuext_op, (uint32_t)(uintptr_t)ops, count,
+			      (uint32_t)(uintptr_t)done, domid, 0);
+}
+
+static inline long HYPERVISOR_multicall(struct vmm_multicall_entry *calls, uint32_t count)
+{
+	return vmm_hypercall2(VMM_HC_multicall, (uint32_t)(uintptr_t)calls, count);
 }
 
 #endif /* VMM_HYPERCALL_H */

@@ -1,18 +1,22 @@
 /*
  * The port layer: everything board-specific libvmm needs, in one place.
  *
- * A BSP (bsp/<board>/) implements every function declared here and defines
- * `vmm_board`. libvmm calls nothing else on the board; there is no board
- * conditional in the library. docs/porting.md gives each hook's contract and
- * how to find the values for a new SoC.
+ * A BSP (bsp/<board>/) implements every function declared here (the CPU
+ * hooks come from the shared file bsp/cpu/<cpu>.c its bsp.cmake names) and
+ * defines `vmm_board`. libvmm calls nothing else on the board; there is no
+ * board conditional in the library and no weak symbol: a hook a BSP forgets
+ * is a link error. docs/porting.md gives each hook's contract and how to find
+ * the values for a new SoC.
  *
  * Common rules for every hook:
- *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU.
+ *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
+ *    re-entrantly (libvmm never nests interrupts).
+ *  - vmm_port_init() is the first hook libvmm calls; every other hook,
+ *    vmm_port_console_putc() included, is called only after it returned.
  *  - The MMU is on from vmm_port_init() onwards; devices are reached at the
  *    virtual addresses vmm_board.devices[] maps (see vmm_port_device_va()).
- *  - Hooks must not block longer than the hardware needs, must not call back
- *    into libvmm except vmm_irq_handler() paths documented below, and must not
- *    allocate memory.
+ *  - Hooks must not block longer than the hardware needs, must not call
+ *    into libvmm except vmm_port_device_va(), and must not allocate memory.
  */
 #ifndef VMM_PORT_H
 #define VMM_PORT_H
@@ -71,6 +75,12 @@ struct vmm_board {
 	 * with VMM_DOMCFG_PMU_USER. Use VMM_BSP_HAS_PMU (from bsp.cmake).
 	 */
 	bool has_pmu;
+	/*
+	 * How guests read the counter vmm_port_counter_read() returns, without
+	 * the hypervisor (VMM_GUEST_COUNTER_*; see "Guest counter" in the time
+	 * section below). 0 (VMM_GUEST_COUNTER_NONE) if the field is left out.
+	 */
+	uint32_t guest_counter;
 };
 
 extern const struct vmm_board vmm_board;
@@ -88,10 +98,12 @@ uintptr_t vmm_port_device_va(uint32_t phys);
 /* ----------------------------------------------------------------- boot */
 
 /*
- * Brings up the board's devices: interrupt controller (all sources disabled,
- * priorities and routing to this CPU), timer (stopped), UART (enabled, RX
- * interrupt source configured but disabled). Called once, MMU on, before any
- * other hook except vmm_port_console_putc() (which must work after this).
+ * Brings up the board's devices: interrupt controller (every source libvmm
+ * uses disabled, routed to this CPU's IRQ input), timer (stopped), UART
+ * (enabled, RX interrupt source configured but disabled), and any device
+ * the board runs itself (its interrupts enabled here, see
+ * vmm_port_irq_handle()). Called once, MMU on, before any other hook;
+ * vmm_port_console_putc() must work as soon as it returns.
  */
 void vmm_port_init(void);
 
@@ -139,17 +151,76 @@ unsigned int vmm_port_console_irq(void);
 
 /* ----------------------------------------------------------------- interrupts */
 
-/* Enables/disables delivery of interrupt `irq` to this CPU. */
+/*
+ * The interrupt contract, for any interrupt controller (GIC or not).
+ *
+ * Interrupt numbers are the BSP's own (e.g. the controller's input line),
+ * 0..INT_MAX, used consistently by every hook below and by
+ * vmm_port_timer_irq() / vmm_port_console_irq().
+ *
+ * How libvmm uses them: the hypervisor runs with IRQs masked and never nests
+ * interrupts. When the CPU's IRQ line is raised while a guest runs, or when
+ * the idle loop wakes from WFI, libvmm calls vmm_port_irq_ack() until it
+ * returns -1; for each number it returns it runs the handler (timer, console,
+ * or the board's vmm_port_irq_handle()), then calls vmm_port_irq_eoi() with
+ * that number. An interrupt nobody owns is then disabled with
+ * vmm_port_irq_disable() (after its EOI) and logged once.
+ *
+ * Priorities and preemption play no part: any order among interrupts pending
+ * together is correct, since all of them are handled before libvmm returns.
+ * The controller must only let every source libvmm enables reach the CPU's
+ * IRQ input (a GIC: priority above the CPU interface's mask). FIQs are not
+ * part of this contract.
+ */
+
+/*
+ * Enables/disables delivery of interrupt `irq` to this CPU. A disabled
+ * source never makes vmm_port_irq_ack() return it, pending or not.
+ */
 void vmm_port_irq_enable(unsigned int irq);
 void vmm_port_irq_disable(unsigned int irq);
 
 /*
- * Acknowledges the highest-priority pending interrupt and returns its number,
- * or -1 if none is pending (spurious). Every acknowledged interrupt is later
- * passed to vmm_port_irq_eoi().
+ * Claims one pending, enabled interrupt and returns its number, or -1 if
+ * none is pending (also when the CPU's IRQ line was raised by a source that
+ * has deasserted since: a spurious interrupt is just -1, with no EOI).
+ * Until vmm_port_irq_eoi() for it, the claimed interrupt must not be
+ * returned again, whatever its line does; after the EOI it is returned again
+ * if it is (still, or again) pending.
+ *  - A controller with acknowledge/EOI registers (GIC: IAR/EOIR) reads the
+ *    acknowledge register; its "spurious" ID maps to -1.
+ *  - A controller without them: scan its pending-and-enabled status, pick
+ *    one (any order), mask it, and for an edge-latched source clear the latch
+ *    here, before the handler runs, so that an edge arriving during the
+ *    handler is latched again and not lost.
+ * Level-triggered sources are silenced by their handler (libvmm's timer
+ * handler calls vmm_port_timer_stop(), the console handler drains
+ * vmm_port_console_getc(), the board's handler clears its device) before
+ * the EOI, so a level still asserted after the EOI is a new interrupt.
  */
 int vmm_port_irq_ack(void);
+
+/*
+ * Ends the claim vmm_port_irq_ack() made on `irq` (a GIC: write EOIR; a
+ * controller that masked on ack: unmask). Called exactly once per number
+ * vmm_port_irq_ack() returned, after its handler, before the next ack.
+ */
 void vmm_port_irq_eoi(unsigned int irq);
+
+/*
+ * Board-owned interrupts. libvmm calls this for every acknowledged
+ * interrupt that is neither vmm_port_timer_irq() nor vmm_port_console_irq()
+ * (those two are libvmm's and never reach it), before its EOI. Returns true
+ * if the board owns `irq` and has handled it (its device's condition
+ * cleared, so a level source deasserts); false if the board does not own
+ * it: libvmm then EOIs it, disables it and logs "unexpected interrupt N
+ * disabled" once. A BSP enables its own interrupts itself, in
+ * vmm_port_init(); they are taken whenever libvmm takes interrupts (while
+ * guests run and while idle), with the common rules above (IRQs masked,
+ * no call into libvmm, short). Every BSP defines this hook; one that owns
+ * no interrupt returns false.
+ */
+bool vmm_port_irq_handle(unsigned int irq);
 
 /* ----------------------------------------------------------------- time */
 
@@ -206,8 +277,52 @@ void vmm_port_timer_stop(void);
 /* The interrupt number of the one-shot timer. */
 unsigned int vmm_port_timer_irq(void);
 
+/*
+ * Guest counter (vmm_board.guest_counter). Where guests can read the board
+ * counter themselves, libvmm publishes its rate in every domain's
+ * vcpu_time_info (vmm/guest_info.h) and guests compute system time from it:
+ * libvmm then takes no periodic interrupt (a domain running alone runs
+ * uninterrupted) and neither reads the clock nor publishes time when it
+ * switches domains. Otherwise libvmm publishes system time on every entry to
+ * a domain and refreshes it every 10 ms while one runs.
+ *  - VMM_GUEST_COUNTER_NONE: guests cannot read the counter (e.g. the
+ *    Cortex-A9 global timer: its registers are device memory the guests do
+ *    not map).
+ *  - VMM_GUEST_COUNTER_CNTVCT: vmm_port_counter_read() returns the ARM
+ *    generic timer's virtual count CNTVCT, and vmm_port_init() made it
+ *    readable from USR mode (CNTKCTL.PL0VCTEN = 1; leave the other CNTKCTL
+ *    bits 0: guests must not reach the timers themselves).
+ * Any other value is refused at boot (with a [VMM] line) and treated as NONE.
+ */
+#define VMM_GUEST_COUNTER_NONE   0u
+#define VMM_GUEST_COUNTER_CNTVCT 1u
+
 /* Wall-clock time from the board's RTC, seconds since the UNIX epoch. */
 uint32_t vmm_port_rtc_read(void);
+
+/* ----------------------------------------------------------------- CPU */
+
+/*
+ * Core-specific work, implemented once per CPU type in bsp/cpu/<cpu>.c
+ * (cortex-a8.c, cortex-a9.c, cortex-a15.c, generic.c) and linked into the
+ * image because the BSP names its core in bsp.cmake (VMM_BSP_CPU).
+ *
+ * vmm_port_cpu_init(): called once at boot, after vmm_port_init() and before
+ * any domain is built.
+ * Returns NULL, or a one-line message libvmm logs as "[VMM] cpu: <message>"
+ * (e.g. a mitigation the firmware should have enabled and did not).
+ *
+ * vmm_port_cpu_switch(): called on every switch between two hypervisor
+ * threads (domain to domain, domain to idle and back), after libvmm has
+ * invalidated the branch predictor (BPIALL, done for every ARMv7-A core)
+ * and before anything of the next domain runs. It does what this core needs
+ * beyond that so that one domain cannot steer another's speculation
+ * (Cortex-A15: ICIALLU). The exception return into the next guest is the
+ * context synchronization, so no ISB is needed. Runs on the previous
+ * thread's stack; may clobber r0-r3, r12 only (a normal C function).
+ */
+const char *vmm_port_cpu_init(void);
+void vmm_port_cpu_switch(void);
 
 /* ----------------------------------------------------------------- power */
 

@@ -5,12 +5,14 @@
 #include "guest_access.h"
 #include "hypercall.h"
 #include "sched.h"
+#include "schedule.h"
 #include "time.h"
 #include "vmm/dom0_op.h"
 
 static long dom0_schedctl(struct domain *caller, struct vmm_sched_ctl *c)
 {
 	struct sched_global_params g;
+	const char *why;
 	int rc;
 
 	if (c->direction == VMM_SCHED_INFO_GET) {
@@ -23,8 +25,14 @@ static long dom0_schedctl(struct domain *caller, struct vmm_sched_ctl *c)
 	g.ctx_allow_ns = c->ctx_allow_ns;
 	g.mcu_ns = c->mcu_ns;
 	g.max_slice_ns = c->max_slice_ns;
+	why = sched_global_invalid(&g);
+	if (why)
+		return hypercall_reject(caller, -VMM_EINVAL,
+					"dom0_op SCHEDCTL: %s (C %llu, MCU %llu, max slice %llu ns)", why,
+					(unsigned long long)g.ctx_allow_ns, (unsigned long long)g.mcu_ns,
+					(unsigned long long)g.max_slice_ns);
 	rc = sched_set_global(&g);
-	if (rc != 0)
+	if (rc != 0) /* not reached: the same checks */
 		return hypercall_reject(caller, rc, "dom0_op SCHEDCTL: parameters rejected");
 	return 0;
 }
@@ -33,6 +41,7 @@ static long dom0_adjustdom(struct domain *caller, struct vmm_sched_adjdom *a)
 {
 	struct domain *d = domain_find(a->domain);
 	struct sched_params p;
+	const char *why;
 	int rc;
 
 	if (!d)
@@ -54,6 +63,10 @@ static long dom0_adjustdom(struct domain *caller, struct vmm_sched_adjdom *a)
 	p.warp_ns = a->warp_ns;
 	p.warp_limit_ns = a->warp_limit_ns;
 	p.unwarp_ns = a->unwarp_ns;
+	why = sched_params_invalid(&p);
+	if (why)
+		return hypercall_reject(caller, -VMM_EINVAL, "dom0_op ADJUSTDOM: %s (dom%u)",
+					why, (unsigned)d->id);
 	rc = sched_set_params(&d->sched, &p, time_now());
 	if (rc != 0)
 		return hypercall_reject(caller, rc, "dom0_op ADJUSTDOM: parameters for dom%u rejected",
@@ -100,5 +113,9 @@ long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3)
 	}
 	if (rc == 0 && guest_copy_to(caller, op_va, &op, sizeof(op)) != 0)
 		return -VMM_EFAULT; /* cannot happen: the same range was readable */
+	/* sched_id and direction lead both structs of the union */
+	if (rc == 0 && op.u.schedctl.direction == VMM_SCHED_INFO_PUT)
+		schedule(); /* the running slice was planned with the old values:
+			     * decide again now, so that they apply at once */
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "format.h"
 #include "log.h"
 #include "mm.h"
+#include "schedule.h"
 #include "time.h"
 #include "vmm/abi.h"
 #include "vmm/port.h"
@@ -310,7 +311,7 @@ void domain_kill(struct domain *d, int reason)
 	sched_remove(&d->sched, now);
 	d->state = DOMAIN_DEAD;
 	d->shutdown_reason = reason;
-	d->timer_deadline = 0;
+	schedule_timer_cancel(d);
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
 		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),
 		(unsigned long long)(cpu_us % 1000000), (unsigned long long)(now / 1000000000),

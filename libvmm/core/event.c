@@ -53,7 +53,8 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 		return; /* not reached: a dead domain never runs again */
 	}
 	d->shared->vcpu_info.evtchn_upcall_mask = 1;
-	time_publish(d->shared, time_now());
+	if (!time_guest_counter) /* else the guest reads the counter itself */
+		time_publish(d->shared, time_now());
 	arch_frame_set_entry(f, d->event_callback, frame_va, frame_va);
 }
 
@@ -85,7 +86,8 @@ long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t
 	arch_frame_sanitize(&saved);
 	*d->frame = saved;
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;
-	time_publish(d->shared, time_now());
+	if (!time_guest_counter)
+		time_publish(d->shared, time_now());
 	/* The dispatcher stores our result in frame r0: hand back the restored r0. */
 	return (long)saved.r[0];
 }

@@ -12,11 +12,9 @@
 #include "format.h"
 #include "guest_access.h"
 #include "log.h"
+#include "runstate.h"
 #include "schedule.h"
 #include "time.h"
-
-/* Rejections logged per domain before further ones are suppressed. */
-#define REJECT_LOG_LIMIT 32
 
 static uint32_t foreground_domid;
 
@@ -45,17 +43,11 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 
 long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
 {
-	char msg[120];
 	va_list ap;
 
-	if (d->rejections_logged >= REJECT_LOG_LIMIT)
-		return err;
 	va_start(ap, fmt);
-	vmm_vsnprintf(msg, sizeof(msg), fmt, ap);
+	err = vmm_vreject(d->id, &d->rejections_logged, err, fmt, ap);
 	va_end(ap);
-	vmm_log("dom%u: %s (error %ld)", (unsigned)d->id, msg, err);
-	if (++d->rejections_logged == REJECT_LOG_LIMIT)
-		vmm_log("dom%u: further rejected hypercalls are not logged", (unsigned)d->id);
 	return err;
 }
 
@@ -185,7 +177,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
 	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_reserved),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
-	HC(24, hc_reserved), HC(25, hc_reserved), HC(26, hc_reserved),
+	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_reserved),
 	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),

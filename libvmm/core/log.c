@@ -25,3 +25,26 @@ void vmm_log(const char *fmt, ...)
 	console_write(&vmm_line, "VMM", buf, (size_t)n);
 	console_flush(&vmm_line, "VMM");
 }
+
+long vmm_vreject(uint32_t domid, uint32_t *logged, long err, const char *fmt, va_list ap)
+{
+	char msg[120];
+
+	if (*logged >= VMM_REJECT_LOG_LIMIT)
+		return err;
+	vmm_vsnprintf(msg, sizeof(msg), fmt, ap);
+	vmm_log("dom%u: %s (error %ld)", (unsigned)domid, msg, err);
+	if (++*logged == VMM_REJECT_LOG_LIMIT)
+		vmm_log("dom%u: further rejected hypercalls are not logged", (unsigned)domid);
+	return err;
+}
+
+long vmm_reject(uint32_t domid, uint32_t *logged, long err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err = vmm_vreject(domid, logged, err, fmt, ap);
+	va_end(ap);
+	return err;
+}

@@ -6,7 +6,25 @@
 #ifndef VMM_CORE_LOG_H
 #define VMM_CORE_LOG_H
 
+#include <stdarg.h>
+#include <stdint.h>
+
+/* Rejection lines logged per domain before further ones are suppressed. */
+#define VMM_REJECT_LOG_LIMIT 32
+
 /* Prints one or more whole lines; a missing final newline is added. */
 void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Logs "[VMM] domN: <message> (error <err>)" for a refused guest request and
+ * returns err. `logged` is the domain's counter: after VMM_REJECT_LOG_LIMIT
+ * lines one note is printed and further rejections are silent, so a hostile
+ * guest cannot flood the console. Subsystems use this directly (they never
+ * include the hypercall dispatcher).
+ */
+long vmm_reject(uint32_t domid, uint32_t *logged, long err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+long vmm_vreject(uint32_t domid, uint32_t *logged, long err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 #endif /* VMM_CORE_LOG_H */

@@ -83,6 +83,7 @@ static void vmm_log_hyp_ram(void)
 void vmm_main(void)
 {
 	char why[96];
+	const char *cpu_note;
 
 	arch_mmu_init();
 	vmm_port_init();
@@ -90,6 +91,9 @@ void vmm_main(void)
 	time_init();
 	vmm_log("libvmm %u.%u on %s", VMM_ABI_MAJOR, VMM_ABI_MINOR, vmm_board.name);
 	vmm_log("Using scheduler: %s", sched_name());
+	cpu_note = vmm_port_cpu_init();
+	if (cpu_note)
+		vmm_log("cpu: %s", cpu_note);
 	vmm_boot_memory();
 
 	if (config_check_global(&vmm_config, VMM_MAX_DOMAINS, why, sizeof(why)) != 0) {

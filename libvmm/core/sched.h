@@ -157,6 +157,14 @@ int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint6
 int sched_set_global(const struct sched_global_params *g);
 void sched_get_global(struct sched_global_params *g);
 
+/*
+ * Why p or g would be refused (-VMM_EINVAL): NULL if valid, else a short
+ * static text naming the first bad field and its bounds, for the caller's
+ * log line. The bounds are vmm/dom0_op.h's VMM_SCHED_*.
+ */
+const char *sched_params_invalid(const struct sched_params *p);
+const char *sched_global_invalid(const struct sched_global_params *g);
+
 /* Human-readable name for the boot log. */
 const char *sched_name(void);
 

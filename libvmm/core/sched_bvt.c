@@ -96,6 +96,7 @@
 
 #include "sched_heap.h"
 #include "vmm/abi.h"
+#include "vmm/dom0_op.h"
 
 #define VT_SHIFT        24                        /* vt per ns at weight 1: 2^24 */
 #define VT_WARP_CAP     (UINT64_C(1) << 58)       /* cap of W and of C in vt */
@@ -105,11 +106,21 @@
 /* A runnable A is at most W + C + one charge (+ one MCU) above SVT, < 2^61;
  * E stays below 2^62, so E + C or E - C never overflows. */
 
-/* Parameter limits (see docs/scheduling.md). */
-#define PARAM_TIME_MAX    (UINT64_C(1) << 62)     /* W, L, U */
-#define MCU_MAX_NS        UINT64_C(1000000000)    /* 1 s */
-#define CTX_ALLOW_MAX_NS  UINT64_C(1000000000)    /* 1 s */
-#define MAX_SLICE_MAX_NS  UINT64_C(2000000000)    /* 2 s: max slice + MCU < 2^32 */
+/*
+ * Parameter limits: the public ones of vmm/dom0_op.h, derived in
+ * docs/scheduling.md ("Bounds"). In short: the quantum floor keeps every
+ * slice longer than the hypervisor's decision-to-guest path, so no domain
+ * is stopped by a tiny slice; max slice + MCU < 2^32 keeps plans in 32-bit
+ * products; W <= 1 s bounds how long a warped domain can keep the others
+ * waiting; the weight ratio bounds the smallest share.
+ */
+#define QUANTUM_MIN_NS    VMM_SCHED_QUANTUM_MIN_NS
+#define MCU_MAX_NS        VMM_SCHED_MCU_MAX_NS
+#define CTX_ALLOW_MAX_NS  VMM_SCHED_CTX_ALLOW_MAX_NS
+#define MAX_SLICE_MAX_NS  VMM_SCHED_MAX_SLICE_MAX_NS
+#define WEIGHT_MAX        VMM_SCHED_WEIGHT_MAX
+#define WARP_MAX_NS       VMM_SCHED_WARP_MAX_NS
+#define PARAM_TIME_MAX    VMM_SCHED_TIME_MAX_NS   /* L, U */
 
 /* E and A of the sentinel ("nobody"): above every real key (< 2^62). */
 #define KEY_NONE SCHED_HEAP_KEY_NONE
@@ -125,6 +136,7 @@ struct sched_state {
 	uint64_t mcu_ns;
 	uint32_t mcu32;               /* mcu_ns (< 2^32), for 32-bit products */
 	uint64_t next_evt;            /* runner-up's E when the deadline was set */
+	uint64_t dl;                  /* the deadline the last decision gave cur */
 	uint64_t seq;                 /* queueing stamps handed out */
 	struct sched_runq uq;         /* queued unwarped entities, by (E, seq) */
 	struct sched_heap wq;         /* queued warped entities, by (E, seq) */
@@ -429,10 +441,24 @@ static inline void charge(struct sched_entity *e, uint64_t now)
 		renorm();
 }
 
-/* The running entity stops at `now` (after charge()): bills the MCU it began. */
-static inline void charge_stop(struct sched_entity *e, uint64_t now)
+/*
+ * When the running entity stopped running, for a decision at `now`: its
+ * deadline if that has passed. The timer interrupt at the end of a slice
+ * stops the guest at its deadline; the hypervisor's time to take that
+ * interrupt and decide is not the domain's running, and billing it a whole
+ * MCU for it would make two equal domains alternate in slices of 2C + 3
+ * MCUs instead of 2C + 2 (docs/scheduling.md).
+ */
+static inline uint64_t stop_time(uint64_t now)
 {
-	if (now > e->charged_until) {
+	return now < st.dl ? now : st.dl;
+}
+
+/* The running entity stopped at `stop` (after charge()): bills the MCU it
+ * began, if it ran in it at all. */
+static inline void charge_stop(struct sched_entity *e, uint64_t stop)
+{
+	if (stop > e->charged_until) {
 		e->avt += e->inc;
 		e->charged_until += st.mcu_ns;
 		e->evt = e->avt + e->evt_off;
@@ -468,17 +494,75 @@ static inline bool registered(const struct sched_entity *e)
 /* ------------------------------------------------------------------------ */
 /* Validation */
 
-static bool params_valid(const struct sched_params *p)
+static inline bool weight_valid(uint32_t w)
 {
-	return p->weight > 0 && p->warp_ns <= PARAM_TIME_MAX &&
-	       p->warp_limit_ns <= PARAM_TIME_MAX && p->unwarp_ns <= PARAM_TIME_MAX;
+	return w >= 1 && w <= WEIGHT_MAX;
 }
 
-static bool globals_valid(const struct sched_global_params *g)
+static inline bool warp_valid(uint64_t w)
 {
-	return g->mcu_ns > 0 && g->mcu_ns <= MCU_MAX_NS &&
-	       g->ctx_allow_ns <= CTX_ALLOW_MAX_NS &&
-	       g->max_slice_ns > 0 && g->max_slice_ns <= MAX_SLICE_MAX_NS;
+	return w <= WARP_MAX_NS;
+}
+
+/* 0 = unlimited; a limit is a slice end, so not shorter than the quantum. */
+static inline bool warp_limit_valid(uint64_t l)
+{
+	return l == 0 || (l >= QUANTUM_MIN_NS && l <= PARAM_TIME_MAX);
+}
+
+static inline bool unwarp_valid(uint64_t u)
+{
+	return u <= PARAM_TIME_MAX;
+}
+
+const char *sched_params_invalid(const struct sched_params *p)
+{
+	if (!weight_valid(p->weight))
+		return "weight outside 1..10000";
+	if (!warp_valid(p->warp_ns))
+		return "warp_ns above 1 s";
+	if (!warp_limit_valid(p->warp_limit_ns))
+		return "warp_limit_ns neither 0 nor 50 us..2^62 ns";
+	if (!unwarp_valid(p->unwarp_ns))
+		return "unwarp_ns above 2^62 ns";
+	return NULL;
+}
+
+static inline bool params_valid(const struct sched_params *p)
+{
+	return !sched_params_invalid(p);
+}
+
+static inline bool mcu_valid(uint64_t mcu)
+{
+	return mcu >= QUANTUM_MIN_NS && mcu <= MCU_MAX_NS;
+}
+
+static inline bool ctx_allow_valid(uint64_t c)
+{
+	return c <= CTX_ALLOW_MAX_NS;
+}
+
+/* A slice holds at least one MCU (so at least the quantum). */
+static inline bool max_slice_valid(uint64_t s, uint64_t mcu)
+{
+	return s >= mcu && s <= MAX_SLICE_MAX_NS;
+}
+
+const char *sched_global_invalid(const struct sched_global_params *g)
+{
+	if (!mcu_valid(g->mcu_ns))
+		return "mcu_ns outside 50 us..1 s";
+	if (!ctx_allow_valid(g->ctx_allow_ns))
+		return "ctx_allow_ns above 1 s";
+	if (!max_slice_valid(g->max_slice_ns, g->mcu_ns))
+		return "max_slice_ns outside mcu_ns..2 s";
+	return NULL;
+}
+
+static inline bool globals_valid(const struct sched_global_params *g)
+{
+	return !sched_global_invalid(g);
 }
 
 static void set_globals(const struct sched_global_params *g)
@@ -610,7 +694,7 @@ void sched_sleep(struct sched_entity *e, uint64_t now)
 	st.fast = NULL;
 	if (e == st.cur) {
 		charge(e, now);
-		charge_stop(e, now);
+		charge_stop(e, stop_time(now));
 		st.cur = NULL;
 		e->running = false;
 	} else {
@@ -641,7 +725,7 @@ void sched_bvt_yield(struct sched_entity *e, uint64_t now)
 /* cur is switched out for best, the head of the run queue (cur charged). */
 static inline void requeue(struct sched_entity *cur, struct sched_entity *best, uint64_t now)
 {
-	charge_stop(cur, now);
+	charge_stop(cur, stop_time(now));
 	cur->running = false;
 	if (!cur->warped && best == runq_top(&st.uq)) {
 		cur->seq = ++st.seq;
@@ -700,8 +784,15 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 		dl = plan_gap(cur, next, now, sw);
 	}
 	if (cur->warped && cur->params.warp_limit_ns) {
-		uint64_t w = now + (cur->params.warp_limit_ns - cur->warp_used);
+		uint64_t left = cur->params.warp_limit_ns - cur->warp_used, w;
 
+		/* A domain preempted just before its limit would otherwise be
+		 * switched in for a slice shorter than the path to its first
+		 * instruction: it gets the quantum, and charge_warp() still
+		 * dates the unwarp (and U) from the moment L was reached. */
+		if (left < QUANTUM_MIN_NS)
+			left = QUANTUM_MIN_NS;
+		w = now + left;
 		if (w < dl)
 			dl = w;
 	}
@@ -734,6 +825,7 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 			st.preempt = NULL;
 			st.yield = NULL;
 			st.next_evt = KEY_NONE;
+			st.dl = SCHED_TIME_MAX;
 			*deadline = SCHED_TIME_MAX;
 			return NULL;
 		}
@@ -748,6 +840,7 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
 		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
 	st.fast_next = best;
+	st.dl = dl;
 	*deadline = dl;
 	return cur;
 }
@@ -784,6 +877,7 @@ static inline __attribute__((always_inline)) struct sched_entity *switch_plan(st
 		st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
 		st.fast_next = (struct sched_entity *)next;
 	}
+	st.dl = dl;
 	*deadline = dl;
 	return best;
 }
@@ -797,18 +891,18 @@ switch_heap(struct sched_entity *cur, struct sched_entity *best, uint64_t now, u
 	return switch_plan(best, runq_top(&st.uq), now, deadline);
 }
 
-/* Fast path: cur's slice ended `late` ns after its plan (< 1 MCU); best, the
- * head of the run queue, takes over (see sched_pick). */
+/* Fast path: cur's slice ended at its plan's end, the deadline (the decision
+ * comes less than an MCU later: the interrupt's latency); best, the head of
+ * the run queue, takes over (see sched_pick). */
 static inline __attribute__((always_inline)) struct sched_entity *
-pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t late,
+pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
 	    uint64_t *deadline)
 {
 	uint64_t avt = cur->plan_avt;
 
-	/* The planned MCUs, plus the one it began if the timer was late;
-	 * charged_until only matters while running. */
-	if (late)
-		avt += cur->inc;
+	/* Exactly the planned MCUs: it stopped running at the deadline, the
+	 * plan's end (see stop_time()); charged_until only matters while
+	 * running. */
 	cur->avt = avt;
 	cur->evt = avt + cur->evt_off;
 	cur->running = false;
@@ -838,10 +932,8 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	struct sched_entity *cur = st.fast;
 
 	if (cur) {
-		uint64_t late = now - cur->plan_end;
-
-		if (late < st.mcu_ns)
-			return pick_switch(cur, st.fast_next, now, late, deadline);
+		if (now - cur->plan_end < st.mcu_ns)
+			return pick_switch(cur, st.fast_next, now, deadline);
 	}
 #endif
 	return pick_general(now, deadline);
@@ -918,6 +1010,7 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 	best->plan_avt = avt;
 	st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
 	st.fast_next = next;
+	st.dl = dl;
 	*deadline = dl;
 	return best;
 }

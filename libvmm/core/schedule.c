@@ -10,8 +10,10 @@
 #include "event.h"
 #include "hypercall.h"
 #include "log.h"
+#include "runstate.h"
 #include "sched.h"
 #include "time.h"
+#include "timerq.h"
 #include "trap.h"
 #include "vmm/port.h"
 
@@ -20,9 +22,11 @@
 #define SCHED_DEFAULT_MCU_NS        100000ull   /* 100 us */
 #define SCHED_MAX_SLICE_NS        10000000ull   /* 10 ms */
 /*
- * While a domain runs, its shared-info system time is refreshed at least this
- * often, even when nothing else interrupts it (a domain running alone has no
- * slice end). No such tick exists when the CPU idles.
+ * On boards whose guests cannot read the counter (!time_guest_counter), a
+ * running domain's shared-info system time is refreshed at least this often,
+ * even when nothing else interrupts it (a domain running alone has no slice
+ * end). No such tick exists when the CPU idles, nor on boards where guests
+ * compute system time from the counter themselves.
  */
 #define TIME_REFRESH_NS           10000000ull   /* 10 ms */
 
@@ -51,7 +55,6 @@ static struct {
 	uint64_t slice_deadline;     /* sched_pick()'s deadline for the running domain */
 	uint64_t timer_floor;        /* min(next_domain_timer, run_limit_deadline), cached */
 	uint64_t programmed;         /* what the hardware timer is set to, or TIMER_STOPPED */
-	uint64_t next_domain_timer;  /* earliest armed domain timer (SCHED_TIME_MAX if none) */
 	uint64_t run_limit_deadline; /* the image's run limit (SCHED_TIME_MAX if none) */
 	/* programmed <= timer_floor, and <= now + TIME_REFRESH_NS for every
 	 * later now: what schedule_program_timer()'s fast test relies on. */
@@ -61,9 +64,18 @@ static struct {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
 	.programmed = TIMER_STOPPED,
-	.next_domain_timer = SCHED_TIME_MAX,
 	.run_limit_deadline = SCHED_TIME_MAX,
 };
+
+/*
+ * Armed domain timers, by slot: the earliest is known in O(1), so the timer
+ * interrupt costs the same with 1 or VMM_MAX_DOMAINS domains. An entry is
+ * armed exactly while its domain's timer_deadline is non-zero.
+ */
+static struct timerq domain_timers;
+
+_Static_assert(VMM_MAX_DOMAINS <= TIMERQ_CAPACITY, "one timer queue id per domain slot");
+_Static_assert(TIMERQ_NEVER == SCHED_TIME_MAX, "an empty timer queue is 'never'");
 
 static struct domain *domain_of(struct sched_entity *e)
 {
@@ -74,8 +86,10 @@ static struct domain *domain_of(struct sched_entity *e)
  * so that programming the timer compares one value instead of two. */
 static void schedule_update_timer_floor(void)
 {
-	glue.timer_floor = glue.next_domain_timer < glue.run_limit_deadline ?
-		glue.next_domain_timer : glue.run_limit_deadline;
+	uint64_t next_domain_timer = timerq_earliest(&domain_timers);
+
+	glue.timer_floor = next_domain_timer < glue.run_limit_deadline ?
+		next_domain_timer : glue.run_limit_deadline;
 	glue.programmed_bounded = false; /* the floor may now be below it */
 }
 
@@ -87,28 +101,11 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 		.max_slice_ns = SCHED_MAX_SLICE_NS,
 	};
 
+	timerq_init(&domain_timers);
 	if (run_limit_ms)
 		glue.run_limit_deadline = (uint64_t)run_limit_ms * 1000000;
 	schedule_update_timer_floor();
 	return sched_init(&g);
-}
-
-/*
- * Earliest armed domain timer. Cached: recomputed only when a domain timer
- * changes, not on every scheduling decision.
- */
-static void schedule_update_domain_timers(void)
-{
-	uint64_t next = SCHED_TIME_MAX;
-	unsigned int i;
-
-	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
-		struct domain *d = domain_at(i);
-		if (d && d->state != DOMAIN_DEAD && d->timer_deadline && d->timer_deadline < next)
-			next = d->timer_deadline;
-	}
-	glue.next_domain_timer = next;
-	schedule_update_timer_floor();
 }
 
 /* Sets the hardware timer for system time `next`, or stops it if `next` is
@@ -127,22 +124,34 @@ static __attribute__((noinline)) void schedule_timer_set(uint64_t next)
 }
 
 /*
- * Programs the one-shot timer for the earliest thing we must act on: the end
- * of the slice, a domain timer, the run limit and, while a domain runs
- * (`running`), the refresh of its published time. Out of line: the switch
- * path usually decides with the fast test in schedule_program_timer().
+ * The earliest thing we must act on: the end of the slice, a domain timer,
+ * the run limit and, while a domain runs (`running`) on a board whose guests
+ * cannot read the counter, the refresh of its published time.
  */
-static __attribute__((noinline)) void schedule_program_timer_full(uint64_t now, bool running)
+static inline uint64_t schedule_next_event(uint64_t now, bool running)
 {
 	uint64_t next = glue.timer_floor;
 
 	if (glue.slice_deadline < next)
 		next = glue.slice_deadline;
-	if (running && now + TIME_REFRESH_NS < next)
+	if (running && !time_guest_counter && now + TIME_REFRESH_NS < next)
 		next = now + TIME_REFRESH_NS;
+	return next;
+}
+
+/*
+ * Programs the one-shot timer for schedule_next_event(), unless it is
+ * already set a little earlier. Out of line: the switch path usually decides
+ * with the fast test in schedule_program_timer().
+ */
+static __attribute__((noinline)) void schedule_program_timer_full(uint64_t now, bool running)
+{
+	uint64_t next = schedule_next_event(now, running);
+
 	/* Whether kept or set below, the programmed deadline ends up <= next,
-	 * so <= timer_floor and, while running, <= any later now + refresh. A
-	 * stop (next is "never") only happens when not running. */
+	 * so <= timer_floor and, while running, <= any later now + refresh
+	 * (when there is one). A stop (next is "never") only happens when not
+	 * running or on a board without the refresh. */
 	glue.programmed_bounded = running;
 	/* Keep the programmed timer if it fires at or before next, by less than
 	 * the slack. Unsigned: a programmed deadline later than next wraps to a
@@ -170,10 +179,14 @@ static void schedule_program_timer(uint64_t now, bool running)
 
 void schedule_wake(struct domain *d)
 {
+	uint64_t now;
+
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
-	if (sched_wake(&d->sched, time_now()) || !current)
+	now = time_now();
+	runstate_wake(d, now);
+	if (sched_wake(&d->sched, now) || !current)
 		glue.need_resched = true;
 }
 
@@ -200,7 +213,7 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *nex
 
 	current = next;
 	schedule_program_timer(now, next != NULL);
-	if (next)
+	if (next && !time_guest_counter)
 		time_publish(next->shared, now); /* whoever runs next sees fresh time */
 	if (next != prev)
 		schedule_switch(prev, next, now);
@@ -223,39 +236,61 @@ void schedule_if_needed(void)
 		schedule();
 }
 
-static void schedule_fire_domain_timers(uint64_t now)
+/*
+ * The run limit or a domain timer is due (now >= glue.timer_floor): the rare
+ * part of the timer interrupt, out of line. Sends VMM_PORT_TIMER to every
+ * domain whose timer is due, earliest first.
+ */
+static __attribute__((noinline)) void schedule_timer_floor_due(uint64_t now)
 {
-	unsigned int i;
+	int slot;
 
-	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
-		struct domain *d = domain_at(i);
-		if (!d || d->state == DOMAIN_DEAD || !d->timer_deadline || d->timer_deadline > now)
-			continue;
-		d->timer_deadline = 0;
-		event_send(d, VMM_PORT_TIMER);
-	}
-	schedule_update_domain_timers();
-}
-
-void schedule_timer_interrupt(void)
-{
-	uint64_t now = time_now();
-
-	vmm_port_timer_stop();
-	glue.programmed = TIMER_STOPPED;
-	glue.programmed_bounded = false;
 	if (now >= glue.run_limit_deadline) {
 		vmm_log("run limit of the image reached with %u domain(s) still running",
 			domain_live_count());
 		schedule_poweroff(3);
 	}
-	schedule_fire_domain_timers(now);
+	while ((slot = timerq_pop_due(&domain_timers, now)) >= 0) {
+		struct domain *d = domain_at((unsigned int)slot);
+
+		if (!d || d->state == DOMAIN_DEAD)
+			continue; /* not reached: schedule_timer_cancel() on kill */
+		d->timer_deadline = 0;
+		event_send(d, VMM_PORT_TIMER);
+	}
+	schedule_update_timer_floor();
+}
+
+/*
+ * The one-shot timer fired. Its cost must not depend on the number of
+ * domains when no domain timer is due: one comparison with the cached
+ * floor, the slice end, and the timer reprogrammed (or stopped) before the
+ * interrupt is EOIed -- an expired timer left enabled would fire again.
+ */
+void schedule_timer_interrupt(void)
+{
+	uint64_t now = time_now();
+
+	if (now >= glue.timer_floor)
+		schedule_timer_floor_due(now);
 	if (now >= glue.slice_deadline)
 		glue.need_resched = true;
-	if (current)
+	if (glue.need_resched) {
+		/* schedule() runs before we return to a domain and programs
+		 * the timer for whatever it picks. */
+		vmm_port_timer_stop();
+		glue.programmed = TIMER_STOPPED;
+		glue.programmed_bounded = false;
+		return;
+	}
+	if (current && !time_guest_counter)
 		time_publish(current->shared, now);
-	if (!glue.need_resched)
-		schedule_program_timer(now, current != NULL);
+	/* The hardware still holds the deadline that fired: set the next one
+	 * (or stop it) whatever the slack says. `programmed` is not
+	 * TIMER_STOPPED, so that schedule_timer_set() does stop it. */
+	glue.programmed = now;
+	glue.programmed_bounded = current != NULL;
+	schedule_timer_set(schedule_next_event(now, current != NULL));
 }
 
 void schedule_poweroff(int code)
@@ -316,6 +351,7 @@ static long sched_op_block(struct domain *d)
 		return 0; /* an event is already waiting: do not sleep */
 	d->state = DOMAIN_BLOCKED;
 	now = time_now();
+	runstate_block(d, now);
 	sched_sleep(&d->sched, now);
 	schedule_at(now); /* returns once woken and picked, with fresh time published */
 	return 0;
@@ -355,6 +391,13 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	}
 }
 
+void schedule_timer_cancel(struct domain *d)
+{
+	d->timer_deadline = 0;
+	timerq_cancel(&domain_timers, d->slot);
+	schedule_update_timer_floor();
+}
+
 long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
@@ -363,13 +406,19 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 
 	(void)a2;
 	(void)a3;
-	d->timer_deadline = deadline;
-	if (deadline && deadline <= now) {
+	if (deadline && deadline > now) {
+		d->timer_deadline = deadline;
+		timerq_arm(&domain_timers, d->slot, deadline);
+	} else {
+		/* 0 disarms; a deadline already reached fires at once. */
 		d->timer_deadline = 0;
-		event_send(d, VMM_PORT_TIMER);
+		timerq_cancel(&domain_timers, d->slot);
+		if (deadline)
+			event_send(d, VMM_PORT_TIMER);
 	}
-	schedule_update_domain_timers();
+	schedule_update_timer_floor();
 	schedule_program_timer(now, true);
-	time_publish(d->shared, now);
+	if (!time_guest_counter)
+		time_publish(d->shared, now);
 	return 0;
 }

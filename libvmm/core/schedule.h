@@ -26,6 +26,9 @@ void schedule_if_needed(void);
 /* Called from the timer interrupt: domain timers, slice end, run limit. */
 void schedule_timer_interrupt(void);
 
+/* Disarms d's domain timer (a dying domain's must not fire). */
+void schedule_timer_cancel(struct domain *d);
+
 /* Runs the idle loop on the boot stack; never returns. */
 void schedule_idle_loop(void) __attribute__((noreturn));
 

@@ -3,6 +3,8 @@
  */
 #include "time.h"
 
+#include "log.h"
+#include "vmm/abi.h"
 #include "vmm/guest_info.h"
 #include "vmm/port.h"
 
@@ -13,20 +15,24 @@ static struct {
 	struct time_rate to_ns;       /* counter ticks -> ns */
 	struct time_rate to_count;    /* ns -> counter ticks */
 	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
+	uint32_t guest_flags;         /* VMM_TIME_* published to every domain */
 } clock;
 
-/* High 64 bits of the 128-bit product a * b, from 32x32->64 multiplications. */
-static uint64_t mul_hi64(uint64_t a, uint64_t b)
-{
-	uint64_t a_lo = (uint32_t)a, a_hi = a >> 32;
-	uint64_t b_lo = (uint32_t)b, b_hi = b >> 32;
-	uint64_t lo_lo = a_lo * b_lo;
-	uint64_t hi_lo = a_hi * b_lo;
-	uint64_t lo_hi = a_lo * b_hi;
-	/* middle column: each term < 2^32, the sum < 3 * 2^32 */
-	uint64_t mid = (lo_lo >> 32) + (uint32_t)hi_lo + (uint32_t)lo_hi;
+bool time_guest_counter;
 
-	return a_hi * b_hi + (hi_lo >> 32) + (lo_hi >> 32) + (mid >> 32);
+/* The guests' helper (vmm/guest_info.h): the hypervisor and the guests
+ * share one implementation of the conversion's wide product. */
+#define mul_hi64 vmm_mul_hi64
+
+/* from_hz = to_hz * 2^k for some k in 1..31? */
+static bool time_is_pow2_ratio(uint64_t to_hz, uint64_t from_hz)
+{
+	uint64_t q;
+
+	if (from_hz % to_hz != 0)
+		return false;
+	q = from_hz / to_hz;
+	return q >= 2 && (q & (q - 1)) == 0;
 }
 
 struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
@@ -45,6 +51,11 @@ struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 	rem = (rem << 32) % from_hz;
 	r.frac = (hi << 32) | ((rem << 32) / from_hz);
 	r.has_frac = r.frac != 0;
+	r.down_shift = 0;
+	if (r.whole == 0 && time_is_pow2_ratio(to_hz, from_hz)) {
+		while (((uint64_t)to_hz << r.down_shift) != from_hz)
+			r.down_shift++;
+	}
 	return r;
 }
 
@@ -53,6 +64,8 @@ uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up)
 	uint64_t est;
 	uint64_t rem;
 
+	if (r->down_shift) /* exactly x / 2^down_shift */
+		return (x >> r->down_shift) + (round_up && (x & ((1ull << r->down_shift) - 1)) != 0);
 	/* An exact integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns;
 	 * 100 MHz: 10 ns) needs no fraction and no rounding. */
 	if (!r->has_frac)
@@ -73,6 +86,27 @@ uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up)
 	return est;
 }
 
+int time_set_guest_counter(uint32_t kind)
+{
+	switch (kind) {
+	case VMM_GUEST_COUNTER_CNTVCT:
+		clock.guest_flags = VMM_TIME_COUNTER_CNTVCT;
+		time_guest_counter = true;
+		return 0;
+	case VMM_GUEST_COUNTER_NONE:
+		clock.guest_flags = 0;
+		time_guest_counter = false;
+		return 0;
+	default:
+		/* Safe fallback: published time works on every board. */
+		vmm_log("board: unknown guest_counter %u; guests get published time",
+			(unsigned)kind);
+		clock.guest_flags = 0;
+		time_guest_counter = false;
+		return -VMM_EINVAL;
+	}
+}
+
 void time_init(void)
 {
 	uint32_t freq = vmm_port_counter_freq();
@@ -81,6 +115,7 @@ void time_init(void)
 	clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
 	clock.boot_wallclock = vmm_port_rtc_read();
 	clock.boot_count = vmm_port_counter_read();
+	(void)time_set_guest_counter(vmm_board.guest_counter);
 }
 
 uint64_t time_now(void)
@@ -112,8 +147,16 @@ static void time_version_bump(volatile uint32_t *version)
 
 void time_publish_wallclock(struct vmm_shared_info *s)
 {
+	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
+
 	time_version_bump(&s->wc_version);
 	s->wc_sec = clock.boot_wallclock;
 	s->wc_nsec = 0;
 	time_version_bump(&s->wc_version);
+	/* Constant from here on: the domain has not started yet. */
+	t->flags = clock.guest_flags;
+	t->counter_base = clock.boot_count;
+	t->ns_whole = clock.to_ns.whole;
+	t->ns_frac = clock.to_ns.frac;
+	t->counter_hz = clock.to_ns.den;
 }

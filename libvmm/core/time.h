@@ -12,6 +12,7 @@
 #ifndef VMM_CORE_TIME_H
 #define VMM_CORE_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmm/guest_info.h"
@@ -24,6 +25,10 @@ struct time_rate {
 	uint32_t num;   /* to_hz */
 	uint32_t den;   /* from_hz */
 	uint64_t frac;
+	/* 1..31: the rate is exactly 1 / 2^down_shift (ns -> ticks of a counter
+	 * with a power-of-two ns period, e.g. QEMU virt's 16 ns): a shift
+	 * instead of the wide product. 0 otherwise. */
+	uint32_t down_shift;
 };
 
 /* Rate that converts `from_hz` ticks to `to_hz` ticks (both in 1..2^32-1). */
@@ -36,6 +41,22 @@ uint64_t time_rate_apply(const struct time_rate *r, uint64_t x, int round_up);
 /* Reads the board counter at boot, the RTC, and fixes system time 0. */
 void time_init(void);
 
+/*
+ * Do guests read the counter themselves (vmm_board.guest_counter is not
+ * VMM_GUEST_COUNTER_NONE)? Then nobody needs system_time published: no
+ * periodic refresh, no clock read or publication for time's sake on the
+ * switch, upcall or interrupt paths. Set by time_init().
+ */
+extern bool time_guest_counter;
+
+/*
+ * Sets the guest-counter mode from a VMM_GUEST_COUNTER_* value (time_init()
+ * passes vmm_board's; the unit tests switch modes). 0, or -VMM_EINVAL with a
+ * [VMM] line for an unknown value, which selects VMM_GUEST_COUNTER_NONE.
+ * Domains created afterwards publish the new mode.
+ */
+int time_set_guest_counter(uint32_t kind);
+
 /* Nanoseconds since time_init(). */
 uint64_t time_now(void);
 
@@ -45,7 +66,8 @@ uint64_t time_ns_to_counter(uint64_t ns);
 /* Wall-clock at system time 0 (UNIX seconds). */
 uint32_t time_boot_wallclock(void);
 
-/* Writes the wall-clock fields of a fresh shared-info page. */
+/* Writes the wall-clock fields of a fresh shared-info page, and the time
+ * fields that never change: flags and the counter's rate (guest_info.h). */
 void time_publish_wallclock(struct vmm_shared_info *s);
 
 /*

@@ -37,20 +37,43 @@ static void irq_console_input(void)
 		event_send(fg, VMM_PORT_CONSOLE);
 }
 
+/*
+ * Runs the handler of one acknowledged interrupt: libvmm's own two (timer,
+ * console input) first, then the board's. Returns false if nobody owns it.
+ * The timer and console numbers are checked before the board hook, so a BSP
+ * cannot take them over by mistake (see vmm_port_irq_handle()).
+ */
+static bool irq_dispatch(unsigned int irq)
+{
+	if (irq == vmm_port_timer_irq()) {
+		schedule_timer_interrupt();
+		return true;
+	}
+	if (irq == vmm_port_console_irq()) {
+		irq_console_input();
+		return true;
+	}
+	return vmm_port_irq_handle(irq);
+}
+
 void irq_poll(void)
 {
 	int irq;
 
 	while ((irq = vmm_port_irq_ack()) >= 0) {
-		if ((unsigned int)irq == vmm_port_timer_irq()) {
-			schedule_timer_interrupt();
-		} else if ((unsigned int)irq == vmm_port_console_irq()) {
-			irq_console_input();
-		} else {
+		bool owned = irq_dispatch((unsigned int)irq);
+
+		vmm_port_irq_eoi((unsigned int)irq);
+		/*
+		 * Disabled after the EOI, not before: a controller without EOI
+		 * registers unmasks in vmm_port_irq_eoi() (mask on ack), which
+		 * would otherwise undo the disable and let the line storm.
+		 * Logged once per source: it stays disabled.
+		 */
+		if (!owned) {
 			vmm_log("unexpected interrupt %d disabled", irq);
 			vmm_port_irq_disable((unsigned int)irq);
 		}
-		vmm_port_irq_eoi((unsigned int)irq);
 	}
 }
 

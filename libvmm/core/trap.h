@@ -7,7 +7,11 @@
 
 #include "vmm/abi.h"
 
-/* Acknowledges and handles every pending interrupt (timer, console input). */
+/*
+ * Acknowledges and handles every pending interrupt until vmm_port_irq_ack()
+ * returns -1: the timer, console input, and the board's own interrupts
+ * (vmm_port_irq_handle()); any other is EOIed, then disabled and logged.
+ */
 void irq_poll(void);
 
 /* IRQ taken while a guest ran: irq_poll(), then reschedule if needed. */

@@ -3,6 +3,7 @@
  */
 #include "fake_port.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,8 @@ void fake_reset(void)
 	fake_hw.counter_freq = 62500000u;
 	fake_hw.rtc = 1700000000u;
 	fake_hw.pending_irq = -1;
+	fake_hw.claimed = -1;
+	fake_hw.last_board_irq = -1;
 	fake_hw.poweroff_code = -1;
 	fake_hw.tx_room = -1;
 	console_tx_drain(); /* the next test starts with an empty output buffer */
@@ -92,24 +95,77 @@ int vmm_port_console_getc(void)
 
 unsigned int vmm_port_console_irq(void) { return FAKE_UART_IRQ; }
 void vmm_port_irq_enable(unsigned int irq) { fake_hw.irq_enabled[irq / 32] |= 1u << (irq % 32); }
-void vmm_port_irq_disable(unsigned int irq) { fake_hw.irq_enabled[irq / 32] &= ~(1u << (irq % 32)); }
+void vmm_port_irq_disable(unsigned int irq)
+{
+	fake_hw.irq_enabled[irq / 32] &= ~(1u << (irq % 32));
+	if (fake_hw.claimed == (int)irq)
+		fake_hw.board_disabled_before_eoi = true;
+}
+
+void fake_irq_raise(int irq)
+{
+	if (fake_hw.pending_irq < 0)
+		fake_hw.pending_irq = irq;
+	else if (fake_hw.pending_nr < FAKE_PENDING_MAX)
+		fake_hw.pending_more[fake_hw.pending_nr++] = irq;
+	else
+		abort();
+}
+
+void fake_board_own(unsigned int irq, bool owned)
+{
+	if (owned)
+		fake_hw.board_owned[irq / 32] |= 1u << (irq % 32);
+	else
+		fake_hw.board_owned[irq / 32] &= ~(1u << (irq % 32));
+}
 
 int vmm_port_irq_ack(void)
 {
 	int irq = fake_hw.pending_irq;
+	unsigned int i;
 
 	fake_hw.acks++;
+	if (irq < 0)
+		return -1;
+	if (fake_hw.claimed >= 0)
+		abort(); /* contract: one claim at a time, EOI before the next ack */
 	fake_hw.pending_irq = -1;
+	if (fake_hw.pending_nr) {
+		fake_hw.pending_irq = fake_hw.pending_more[0];
+		for (i = 1; i < fake_hw.pending_nr; i++)
+			fake_hw.pending_more[i - 1] = fake_hw.pending_more[i];
+		fake_hw.pending_nr--;
+	}
+	fake_hw.claimed = irq;
 	return irq;
 }
 
 void vmm_port_irq_eoi(unsigned int irq)
 {
+	if (fake_hw.claimed != (int)irq)
+		abort(); /* contract: EOI exactly the claimed interrupt */
+	fake_hw.claimed = -1;
 	fake_hw.eois++;
 	fake_hw.last_eoi = (int)irq;
 	if (irq == FAKE_TIMER_IRQ)
 		fake_hw.timer_armed_at_eoi = fake_hw.timer_armed && fake_hw.timer_count <= fake_hw.counter;
 }
+
+bool vmm_port_irq_handle(unsigned int irq)
+{
+	bool owned = irq < 128 && (fake_hw.board_owned[irq / 32] & (1u << (irq % 32)));
+
+	fake_hw.board_calls++;
+	fake_hw.last_board_irq = (int)irq;
+	if (owned)
+		fake_hw.board_handled++;
+	return owned;
+}
+
+const char *vmm_port_cpu_init(void) { return fake_hw.cpu_warning; }
+void vmm_port_cpu_switch(void) { fake_hw.cpu_switches++; }
+
 uint64_t vmm_port_counter_read(void)
 {
 	fake_hw.counter_reads++;

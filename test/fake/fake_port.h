@@ -14,6 +14,7 @@
 #define FAKE_CONSOLE_MAX 65536
 #define FAKE_RAM_BASE 0x40000000u
 #define FAKE_RAM_SIZE (64u << 20)
+#define FAKE_PENDING_MAX 8
 #define FAKE_IMAGE_OFFSET (1u << 20)    /* the fake hypervisor image: like the target's */
 #define FAKE_IMAGE_SIZE (128u << 10)
 #define FAKE_PAYLOAD_OFFSET (64u << 10) /* payload pages inside the fake image */
@@ -46,6 +47,8 @@ struct fake_hw {
 	unsigned int counter_reads;      /* vmm_port_counter_read() calls */
 	bool timer_armed;
 	int pending_irq;                 /* next vmm_port_irq_ack() result */
+	int pending_more[FAKE_PENDING_MAX]; /* then these, in order (pending_nr of them) */
+	unsigned int pending_nr;
 	unsigned int irq_enabled[4];     /* bitmap of enabled interrupts 0..127 */
 	int poweroff_code;               /* -1 until vmm_port_poweroff() */
 	jmp_buf *poweroff_jump;          /* where vmm_port_poweroff() longjmps */
@@ -62,6 +65,14 @@ struct fake_hw {
 	bool tx_irq_on;                  /* vmm_port_console_tx_irq() state */
 	unsigned int tx_irq_calls;       /* vmm_port_console_tx_irq() calls */
 	unsigned int blocking_putcs;     /* vmm_port_console_putc() calls */
+	unsigned int board_owned[4];     /* bitmap: interrupts vmm_port_irq_handle() claims */
+	unsigned int board_calls;        /* vmm_port_irq_handle() calls */
+	unsigned int board_handled;      /* ... that returned true */
+	int last_board_irq;              /* irq of the last vmm_port_irq_handle() call */
+	bool board_disabled_before_eoi;  /* an irq was disabled between its ack and EOI */
+	int claimed;                     /* irq acked and not yet EOIed, or -1 */
+	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
+	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
 };
 
 extern struct fake_hw fake_hw;
@@ -77,6 +88,12 @@ uint32_t fake_walk(uint32_t l1_phys, uint32_t va);
 
 /* Resets the fake hardware (62.5 MHz counter at 0, RTC 1.7e9, empty console). */
 void fake_reset(void);
+
+/* Makes `irq` pending after those already pending (ack order = queue order). */
+void fake_irq_raise(int irq);
+
+/* Makes vmm_port_irq_handle() claim (owned) or refuse `irq` (0..127). */
+void fake_board_own(unsigned int irq, bool owned);
 
 /* Clears the captured console output. */
 void fake_console_clear(void);

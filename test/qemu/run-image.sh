@@ -1,10 +1,12 @@
 #!/bin/bash
 # Boots a firmware image in QEMU and checks its console output and exit code.
-#   run-image.sh --image IMG --bsp BSP-DIR --exit CODE [--timeout S] [--log FILE]
+#   run-image.sh --image IMG [--bsp BSP-DIR] --exit CODE [--timeout S] [--log FILE]
 #                [--expect REGEX]... [--reject REGEX]... [--wallclock] [--interleave]
 #                [--post CMD]
 # QEMU is started by scripts/qemu-boot.sh (-icount shift=0,sleep=off, so runs
-# are deterministic in guest instructions; the timeout only guards against hangs).
+# are deterministic in guest instructions; the timeout only guards against hangs),
+# with the machine arguments vmm_add_image() wrote beside IMG (or those of
+# BSP-DIR/bsp.cmake). Installed, this script and qemu-boot.sh share a folder.
 # --expect: each regex must match some line; --reject: no line may match.
 # --wallclock: the guests' "time of day = YYYY-MM-DD HH:MM:SS" lines must be
 #              within 60 s of the host clock.
@@ -34,7 +36,8 @@ done
 [ -f "$image" ] || { echo "run-image.sh: no image '$image'" >&2; exit 2; }
 
 start=$(date +%s)
-boot="$(dirname "$0")/../../scripts/qemu-boot.sh"
+boot="$(dirname "$0")/qemu-boot.sh"
+[ -x "$boot" ] || boot="$(dirname "$0")/../../scripts/qemu-boot.sh"
 if [ -n "$input" ]; then
   # type the line once the guest prompts, then keep stdin open until QEMU exits
   { for _ in $(seq 100); do grep -q 'type a line' "$log" 2>/dev/null && break; sleep 0.1; done

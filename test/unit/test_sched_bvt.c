@@ -19,6 +19,7 @@
 
 #include "sched.h"
 #include "vmm/abi.h"
+#include "vmm/dom0_op.h"
 
 #define US UINT64_C(1000)
 #define MS UINT64_C(1000000)
@@ -140,24 +141,56 @@ static void test_global_validation(void **state)
 {
 	struct sched_global_params g = { .ctx_allow_ns = 1 * MS, .mcu_ns = 100 * US, .max_slice_ns = 10 * MS };
 	struct sched_global_params bad, got;
+	static const uint64_t mcu_bad[] = { 0, 1, VMM_SCHED_QUANTUM_MIN_NS - 1, VMM_SCHED_MCU_MAX_NS + 1,
+					    UINT64_C(1) << 31, UINT32_MAX, UINT64_MAX };
+	static const uint64_t ctx_bad[] = { VMM_SCHED_CTX_ALLOW_MAX_NS + 1, UINT32_MAX, UINT64_MAX };
+	static const uint64_t slice_bad[] = { 0, 1, VMM_SCHED_QUANTUM_MIN_NS - 1, 100 * US - 1,
+					      VMM_SCHED_MAX_SLICE_MAX_NS + 1, UINT64_C(1) << 31,
+					      UINT32_MAX, UINT64_MAX };
+	unsigned int i;
 
 	(void)state;
 	assert_int_equal(sched_init(NULL), -VMM_EINVAL);
 	assert_int_equal(sched_set_global(NULL), -VMM_EINVAL);
-	bad = g; bad.mcu_ns = 0;
-	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
-	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
-	bad = g; bad.mcu_ns = 2 * SEC;
-	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
-	bad = g; bad.max_slice_ns = 0;
-	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
-	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
-	bad = g; bad.max_slice_ns = 10 * SEC;
-	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
-	bad = g; bad.ctx_allow_ns = 5 * SEC;
-	assert_int_equal(sched_init(&bad), -VMM_EINVAL);
-	bad = g; bad.ctx_allow_ns = UINT64_MAX;
-	assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+	/* First invalid values and the usual extremes, each field alone. */
+	for (i = 0; i < sizeof(mcu_bad) / sizeof(mcu_bad[0]); i++) {
+		bad = g; bad.mcu_ns = mcu_bad[i];
+		bad.max_slice_ns = VMM_SCHED_MAX_SLICE_MAX_NS; /* so only the MCU is wrong */
+		assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+		assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+		assert_non_null(strstr(sched_global_invalid(&bad), "mcu_ns"));
+	}
+	for (i = 0; i < sizeof(ctx_bad) / sizeof(ctx_bad[0]); i++) {
+		bad = g; bad.ctx_allow_ns = ctx_bad[i];
+		assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+		assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+		assert_non_null(strstr(sched_global_invalid(&bad), "ctx_allow_ns"));
+	}
+	for (i = 0; i < sizeof(slice_bad) / sizeof(slice_bad[0]); i++) {
+		bad = g; bad.max_slice_ns = slice_bad[i]; /* MCU 100 us: 100 us - 1 is below it */
+		assert_int_equal(sched_init(&bad), -VMM_EINVAL);
+		assert_int_equal(sched_set_global(&bad), -VMM_EINVAL);
+		assert_non_null(strstr(sched_global_invalid(&bad), "max_slice_ns"));
+	}
+	/* Last valid values. */
+	{
+		static const uint64_t ok[][3] = {
+			/* C, MCU, max slice */
+			{ 0, VMM_SCHED_QUANTUM_MIN_NS, VMM_SCHED_QUANTUM_MIN_NS },
+			{ VMM_SCHED_CTX_ALLOW_MAX_NS, VMM_SCHED_MCU_MAX_NS, VMM_SCHED_MCU_MAX_NS },
+			{ VMM_SCHED_CTX_ALLOW_MAX_NS, VMM_SCHED_MCU_MAX_NS, VMM_SCHED_MAX_SLICE_MAX_NS },
+			{ 1, 100 * US, 100 * US },
+		};
+
+		for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+			bad.ctx_allow_ns = ok[i][0];
+			bad.mcu_ns = ok[i][1];
+			bad.max_slice_ns = ok[i][2];
+			assert_null(sched_global_invalid(&bad));
+			assert_int_equal(sched_init(&bad), 0);
+			assert_int_equal(sched_set_global(&bad), 0);
+		}
+	}
 
 	assert_int_equal(sched_init(&g), 0);
 	sched_get_global(&got);
@@ -183,16 +216,46 @@ static void test_param_validation(void **state)
 	(void)state;
 	assert_int_equal(sched_add(NULL, 0, &p), -VMM_EINVAL);
 	assert_int_equal(sched_add(&ent[0], 0, NULL), -VMM_EINVAL);
-	bad = params(0);
-	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
-	bad = warp_params(1, (UINT64_C(1) << 62) + 1, 0, 0);
-	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
-	bad = warp_params(1, 1 * MS, (UINT64_C(1) << 62) + 1, 0);
-	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
-	bad = warp_params(1, 1 * MS, 1 * MS, UINT64_MAX);
-	assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
-	/* Large but sane values are fine. */
-	bad = warp_params(UINT32_MAX, UINT64_C(1) << 62, UINT64_C(1) << 62, UINT64_C(1) << 62);
+	/* First invalid values and the usual extremes, each field alone. */
+	{
+		static const uint32_t w_bad[] = { 0, VMM_SCHED_WEIGHT_MAX + 1, UINT32_C(1) << 31, UINT32_MAX };
+		static const uint64_t warp_bad[] = { VMM_SCHED_WARP_MAX_NS + 1, UINT64_C(1) << 31,
+						     UINT32_MAX, UINT64_MAX };
+		static const uint64_t l_bad[] = { 1, VMM_SCHED_QUANTUM_MIN_NS - 1, VMM_SCHED_TIME_MAX_NS + 1,
+						  UINT64_MAX };
+		static const uint64_t u_bad[] = { VMM_SCHED_TIME_MAX_NS + 1, UINT64_MAX };
+		unsigned int j;
+
+		for (j = 0; j < sizeof(w_bad) / sizeof(w_bad[0]); j++) {
+			bad = params(w_bad[j]);
+			assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+			assert_non_null(strstr(sched_params_invalid(&bad), "weight"));
+		}
+		for (j = 0; j < sizeof(warp_bad) / sizeof(warp_bad[0]); j++) {
+			bad = warp_params(1, warp_bad[j], 0, 0);
+			assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+			assert_non_null(strstr(sched_params_invalid(&bad), "warp_ns"));
+		}
+		for (j = 0; j < sizeof(l_bad) / sizeof(l_bad[0]); j++) {
+			bad = warp_params(1, 1 * MS, l_bad[j], 0);
+			assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+			assert_non_null(strstr(sched_params_invalid(&bad), "warp_limit_ns"));
+		}
+		for (j = 0; j < sizeof(u_bad) / sizeof(u_bad[0]); j++) {
+			bad = warp_params(1, 1 * MS, 1 * MS, u_bad[j]);
+			assert_int_equal(sched_add(&ent[0], 0, &bad), -VMM_EINVAL);
+			assert_non_null(strstr(sched_params_invalid(&bad), "unwarp_ns"));
+		}
+		/* Last valid values. */
+		bad = warp_params(1, 0, VMM_SCHED_QUANTUM_MIN_NS, 0);
+		assert_null(sched_params_invalid(&bad));
+		bad = warp_params(1, 1, 0, 1);
+		assert_null(sched_params_invalid(&bad));
+	}
+	/* The largest values are fine. */
+	bad = warp_params(VMM_SCHED_WEIGHT_MAX, VMM_SCHED_WARP_MAX_NS, VMM_SCHED_TIME_MAX_NS,
+			  VMM_SCHED_TIME_MAX_NS);
+	assert_null(sched_params_invalid(&bad));
 	assert_int_equal(sched_add(&ent[0], 0, &bad), 0);
 	assert_int_equal(sched_add(&ent[0], 0, &p), -VMM_EEXIST);
 
@@ -304,18 +367,16 @@ static void test_share_weight_1_vs_large(void **state)
 	assert_share(&s, 0, 2, 1.0 / 1001, 0.01);
 	assert_share(&s, 1, 2, 1000.0 / 1001, 0.01);
 
-	/* Extreme weights still order correctly and never starve anyone. */
+	/* The extreme weight ratio still orders correctly and starves no one:
+	 * weight 1 gets 1/10001 of the CPU. */
 	assert_int_equal(sched_init(&(struct sched_global_params){ 1 * MS, 100 * US, 10 * MS }), 0);
 	add(0, 1);
-	add(1, UINT32_MAX);
+	add(1, VMM_SCHED_WEIGHT_MAX);
 	sched_wake(&ent[0], 0);
 	sched_wake(&ent[1], 0);
 	sim_start(&s, 0);
-	sim_run(&s, 10 * SEC, 0);
-	/* It ran first (FIFO among equal E) for C + 1 MCU, then its A is
-	 * 2^32 times ahead: it will not run again for months. */
-	assert_true(s.run[0] == 1 * MS + 100 * US);
-	assert_true(s.run[1] == 10 * SEC - s.run[0]);
+	sim_run(&s, 1000 * SEC, 0);
+	assert_share(&s, 0, 2, 1.0 / (VMM_SCHED_WEIGHT_MAX + 1), 0.01);
 }
 
 static void test_64_domains(void **state)
@@ -757,13 +818,13 @@ static void test_slice_exact_all_configs(void **state)
 {
 	static const uint64_t g[][3] = {
 		/* C, MCU, max slice */
-		{ 1 * MS, 100 * US, 10 * MS }, { 0, 1, 2 * SEC }, { 1 * SEC, 1, 2 * SEC },
-		{ 0, 1 * SEC, 2 * SEC }, { 7 * US, 3 * US, 1 * MS }, { 1 * SEC, 1 * SEC, 1 },
-		{ 123457, 977, 1999999999 },
+		{ 1 * MS, 100 * US, 10 * MS }, { 0, 50 * US, 2 * SEC }, { 1 * SEC, 50 * US, 2 * SEC },
+		{ 0, 1 * SEC, 2 * SEC }, { 7 * US, 53 * US, 1 * MS }, { 1 * SEC, 1 * SEC, 1 * SEC },
+		{ 123457, 50977, 1999999999 }, { 0, 50 * US, 50 * US },
 	};
 	static const uint32_t w[][2] = {
-		{ 1, 1 }, { 1, 4 }, { 3, 7 }, { 1, UINT32_MAX }, { UINT32_MAX, 1 }, { 1000, 999 },
-		{ 1u << 20, 3 },
+		{ 1, 1 }, { 1, 4 }, { 3, 7 }, { 1, VMM_SCHED_WEIGHT_MAX }, { VMM_SCHED_WEIGHT_MAX, 1 },
+		{ 1000, 999 }, { 9973, 3 },
 	};
 	unsigned int gi, wi, checked = 0;
 
@@ -802,6 +863,10 @@ static void test_slice_exact_all_configs(void **state)
 	assert_true(checked > 1000);
 }
 
+/* The timer fires late (after the deadline, within an MCU): the domain
+ * stopped running at its deadline, so it pays for the MCUs up to there and
+ * not for the one in which the hypervisor took the interrupt; the next one
+ * starts at `now`. */
 static void test_late_timer(void **state)
 {
 	const uint64_t inc = UINT64_C(1000000) << 24; /* 1 ms at weight 1 */
@@ -817,13 +882,61 @@ static void test_late_timer(void **state)
 	assert_true(dl == 1 * MS);
 	now = dl + 300 * US;
 	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
-	assert_true(ent[0].avt == 2 * inc);
-	/* ent[1] (E 0) runs until it is past ent[0] (E 2 MCUs): 3 MCUs. */
-	assert_true(dl == now + 3 * MS);
+	assert_true(ent[0].avt == 1 * inc);
+	/* ent[1] (E 0) runs until it is past ent[0] (E 1 MCU): 2 MCUs. */
+	assert_true(dl == now + 2 * MS);
 	now = dl + 999 * US;
 	assert_ptr_equal(sched_pick(now, &dl), &ent[0]);
-	assert_true(ent[1].avt == 4 * inc);
-	assert_true(dl == now + 3 * MS);
+	assert_true(ent[1].avt == 2 * inc);
+	assert_true(dl == now + 2 * MS);
+	/* Preempted before its deadline (a yield), it pays the MCU it began. */
+	now += 1;
+	sched_yield(&ent[0], now);
+	assert_ptr_equal(sched_pick(now, &dl), &ent[1]);
+	assert_true(ent[0].avt == 2 * inc);
+}
+
+/*
+ * docs/scheduling.md: two equal CPU-bound domains alternate in slices of
+ * exactly 2C + 2 MCUs (each runs until it is more than C ahead), and pay
+ * exactly what they ran, however late (< 1 MCU) the slice-end interrupt is
+ * handled. Whether the interrupt comes on time, a little late or almost a
+ * whole MCU late, every slice after the first is 22 MCUs with C = 10 MCUs.
+ */
+static void test_equal_slices_are_2c_plus_2(void **state)
+{
+	static const uint64_t late[] = { 0, 300, 1 * US, 99 * US + 999 };
+	unsigned int li;
+
+	(void)state;
+	for (li = 0; li < sizeof(late) / sizeof(late[0]); li++) {
+		uint64_t now = 0, dl, ran[2] = { 0, 0 };
+		int step;
+
+		memset(ent, 0, sizeof(ent));
+		init_globals(1 * MS, 100 * US, 10 * MS);
+		add(0, 1);
+		add(1, 1);
+		sched_wake(&ent[0], 0);
+		sched_wake(&ent[1], 0);
+		for (step = 0; step < 200; step++) {
+			struct sched_entity *e = sched_pick(now, &dl);
+			uint64_t mcus = (dl - now) / (100 * US);
+
+			assert_true((dl - now) % (100 * US) == 0);
+			if (step == 0)
+				assert_true(mcus == 11); /* C + 1 against an equal E */
+			else if (mcus != 22)
+				fail_msg("late %llu step %d: slice of %llu MCUs, expected 2C + 2 = 22",
+					 (unsigned long long)late[li], step, (unsigned long long)mcus);
+			ran[e - ent] += dl - now;
+			now = dl + late[li];
+		}
+		/* A is what each ran, to the MCU: billed = ran (weight 1). */
+		sched_pick(now, &dl);
+		assert_true(ent[0].avt - ent[1].avt == ((ran[0] - ran[1]) << 24) ||
+			    ent[1].avt - ent[0].avt == ((ran[1] - ran[0]) << 24));
+	}
 }
 
 /* Xen 3.0 charged at pick time and again later, so a domain picked again was
@@ -1283,11 +1396,11 @@ static void test_traces_match_reference(void **state)
 		const uint32_t *weights;
 		uint64_t sum;
 	} ref[] = {
-		{ 3, 2, trace_mixed, UINT64_C(14865546188546255667) },
-		{ 2, -1, trace_equal, UINT64_C(5506828815162078730) },
-		{ 4, -1, trace_equal, UINT64_C(5896976981800304689) },
-		{ 3, 1, trace_equal, UINT64_C(6534719128581705841) },
-		{ 6, -1, trace_equal, UINT64_C(1893540520860379069) },
+		{ 3, 2, trace_mixed, UINT64_C(4844968434521481609) },
+		{ 2, -1, trace_equal, UINT64_C(6867477042964724618) },
+		{ 4, -1, trace_equal, UINT64_C(14706378355036616346) },
+		{ 3, 1, trace_equal, UINT64_C(13785849524494092217) },
+		{ 6, -1, trace_equal, UINT64_C(2538964654224953007) },
 	};
 	unsigned int i, bad = 0;
 
@@ -1724,6 +1837,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ties_round_robin, setup),
 		cmocka_unit_test_setup(test_ties_round_robin_8, setup),
 		cmocka_unit_test_setup(test_late_timer, setup),
+		cmocka_unit_test_setup(test_equal_slices_are_2c_plus_2, setup),
 		cmocka_unit_test_setup(test_warp_wake_at_deadline, setup),
 		cmocka_unit_test_setup(test_ctx_allow_limits_switches, setup),
 		cmocka_unit_test_setup(test_slice_is_in_ns, setup),

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "hypercall.h"
+#include "vmm/port.h"
 #include "test_domain.h"
 #include "vmm/hypercall.h"
 
@@ -133,12 +134,143 @@ static void test_timer_slack_rule_with_lone_domain(void **state)
 	assert_false(fake_hw.timer_armed);
 }
 
+static long set_timer(uint64_t deadline)
+{
+	return hypercall_dispatch(VMM_HC_set_timer_op, (uint32_t)deadline,
+				  (uint32_t)(deadline >> 32), 0, 0);
+}
+
+static bool timer_pending(const struct domain *d)
+{
+	return (d->shared->evtchn_pending[0] >> VMM_PORT_TIMER) & 1u;
+}
+
+/* Runs the timer interrupt as irq_poll() + vmm_irq_entry() do. */
+static void timer_irq(void)
+{
+	schedule_timer_interrupt();
+	schedule_if_needed();
+}
+
+/*
+ * Many blocked domains with armed timers: an interrupt before any is due
+ * sends nothing and programs the earliest; ties fire together, earliest
+ * first; a cancelled timer and the timer of a domain that died fire nothing.
+ */
+static struct domain *many[VMM_MAX_DOMAINS];
+
+static void test_domain_timers_many_domains(void **state)
+{
+	uint64_t t0;
+	unsigned int i, n = 0;
+
+	(void)state;
+	schedule_wake(b); /* a stays blocked (previous test): b runs alone */
+	schedule();
+	assert_ptr_equal(current, b);
+	t0 = time_now();
+	while (domain_live_count() < VMM_MAX_DOMAINS) {
+		struct domain *d = test_domain_create("many", 0);
+
+		assert_non_null(d);
+		/* deadlines t0 + 20 ms .. , two per value: ties */
+		assert_int_equal(set_timer(t0 + (20 + n / 2) * MS), 0);
+		assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+		many[n++] = d;
+	}
+	assert_true(n >= 4);
+	current = b;
+	/* the first pair: cancel one, kill the other's domain */
+	current = many[0];
+	assert_int_equal(set_timer(0), 0);
+	domain_kill(many[1], VMM_SHUTDOWN_poweroff);
+	current = b;
+	for (i = 0; i < n; i++)
+		many[i]->shared->evtchn_pending[0] = 0;
+
+	/* 10 ms: only the refresh is due; nothing is sent. */
+	advance_ms(10);
+	timer_irq();
+	assert_ptr_equal(current, b);
+	for (i = 0; i < n; i++)
+		assert_false(timer_pending(many[i]));
+	assert_true(fake_hw.timer_armed);
+	assert_true(fake_hw.timer_count == time_ns_to_counter(t0 + 20 * MS));
+
+	/* 21 ms: the pair at 20 ms (cancelled, dead) and the pair at 21 ms. */
+	advance_ms(11);
+	timer_irq();
+	assert_false(timer_pending(many[0]));
+	assert_false(timer_pending(many[1]));
+	assert_true(timer_pending(many[2]) && many[2]->state == DOMAIN_RUNNABLE);
+	assert_true(timer_pending(many[3]) && many[3]->state == DOMAIN_RUNNABLE);
+	assert_true(many[2]->timer_deadline == 0 && many[3]->timer_deadline == 0);
+	for (i = 4; i < n; i++)
+		assert_false(timer_pending(many[i]));
+	/* Later ones still armed; the timer is never set past the next. */
+	if (n > 4)
+		assert_true(fake_hw.timer_count <= time_ns_to_counter(many[4]->timer_deadline));
+	/* Clean up: everyone but a and b dies, a wakes. */
+	for (i = 0; i < n; i++)
+		domain_kill(many[i], VMM_SHUTDOWN_poweroff);
+	schedule_wake(a);
+	schedule();
+	assert_non_null(current);
+}
+
+/*
+ * With a counter the guests read themselves, a domain running alone takes
+ * no timer interrupt at all: the timer stays stopped, and neither a
+ * switch nor a hypercall publishes system_time.
+ */
+static void test_lone_domain_tickless(void **state)
+{
+	struct vmm_vcpu_time_info *t;
+	uint32_t version;
+
+	(void)state;
+	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_CNTVCT), 0);
+	current = a;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	if (current == NULL) { /* a was alone: wake b */
+		schedule_wake(b);
+		schedule();
+	}
+	assert_ptr_equal(current, b);
+	timer_irq(); /* whatever was programmed fires once */
+	assert_ptr_equal(current, b);
+	assert_false(fake_hw.timer_armed); /* nothing more to wait for */
+	t = &b->shared->vcpu_info.time;
+	version = t->version;
+	advance_ms(50);
+	assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);
+	assert_ptr_equal(current, b);
+	assert_false(fake_hw.timer_armed);
+	assert_int_equal(t->version, version); /* nothing published */
+	/* A domain timer arms the timer, exactly at its count. */
+	assert_int_equal(set_timer(time_now() + 3 * MS), 0);
+	assert_true(fake_hw.timer_armed);
+	assert_true(fake_hw.timer_count == time_ns_to_counter(time_now() + 3 * MS));
+	advance_ms(3);
+	timer_irq();
+	assert_true(timer_pending(b));
+	assert_false(fake_hw.timer_armed);
+	assert_int_equal(t->version, version);
+	/* Another runnable domain brings the slice end back. */
+	schedule_wake(a);
+	schedule();
+	assert_true(fake_hw.timer_armed);
+	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_NONE), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_yield_reads_clock_once_and_accounts),
 		cmocka_unit_test(test_timer_never_later_than_refresh_or_domain_timer),
 		cmocka_unit_test(test_timer_slack_rule_with_lone_domain),
+		cmocka_unit_test(test_domain_timers_many_domains),
+		cmocka_unit_test(test_lone_domain_tickless),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "fake_port.h"
 #include "time.h"
+#include "vmm/abi.h"
 #include "vmm/guest_info.h"
+#include "vmm/port.h"
 
 /* Counter rates from the 32 kHz RTC class to 1 GHz: integer ratios and the
  * ones that are not (the defect of issue 12 was on the latter). */
@@ -148,6 +151,16 @@ static void test_integer_rate_is_exact(void **state)
 	/* a ratio with a fraction does not take the integer path */
 	r = time_rate_make(24000000, 1000000000);
 	assert_true(r.frac != 0);
+	/* ns -> ticks of a 16 ns counter is a shift; not for 1 GHz (ratio 1)
+	 * or 1 MHz (1000, not a power of two); a 2^31 ratio is the largest */
+	assert_int_equal(time_rate_make(1000000000, 62500000).down_shift, 4);
+	assert_int_equal(time_rate_make(1000000000, 1000000000).down_shift, 0);
+	assert_int_equal(time_rate_make(1000000000, 1000000).down_shift, 0);
+	assert_int_equal(time_rate_make(1000000000, 500000000).down_shift, 1);
+	assert_int_equal(time_rate_make(0x80000000u, 1).down_shift, 31);
+	assert_int_equal(time_rate_make(1000000000, 3).down_shift, 0);
+	check_rate(0x80000000u, 1);
+	check_rate(1000000000, 500000000);
 	/* 1 MHz and 100 MHz are integer ratios too */
 	assert_true(time_rate_make(1000000, 1000000000).frac == 0);
 	assert_true(time_rate_make(100000000, 1000000000).frac == 0);
@@ -184,6 +197,75 @@ static void test_publish_leaves_even_version(void **state)
 	assert_int_equal(s.wc_sec, 1700000000u);
 }
 
+/*
+ * The guests' extrapolation (vmm_time_from_counter() from the published
+ * counter_base, ns_whole, ns_frac and counter_hz): at every rate from 32 kHz
+ * to 1 GHz, boot count and uptime, exactly the hypervisor's own time_now()
+ * at that counter value (error bound 0) and exactly floor(ticks * 10^9 /
+ * hz). A guest therefore never sees a fired deadline as not reached.
+ */
+static void test_guest_extrapolation_is_exact(void **state)
+{
+	static const uint64_t boots[] = {0, 5000, 0x8000000000000000ull};
+	struct vmm_shared_info s;
+	size_t f, b, i;
+	int k;
+
+	(void)state;
+	for (f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
+		for (b = 0; b < sizeof(boots) / sizeof(boots[0]); b++) {
+			fake_reset();
+			fake_hw.counter_freq = freqs[f];
+			fake_hw.counter = boots[b];
+			time_init();
+			memset(&s, 0xa5, sizeof(s));
+			time_publish_wallclock(&s);
+			assert_int_equal(s.vcpu_info.time.counter_hz, freqs[f]);
+			assert_true(s.vcpu_info.time.counter_base == boots[b]);
+			for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+				for (k = -1; k <= 1; k++) {
+					uint64_t x = xs[i] + (uint64_t)(int64_t)k;
+					unsigned __int128 p = (unsigned __int128)x * 1000000000u;
+					uint64_t guest;
+
+					if (p / freqs[f] > UINT64_MAX - 1)
+						continue; /* beyond 584 years of ns */
+					fake_hw.counter = boots[b] + x;
+					guest = vmm_time_from_counter(&s.vcpu_info.time, fake_hw.counter);
+					assert_true(guest == time_now());
+					assert_true(guest == (uint64_t)(p / freqs[f]));
+				}
+			}
+		}
+	}
+}
+
+/* The board's guest_counter selects the published flags; an unknown value
+ * is refused with a line and falls back to published time. */
+static void test_guest_counter_modes(void **state)
+{
+	struct vmm_shared_info s = {0};
+
+	(void)state;
+	fake_reset();
+	time_init(); /* the fake board: VMM_GUEST_COUNTER_NONE */
+	assert_false(time_guest_counter);
+	time_publish_wallclock(&s);
+	assert_int_equal(s.vcpu_info.time.flags, 0);
+	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_CNTVCT), 0);
+	assert_true(time_guest_counter);
+	time_publish_wallclock(&s);
+	assert_int_equal(s.vcpu_info.time.flags, VMM_TIME_COUNTER_CNTVCT);
+	fake_console_clear();
+	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_CNTVCT + 1), -VMM_EINVAL);
+	assert_false(time_guest_counter);
+	assert_non_null(strstr(fake_hw.console, "unknown guest_counter 2"));
+	time_publish_wallclock(&s);
+	assert_int_equal(s.vcpu_info.time.flags, 0);
+	assert_int_equal(time_set_guest_counter(VMM_GUEST_COUNTER_NONE), 0);
+	assert_false(time_guest_counter);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_deadlines_exact_at_every_rate_and_uptime),
 		cmocka_unit_test(test_many_sleeps_one_interrupt_each),
 		cmocka_unit_test(test_publish_leaves_even_version),
+		cmocka_unit_test(test_guest_extrapolation_is_exact),
+		cmocka_unit_test(test_guest_counter_modes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

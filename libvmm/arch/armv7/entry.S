@@ -144,11 +144,23 @@ vector_reset:
  * Saves the callee-saved state of the running vcpu's hypervisor thread and
  * resumes the other one where it called arch_switch (or, the first time, at
  * arch_first_entry with sp at its initial guest frame).
+ *
+ * In between, the branch predictor is invalidated so that no domain can
+ * steer another's speculation: BPIALL, an ARMv7-A operation every core
+ * implements (a no-op where predictors need no maintenance), enough on the
+ * Cortex-A9/A12/A17 and, with ACTLR.IBE set by firmware, on the A8 (also
+ * erratum 430973); then the CPU's own hook (vmm_port_cpu_switch(), from
+ * bsp/cpu/, e.g. ICIALLU on the A15). No barrier: the exception return
+ * into the next guest is context-synchronizing. prev's state is saved
+ * already, so the call may clobber anything; r4 keeps next.
  */
 	.global	arch_switch
 arch_switch:
 	stmia	r0, {r4-r11, sp, lr}
-	ldmia	r1, {r4-r11, sp, lr}
+	mov	r4, r1
+	mcr	p15, 0, r0, c7, c5, 6   /* BPIALL */
+	bl	vmm_port_cpu_switch
+	ldmia	r4, {r4-r11, sp, lr}
 	bx	lr
 
 	.global	arch_first_entry

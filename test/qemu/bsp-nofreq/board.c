@@ -47,6 +47,7 @@ void vmm_port_irq_enable(unsigned int irq) { gicv2_enable(irq); }
 void vmm_port_irq_disable(unsigned int irq) { gicv2_disable(irq); }
 int vmm_port_irq_ack(void) { return gicv2_ack(); }
 void vmm_port_irq_eoi(unsigned int irq) { gicv2_eoi(irq); }
+bool vmm_port_irq_handle(unsigned int irq) { (void)irq; return false; }
 
 uint64_t vmm_port_counter_read(void) { return arm_generic_timer_count(); }
 uint32_t vmm_port_counter_freq(void) { return 0; } /* the firmware's mistake */

@@ -7,5 +7,6 @@
 #include <minios/time.h>
 #include <minios/events.h>
 #include <minios/sched.h>
+#include <minios/runstate.h>
 
 #endif /* MINIOS_MINIOS_H */

@@ -1,0 +1,368 @@
+/*
+ * Validated guest page tables (see pt_table.h for the invariants).
+ *
+ * Every change follows one order: check the new value, take its counts
+ * (undoing the part taken if one fails), write it, then drop the old
+ * value's counts. Taking before dropping keeps a frame's counts above zero
+ * when an entry is rewritten with the same frame, and leaves nothing to
+ * undo after the write.
+ */
+#include "pt_table.h"
+
+#include <stddef.h>
+
+#include "vmm/abi.h"
+
+void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_ops *ops, void *ctx,
+		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner, uint8_t arm_domain)
+{
+	s->ft = ft;
+	s->ops = ops;
+	s->ctx = ctx;
+	s->hv_l1 = hv_l1;
+	s->hv_first = hv_first;
+	s->owner = owner;
+	s->arm_domain = arm_domain;
+	s->flush_pending = false;
+	s->base_mfn = PT_NO_BASE;
+	s->why = NULL;
+	s->why_index = 0;
+	s->domid = owner;
+	s->log_budget = 0;
+	s->rejections_logged = &s->log_budget;
+}
+
+static int fail(struct pt_space *s, int err, const char *why)
+{
+	s->why = why;
+	return err;
+}
+
+/* The frame's entry if the domain owns it, else NULL (not covered included). */
+static struct frame *own_frame(struct pt_space *s, uint32_t mfn)
+{
+	return frame_owned_by(s->ft, mfn, s->owner) ? frame_get(s->ft, mfn) : NULL;
+}
+
+static inline bool frame_is_pinned_l1(const struct frame *f)
+{
+	return f->type == FRAME_TYPE_L1 && f->u.use.type_count != 0;
+}
+
+static inline bool frame_is_pinned_l2(const struct frame *f)
+{
+	return f->type == FRAME_TYPE_L2 && f->u.use.type_count != 0;
+}
+
+/* Drops what frames_get() took for frames [mfn, mfn + n). */
+static void frames_put(struct pt_space *s, uint32_t mfn, uint32_t n, bool writable)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (writable)
+			frame_put_type(s->ft, mfn + i, FRAME_TYPE_WRITABLE);
+		frame_put_ref(s->ft, mfn + i);
+	}
+}
+
+/* A reference on each of n frames, and a writable type use if writable. */
+static int frames_get(struct pt_space *s, uint32_t mfn, uint32_t n, bool writable)
+{
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < n; i++)
+		if (!own_frame(s, mfn + i))
+			return fail(s, -VMM_EPERM, "maps a frame the domain does not own");
+	for (i = 0; i < n; i++) {
+		if (writable) {
+			err = frame_get_type(s->ft, mfn + i, s->owner, FRAME_TYPE_WRITABLE);
+			if (err) {
+				frames_put(s, mfn, i, writable);
+				return fail(s, err, err == -VMM_EBUSY ? "writable mapping of a page-table frame"
+								    : "type count overflow");
+			}
+		}
+		err = frame_get_ref(s->ft, mfn + i, s->owner);
+		if (err) {
+			if (writable)
+				frame_put_type(s->ft, mfn + i, FRAME_TYPE_WRITABLE);
+			frames_put(s, mfn, i, writable);
+			return fail(s, err, "reference count overflow");
+		}
+	}
+	return 0;
+}
+
+/* Takes the counts an accepted entry holds. */
+static int entry_get(struct pt_space *s, const struct pt_entry_info *e)
+{
+	struct frame *f;
+	int err;
+
+	switch (e->kind) {
+	case PT_KIND_FAULT:
+		return 0;
+	case PT_KIND_SECTION:
+	case PT_KIND_PAGE:
+		return frames_get(s, e->mfn, e->nr, e->writable);
+	case PT_KIND_TABLE:
+		f = own_frame(s, e->mfn);
+		if (!f)
+			return fail(s, -VMM_EPERM, "L2 table in a frame the domain does not own");
+		if (!frame_is_pinned_l2(f))
+			return fail(s, -VMM_EINVAL, "L2 table not pinned");
+		err = frame_get_type(s->ft, e->mfn, s->owner, FRAME_TYPE_L2);
+		return err ? fail(s, err, "L2 type count overflow") : 0;
+	default:
+		return fail(s, -VMM_EINVAL, "bad entry kind");
+	}
+}
+
+/* Drops them again. Anything that mapped a frame may sit in the TLB. */
+static void entry_put(struct pt_space *s, const struct pt_entry_info *e)
+{
+	switch (e->kind) {
+	case PT_KIND_SECTION:
+	case PT_KIND_PAGE:
+		frames_put(s, e->mfn, e->nr, e->writable);
+		s->flush_pending = true;
+		break;
+	case PT_KIND_TABLE:
+		frame_put_type(s->ft, e->mfn, FRAME_TYPE_L2);
+		s->flush_pending = true;
+		break;
+	case PT_KIND_FAULT:
+	default:
+		break;
+	}
+}
+
+static int entry_check(struct pt_space *s, unsigned level, uint32_t val, struct pt_entry_info *e)
+{
+	return level == 1 ? pt_check_l1e(val, e, &s->why) : pt_check_l2e(val, e, &s->why);
+}
+
+/* Checks val and takes its counts. */
+static int entry_acquire(struct pt_space *s, unsigned level, uint32_t val, struct pt_entry_info *e)
+{
+	int err = entry_check(s, level, val, e);
+
+	return err ? err : entry_get(s, e);
+}
+
+/* Drops the counts of a value that is in a pinned table (so was accepted). */
+static void entry_release(struct pt_space *s, unsigned level, uint32_t val)
+{
+	struct pt_entry_info e;
+
+	if (entry_check(s, level, val, &e) == 0)
+		entry_put(s, &e);
+}
+
+/* Releases entries [0, n) of the table at maddr. */
+static void table_release(struct pt_space *s, unsigned level, uint32_t maddr, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		entry_release(s, level, s->ops->read(s->ctx, maddr + 4 * i));
+}
+
+/* Checks and takes entries [0, n) of the table at maddr; all or nothing. */
+static int table_acquire(struct pt_space *s, unsigned level, uint32_t maddr, uint32_t n)
+{
+	struct pt_entry_info e;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		int err = entry_acquire(s, level, s->ops->read(s->ctx, maddr + 4 * i), &e);
+		if (err) {
+			table_release(s, level, maddr, i);
+			s->why_index = i;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Takes a table type use of frames [mfn, mfn + n); all or nothing. */
+static int frames_type(struct pt_space *s, uint32_t mfn, uint32_t n, enum frame_type type)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		int err = frame_get_type(s->ft, mfn + i, s->owner, type);
+		if (err) {
+			while (i--)
+				frame_put_type(s->ft, mfn + i, type);
+			return fail(s, err, "frame is mapped writable or used otherwise");
+		}
+	}
+	return 0;
+}
+
+static void frames_untype(struct pt_space *s, uint32_t mfn, uint32_t n, enum frame_type type)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		frame_put_type(s->ft, mfn + i, type);
+}
+
+int pt_pin_l1(struct pt_space *s, uint32_t mfn)
+{
+	uint32_t i, maddr = mfn << 12;
+	int err;
+
+	s->why_index = 0;
+	if (mfn % PT_L1_FRAMES != 0)
+		return fail(s, -VMM_EINVAL, "L1 table not 16 KiB aligned");
+	for (i = 0; i < PT_L1_FRAMES; i++)
+		if (!own_frame(s, mfn + i))
+			return fail(s, -VMM_EPERM, "L1 table in a frame the domain does not own");
+	if (frame_is_pinned_l1(frame_get(s->ft, mfn)))
+		return fail(s, -VMM_EEXIST, "L1 table already pinned");
+	err = frames_type(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
+	if (err)
+		return err;
+	err = table_acquire(s, 1, maddr, s->hv_first);
+	if (err) {
+		frames_untype(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
+		return err;
+	}
+	/* Only now that nothing can fail: the domain field, then the hypervisor's half. */
+	for (i = 0; i < s->hv_first; i++) {
+		uint32_t val = s->ops->read(s->ctx, maddr + 4 * i);
+		uint32_t store = pt_l1e_store(val, s->arm_domain);
+
+		if (store != val)
+			s->ops->write(s->ctx, maddr + 4 * i, store);
+	}
+	for (i = s->hv_first; i < PT_L1_ENTRIES; i++)
+		s->ops->write(s->ctx, maddr + 4 * i, s->hv_l1[i - s->hv_first]);
+	return 0;
+}
+
+int pt_pin_l2(struct pt_space *s, uint32_t mfn)
+{
+	struct frame *f = own_frame(s, mfn);
+	int err;
+
+	s->why_index = 0;
+	if (!f)
+		return fail(s, -VMM_EPERM, "L2 table in a frame the domain does not own");
+	if (frame_is_pinned_l2(f))
+		return fail(s, -VMM_EEXIST, "L2 table already pinned");
+	err = frames_type(s, mfn, 1, FRAME_TYPE_L2);
+	if (err)
+		return err;
+	err = table_acquire(s, 2, mfn << 12, PT_L2_ENTRIES * PT_L2_PER_FRAME);
+	if (err)
+		frames_untype(s, mfn, 1, FRAME_TYPE_L2);
+	return err;
+}
+
+int pt_unpin(struct pt_space *s, uint32_t mfn)
+{
+	struct frame *f = own_frame(s, mfn);
+
+	s->why_index = 0;
+	if (!f)
+		return fail(s, -VMM_EPERM, "unpin of a frame the domain does not own");
+	if (frame_is_pinned_l1(f)) {
+		if (mfn % PT_L1_FRAMES != 0)
+			return fail(s, -VMM_EINVAL, "unpin: not the first frame of the L1 table");
+		if (mfn == s->base_mfn)
+			return fail(s, -VMM_EBUSY, "unpin of the current L1 table");
+		table_release(s, 1, mfn << 12, s->hv_first);
+		frames_untype(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
+		s->flush_pending = true;
+		return 0;
+	}
+	if (frame_is_pinned_l2(f)) {
+		if (f->u.use.type_count != 1)
+			return fail(s, -VMM_EBUSY, "unpin of an L2 table that L1 entries point at");
+		table_release(s, 2, mfn << 12, PT_L2_ENTRIES * PT_L2_PER_FRAME);
+		frames_untype(s, mfn, 1, FRAME_TYPE_L2);
+		s->flush_pending = true;
+		return 0;
+	}
+	return fail(s, -VMM_EINVAL, "unpin of a frame that is not a pinned table");
+}
+
+int pt_set_base(struct pt_space *s, uint32_t mfn)
+{
+	struct frame *f = own_frame(s, mfn);
+
+	if (!f)
+		return fail(s, -VMM_EPERM, "new base in a frame the domain does not own");
+	if (!frame_is_pinned_l1(f) || mfn % PT_L1_FRAMES != 0)
+		return fail(s, -VMM_EINVAL, "new base is not a pinned L1 table");
+	s->ops->set_base(s->ctx, mfn << 12);
+	s->base_mfn = mfn;
+	return 0;
+}
+
+/* L1 index of the entry at maddr in a pinned L1 (maddr's frame is one of its four). */
+static inline uint32_t l1_index(uint32_t maddr)
+{
+	return (((maddr >> 12) % PT_L1_FRAMES) << 10) | ((maddr & 0xFFFu) >> 2);
+}
+
+int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val)
+{
+	struct pt_entry_info e;
+	struct frame *f;
+	unsigned level;
+	uint32_t old, store;
+	int err;
+
+	s->why_index = 0;
+	if (maddr % 4 != 0)
+		return fail(s, -VMM_EINVAL, "entry address not 4-byte aligned");
+	f = own_frame(s, maddr >> 12);
+	if (!f)
+		return fail(s, -VMM_EPERM, "entry in a frame the domain does not own");
+	if (frame_is_pinned_l1(f)) {
+		if (l1_index(maddr) >= s->hv_first)
+			return fail(s, -VMM_EPERM, "L1 entry in the hypervisor's region");
+		level = 1;
+	} else if (frame_is_pinned_l2(f)) {
+		level = 2;
+	} else {
+		return fail(s, -VMM_EINVAL, "entry is not in a pinned table");
+	}
+	err = entry_acquire(s, level, val, &e);
+	if (err)
+		return err;
+	store = level == 1 ? pt_l1e_store(val, s->arm_domain) : val;
+	old = s->ops->read(s->ctx, maddr);
+	s->ops->write(s->ctx, maddr, store);
+	entry_release(s, level, old);
+	return 0;
+}
+
+int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val)
+{
+	uint32_t l1e;
+
+	s->why_index = 0;
+	if ((va >> 20) >= s->hv_first)
+		return fail(s, -VMM_EPERM, "address in the hypervisor's region");
+	if (s->base_mfn == PT_NO_BASE)
+		return fail(s, -VMM_EINVAL, "no current L1 table");
+	l1e = s->ops->read(s->ctx, (s->base_mfn << 12) + (va >> 20) * 4);
+	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
+		return fail(s, -VMM_EINVAL, "no L2 table maps the address");
+	return pt_update(s, (l1e & PT_TABLE_ADDR) + ((va >> 12) & 0xFFu) * 4, val);
+}
+
+void pt_flush_pending(struct pt_space *s)
+{
+	if (!s->flush_pending)
+		return;
+	s->flush_pending = false;
+	s->ops->flush_all(s->ctx);
+}

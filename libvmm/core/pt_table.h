@@ -1,0 +1,121 @@
+/*
+ * Validated guest page tables: pinning, entry updates and the exact
+ * reference/type accounting behind them (issue 9).
+ *
+ * State lives in the frame table (frametable.h); this module keeps these
+ * invariants for every frame f of the domain:
+ *   refcount(f)   = number of present section/small-page entries, in the
+ *                   domain's pinned tables, that map f;
+ *   type WRITABLE count = the same, counting only read/write entries;
+ *   type L1       : f is one of the four frames of a pinned L1 (count 1);
+ *   type L2 count = 1 (the pin) + number of L1 entries, in pinned L1s,
+ *                   pointing at one of the four 1 KiB tables in f.
+ * So a frame used as a page table is never mapped writable, and a frame
+ * mapped writable never becomes a table; an L2 can be unpinned only when no
+ * L1 entry points into it; and unpinning everything returns every count to 0.
+ *
+ * Table memory and the TLB are reached through struct pt_ops, so the same
+ * code runs on the target (linear map, cache cleaning for the walker,
+ * ASID-tagged flushes) and in host tests against fake frame memory.
+ * Single-core, called with interrupts masked, like the frame table.
+ */
+#ifndef VMM_CORE_PT_TABLE_H
+#define VMM_CORE_PT_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frametable.h"
+#include "pt_check.h"
+
+struct pt_ops {
+	/* Reads the 32-bit table entry at machine address maddr (a frame of the domain). */
+	uint32_t (*read)(void *ctx, uint32_t maddr);
+	/* Writes it; the table walker sees the new value when this returns
+	 * (the target cleans the line to the point of unification if the core needs it). */
+	void (*write)(void *ctx, uint32_t maddr, uint32_t val);
+	/* Discards every TLB entry of the domain's address spaces on this core. */
+	void (*flush_all)(void *ctx);
+	/* Discards the current address space's TLB entry for va. */
+	void (*flush_va)(void *ctx, uint32_t va);
+	/* Makes the pinned L1 at machine address l1 the domain's translation table. */
+	void (*set_base)(void *ctx, uint32_t l1);
+	/* Copies from/to the calling domain's memory at guest address va: 0 or -VMM_EFAULT. */
+	int (*copy_from)(void *ctx, void *dst, uint32_t va, uint32_t len);
+	int (*copy_to)(void *ctx, uint32_t va, const void *src, uint32_t len);
+};
+
+/* base_mfn when the domain has no L1 of its own yet. */
+#define PT_NO_BASE 0xFFFFFFFFu
+
+/* One domain's page-table state. */
+struct pt_space {
+	struct frame_table *ft;    /* machine frames */
+	const struct pt_ops *ops;
+	void *ctx;                 /* passed to every op */
+	const uint32_t *hv_l1;     /* the hypervisor's L1 entries from index hv_first on,
+				    * copied into every pinned L1 */
+	uint32_t hv_first;         /* first L1 index (VA >> 20) the hypervisor keeps */
+	uint16_t owner;            /* frame owner id of the domain */
+	uint8_t arm_domain;        /* ARM domain field written in guest L1 entries */
+	bool flush_pending;        /* a mapping was dropped: flush before the guest runs */
+	uint32_t base_mfn;         /* first frame of the current L1, or PT_NO_BASE */
+	const char *why;           /* reason of the last refusal (static string) */
+	uint32_t why_index;        /* entry index it concerns (pin), else 0 */
+	uint32_t domid;            /* for log lines */
+	uint32_t *rejections_logged; /* rate-limit counter of its log lines (log.h): &log_budget
+				      * after init; point it at the domain's own counter */
+	uint32_t log_budget;
+};
+
+/* Sets up `s` (no base, nothing pending). */
+void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_ops *ops, void *ctx,
+		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner, uint8_t arm_domain);
+
+/*
+ * Pins the L1 table in frames [mfn, mfn + 4): mfn % 4 != 0: -VMM_EINVAL;
+ * a frame not the domain's (or not in the frame table): -VMM_EPERM; already pinned:
+ * -VMM_EEXIST; a frame mapped writable or typed otherwise: -VMM_EBUSY; an
+ * entry below hv_first refused (pt_check_l1e, ownership, types): its error.
+ * All or nothing: on error no count changed and the table is untouched. On
+ * success the guest entries get the hypervisor's domain field and entries
+ * hv_first..4095 the hypervisor's entries.
+ */
+int pt_pin_l1(struct pt_space *s, uint32_t mfn);
+
+/* Pins the frame mfn as four L2 tables (all 1024 entries checked); errors as pt_pin_l1. */
+int pt_pin_l2(struct pt_space *s, uint32_t mfn);
+
+/*
+ * Unpins a pinned L1 (its first frame) or L2 frame and drops every count
+ * its entries held. -VMM_EPERM: not the domain's frame; -VMM_EINVAL: not a
+ * pinned table (or not an L1's first frame); -VMM_EBUSY: the current L1, or
+ * an L2 that L1 entries still point into.
+ */
+int pt_unpin(struct pt_space *s, uint32_t mfn);
+
+/* Makes the pinned L1 at mfn current (errors as pt_unpin's first two). */
+int pt_set_base(struct pt_space *s, uint32_t mfn);
+
+/*
+ * Writes `val` into the entry at machine address maddr (4-byte aligned)
+ * of a pinned table: the new entry's counts are taken before the old
+ * entry's are dropped. -VMM_EINVAL: misaligned, not in a pinned table, or
+ * val refused by pt_check; -VMM_EPERM: not the domain's frame, an L1 entry
+ * at or above hv_first, or val maps a frame the domain does not own;
+ * -VMM_EBUSY: a writable mapping of a table frame; -VMM_ENOSPC: a count
+ * would overflow. Nothing changes on error.
+ */
+int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val);
+
+/*
+ * Writes `val` into the L2 entry for va in the current L1 (pt_update's
+ * rules). -VMM_EPERM: va in the hypervisor's region; -VMM_EINVAL: no current
+ * L1 or va's L1 entry is not a page-table descriptor.
+ */
+int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val);
+
+/* Flushes the domain's TLB if a mapping was dropped since the last call. */
+void pt_flush_pending(struct pt_space *s);
+
+#endif /* VMM_CORE_PT_TABLE_H */
