@@ -89,6 +89,8 @@ void *arch_phys_to_hv(uint32_t phys);
 struct arch_hv_layout {
 	uint32_t image_base;   /* first byte of the loaded image */
 	uint32_t image_end;    /* one past its .bss and boot tables */
+	uint32_t payload_base; /* guest payloads inside the image: whole pages, */
+	uint32_t payload_end;  /* dead once the domains are built */
 	uint32_t window_base;  /* RAM mapped at the linear window (from start.S) */
 	uint32_t window_size;
 };

@@ -70,7 +70,10 @@ static void vmm_log_hyp_ram(void)
 {
 	struct mm_usage u;
 
+	/* No domain is built after boot: the payloads' pages go back to the allocator. */
+	mm_release_payloads();
 	mm_usage(&u);
+	vmm_log("RAM: %u KiB of guest payloads given back", (unsigned)(u.released_bytes >> 10));
 	vmm_log("RAM: hypervisor uses %u KiB (image %u, frame tables %u, taken since boot %u); %u KiB free",
 		(unsigned)((u.image_bytes + u.table_bytes + u.hyp_bytes) >> 10),
 		(unsigned)(u.image_bytes >> 10), (unsigned)(u.table_bytes >> 10),

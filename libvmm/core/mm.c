@@ -21,13 +21,15 @@ struct mm_zone {
 static struct mm_zone zones[MM_ZONES_MAX];
 static unsigned int nr_zones;
 static struct mm_usage usage;
+static uint32_t payload_base, payload_end;  /* mm_release_payloads(), 0 when done */
 
 void mm_scrub(uint32_t mfn)
 {
 	void *p = arch_map_frame(mfn);
 
-	/* Mappings are taken and given back in pairs, so a slot is always free
-	 * here; without one the frame is not handed out (mm_alloc fails). */
+	/* Frames in the window need no slot. Others: every user maps, copies and
+	 * unmaps at once, except one shared-info page per domain (at most
+	 * VMM_MAX_DOMAINS slots held), so with 256 slots one is always free. */
 	if (p) {
 		memset(p, 0, PAGE_SIZE);
 		arch_unmap_frame(p);
@@ -137,6 +139,12 @@ static int zone_populate(struct mm_zone *z, uint32_t hyp_first, uint32_t hyp_end
 	return rc;
 }
 
+static bool payload_inside_image(const struct arch_hv_layout *lay)
+{
+	return lay->payload_base >= lay->image_base && lay->payload_base <= lay->payload_end &&
+	       lay->payload_end <= lay->image_end;
+}
+
 int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_hv_layout *lay,
 	    char *why, size_t len)
 {
@@ -174,6 +182,11 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 		}
 	}
 	usage.image_bytes = lay->image_end - lay->image_base;
+	payload_base = payload_end = 0;
+	if (payload_inside_image(lay)) {
+		payload_base = lay->payload_base;
+		payload_end = lay->payload_end;
+	}
 	usage.table_bytes = bytes;
 	usage.ram_bytes = total << MM_PAGE_SHIFT;
 	usage.nr_zones = nr_zones;
@@ -248,6 +261,23 @@ int mm_free(uint32_t mfn, uint32_t order)
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes -= PAGE_SIZE << order;
 	return 0;
+}
+
+uint32_t mm_release_payloads(void)
+{
+	uint32_t mfn = (payload_base + PAGE_SIZE - 1) >> MM_PAGE_SHIFT, last = payload_end >> MM_PAGE_SHIFT, n = 0;
+
+	for (; mfn < last; mfn++) {
+		struct mm_zone *z = zone_of(mfn);
+
+		if (z && z->ft.frames[mfn - z->ft.base_mfn].owner == FRAME_OWNER_HYP &&
+		    frame_free(&z->ft, mfn, 0) == 0)
+			n++;
+	}
+	payload_base = payload_end = 0; /* once */
+	usage.image_bytes -= n << MM_PAGE_SHIFT;
+	usage.released_bytes += n << MM_PAGE_SHIFT;
+	return n << MM_PAGE_SHIFT;
 }
 
 uint32_t mm_free_frames(void)

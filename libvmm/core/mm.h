@@ -43,6 +43,7 @@ struct mm_usage {
 	uint32_t image_bytes;   /* loaded image: code, data, .bss, boot stack, master table */
 	uint32_t table_bytes;   /* frame tables + machine-to-physical table (carved at boot) */
 	uint32_t hyp_bytes;     /* frames taken since boot by FRAME_OWNER_HYP */
+	uint32_t released_bytes; /* image pages given back after boot (mm_release_boot()) */
 	uint32_t ram_bytes;     /* RAM in all banks */
 	uint32_t free_bytes;    /* in the allocator now */
 	unsigned int nr_zones;
@@ -82,6 +83,14 @@ int mm_frame_linear(uint32_t mfn);
 
 uint32_t mm_free_frames(void);
 void mm_usage(struct mm_usage *u);
+
+/*
+ * Gives the image's guest-payload pages (arch_hv_layout(): whole pages
+ * inside the image) to the allocator, once, when no domain will be built
+ * any more; they are scrubbed when handed out. Returns the bytes given back
+ * (0 on later calls, or if the layout's payload range is not inside the image).
+ */
+uint32_t mm_release_payloads(void);
 
 /* Scrubs one frame (the frame tables' scrub hook; public for tests). */
 void mm_scrub(uint32_t mfn);

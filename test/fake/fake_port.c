@@ -254,6 +254,8 @@ void arch_hv_layout(struct arch_hv_layout *l)
 {
 	l->image_base = FAKE_RAM_BASE + FAKE_IMAGE_OFFSET;
 	l->image_end = FAKE_RAM_BASE + FAKE_IMAGE_OFFSET + FAKE_IMAGE_SIZE;
+	l->payload_base = FAKE_RAM_BASE + FAKE_IMAGE_OFFSET + FAKE_PAYLOAD_OFFSET;
+	l->payload_end = l->payload_base + FAKE_PAYLOAD_SIZE;
 	l->window_base = FAKE_RAM_BASE;
 	l->window_size = fake_window_size;
 }

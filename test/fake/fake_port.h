@@ -17,6 +17,8 @@
 #define FAKE_PENDING_MAX 8
 #define FAKE_IMAGE_OFFSET (1u << 20)    /* the fake hypervisor image: like the target's */
 #define FAKE_IMAGE_SIZE (128u << 10)
+#define FAKE_PAYLOAD_OFFSET (64u << 10) /* payload pages inside the fake image */
+#define FAKE_PAYLOAD_SIZE (32u << 10)
 #define FAKE_TEMP_SLOTS 256u
 #define FAKE_HV_FIRST_ENTRY 0xE00u
 #define FAKE_HV_ENTRY(e) (((uint32_t)(e) << 20) | 0x40eu) /* what "the master" holds */

@@ -268,8 +268,34 @@ static void test_reservation_limits(void **state)
 	assert_int_equal(domain_mem_take(d, 7, 0), 0);
 	assert_int_equal(domain_pfn_to_mfn(d, 7), p2m[7]);
 	assert_int_equal(domain_pfn_to_mfn(d, 8), MM_PFN_NONE);
+	/* a run one frame longer than the pfns left */
+	d->max_pages = 7;
+	assert_int_equal(domain_mem_take(d, 0, 3), -VMM_EINVAL);
 	d->p2m = NULL;
 	assert_int_equal(domain_mem_take(d, 0, 0), -VMM_EINVAL);
+}
+
+/*
+ * Machine-contiguous but not 1 MiB aligned: frames X+128..X+383 (X 1 MiB
+ * aligned) freed so that the allocator hands out X+128 first, then X+256.
+ * The MiB must get an L2 table, not a section (a section cannot start there).
+ */
+static void test_unaligned_contiguous_mib_is_not_a_section(void **state)
+{
+	uint32_t mfn, x = MFN(FAKE_RAM_BASE + 32 * MIB), i;
+
+	(void)state;
+	while (mm_alloc(0, FRAME_OWNER_HYP, 0, &mfn) == 0)
+		;
+	for (mfn = MFN(FAKE_RAM_BASE + 16 * MIB) - 64; mfn < MFN(FAKE_RAM_BASE + 16 * MIB); mfn++)
+		assert_int_equal(mm_free(mfn, 0), 0); /* the hypervisor's share in the window */
+	for (i = 384; i-- > 128;)
+		assert_int_equal(mm_free(x + i, 0), 0);
+	assert_int_equal(domain_mem_build(d, MIB, why, sizeof(why)), 0);
+	for (i = 0; i < 256; i++)
+		assert_int_equal(d->p2m[i], x + 128 + i);
+	assert_int_equal(l1_of(d)[VMM_GUEST_BASE >> 20] & 3u, DB_L1_COARSE);
+	check_memory_and_tables(d);
 }
 
 /* ------------------------------------------------- through domain_create */
@@ -315,7 +341,7 @@ static void test_create_on_fragmented_memory_outside_window(void **state)
 	const uint32_t *list;
 	struct domain *dom;
 	uint8_t buf[64], back[64];
-	uint32_t i;
+	uint32_t i, mfn_saved;
 
 	(void)state;
 	build_elf();
@@ -353,8 +379,66 @@ static void test_create_on_fragmented_memory_outside_window(void **state)
 	assert_int_equal(guest_copy_from(dom, back, VMM_GUEST_BASE + MIB - 30, 31), -VMM_EFAULT);
 	assert_int_equal(guest_copy_from(dom, back, VMM_GUEST_BASE + MIB - 30, 30), 0);
 	assert_int_equal(arch_temp_maps_in_use(), 1); /* shared info only */
+	/* a pfn without a frame (as after giving memory back) is not accessible */
+	mfn_saved = dom->p2m[0x20];
+	dom->p2m[0x20] = MM_PFN_NONE;
+	assert_false(guest_range_accessible(dom, VMM_GUEST_BASE + 0x20000 - 30, 31));
+	assert_true(guest_range_accessible(dom, VMM_GUEST_BASE + 0x20000 - 30, 30));
+	assert_int_equal(guest_copy_to(dom, VMM_GUEST_BASE + 0x20000 - 30, buf, sizeof(buf)), -VMM_EFAULT);
+	dom->p2m[0x20] = mfn_saved;
 	/* the shared-info page is the guest's pfn 0 */
 	assert_ptr_equal(dom->shared, fake_phys_ptr(dom->p2m[0] << 12));
+}
+
+/*
+ * The first frame of a MiB is 1 MiB aligned but the others are scattered:
+ * an L2 table again (a section needs the whole aligned run).
+ */
+static void test_aligned_but_scattered_mib_is_not_a_section(void **state)
+{
+	uint32_t mfn, x = MFN(FAKE_RAM_BASE + 32 * MIB), i;
+
+	(void)state;
+	while (mm_alloc(0, FRAME_OWNER_HYP, 0, &mfn) == 0)
+		;
+	for (mfn = MFN(FAKE_RAM_BASE + 16 * MIB) - 64; mfn < MFN(FAKE_RAM_BASE + 16 * MIB); mfn++)
+		assert_int_equal(mm_free(mfn, 0), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(mm_free(x + 1024 + 2 * i + 1, 0), 0);
+	assert_int_equal(mm_free(x, 0), 0); /* freed last: handed out first, to pfn 0 */
+	assert_int_equal(domain_mem_build(d, MIB, why, sizeof(why)), 0);
+	assert_int_equal(d->p2m[0], x);
+	assert_int_equal(l1_of(d)[VMM_GUEST_BASE >> 20] & 3u, DB_L1_COARSE);
+	check_memory_and_tables(d);
+}
+
+/* An image whose bss reaches the last KiB: no room for the 1 KiB list after it. */
+static void test_p2m_list_only_if_it_fits(void **state)
+{
+	struct vmm_domain_config cfg = { .name = "full", .mem_size = MIB };
+	const struct vmm_start_info *si;
+	struct domain *dom;
+
+	(void)state;
+	build_elf();
+	put32(elf + 72, MIB - 0x8000 - 0xC00); /* p_memsz: ends at base + 1 MiB - 3 KiB */
+	cfg.image = elf;
+	cfg.image_end = elf + sizeof(elf);
+	time_init();
+	schedule_init(0, 0, 0);
+	dom = domain_create(&cfg);
+	assert_non_null(dom);
+	si = fake_phys_ptr(dom->p2m[1] << 12);
+	assert_int_equal(si->image_end, VMM_GUEST_BASE + MIB - 0xC00);
+	assert_int_equal(si->p2m_list, 0);
+	/* last fit: the list (1 KiB) exactly fills the last page's first KiB */
+	put32(elf + 72, MIB - 0x8000 - 0x1000);
+	cfg.name = "fits";
+	dom = domain_create(&cfg);
+	assert_non_null(dom);
+	si = fake_phys_ptr(dom->p2m[1] << 12);
+	assert_int_equal(si->p2m_list, VMM_GUEST_BASE + MIB - 0x1000);
+	assert_int_equal(((uint32_t *)fake_phys_ptr(dom->p2m[255] << 12))[255], dom->p2m[255]);
 }
 
 static void test_create_with_bad_image_returns_everything(void **state)
@@ -384,6 +468,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_not_enough_ram_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_table_memory_fails_cleanly, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_reservation_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unaligned_contiguous_mib_is_not_a_section, setup_small_window, teardown),
+		cmocka_unit_test_setup_teardown(test_p2m_list_only_if_it_fits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aligned_but_scattered_mib_is_not_a_section, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_create_on_fragmented_memory_outside_window, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_create_with_bad_image_returns_everything, setup_small_window, teardown),
 	};

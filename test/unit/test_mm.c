@@ -101,6 +101,11 @@ static void test_tables_must_fit_in_window(void **state)
 	lay.window_size -= 4096;
 	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), -VMM_ENOMEM);
 	assert_non_null(strstr(why, "frame tables"));
+	/* one frame more than the tables: that frame is free, the last of its zone */
+	lay.window_size += 2 * 4096;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	assert_int_equal(mm_frame(MFN(lay.window_base + lay.window_size) - 1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(lay.window_base + lay.window_size) - 2)->owner, FRAME_OWNER_HYP);
 }
 
 static void test_linear_allocations_stay_in_window(void **state)
@@ -199,6 +204,44 @@ static void test_usage_counts_hypervisor_frames(void **state)
 	assert_int_equal(u.hyp_bytes, 0);
 }
 
+static void test_release_payloads_gives_their_pages_back(void **state)
+{
+	struct mm_usage u;
+	uint32_t before = mm_free_frames(), pay = FAKE_RAM_BASE + FAKE_IMAGE_OFFSET + FAKE_PAYLOAD_OFFSET;
+
+	(void)state;
+	assert_int_equal(mm_release_payloads(), FAKE_PAYLOAD_SIZE);
+	assert_int_equal(mm_free_frames(), before + FAKE_PAYLOAD_SIZE / 4096);
+	assert_int_equal(mm_frame(MFN(pay))->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(pay + FAKE_PAYLOAD_SIZE) - 1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(MFN(pay) - 1)->owner, FRAME_OWNER_HYP);
+	assert_int_equal(mm_frame(MFN(pay + FAKE_PAYLOAD_SIZE))->owner, FRAME_OWNER_HYP);
+	mm_usage(&u);
+	assert_int_equal(u.image_bytes, FAKE_IMAGE_SIZE - FAKE_PAYLOAD_SIZE);
+	assert_int_equal(u.released_bytes, FAKE_PAYLOAD_SIZE);
+	assert_int_equal(mm_release_payloads(), 0); /* once */
+	assert_int_equal(mm_free_frames(), before + FAKE_PAYLOAD_SIZE / 4096);
+}
+
+static void test_payloads_outside_image_are_not_released(void **state)
+{
+	uint32_t before;
+
+	(void)state;
+	lay.payload_end = lay.image_end + 4096; /* one page past the image: refused */
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	before = mm_free_frames();
+	assert_int_equal(mm_release_payloads(), 0);
+	assert_int_equal(mm_free_frames(), before);
+	lay.payload_end = lay.image_end; /* last accepted */
+	lay.payload_base = lay.image_base - 4096; /* but starting before the image */
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	assert_int_equal(mm_release_payloads(), 0);
+	lay.payload_base = lay.image_end - 4096;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
+	assert_int_equal(mm_release_payloads(), 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +253,8 @@ int main(void)
 		cmocka_unit_test_setup(test_m2p_follows_ownership, boot),
 		cmocka_unit_test_setup(test_scrub_through_temporary_mapping, boot),
 		cmocka_unit_test_setup(test_usage_counts_hypervisor_frames, boot),
+		cmocka_unit_test_setup(test_release_payloads_gives_their_pages_back, boot),
+		cmocka_unit_test_setup(test_payloads_outside_image_are_not_released, boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,11 +52,16 @@
 #define MASTER_SLOT    0xffffffffu  /* mmu_switch.active: the master table, ASID 0 */
 
 extern uint8_t __hv_image_end[];
+extern uint8_t __hv_payload_start[];
+extern uint8_t __hv_payload_end[];
 extern uint8_t __hv_ram_phys[];   /* linker symbols: values, not objects */
 extern uint8_t __hv_ram_mib[];
 extern uint8_t _start[];
 
 uint32_t hv_master_l1[L1_ENTRIES] __attribute__((section(".bss.pgtable"), aligned(16384)));
+/* Each domain keeps its shared-info page mapped; map-copy-unmap users need the rest. */
+_Static_assert(HV_TEMP_SLOTS >= 2 * VMM_MAX_DOMAINS, "too few temporary-mapping slots");
+
 /* L2 table of the temporary-mapping MiB (256 entries, 1 KiB aligned). */
 static uint32_t hv_temp_l2[HV_TEMP_SLOTS] __attribute__((aligned(1024)));
 
@@ -109,6 +114,8 @@ void arch_hv_layout(struct arch_hv_layout *l)
 {
 	l->image_base = ram_window_phys() + HV_IMAGE_OFFSET;
 	l->image_end = hv_to_phys(__hv_image_end);
+	l->payload_base = hv_to_phys(__hv_payload_start);
+	l->payload_end = hv_to_phys(__hv_payload_end);
 	l->window_base = ram_window_phys();
 	l->window_size = ram_window_size();
 }
@@ -196,6 +203,7 @@ void arch_mmu_init(void)
 		va += r->size;
 	}
 	hv_master_l1[HV_TEMP_VA >> SECTION_SHIFT] = hv_to_phys(hv_temp_l2) | L1_COARSE;
+	mmu_clean_entry(&hv_master_l1[HV_TEMP_VA >> SECTION_SHIFT]);
 	arm_dsb();
 	cp15_write_tlbiall(0);
 	arm_dsb();
