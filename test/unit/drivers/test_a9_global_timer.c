@@ -187,6 +187,20 @@ static void test_deadline_passing_during_programming_still_fires(void **state)
 	}
 }
 
+/* A counter slower than the register accesses (it does not move while the
+ * driver programs): a deadline equal to the counter was never passed with
+ * the comparator on, so an equality-only comparator will not fire for it;
+ * the driver must re-aim (reading "counter == comparator" back is not
+ * enough). */
+static void test_deadline_equal_to_a_still_counter_fires(void **state)
+{
+	(void)state;
+	boot(true, 7000, 0);
+	assert_true(set_and_wait(7000, 1000));
+	assert_true(gt.fired_at >= 7000);
+	assert_true(comparator() > 7000);
+}
+
 /* Accesses slower than the margin: the margin doubles until it holds. */
 static void test_slow_registers_grow_the_margin(void **state)
 {
@@ -226,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_future_deadline_fires_exactly_on_both_revisions),
 		cmocka_unit_test(test_reached_and_passed_deadlines_fire_on_equality_only_silicon),
 		cmocka_unit_test(test_deadline_passing_during_programming_still_fires),
+		cmocka_unit_test(test_deadline_equal_to_a_still_counter_fires),
 		cmocka_unit_test(test_slow_registers_grow_the_margin),
 		cmocka_unit_test(test_comparator_halves_across_2_32),
 		cmocka_unit_test(test_stop_disarms_and_clears),
