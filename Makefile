@@ -37,7 +37,7 @@ bench: host target
 FUZZ_SECONDS ?= 300
 fuzz: host
 	mkdir -p build/fuzz-corpus
-	$(HOST_BUILD)/test/fuzz_pt -max_total_time=$(FUZZ_SECONDS) -max_len=512 build/fuzz-corpus
+	$(HOST_BUILD)/test/fuzz_pt -max_total_time=$(FUZZ_SECONDS) -max_len=512 -artifact_prefix=build/ build/fuzz-corpus fuzz/seeds
 
 clean:
 	rm -rf build

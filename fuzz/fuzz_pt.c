@@ -6,12 +6,14 @@
  * every frame's reference and type counts from the pinned tables and must
  * match the frame table; no pinned table may map a foreign frame or a
  * page-table frame writable; a refused single update must change nothing;
- * and after unpinning everything every count must be back to 0. Any
- * violation aborts (a libFuzzer crash).
+ * no dropped mapping may stay unflushed; and after unpinning everything
+ * every count must be back to 0. Any violation aborts (a libFuzzer crash).
  *
- * Input: records of 9 bytes (op, a: u32, b: u32); frame numbers and
- * addresses are folded around the fake memory so that most inputs reach
- * the checks, not only the range tests.
+ * Input: records of 9 bytes (op, a: u32 LE, b: u32 LE), decoded below;
+ * frame numbers, entry addresses and descriptors are folded so that most
+ * records are well-formed requests that reach the ownership and type
+ * checks, not only the range tests. fuzz/seeds/ holds hand-made sequences
+ * (fuzz/make_seeds.py) that pin, map, switch and unpin.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +65,7 @@ static void check(void)
 		die("table access outside the frame table");
 }
 
-/* A frame near the tables, sometimes foreign or outside the table. */
+/* A frame to map: bits 31:29 choose foreign/outside/any of the domain's/a table frame. */
 static uint32_t fold_frame(uint32_t x)
 {
 	switch (x >> 29) {
@@ -78,32 +80,50 @@ static uint32_t fold_frame(uint32_t x)
 	}
 }
 
-/* A descriptor: the fuzzer's bits with the address part folded to a frame. */
+/* A frame that may become a table: bits 31:28 = 0: a foreign one (never the domain's
+ * frames past TABLE_FRAMES, whose memory the reset does not clear); else x % TABLE_FRAMES. */
+static uint32_t fold_table(uint32_t x)
+{
+	if ((x >> 28) == 0)
+		return PTF_BASE + PTF_DOM_NR + (x % (PTF_NR - PTF_DOM_NR + 1));
+	return PTF_BASE + (x % TABLE_FRAMES);
+}
+
+/*
+ * A descriptor: mostly a well-formed one, sometimes with one bit flipped or
+ * raw. Bits 2:0 choose the form, bit 3 read/write, bit 4 XN, the rest the frame.
+ */
 static uint32_t fold_value(uint32_t v)
 {
-	switch (v & 3u) {
-	case 2: /* section or small page: which one depends on the level */
-		if (v & 0x80000000u)
-			return (((fold_frame(v >> 3) >> 8) << 20) | (v & 0xFFFFFu));
-		return (fold_frame(v >> 3) << 12) | (v & 0xFFFu);
+	uint32_t rw = v & 8u, frame = fold_frame((v >> 5) | (v & 0xE0000000u));
+
+	switch (v & 7u) {
+	case 0:
+		return 0;
 	case 1:
-		return (fold_frame(v >> 4) << 12) | (v & 0xFFFu);
+	case 2:
+		return (frame << 12) | VMM_PTE_L2_SMALL | VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_NG |
+		       (rw ? VMM_PTE_SMALL_RW : VMM_PTE_SMALL_RO) | ((v & 16u) ? VMM_PTE_SMALL_XN : 0);
+	case 3:
+		return (((PTF_BASE >> 8) + ((v >> 8) & 3u)) << 20) | VMM_PTE_L1_SECTION | VMM_PTE_SECT_NORMAL |
+		       VMM_PTE_SECT_NG | (rw ? VMM_PTE_SECT_RW : VMM_PTE_SECT_RO) | ((v & 16u) ? VMM_PTE_SECT_XN : 0);
+	case 4:
+	case 5:
+		return (fold_table((v >> 7) | (v & 0xF0000000u)) << 12) | (((v >> 5) & 3u) << 10) | VMM_PTE_L1_TABLE;
+	case 6:
+		return ((frame << 12) | VMM_PTE_L2_SMALL | VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_NG) ^
+		       (1u << ((v >> 8) & 31u));
 	default:
 		return v;
 	}
 }
 
-/* A frame that may become a table: one of the first TABLE_FRAMES, or a foreign one. */
-static uint32_t fold_table(uint32_t x)
-{
-	if ((x >> 28) == 0) /* another domain's, the hypervisor's, or one past the table */
-		return PTF_BASE + PTF_DOM_NR + (x % (PTF_NR - PTF_DOM_NR + 1));
-	return PTF_BASE + (x % TABLE_FRAMES);
-}
-
+/* An entry address: a table frame (bits 31:28 and 27:12), mostly one of its first 16 entries. */
 static uint32_t fold_entry(uint32_t x)
 {
-	return (fold_table(x >> 12) << 12) | (x & 0xFFFu);
+	uint32_t frame = fold_table((x & 0xF0000000u) | ((x >> 12) & 0xFFFFu));
+
+	return (frame << 12) | ((x & 0x800u) ? (x & 0xFFFu) : (x & 0x3Fu));
 }
 
 static void model_ext(const struct vmm_mmuext_op *op)
@@ -135,27 +155,26 @@ static uint32_t get_done(void)
 	return v;
 }
 
-static long run_mmu_update(const uint8_t *d, size_t n, uint32_t a, uint32_t b)
+/* One request (two with op bit 3); b bit 31 keeps the first ptr's command bits; op bit 4: no done pointer. */
+static long run_mmu_update(uint8_t op, uint32_t a, uint32_t b)
 {
-	uint32_t count = a % 5, i;
+	struct vmm_mmu_update req[2] = {
+		{fold_entry(a), fold_value(b)},
+		{fold_entry(a + 4) & ~3u, fold_value(b ^ 0x5A5A5A5Au)},
+	};
+	uint32_t count = 1 + ((op >> 3) & 1u);
 	long r;
 
-	for (i = 0; i < count && 8 * (i + 1) <= n; i++) {
-		uint32_t x, y;
-		struct vmm_mmu_update req;
-
-		memcpy(&x, d + 8 * i, 4);
-		memcpy(&y, d + 8 * i + 4, 4);
-		req.ptr = fold_entry(x) & ~(i == 0 && (b & 1u) ? 0u : 3u);
-		req.val = fold_value(y);
-		memcpy(&ptf_guest[i * sizeof(req)], &req, sizeof(req));
-	}
-	r = pt_mmu_update(&ptf_s, REQ_AT, i, (b & 2u) ? 0 : DONE_AT, VMM_DOMID_SELF);
-	if (r == 0 && !(b & 2u) && get_done() != i)
+	if (!(b & 0x80000000u))
+		req[0].ptr &= ~3u;
+	memcpy(ptf_guest, req, sizeof(req));
+	r = pt_mmu_update(&ptf_s, REQ_AT, count, (op & 0x10u) ? 0 : DONE_AT, VMM_DOMID_SELF);
+	if (r == 0 && !(op & 0x10u) && get_done() != count)
 		die("mmu_update done count");
 	return r;
 }
 
+/* a % 9: the command; a bit 8: arg2 != 0; a bit 20: a second op ((a >> 12) % 9 on b >> 7). */
 static long run_mmuext(uint32_t a, uint32_t b)
 {
 	struct vmm_mmuext_op op[2];
@@ -166,7 +185,7 @@ static long run_mmuext(uint32_t a, uint32_t b)
 	op[0].arg1 = (op[0].cmd == VMM_MMUEXT_INVLPG_LOCAL) ? b : fold_table(b);
 	op[0].arg2 = (a & 0x100u) ? 1 : 0;
 	op[1].cmd = (a >> 12) % 9;
-	op[1].arg1 = fold_table(b >> 7);
+	op[1].arg1 = fold_table(b >> 7 | (b & 0xF0000000u));
 	op[1].arg2 = 0;
 	memcpy(ptf_guest, op, sizeof(op));
 	r = pt_mmuext_op(&ptf_s, REQ_AT, 1 + ((a >> 20) & 1u), DONE_AT, VMM_DOMID_SELF);
@@ -205,11 +224,15 @@ static void run_multicall(uint32_t a, uint32_t b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* op % 6: 0-1 mmu_update, 2 update_va_mapping (flags op >> 6), 3-4 mmuext_op, 5 multicall. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t snap[TABLE_FRAMES * 4096];
 	static struct frame snap_frames[PTF_NR];
+	static int trace = -1;
 
+	if (trace < 0)
+		trace = getenv("FUZZ_PT_TRACE") != NULL; /* prints every call's result */
 	ptf_reset();
 	memset(&ptf_model, 0, sizeof(ptf_model));
 	while (size >= 9) {
@@ -226,14 +249,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op % 6) {
 		case 0:
 		case 1:
-			r = run_mmu_update(data, size, a, b);
+			r = run_mmu_update(op, a, b);
 			/* A refused single request changes nothing. */
-			if (r != 0 && a % 5 == 1 &&
+			if (r != 0 && !(op & 8u) &&
 			    (memcmp(snap, ptf_mem, sizeof(snap)) || memcmp(snap_frames, ptf_frames, sizeof(snap_frames))))
 				die("refused mmu_update changed state");
 			break;
 		case 2:
-			r = pt_update_va_mapping(&ptf_s, (a & 0x00FFFFFFu) | ((op & 0x80u) ? a : 0u), fold_value(b), op >> 6 & 3u);
+			r = pt_update_va_mapping(&ptf_s, a & 0x00FFFFFFu, fold_value(b), op >> 6);
 			if (r != 0 && (memcmp(snap, ptf_mem, sizeof(snap)) ||
 				       memcmp(snap_frames, ptf_frames, sizeof(snap_frames)) || base != ptf_s.base_mfn))
 				die("refused update_va_mapping changed state");
@@ -244,8 +267,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			run_multicall(a, b);
+			r = 0;
 			break;
 		}
+		if (trace)
+			fprintf(stderr, "fuzz_pt: op %u a 0x%08x b 0x%08x -> %ld\n", op % 6u, (unsigned)a, (unsigned)b, r);
 		if (ptf_s.flush_pending)
 			die("a dropped mapping was not flushed before returning");
 		check();

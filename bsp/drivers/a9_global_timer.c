@@ -4,6 +4,8 @@
  */
 #include "a9_global_timer.h"
 
+#include <stdbool.h>
+
 #include "mmio.h"
 #include "vmm/port.h"
 
@@ -54,6 +56,15 @@ static void a9_global_timer_program(uint64_t cmp)
 	mmio_write32(gt + GT_CONTROL, GT_CTL_TIMER_EN | GT_CTL_COMP_EN | GT_CTL_IRQ_EN);
 }
 
+/* The counter, read after the comparator was armed, has yet to reach it: it
+ * must pass through the value with the comparator on, so even an
+ * equality-only comparator fires. Equal counts as missed (the counter may
+ * have arrived before the comparator was armed and not moved since). */
+static inline bool a9_comparator_ahead(uint64_t now, uint64_t cmp)
+{
+	return now < cmp;
+}
+
 void a9_global_timer_set(uint64_t count)
 {
 	uint64_t cmp = count;
@@ -73,7 +84,7 @@ void a9_global_timer_set(uint64_t count)
 
 		a9_global_timer_program(cmp);
 		now = a9_global_timer_count();
-		if (now < cmp)
+		if (a9_comparator_ahead(now, cmp))
 			return;
 		cmp = now + ahead;
 		if (ahead < A9_GLOBAL_TIMER_MAX_AHEAD)

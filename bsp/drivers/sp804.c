@@ -4,6 +4,8 @@
  */
 #include "sp804.h"
 
+#include <stdbool.h>
+
 #include "counter32.h"
 #include "mmio.h"
 #include "vmm/port.h"
@@ -42,13 +44,24 @@ uint64_t sp804_count(void)
 	return counter32_extend(&sp804_counter, mmio_read32(sp804 + SP804_TIMER1 + SP804_VALUE));
 }
 
+static inline bool sp804_deadline_reached(uint64_t now, uint64_t count)
+{
+	return count <= now;
+}
+
+/* Further than the read-rate rule lets the counter go unread. */
+static inline bool sp804_beyond_read_gap(uint64_t now, uint64_t count)
+{
+	return count - now >= COUNTER32_MAX_READ_GAP;
+}
+
 uint32_t sp804_oneshot_ticks(uint64_t now, uint64_t count)
 {
 	/* Reached or passed: the shortest countdown (a load of 0 would not
 	 * count at all on some implementations). */
-	if (count <= now)
+	if (sp804_deadline_reached(now, count))
 		return 1;
-	if (count - now >= COUNTER32_MAX_READ_GAP)
+	if (sp804_beyond_read_gap(now, count))
 		return COUNTER32_MAX_READ_GAP;
 	return (uint32_t)(count - now);
 }

@@ -64,7 +64,7 @@ struct vmm_mmu_update {
 struct vmm_mmuext_op {
 	uint32_t cmd;  /* VMM_MMUEXT_* */
 	uint32_t arg1; /* machine frame number (pin/unpin/new base) or virtual address (invlpg) */
-	uint32_t arg2; /* reserved, must be 0 (-VMM_EINVAL) */
+	uint32_t arg2; /* length for SYNC_ICACHE; otherwise reserved, must be 0 (-VMM_EINVAL) */
 };
 
 #define VMM_MMUEXT_PIN_L1_TABLE   0u /* arg1: first of 4 frames, 16 KiB aligned (frame % 4 == 0) */
@@ -73,6 +73,14 @@ struct vmm_mmuext_op {
 #define VMM_MMUEXT_NEW_BASEPTR    5u /* arg1: a pinned L1: the domain's address space from now on */
 #define VMM_MMUEXT_TLB_FLUSH_LOCAL 6u /* flush the current address space's TLB entries */
 #define VMM_MMUEXT_INVLPG_LOCAL   7u /* arg1: virtual address to flush */
+/* arg1: virtual address, arg2: length in bytes (1..VMM_SYNC_ICACHE_MAX): makes
+ * instruction fetches see what the guest wrote there (cleans the data cache
+ * to the point of unification, invalidates the instruction cache and branch
+ * predictor). Every page of the range must be mapped in the current address
+ * space (-VMM_EFAULT), below VMM_HYPERVISOR_VA_BASE (-VMM_EPERM). For loaders,
+ * JITs and Thumb stubs: USR mode cannot do cache maintenance itself. */
+#define VMM_MMUEXT_SYNC_ICACHE    32u
+#define VMM_SYNC_ICACHE_MAX       (1u << 20)
 #define VMM_MMUEXT_OP_MAX         64u
 
 /* ---------------------------------------------------------------------------

@@ -8,8 +8,8 @@
  * except the two optional console hooks vmm_port_console_try_putc() and
  * vmm_port_console_tx_irq(), the only ones with weak defaults in libvmm.
  * Order at boot: vmm_port_init(), the counter frequency (checked),
- * vmm_port_cpu_init(), then the others. docs/porting.md gives each hook's contract and how to find
- * the values for a new SoC.
+ * vmm_port_cpu_init(), then the others. docs/porting.md gives each hook's
+ * contract and how to find the values for a new SoC.
  *
  * Common rules for every hook:
  *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
@@ -108,7 +108,7 @@ uintptr_t vmm_port_device_va(uint32_t phys);
  * off until vmm_port_console_tx_irq(true)), and any device
  * the board runs itself (its interrupts enabled here, see
  * vmm_port_irq_handle()). Called once, MMU on, before any other hook;
- * vmm_port_console_putc() must work as soon as it returns.
+ * the console output hooks (putc, try_putc) must work as soon as it returns.
  */
 void vmm_port_init(void);
 
@@ -175,7 +175,9 @@ unsigned int vmm_port_console_irq(void);
  * together is correct, since all of them are handled before libvmm returns.
  * The controller must only let every source libvmm enables reach the CPU's
  * IRQ input (a GIC: priority above the CPU interface's mask). FIQs are not
- * part of this contract.
+ * part of this contract: libvmm keeps them masked (CPSR.F = 1) in guests, in
+ * the hypervisor and in the idle loop, so a source routed to FIQ stays
+ * pending and is never served (docs/porting.md, "FIQ policy").
  */
 
 /*

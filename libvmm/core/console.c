@@ -44,12 +44,15 @@ static inline bool console_tx_has_room(size_t n)
 	return n <= CONSOLE_TX_SIZE - tx.count;
 }
 
+/* Appends n bytes (room checked by the caller): at most two copies, before
+ * and after the end of the ring. */
 static void console_tx_put(const char *s, size_t n)
 {
-	size_t i;
+	size_t tail = (tx.head + tx.count) % CONSOLE_TX_SIZE;
+	size_t first = n < CONSOLE_TX_SIZE - tail ? n : CONSOLE_TX_SIZE - tail;
 
-	for (i = 0; i < n; i++)
-		tx.buf[(tx.head + tx.count + i) % CONSOLE_TX_SIZE] = s[i];
+	memcpy(tx.buf + tail, s, first);
+	memcpy(tx.buf, s + first, n - first);
 	tx.count += (unsigned int)n;
 }
 

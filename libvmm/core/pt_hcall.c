@@ -126,6 +126,11 @@ static long mmuext_one(struct pt_space *s, const struct vmm_mmuext_op *op, uint3
 
 	s->why = "";
 	s->why_index = 0;
+	if (op->cmd == VMM_MMUEXT_SYNC_ICACHE) {
+		err = pt_sync_icache(s, op->arg1, op->arg2);
+		return err ? reject(s, err, "mmuext_op: op %u: sync_icache 0x%08x+%u: %s", (unsigned)i,
+				    (unsigned)op->arg1, (unsigned)op->arg2, s->why) : 0;
+	}
 	if (op->arg2 != 0)
 		return reject(s, -VMM_EINVAL, "mmuext_op: op %u: arg2 0x%x must be 0", (unsigned)i,
 			      (unsigned)op->arg2);

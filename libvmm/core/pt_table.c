@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "vmm/abi.h"
+#include "vmm/mmu.h"
 
 void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_ops *ops, void *ctx,
 		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner, uint8_t arm_domain)
@@ -357,6 +358,56 @@ int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val)
 	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
 		return fail(s, -VMM_EINVAL, "no L2 table maps the address");
 	return pt_update(s, (l1e & PT_TABLE_ADDR) + ((va >> 12) & 0xFFu) * 4, val);
+}
+
+/* Machine address va translates to in the current L1 (which must exist); false if unmapped. */
+static bool va_to_maddr(struct pt_space *s, uint32_t va, uint32_t *maddr)
+{
+	uint32_t l1e = s->ops->read(s->ctx, (s->base_mfn << 12) + (va >> 20) * 4), l2e;
+
+	switch (l1e & PT_TYPE_MASK) {
+	case PT_L1_SECTION:
+		*maddr = (l1e & PT_SECT_ADDR) | (va & ~PT_SECT_ADDR);
+		break;
+	case PT_L1_TABLE:
+		l2e = s->ops->read(s->ctx, (l1e & PT_TABLE_ADDR) + ((va >> 12) & 0xFFu) * 4);
+		if (!(l2e & PT_L2_SMALL))
+			return false;
+		*maddr = (l2e & PT_SMALL_ADDR) | (va & ~PT_SMALL_ADDR);
+		break;
+	default:
+		return false;
+	}
+	/* Pinned tables only map the domain's frames; checked again all the same. */
+	return own_frame(s, *maddr >> 12) != NULL;
+}
+
+int pt_sync_icache(struct pt_space *s, uint32_t va, uint32_t len)
+{
+	uint32_t maddr, at, left, chunk;
+	int pass;
+
+	s->why_index = 0;
+	if (len == 0)
+		return fail(s, -VMM_EINVAL, "empty range");
+	if (len > VMM_SYNC_ICACHE_MAX)
+		return fail(s, -VMM_E2BIG, "range above VMM_SYNC_ICACHE_MAX");
+	if ((uint64_t)va + len > (uint64_t)s->hv_first << 20)
+		return fail(s, -VMM_EPERM, "range reaches the hypervisor's region");
+	if (s->base_mfn == PT_NO_BASE)
+		return fail(s, -VMM_EINVAL, "no current L1 table");
+	/* Pass 0 checks every page, pass 1 does the maintenance: a refusal does nothing. */
+	for (pass = 0; pass < 2; pass++)
+		for (at = va, left = len; left; at += chunk, left -= chunk) {
+			chunk = 0x1000u - (at & 0xFFFu);
+			if (chunk > left)
+				chunk = left;
+			if (!va_to_maddr(s, at, &maddr))
+				return fail(s, -VMM_EFAULT, "page not mapped");
+			if (pass)
+				s->ops->sync_icache(s->ctx, maddr, chunk);
+		}
+	return 0;
 }
 
 void pt_flush_pending(struct pt_space *s)

@@ -38,6 +38,10 @@ struct pt_ops {
 	void (*flush_all)(void *ctx);
 	/* Discards the current address space's TLB entry for va. */
 	void (*flush_va)(void *ctx, uint32_t va);
+	/* Makes instruction fetches see [maddr, maddr + len) (within one frame of the
+	 * domain): D-cache clean to the point of unification, I-cache and branch
+	 * predictor invalidation. */
+	void (*sync_icache)(void *ctx, uint32_t maddr, uint32_t len);
 	/* Makes the pinned L1 at machine address l1 the domain's translation table. */
 	void (*set_base)(void *ctx, uint32_t l1);
 	/* Copies from/to the calling domain's memory at guest address va: 0 or -VMM_EFAULT. */
@@ -114,6 +118,15 @@ int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val);
  * L1 or va's L1 entry is not a page-table descriptor.
  */
 int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val);
+
+/*
+ * Cache maintenance for code the guest wrote at [va, va + len) in the
+ * current address space: len 0 -VMM_EINVAL, above VMM_SYNC_ICACHE_MAX
+ * -VMM_E2BIG; reaching the hypervisor's region -VMM_EPERM; no current L1
+ * -VMM_EINVAL; a page not mapped -VMM_EFAULT (checked for every page
+ * before any maintenance is done).
+ */
+int pt_sync_icache(struct pt_space *s, uint32_t va, uint32_t len);
 
 /* Flushes the domain's TLB if a mapping was dropped since the last call. */
 void pt_flush_pending(struct pt_space *s);

@@ -45,7 +45,8 @@ static uint32_t ptf_hv_l1[PT_L1_ENTRIES - PTF_HV_FIRST];
 static struct pt_space ptf_s;
 
 static struct {
-	unsigned int reads, writes, flush_all, flush_va, set_base;
+	unsigned int reads, writes, flush_all, flush_va, set_base, syncs;
+	uint32_t sync_bytes, last_sync;
 	uint32_t last_va, base;
 	bool bad_access;        /* an op touched memory outside the frame table */
 } ptf_hw;
@@ -101,6 +102,16 @@ static inline void ptf_flush_va(void *ctx, uint32_t va)
 	ptf_hw.last_va = va;
 }
 
+static inline void ptf_sync_icache(void *ctx, uint32_t maddr, uint32_t len)
+{
+	(void)ctx;
+	if ((maddr & 0xFFFu) + len > 0x1000u)
+		ptf_hw.bad_access = true; /* must stay within one frame */
+	ptf_hw.syncs++;
+	ptf_hw.sync_bytes += len;
+	ptf_hw.last_sync = maddr;
+}
+
 static inline void ptf_set_base(void *ctx, uint32_t l1)
 {
 	(void)ctx;
@@ -137,6 +148,7 @@ static const struct pt_ops ptf_ops = {
 	.flush_all = ptf_flush_all,
 	.flush_va = ptf_flush_va,
 	.set_base = ptf_set_base,
+	.sync_icache = ptf_sync_icache,
 	.copy_from = ptf_copy_from,
 	.copy_to = ptf_copy_to,
 };

@@ -11,6 +11,8 @@
 
 #include "console.h"
 #include "fake_port.h"
+#include "schedule.h"
+#include "trap.h"
 
 static int setup(void **state)
 {
@@ -251,6 +253,71 @@ static void test_drain_sends_everything_before_poweroff(void **state)
 	assert_false(fake_hw.tx_irq_on);
 }
 
+/* Power-off sends everything still buffered, the power-off line included,
+ * even on a UART that takes nothing more without waiting. */
+static void test_poweroff_drains_the_buffer(void **state)
+{
+	jmp_buf off;
+
+	(void)state;
+	fake_hw.tx_room = 0;
+	put_line("d", 20, 's');
+	fake_hw.poweroff_jump = &off;
+	if (setjmp(off) == 0)
+		schedule_poweroff(0);
+	fake_hw.poweroff_jump = NULL;
+	assert_non_null(strstr(fake_hw.console, "[d] ssssssssssssssssssss\n"));
+	assert_non_null(strstr(fake_hw.console, "[VMM] powering off (exit code 0)\n"));
+	assert_int_equal(console_tx_pending(), 0);
+}
+
+/* The console interrupt (transmit FIFO drained) sends waiting output. */
+static void test_console_interrupt_refills_the_fifo(void **state)
+{
+	(void)state;
+	fake_hw.tx_room = 0;
+	put_line("d", 20, 't');
+	assert_int_equal(fake_hw.console_len, 0);
+	fake_hw.tx_room = 14;
+	fake_hw.pending_irq = FAKE_UART_IRQ;
+	irq_poll();
+	assert_int_equal(fake_hw.console_len, 14);
+	assert_int_equal(fake_hw.last_eoi, FAKE_UART_IRQ);
+	assert_true(fake_hw.tx_irq_on);
+	fake_hw.tx_room = 14;
+	fake_hw.pending_irq = FAKE_UART_IRQ;
+	irq_poll();
+	assert_string_equal(fake_hw.console, "[d] tttttttttttttttttttt\n");
+	assert_false(fake_hw.tx_irq_on);
+}
+
+/* More than a buffer's worth of lines of varied lengths, slow UART: lines
+ * straddle the end of the ring and must come out intact and in order. */
+static void test_ring_wraps_keep_every_byte(void **state)
+{
+	static char expect[FAKE_CONSOLE_MAX];
+	size_t total = 0, i;
+
+	(void)state;
+	for (i = 0; i < 800; i++) {
+		size_t len = 1 + i % 97;
+		char c = (char)('A' + i % 26);
+
+		fake_hw.tx_room = 7;
+		put_line("d", len, c);
+		memcpy(expect + total, "[d] ", 4);
+		memset(expect + total + 4, c, len);
+		expect[total + 4 + len] = '\n';
+		total += len + 5;
+		if (i % 3 == 0)
+			run_tx_interrupts(14);
+	}
+	run_tx_interrupts(14);
+	assert_true(total > 2 * CONSOLE_TX_SIZE);
+	assert_int_equal(fake_hw.console_len, total);
+	assert_memory_equal(fake_hw.console, expect, total);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +333,9 @@ int main(void)
 		cmocka_unit_test_setup(test_line_that_fits_exactly_is_kept, setup),
 		cmocka_unit_test_setup(test_full_buffer_drops_whole_lines_and_reports_them, setup),
 		cmocka_unit_test_setup(test_drain_sends_everything_before_poweroff, setup),
+		cmocka_unit_test_setup(test_poweroff_drains_the_buffer, setup),
+		cmocka_unit_test_setup(test_ring_wraps_keep_every_byte, setup),
+		cmocka_unit_test_setup(test_console_interrupt_refills_the_fifo, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

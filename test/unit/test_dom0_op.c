@@ -235,6 +235,41 @@ static void test_schedctl_extremes(void **state)
 	schedctl_accepted(ms, 100000, 10 * ms); /* the defaults again */
 }
 
+/* The other fields: cmd, interface_version, sched_id, direction and the
+ * domain id at 0, 1, 2^31 and 2^32-1 (0 and 1 are valid for some). */
+static void test_header_field_extremes(void **state)
+{
+	static const uint32_t v[] = { 0, 1, UINT32_C(1) << 31, UINT32_MAX };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		priv->rejections_logged = 0;
+		schedctl(VMM_SCHED_INFO_GET, 0, 0, 0);
+		op->cmd = v[i]; /* 6 and 7 are the commands */
+		assert_int_equal(dom0_op(op_va), -VMM_EINVAL);
+		schedctl(VMM_SCHED_INFO_GET, 0, 0, 0);
+		op->interface_version = v[i];
+		assert_int_equal(dom0_op(op_va), -VMM_EINVAL);
+		op->interface_version = VMM_DOM0_INTERFACE_VERSION;
+		schedctl(VMM_SCHED_INFO_GET, 0, 0, 0);
+		op->u.schedctl.sched_id = v[i];
+		assert_int_equal(dom0_op(op_va), v[i] == VMM_SCHED_BVT ? 0 : -VMM_EINVAL);
+		schedctl(VMM_SCHED_INFO_GET, 0, 0, 0);
+		op->u.schedctl.direction = v[i];
+		/* PUT (0) of all-zero values is refused too (MCU 0) */
+		assert_int_equal(dom0_op(op_va), v[i] == VMM_SCHED_INFO_GET ? 0 : -VMM_EINVAL);
+		adjustdom(VMM_SCHED_INFO_GET, v[i]);
+		assert_int_equal(dom0_op(op_va),
+				 v[i] == priv->id || v[i] == plain->id ? 0 : -VMM_ESRCH);
+	}
+	adjustdom(VMM_SCHED_INFO_GET, plain->id);
+	op->u.adjustdom.sched_id = UINT32_MAX;
+	assert_int_equal(dom0_op(op_va), -VMM_EINVAL);
+	adjustdom(UINT32_MAX, plain->id);
+	assert_int_equal(dom0_op(op_va), -VMM_EINVAL);
+}
+
 static void adjustdom_put(uint32_t weight, uint32_t warp, uint64_t w, uint64_t l, uint64_t u)
 {
 	adjustdom(VMM_SCHED_INFO_PUT, plain->id);
@@ -335,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup(test_schedctl_put_then_get, setup),
 		cmocka_unit_test_setup(test_schedctl_extremes, setup),
 		cmocka_unit_test_setup(test_adjustdom_extremes, setup),
+		cmocka_unit_test_setup(test_header_field_extremes, setup),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

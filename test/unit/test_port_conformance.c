@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "hypercall.h"
+#include "log.h"
 #include "test_domain.h"
 #include "trap.h"
 #include "vmm/port.h"
@@ -104,6 +105,27 @@ static void test_counter_and_frequency_give_time(void **state)
 	assert_int_equal(time_boot_wallclock(), fake_hw.rtc);
 }
 
+/* Console output: try_putc while the UART takes bytes, the transmit
+ * interrupt on only while output waits, the blocking putc never outside
+ * power-off. */
+static void test_console_output_never_blocks_and_uses_tx_irq(void **state)
+{
+	(void)state;
+	fake_console_clear();
+	fake_hw.blocking_putcs = 0;
+	fake_hw.tx_room = 4;
+	vmm_log("conformance %d", 42);
+	assert_int_equal(fake_hw.console_len, 4);
+	assert_true(fake_hw.tx_irq_on);
+	fake_hw.tx_room = -1;
+	fake_hw.pending_irq = FAKE_UART_IRQ;   /* transmit FIFO drained */
+	irq_poll();
+	assert_string_equal(fake_hw.console, "[VMM] conformance 42\n");
+	assert_false(fake_hw.tx_irq_on);
+	assert_int_equal(fake_hw.last_eoi, FAKE_UART_IRQ);
+	assert_int_equal(fake_hw.blocking_putcs, 0);
+}
+
 static void test_poweroff_reports_code(void **state)
 {
 	jmp_buf off;
@@ -125,6 +147,7 @@ int main(void)
 		cmocka_unit_test_setup(test_console_input_drained_and_signalled, setup),
 		cmocka_unit_test_setup(test_timer_is_one_shot_and_stopped_before_eoi, setup),
 		cmocka_unit_test_setup(test_counter_and_frequency_give_time, setup),
+		cmocka_unit_test_setup(test_console_output_never_blocks_and_uses_tx_irq, setup),
 		cmocka_unit_test_setup(test_poweroff_reports_code, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -284,6 +284,61 @@ static void test_mmuext_refusals(void **state)
 	check_model();
 }
 
+static long sync(uint32_t va, uint32_t len)
+{
+	put_ext(0, VMM_MMUEXT_SYNC_ICACHE, va, len);
+	return pt_mmuext_op(&ptf_s, REQS, 1, DONE, VMM_DOMID_SELF);
+}
+
+static void test_mmuext_sync_icache(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0), ptf_table(ptf_mfn(L2A), 0)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L2A, 1), ptf_small(ptf_mfn(DATA), false)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L2A, 2), ptf_small(ptf_mfn(DATA + 1), true)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 1), ptf_section(ptf_mfn(0x100), false)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, PTF_HV_FIRST - 1), ptf_table(ptf_mfn(L2A), 3)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L2A, 3 * 256 + 255), ptf_small(ptf_mfn(DATA), false)), 0);
+	/* Two whole pages, then a range over a page boundary: one call per page piece. */
+	assert_int_equal(sync(0x1000, 0x2000), 0);
+	assert_int_equal(ptf_hw.syncs, 2);
+	assert_int_equal(ptf_hw.sync_bytes, 0x2000);
+	assert_int_equal(ptf_hw.last_sync, ptf_mfn(DATA + 1) << 12);
+	assert_int_equal(sync(0x1801, 0x1000), 0);
+	assert_int_equal(ptf_hw.syncs, 4);
+	assert_int_equal(ptf_hw.sync_bytes, 0x3000);
+	assert_int_equal(ptf_hw.last_sync, ptf_mfn(DATA + 1) << 12);
+	assert_int_equal(sync(0x1FFF, 1), 0);
+	assert_int_equal(ptf_hw.last_sync, (ptf_mfn(DATA) << 12) | 0xFFF);
+	/* One byte too far: the page after is not mapped, and nothing is done. */
+	assert_int_equal(sync(0x1000, 0x2001), -VMM_EFAULT);
+	assert_int_equal(sync(0x0FFF, 2), -VMM_EFAULT);
+	/* A fault entry whose other bits name a frame of the domain maps nothing. */
+	assert_int_equal(pt_update(&ptf_s, addr(L2A, 3), ptf_mfn(DATA) << 12), 0);
+	assert_int_equal(sync(0x3000, 1), -VMM_EFAULT);
+	assert_int_equal(ptf_hw.syncs, 5);
+	assert_true(logged("sync_icache 0x00000fff+2: page not mapped"));
+	/* Length limits over the section: the whole MiB, one byte more, nothing. */
+	assert_int_equal(sync(0x100000, VMM_SYNC_ICACHE_MAX), 0);
+	assert_int_equal(ptf_hw.syncs, 5 + 256);
+	assert_int_equal(ptf_hw.last_sync, ptf_mfn(0x1FF) << 12);
+	assert_int_equal(sync(0x100000, VMM_SYNC_ICACHE_MAX + 1), -VMM_E2BIG);
+	assert_int_equal(sync(0x100000, 0), -VMM_EINVAL);
+	/* Up to the hypervisor's region, not into it, nor wrapping. */
+	assert_int_equal(sync(VMM_HYPERVISOR_VA_BASE - 0x1000, 0x1000), 0);
+	assert_int_equal(ptf_hw.last_sync, ptf_mfn(DATA) << 12);
+	assert_int_equal(sync(VMM_HYPERVISOR_VA_BASE - 0x1000, 0x1001), -VMM_EPERM);
+	assert_int_equal(sync(0xFFFFF000u, 0x2000), -VMM_EPERM);
+	assert_int_equal(ptf_hw.syncs, 5 + 256 + 1);
+	/* A mapped frame that is not the domain's (cannot happen with pinned tables): refused. */
+	ptf_frames[DATA + 1].owner = PTF_OTHER;
+	assert_int_equal(sync(0x2000, 1), -VMM_EFAULT);
+	ptf_frames[DATA + 1].owner = PTF_DOM;
+	ptf_s.base_mfn = PT_NO_BASE;
+	assert_int_equal(sync(0x1000, 1), -VMM_EINVAL);
+	assert_false(ptf_hw.bad_access);
+}
+
 /* ------------------------------------------------------------------------- */
 
 static unsigned int dispatched;
@@ -424,6 +479,7 @@ int main(void)
 		cmocka_unit_test_setup(test_update_va_mapping_flags, setup),
 		cmocka_unit_test_setup(test_mmuext_pin_unpin_base, setup),
 		cmocka_unit_test_setup(test_mmuext_refusals, setup),
+		cmocka_unit_test_setup(test_mmuext_sync_icache, setup),
 		cmocka_unit_test_setup(test_multicall_results, setup),
 		cmocka_unit_test_setup(test_multicall_limits, setup),
 		cmocka_unit_test_setup(test_rejections_rate_limited, setup),

@@ -896,6 +896,29 @@ static void test_late_timer(void **state)
 	assert_true(ent[0].avt == 2 * inc);
 }
 
+/* A domain that blocks after its deadline passed (the slice-end interrupt
+ * not yet taken) stopped running at the deadline too: billed up to there. */
+static void test_block_after_deadline(void **state)
+{
+	const uint64_t inc = UINT64_C(1000000) << 24; /* 1 ms at weight 1 */
+	uint64_t dl;
+
+	(void)state;
+	init_globals(0, 1 * MS, 100 * MS);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	assert_ptr_equal(sched_pick(0, &dl), &ent[0]);
+	assert_true(dl == 1 * MS);
+	sched_sleep(&ent[0], dl + 300 * US);
+	assert_true(ent[0].avt == 1 * inc);
+	/* before its deadline, the MCU it began is billed in full */
+	assert_ptr_equal(sched_pick(dl + 300 * US, &dl), &ent[1]);
+	sched_sleep(&ent[1], dl - 1 * MS + 1);
+	assert_true(ent[1].avt == 1 * inc);
+}
+
 /*
  * docs/scheduling.md: two equal CPU-bound domains alternate in slices of
  * exactly 2C + 2 MCUs (each runs until it is more than C ahead), and pay
@@ -1838,6 +1861,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ties_round_robin_8, setup),
 		cmocka_unit_test_setup(test_late_timer, setup),
 		cmocka_unit_test_setup(test_equal_slices_are_2c_plus_2, setup),
+		cmocka_unit_test_setup(test_block_after_deadline, setup),
 		cmocka_unit_test_setup(test_warp_wake_at_deadline, setup),
 		cmocka_unit_test_setup(test_ctx_allow_limits_switches, setup),
 		cmocka_unit_test_setup(test_slice_is_in_ns, setup),

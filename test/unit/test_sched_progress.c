@@ -295,12 +295,35 @@ static void test_equal_slices_are_2c_plus_2_mcus(void **state)
 	assert_true(checked >= 50);
 }
 
+/* A PUT applies at once: the slice planned with the old (10 ms) maximum is
+ * cut to the new one by the decision dom0_op takes, not run to its end. */
+static void test_put_applies_at_once(void **state)
+{
+	uint64_t now;
+
+	(void)state;
+	restore_defaults();
+	machine_run(LEVEL_NS);
+	assert_int_equal(schedctl(0, VMM_SCHED_QUANTUM_MIN_NS, VMM_SCHED_QUANTUM_MIN_NS), 0);
+	now = time_now();
+	assert_true(fake_hw.timer_armed);
+	assert_true(fake_hw.timer_count <= time_ns_to_counter(now + VMM_SCHED_QUANTUM_MIN_NS));
+	/* and an ADJUSTDOM too: warped with a limit of one quantum */
+	restore_defaults();
+	machine_run(LEVEL_NS);
+	assert_int_equal(adjustdom(priv, 1, 1, 1 * MS, VMM_SCHED_QUANTUM_MIN_NS, 0), 0);
+	now = time_now();
+	assert_true(fake_hw.timer_count <= time_ns_to_counter(now + VMM_SCHED_QUANTUM_MIN_NS));
+	restore_defaults();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiny_max_slice_refused_and_domains_run),
 		cmocka_unit_test(test_tiny_mcu_and_warp_limit_refused),
 		cmocka_unit_test(test_equal_slices_are_2c_plus_2_mcus),
+		cmocka_unit_test(test_put_applies_at_once),
 		cmocka_unit_test(test_weight_extremes_make_progress),
 		cmocka_unit_test(test_accepted_global_extremes_make_progress),
 		cmocka_unit_test(test_accepted_warp_extremes_make_progress),
