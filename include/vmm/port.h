@@ -5,9 +5,11 @@
  * hooks come from the shared file bsp/cpu/<cpu>.c its bsp.cmake names) and
  * defines `vmm_board`. libvmm calls nothing else on the board; there is no
  * board conditional in the library. A hook a BSP forgets is a link error,
- * except the two optional console hooks marked below (weak defaults).
- * docs/porting.md gives each hook's contract and how to find the values for
- * a new SoC.
+ * except the two optional console hooks vmm_port_console_try_putc() and
+ * vmm_port_console_tx_irq(), the only ones with weak defaults in libvmm.
+ * Order at boot: vmm_port_init(), the counter frequency (checked),
+ * vmm_port_cpu_init(), then the others. docs/porting.md gives each hook's
+ * contract and how to find the values for a new SoC.
  *
  * Common rules for every hook:
  *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
@@ -100,8 +102,10 @@ uintptr_t vmm_port_device_va(uint32_t phys);
 
 /*
  * Brings up the board's devices: interrupt controller (every source libvmm
- * uses disabled, routed to this CPU's IRQ input), timer (stopped), UART
- * (enabled, RX interrupt source configured but disabled), and any device
+ * uses disabled, routed to this CPU's IRQ input), timer (stopped), counter
+ * (running), UART (enabled, FIFOs on, raising its receive interrupt on
+ * vmm_port_console_irq() once libvmm enables that line; transmit interrupt
+ * off until vmm_port_console_tx_irq(true)), and any device
  * the board runs itself (its interrupts enabled here, see
  * vmm_port_irq_handle()). Called once, MMU on, before any other hook;
  * the console output hooks (putc, try_putc) must work as soon as it returns.

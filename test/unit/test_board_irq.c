@@ -126,6 +126,24 @@ static void test_mixed_pending_all_dispatched_in_one_poll(void **state)
 	assert_true(dom->shared->evtchn_pending[0] & (1u << VMM_PORT_CONSOLE));
 }
 
+/* Numbers start at 0 (port.h: 0..INT_MAX): a vendor controller's line 0 is an
+ * interrupt like any other, only -1 from ack means "none". */
+static void test_irq_number_0_is_handled(void **state)
+{
+	(void)state;
+	fake_board_own(0, true);
+	vmm_port_irq_enable(0);
+	fake_irq_raise(0);
+	irq_poll();
+	assert_int_equal(fake_hw.board_calls, 1);
+	assert_int_equal(fake_hw.board_handled, 1);
+	assert_int_equal(fake_hw.last_board_irq, 0);
+	assert_int_equal(fake_hw.eois, 1);
+	assert_int_equal(fake_hw.last_eoi, 0);
+	assert_true(irq_enabled(0));
+	fake_board_own(0, false);
+}
+
 static void test_spurious_ack_calls_nothing(void **state)
 {
 	(void)state;
@@ -145,6 +163,7 @@ int main(void)
 		cmocka_unit_test_setup(test_timer_and_console_never_reach_the_board, setup),
 		cmocka_unit_test_setup(test_mixed_pending_all_dispatched_in_one_poll, setup),
 		cmocka_unit_test_setup(test_spurious_ack_calls_nothing, setup),
+		cmocka_unit_test_setup(test_irq_number_0_is_handled, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
