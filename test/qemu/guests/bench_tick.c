@@ -26,19 +26,6 @@
 
 void probe_main(const struct vmm_start_info *si);
 
-static int has(const char *s, const char *key)
-{
-	unsigned int n = probe_strlen(key), i;
-
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] == key[i]; i++)
-			;
-		if (i == n)
-			return 1;
-	}
-	return 0;
-}
-
 static void sort(uint32_t *v, unsigned int n)
 {
 	unsigned int i, j;
@@ -59,7 +46,7 @@ void probe_main(const struct vmm_start_info *si)
 	uint64_t end, start_ns;
 	unsigned int n = 0, seen = 0, iter = 0, i;
 
-	if (has(si->cmd_line, "role=sleep")) {
+	if (probe_cmdline_has(si->cmd_line, "role=sleep")) {
 		HYPERVISOR_set_timer_op(probe_system_time() + SLEEP_NS);
 		HYPERVISOR_sched_op(VMM_SCHEDOP_block, 0);
 		probe_shutdown(VMM_SHUTDOWN_poweroff);
@@ -91,7 +78,7 @@ void probe_main(const struct vmm_start_info *si)
 	}
 	for (i = 0; i < n; i++)
 		gaps[i] -= base;
-	if (has(si->cmd_line, "role=slice")) {
+	if (probe_cmdline_has(si->cmd_line, "role=slice")) {
 		sort(gaps, n);
 		sort(runs, n);
 		probe_puts("bench: slice gaps median ");

@@ -8,26 +8,9 @@
 
 void probe_main(const struct vmm_start_info *si);
 
-static uint32_t cmdline_number(const char *s, const char *key, uint32_t dflt)
-{
-	unsigned int n = probe_strlen(key), i;
-	uint32_t v = 0;
-
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] == key[i]; i++)
-			;
-		if (i != n)
-			continue;
-		for (s += n; *s >= '0' && *s <= '9'; s++)
-			v = v * 10 + (uint32_t)(*s - '0');
-		return v;
-	}
-	return dflt;
-}
-
 void probe_main(const struct vmm_start_info *si)
 {
-	uint64_t end = (uint64_t)cmdline_number(si->cmd_line, "run=", 1000) * 1000000ull;
+	uint64_t end = (uint64_t)probe_cmdline_number(si->cmd_line, "run=", 1000) * 1000000ull;
 	volatile uint32_t spins = 0;
 
 	probe_puts("hog: spinning\n");

@@ -8,20 +8,6 @@
 
 void probe_main(const struct vmm_start_info *si);
 
-static int cmdline_has(const struct vmm_start_info *si, const char *word)
-{
-	const char *c = si->cmd_line;
-	unsigned int n = probe_strlen(word), i;
-
-	for (; *c; c++) {
-		for (i = 0; i < n && c[i] == word[i]; i++)
-			;
-		if (i == n)
-			return 1;
-	}
-	return 0;
-}
-
 static void probe_bad_hypercalls(void)
 {
 	static char buf[64];
@@ -105,7 +91,7 @@ void probe_main(const struct vmm_start_info *si)
 	probe_expect("thumb svc at the first byte of memory", thumb_xen_version_at(VMM_GUEST_BASE),
 		     VMM_ABI_VERSION);
 	probe_puts(probe_failures ? "hostile guest: FAILED\n" : "hostile guest: all checks passed\n");
-	if (cmdline_has(si, "attack")) {
+	if (probe_cmdline_has(si->cmd_line, "attack")) {
 		probe_puts("hostile guest: reading hypervisor memory\n");
 		probe_putx(*(volatile uint32_t *)0xE0100000u);
 		probe_puts("hostile guest: FAIL survived the attack\n");

@@ -17,6 +17,40 @@ static inline unsigned int probe_strlen(const char *s)
 	return n;
 }
 
+/* The command line after the first occurrence of `key`, or 0 if it has none. */
+static inline const char *probe_cmdline_find(const char *s, const char *key)
+{
+	unsigned int n = probe_strlen(key), i;
+
+	for (; *s; s++) {
+		for (i = 0; i < n && s[i] == key[i]; i++)
+			;
+		if (i == n)
+			return s + n;
+	}
+	return 0;
+}
+
+/* Whether the command line contains `key` anywhere. */
+static inline int probe_cmdline_has(const char *s, const char *key)
+{
+	return probe_cmdline_find(s, key) != 0;
+}
+
+/* The decimal number right after `key` (e.g. "run=" in "run=500"), or `dflt`
+ * if the command line has no `key`. */
+static inline uint32_t probe_cmdline_number(const char *s, const char *key, uint32_t dflt)
+{
+	const char *d = probe_cmdline_find(s, key);
+	uint32_t v = 0;
+
+	if (!d)
+		return dflt;
+	for (; *d >= '0' && *d <= '9'; d++)
+		v = v * 10 + (uint32_t)(*d - '0');
+	return v;
+}
+
 static inline void probe_puts(const char *s)
 {
 	HYPERVISOR_console_io(VMM_CONSOLEIO_write, (int)probe_strlen(s), (char *)s);

@@ -24,37 +24,6 @@ void probe_main(const struct vmm_start_info *si);
 
 static struct vmm_dom0_op op;
 
-static int cmdline_has(const struct vmm_start_info *si, const char *word)
-{
-	const char *s = si->cmd_line;
-	unsigned int n = probe_strlen(word), i;
-
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] == word[i]; i++)
-			;
-		if (i == n)
-			return 1;
-	}
-	return 0;
-}
-
-static uint32_t cmdline_number(const char *s, const char *key, uint32_t dflt)
-{
-	unsigned int n = probe_strlen(key), i;
-	uint32_t v = 0;
-
-	for (; *s; s++) {
-		for (i = 0; i < n && s[i] == key[i]; i++)
-			;
-		if (i != n)
-			continue;
-		for (s += n; *s >= '0' && *s <= '9'; s++)
-			v = v * 10 + (uint32_t)(*s - '0');
-		return v;
-	}
-	return dflt;
-}
-
 static long dom0_op(void)
 {
 	op.interface_version = VMM_DOM0_INTERFACE_VERSION;
@@ -207,12 +176,12 @@ static void victim(uint64_t end)
 
 void probe_main(const struct vmm_start_info *si)
 {
-	if (cmdline_has(si, "attacker")) {
+	if (probe_cmdline_has(si->cmd_line, "attacker")) {
 		attacker();
 		probe_puts(probe_failures ? "sched_dos: FAILED\n" : "sched_dos: attacker done\n");
 		probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
 	}
-	victim((uint64_t)cmdline_number(si->cmd_line, "run=", 1000) * MS);
+	victim((uint64_t)probe_cmdline_number(si->cmd_line, "run=", 1000) * MS);
 	probe_puts("victim: done\n");
 	probe_shutdown(VMM_SHUTDOWN_poweroff);
 }
