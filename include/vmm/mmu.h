@@ -24,6 +24,21 @@
  * guest entry may map at or above it (-VMM_EPERM). */
 #define VMM_HYPERVISOR_VA_BASE 0xE0000000u
 
+/*
+ * ARM domains (the 4-bit domain field of every L1 entry; DACR gives each
+ * domain's access). The hypervisor writes the field, never the guest: it
+ * follows from the virtual address the entry translates, so the virtual
+ * kernel/user modes (issue 10) switch a guest's access to its kernel with
+ * one DACR write and no TLB flush.
+ *   VA below VMM_GUEST_KERNEL_VA_BASE              -> VMM_ARM_DOMAIN_GUEST_USER
+ *   VMM_GUEST_KERNEL_VA_BASE..VMM_HYPERVISOR_VA_BASE -> VMM_ARM_DOMAIN_GUEST_KERNEL
+ *   VMM_HYPERVISOR_VA_BASE and up                  -> VMM_ARM_DOMAIN_HYP
+ */
+#define VMM_GUEST_KERNEL_VA_BASE    0xC0000000u
+#define VMM_ARM_DOMAIN_HYP          0u
+#define VMM_ARM_DOMAIN_GUEST_USER   1u
+#define VMM_ARM_DOMAIN_GUEST_KERNEL 2u
+
 /* ---------------------------------------------------------------------------
  * mmu_update(reqs, count, done, domid)
  *   reqs:  guest address of `count` struct vmm_mmu_update, done in order.
