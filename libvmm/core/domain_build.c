@@ -10,6 +10,7 @@
 #include "domain.h"
 #include "format.h"
 #include "mm.h"
+#include "pt_check.h"
 #include "vmm/abi.h"
 
 #define PAGE_SIZE        (1u << MM_PAGE_SHIFT)
@@ -178,6 +179,12 @@ static void unmap_data_frame(uint32_t mfn)
 	frame_put_type(ft, mfn, FRAME_TYPE_WRITABLE);
 }
 
+/* An L1 entry with the ARM domain of its index (vmm/mmu.h), as pt_table stores guest entries. */
+static uint32_t l1_entry(uint32_t index, uint32_t val)
+{
+	return pt_l1e_store(val, pt_arm_domain_of(index));
+}
+
 static int build_section(struct table_builder *tb, uint32_t mib)
 {
 	struct domain *d = tb->d;
@@ -191,7 +198,7 @@ static int build_section(struct table_builder *tb, uint32_t mib)
 			return rc;
 		}
 	}
-	tb->l1[GUEST_FIRST_MIB + mib] = (mfn << MM_PAGE_SHIFT) | DB_SECT_GUEST_RAM;
+	tb->l1[GUEST_FIRST_MIB + mib] = l1_entry(GUEST_FIRST_MIB + mib, (mfn << MM_PAGE_SHIFT) | DB_SECT_GUEST_RAM);
 	return 0;
 }
 
@@ -242,7 +249,7 @@ static int build_l2(struct table_builder *tb, uint32_t mib)
 	if (rc != 0)
 		return rc;
 	/* Set before the entries so that teardown finds the table on any failure. */
-	tb->l1[GUEST_FIRST_MIB + mib] = phys | DB_L1_COARSE;
+	tb->l1[GUEST_FIRST_MIB + mib] = l1_entry(GUEST_FIRST_MIB + mib, phys | DB_L1_COARSE);
 	l2 = arch_phys_to_hv(phys);
 	n = pages_in_mib(d, mib);
 	for (i = 0; i < n; i++) {

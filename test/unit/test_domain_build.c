@@ -14,6 +14,7 @@
 
 #include "domain.h"
 #include "domain_build.h"
+#include "pt_check.h"
 #include "fake_port.h"
 #include "guest_access.h"
 #include "mm.h"
@@ -81,6 +82,9 @@ static void fragment_outside_window(void)
 		assert_int_equal(mm_free(mfn, 0), 0);
 }
 
+/* Guest memory sits at 0xC0000000: the guest-kernel ARM domain (vmm/mmu.h). */
+#define KERNEL_DOMAIN (VMM_ARM_DOMAIN_GUEST_KERNEL << 5)
+
 static const uint32_t *l1_of(const struct domain *dom)
 {
 	return fake_phys_ptr(dom->l1_mfn << 12);
@@ -112,6 +116,23 @@ static void check_memory_and_tables(const struct domain *dom)
 		assert_int_equal(l1[e], 0);
 	for (e = FAKE_HV_FIRST_ENTRY; e < 4096; e++)
 		assert_int_equal(l1[e], FAKE_HV_ENTRY(e));
+	/* Every guest entry obeys the guest rules (pt_check) with the domain of its VA,
+	 * so the validated page-table code can take the tables over. */
+	for (e = 0; e < FAKE_HV_FIRST_ENTRY; e++) {
+		struct pt_entry_info info;
+		const char *why_not;
+		uint32_t i;
+
+		assert_int_equal(pt_check_l1e(l1[e], &info, &why_not), 0);
+		if ((l1[e] & 3u) != 0)
+			assert_int_equal(l1[e] & PT_DOMAIN_MASK, pt_arm_domain_of(e) << 5);
+		if (info.kind == PT_KIND_TABLE) {
+			const uint32_t *l2 = fake_phys_ptr(l1[e] & PT_TABLE_ADDR);
+
+			for (i = 0; i < 256; i++)
+				assert_int_equal(pt_check_l2e(l2[i], &info, &why_not), 0);
+		}
+	}
 	/* L1: four aligned frames, typed L1 once (the pin), owned by the domain */
 	assert_int_equal(dom->l1_mfn & 3, 0);
 	for (e = 0; e < 4; e++) {
@@ -136,7 +157,7 @@ static void test_contiguous_memory_is_mapped_by_sections(void **state)
 	l1 = l1_of(d);
 	for (mib = 0; mib < 4; mib++) {
 		uint32_t e = l1[(VMM_GUEST_BASE >> 20) + mib];
-		assert_int_equal(e & 0xFFFFFu, DB_SECT_GUEST_RAM);
+		assert_int_equal(e & 0xFFFFFu, DB_SECT_GUEST_RAM | KERNEL_DOMAIN);
 		assert_int_equal((e & DB_SECT_BASE_MASK) >> 12, d->p2m[mib * 256]);
 	}
 	assert_int_equal(d->nr_pt_frames, 4);
@@ -163,9 +184,9 @@ static void test_fragmented_memory_is_mapped_by_l2_tables(void **state)
 	assert_int_equal(d->nr_pt_frames, 4 + 1);
 	l1 = l1_of(d);
 	l2_mfn = l1[VMM_GUEST_BASE >> 20] >> 12;
-	assert_int_equal(l1[VMM_GUEST_BASE >> 20] & 0x3FFu, DB_L1_COARSE);
-	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 1], (l2_mfn << 12) + 1024 + DB_L1_COARSE);
-	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 2], (l2_mfn << 12) + 2048 + DB_L1_COARSE);
+	assert_int_equal(l1[VMM_GUEST_BASE >> 20] & 0x3FFu, DB_L1_COARSE | KERNEL_DOMAIN);
+	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 1], (l2_mfn << 12) + 1024 + (DB_L1_COARSE | KERNEL_DOMAIN));
+	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 2], (l2_mfn << 12) + 2048 + (DB_L1_COARSE | KERNEL_DOMAIN));
 	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 3], 0);
 	f = mm_frame(l2_mfn);
 	assert_int_equal(f->owner, DOM_ID);
