@@ -11,6 +11,7 @@
 #include "format.h"
 #include "mm.h"
 #include "pt_check.h"
+#include "pt_ops.h"
 #include "vmm/abi.h"
 
 #define PAGE_SIZE        (1u << MM_PAGE_SHIFT)
@@ -379,6 +380,7 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	d->nr_pt_frames = 0;
 	d->l1_mfn = MM_PFN_NONE;
 	d->shared = NULL;
+	d->pt.ops = NULL;
 	d->p2m_order = order_for_bytes(d->max_pages * (uint32_t)sizeof(uint32_t));
 	rc = mm_alloc(d->p2m_order, FRAME_OWNER_HYP, MM_LINEAR, &d->p2m_mfn);
 	if (rc != 0) {
@@ -394,6 +396,8 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	rc = build_tables(d);
 	if (rc != 0)
 		return build_fail(d, rc, why, len, "no memory for page tables");
+	/* From here on the tables are the guest's, changed only through pt_table. */
+	pt_domain_init(d, d->l1_mfn);
 	d->shared = arch_map_frame(d->p2m[0]);
 	if (d->shared == NULL)
 		return build_fail(d, -VMM_ENOMEM, why, len, "no mapping slot for shared info");
