@@ -340,6 +340,60 @@ static void teardown_tables(struct domain *d)
 	d->l1_mfn = MM_PFN_NONE;
 }
 
+/* ----------------------------------------------------------- teardown of a live space */
+
+static bool frame_pinned(uint32_t mfn, enum frame_type type)
+{
+	const struct frame *f = mm_frame(mfn);
+
+	return f && f->type == type && f->u.use.type_count != 0;
+}
+
+static void unpin_l1(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (mfn % 4 == 0 && frame_pinned(mfn, FRAME_TYPE_L1))
+		pt_unpin(&d->pt, mfn);
+}
+
+static void unpin_l2(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (frame_pinned(mfn, FRAME_TYPE_L2))
+		pt_unpin(&d->pt, mfn);
+}
+
+/* Frames the domain owns that are no pfn: the builder's tables, wherever the guest moved them. */
+static void free_table_frame(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (mm_m2p(mfn) == MM_PFN_NONE && mm_free(mfn, 0) == 0 && d->nr_pt_frames)
+		d->nr_pt_frames--;
+}
+
+/*
+ * Once the guest ran, its tables are whatever it made of them (pinned
+ * tables in its own frames, the builder's unpinned or moved): unpin every
+ * L1 (so no L1 entry holds an L2 any more), then every L2, through
+ * pt_table, so every count drops to 0; then free the table frames. The
+ * data frames are freed by the caller as pfns.
+ */
+static void teardown_space(struct domain *d)
+{
+	uint16_t owner = (uint16_t)d->id;
+
+	d->pt.base_mfn = PT_NO_BASE;
+	mm_for_each_owned(owner, unpin_l1, d);
+	mm_for_each_owned(owner, unpin_l2, d);
+	pt_flush_pending(&d->pt);
+	mm_for_each_owned(owner, free_table_frame, d);
+	d->l1_mfn = MM_PFN_NONE;
+	d->pt.ops = NULL;
+}
+
 void domain_mem_teardown(struct domain *d)
 {
 	uint32_t pfn;
@@ -348,6 +402,8 @@ void domain_mem_teardown(struct domain *d)
 		arch_unmap_frame(d->shared);
 		d->shared = NULL;
 	}
+	if (d->pt.ops)
+		teardown_space(d);
 	teardown_tables(d);
 	if (d->p2m == NULL)
 		return;

@@ -15,6 +15,8 @@
 #include "domain.h"
 #include "domain_build.h"
 #include "pt_check.h"
+#include "pt_ops.h"
+#include "vmm/mmu.h"
 #include "fake_port.h"
 #include "guest_access.h"
 #include "mm.h"
@@ -224,6 +226,50 @@ static void test_teardown_returns_everything(void **state)
 	(void)pfn;
 	domain_mem_teardown(d); /* twice is harmless */
 	assert_int_equal(mm_free_frames(), before);
+}
+
+/*
+ * After the guest changed its tables through pt_table (a MiB unmapped, an
+ * L2 pinned in its own frame and hooked into two L1s, a page mapped, a new
+ * L1 as its base, the builder's L1 unpinned), teardown still returns every
+ * frame: the page-table state and domain_mem_teardown() agree.
+ */
+static void test_teardown_after_guest_changed_tables(void **state)
+{
+	uint32_t before, l1, l2, new_l1, page;
+	const uint32_t *tab;
+
+	(void)state;
+	before = mm_free_frames();
+	assert_int_equal(domain_mem_build(d, 2 * MIB, why, sizeof(why)), 0);
+	l1 = d->l1_mfn;
+	tab = l1_of(d);
+	assert_int_equal(tab[(VMM_GUEST_BASE >> 20) + 1] & 3u, DB_L1_SECTION);
+	assert_ptr_equal(d->pt.ops, &pt_domain_ops);
+	assert_int_equal(d->pt.base_mfn, l1);
+	l2 = d->p2m[256];
+	page = d->p2m[257];
+	new_l1 = d->p2m[260];
+	assert_int_equal(pt_update(&d->pt, (l1 << 12) + 4 * ((VMM_GUEST_BASE >> 20) + 1), 0), 0);
+	assert_int_equal(pt_pin_l2(&d->pt, l2), 0);
+	assert_int_equal(pt_update(&d->pt, (l1 << 12) + 4 * 0x400, (l2 << 12) | VMM_PTE_L1_TABLE), 0);
+	assert_int_equal(pt_update_va(&d->pt, 0x40000000u, (page << 12) | VMM_PTE_L2_SMALL |
+				      VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_RW | VMM_PTE_SMALL_NG), 0);
+	assert_int_equal(pt_pin_l1(&d->pt, new_l1), 0);
+	assert_int_equal(pt_update(&d->pt, (new_l1 << 12) + 4 * 0x400, (l2 << 12) | VMM_PTE_L1_TABLE), 0);
+	assert_int_equal(pt_set_base(&d->pt, new_l1), 0);
+	assert_int_equal(fake_mmu.l1_phys[d->slot], new_l1 << 12);
+	assert_int_equal(pt_unpin(&d->pt, l1), 0);
+	assert_int_equal(mm_frame(l2)->u.use.type_count, 2);
+	assert_int_equal(mm_frame(page)->u.use.refcount, 1);
+	domain_mem_teardown(d);
+	assert_int_equal(mm_free_frames(), before);
+	assert_int_equal(d->nr_pt_frames, 0);
+	assert_int_equal(mm_frame(l1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(new_l1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(l2)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(page)->owner, FRAME_OWNER_FREE);
+	assert_null(d->pt.ops);
 }
 
 static void test_not_enough_ram_fails_cleanly(void **state)
@@ -485,6 +531,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_contiguous_memory_is_mapped_by_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmented_memory_is_mapped_by_l2_tables, setup_small_window, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_after_guest_changed_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_returns_everything, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_not_enough_ram_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_table_memory_fails_cleanly, setup_small_window, teardown),
