@@ -277,6 +277,37 @@ static void test_update_va_mapping_fast_path(void **state)
 	ptf_frames[DATA + 3].u.use.type_count = 0;
 	ptf_frames[DATA + 3].type = FRAME_TYPE_NONE;
 	check_model();
+	/* The L2 entry must lie inside the linear window: a window ending right before it, not taken. */
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 1024u + 4u * 0x4A, ptf_mem);
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x5000, ptf_small(ptf_mfn(DATA), false), 0));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 1024u + 4u * 0x4A + 4u, ptf_mem);
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x5000, ptf_small(ptf_mfn(DATA), false), 0));
+	check_model();
+}
+
+/*
+ * The hypervisor's half of the current L1 may hold table entries too (the
+ * temporary-mapping MiB on the target): the fast path never writes through
+ * them, whatever they point at.
+ */
+static void test_update_va_fast_never_in_hypervisor_region(void **state)
+{
+	(void)state;
+	ptf_put(addr(L1A, 0xFFF), ptf_table(ptf_mfn(L2A), 2));
+	ptf_put(addr(L1A, PTF_HV_FIRST), ptf_table(ptf_mfn(L2A), 3));
+	assert_false(pt_update_va_fast(&ptf_s, 0xFFF01000u, ptf_small(ptf_mfn(DATA), true), 0));
+	assert_false(pt_update_va_fast(&ptf_s, VMM_HYPERVISOR_VA_BASE, ptf_small(ptf_mfn(DATA), true), 0));
+	assert_int_equal(pt_update_va_mapping(&ptf_s, VMM_HYPERVISOR_VA_BASE, ptf_small(ptf_mfn(DATA), true), 0),
+			 -VMM_EPERM);
+	assert_int_equal(ptf_get(addr(L2A, 512 + 1)), 0);
+	assert_int_equal(ptf_get(addr(L2A, 768)), 0);
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 0);
+	/* One MiB below the region, the same table entry is the guest's: taken. */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, PTF_HV_FIRST - 1), ptf_table(ptf_mfn(L2A), 3)), 0);
+	assert_true(pt_update_va_fast(&ptf_s, VMM_HYPERVISOR_VA_BASE - 0x100000u, ptf_small(ptf_mfn(DATA), true), 0));
+	ptf_put(addr(L1A, 0xFFF), ptf_hv_l1[0xFFF - PTF_HV_FIRST]);
+	ptf_put(addr(L1A, PTF_HV_FIRST), ptf_hv_l1[0]);
+	check_model();
 }
 
 static void test_mmuext_pin_unpin_base(void **state)
@@ -548,6 +579,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mmu_update_hostile_pointers, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_flags, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_fast_path, setup),
+		cmocka_unit_test_setup(test_update_va_fast_never_in_hypervisor_region, setup),
 		cmocka_unit_test_setup(test_mmuext_pin_unpin_base, setup),
 		cmocka_unit_test_setup(test_mmuext_refusals, setup),
 		cmocka_unit_test_setup(test_mmuext_sync_icache, setup),
