@@ -115,6 +115,28 @@ replace_section hypercall-bench "$out"
 replace_section switch-bench "$out"
 
 {
+  echo "## Lazy VFP switch (QEMU, PMCCNTR under -icount shift=0)"
+  echo
+  echo "Two domains yield to each other and both use the FPU each time they run"
+  echo "(\`test/qemu/bench_vfp_config.c\`, guest \`test/qemu/guests/bench_vfp.c\`), so the register"
+  echo "file changes owner at every switch. The measuring domain times its first VFP instruction"
+  echo "after each yield, minus the same instruction with the FPU on: the undefined-instruction"
+  echo "trap, saving the partner's d0-d31/FPSCR/FPEXC, loading its own, and the retry (minimum of"
+  echo "64). A domain that does not use the FPU pays none of it; a switch pays a flag test and, if"
+  echo "the FPU was on, one FPEXC write. The switch bench above uses no FPU."
+  echo
+  echo "| board | first VFP instruction after a switch |"
+  echo "| --- | --- |"
+  for img in "$target"/test/qemu/bench-vfp-*.elf; do
+    board=$(basename "$img" .elf); board=${board#bench-vfp-}
+    log=$(qemu_run "$img" "bsp/$board")
+    n=$(echo "$log" | sed -n 's/.*first VFP instruction after a domain switch = \([0-9]*\) instructions.*/\1/p')
+    echo "| $board | ${n:-failed} |"
+  done
+} >"$out"
+replace_section vfp-bench "$out"
+
+{
   echo "## Warped wake-up latency and CPU-bound share (QEMU, -icount shift=0)"
   echo
   echo "A CPU-bound domain and a latency-sensitive one that arms its timer 1 ms ahead and blocks,"

@@ -137,6 +137,10 @@ static void switch_to(struct thread *prev, struct thread *next, s_time_t now)
 	current_thread = next;
 	next->slice_end = now + SCHED_TIME_SLICE;
 	program_timer();
+	/* No C code between these: the compiler may not touch the VFP
+	 * registers once next's are loaded. */
+	minios_fp_save(&prev->fp);
+	minios_fp_load(&next->fp);
 	minios_switch_frame(&prev->frame, &next->frame);
 	/* Resumed by whoever switched back to us; restore_trap_frame cleared
 	 * the mask. current_thread == prev again. */
@@ -161,7 +165,7 @@ static void reschedule_masked(void)
 }
 
 /* Upcall context (events masked): preempt if due. */
-void sched_upcall(struct vmm_trap_frame *f)
+void sched_upcall(struct vmm_trap_frame *f, struct minios_fpstate *fp)
 {
 	struct thread *prev = current_thread, *next;
 	s_time_t now = NOW();
@@ -171,11 +175,13 @@ void sched_upcall(struct vmm_trap_frame *f)
 		next = pick_next(prev);
 		if (next != prev) {
 			prev->frame = *f;
+			prev->fp = *fp;
 			check_stack(prev);
 			check_stack(next);
 			current_thread = next;
 			next->slice_end = now + SCHED_TIME_SLICE;
 			*f = next->frame;
+			*fp = next->fp;
 		} else if (now >= prev->slice_end) {
 			prev->slice_end = now + SCHED_TIME_SLICE;
 		}
