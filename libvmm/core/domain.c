@@ -103,7 +103,6 @@ static struct domain *domain_slot_alloc(bool *no_mem)
 static void domain_slot_free(struct domain *d)
 {
 	domains[d->slot] = NULL;
-	vcpu_state_release(d);
 	mm_free(d->self_mfn, DOMAIN_STRUCT_ORDER);
 }
 

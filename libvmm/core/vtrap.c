@@ -76,12 +76,14 @@ long vtrap_set_table(struct domain *d, uint32_t table_va)
 	return 0;
 }
 
-/* Pushes *b below sp in d's memory, 8-byte aligned; 0 if it does not fit. */
+/* Pushes *b below sp in d's memory, 8-byte aligned; 0 if it does not fit
+ * (a wrap-around below 0 lands in the hypervisor's range, which the
+ * checked copy refuses like any address outside the domain). */
 static uint32_t vtrap_push(struct domain *d, uint32_t sp, const void *b, uint32_t size)
 {
 	uint32_t va = (sp - size) & ~7u;
 
-	if (sp < size || guest_copy_to(d, va, b, size) != 0)
+	if (guest_copy_to(d, va, b, size) != 0)
 		return 0;
 	return va;
 }

@@ -231,6 +231,12 @@ static void test_set_trap_table_validation(void **state)
 	assert_int_equal(d->traps.kernel_sp, VMM_GUEST_BASE + 8);
 	assert_non_null(strstr(fake_hw.console, "[VMM] dom"));
 	assert_non_null(strstr(fake_hw.console, "set_trap_table"));
+	/* kernel_sp 0: no kernel stack, accepted; a trap from user mode then crashes */
+	t = full_table;
+	t.kernel_sp = 0;
+	put_table(&t);
+	assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, 0), 0);
+	assert_int_equal(d->traps.kernel_sp, 0);
 	/* 0 clears every handler */
 	assert_int_equal(call(VMM_HC_set_trap_table, 0, 0), 0);
 	for (i = 0; i < VMM_TRAP_NR; i++)
@@ -446,6 +452,19 @@ static void test_bounce_stack_wrap(void **state)
 	assert_int_equal(vtrap_bounce(d, &f, VMM_TRAP_data_abort, 0, 0), VTRAP_CRASHED);
 }
 
+static void test_user_trap_without_kernel_stack(void **state)
+{
+	struct vmm_trap_table t = full_table;
+
+	(void)state;
+	t.kernel_sp = 0;
+	put_table(&t);
+	call(VMM_HC_set_trap_table, TABLE_VA, 0);
+	enter_user(0xC0020008u, 0xC0021000u);
+	assert_int_equal(vtrap_bounce(d, d->frame, VMM_TRAP_data_abort, 0, 0), VTRAP_CRASHED);
+	assert_int_equal(d->state, DOMAIN_DEAD);
+}
+
 static void test_unknown_trap_kind(void **state)
 {
 	struct vmm_trap_frame f;
@@ -513,6 +532,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fault_during_handler_entry, setup),
 		cmocka_unit_test_setup(test_bounce_stack_wrap, setup),
 		cmocka_unit_test_setup(test_unknown_trap_kind, setup),
+		cmocka_unit_test_setup(test_user_trap_without_kernel_stack, setup),
 		cmocka_unit_test_setup(test_upcall_from_user, setup),
 		cmocka_unit_test_setup(test_upcall_from_kernel, setup),
 	};

@@ -88,11 +88,11 @@ __asm__(
 	"	.global trap_entry_bench\n"
 	"trap_entry_bench:\n"
 	"	mrc	p15, 0, r1, c9, c13, 0\n"
-	"	ldr	r2, =bench_t\n"
-	"	str	r1, [r2]\n"
 	"	ldr	r3, [r0, #28]\n"        /* frame.r[7]: SYS_exit goes the normal way */
 	"	cmp	r3, #3\n"
 	"	beq	trap_entry_syscall\n"
+	"	ldr	r2, =bench_t\n"
+	"	str	r1, [r2]\n"
 	"	mov	r7, #23\n"
 	"	mrc	p15, 0, r1, c9, c13, 0\n"
 	"	str	r1, [r2, #4]\n"
