@@ -414,6 +414,7 @@ void exit_thread(void)
 	current_thread = next;
 	next->slice_end = NOW() + SCHED_TIME_SLICE;
 	program_timer();
+	minios_fp_load(&next->fp); /* whoever resumes a thread loads its VFP registers */
 	minios_switch_frame(&t->frame, &next->frame);
 	minios_panic("exited thread resumed\n");
 }
@@ -478,6 +479,7 @@ void run_idle_thread(void)
 	scheduler_running = 1;
 	program_timer();
 	/* Leaves the boot stack for good; unmasks events. */
+	minios_fp_load(&idle_thread->fp);
 	rc = HYPERVISOR_restore_trap_frame(&idle_thread->frame);
 	minios_panic("cannot start the idle thread: %ld\n", rc);
 }
