@@ -9,7 +9,8 @@
  *     same with its own numbers), and prints the result as hex: the test
  *     compares it with the value computed on the host.
  * "role=rowrite" instead writes TPIDRURO from user code, which must be an
- * undefined instruction (the domain is crashed).
+ * undefined instruction (the domain is crashed); "role=teehbr" writes
+ * ThumbEE's TEEHBR, which libvmm locks (TEECR.XED): undefined as well.
  */
 #include "probe_lib.h"
 
@@ -132,6 +133,12 @@ void probe_main(const struct vmm_start_info *si)
 		probe_puts("vfp probe: writing TPIDRURO from user code\n");
 		__asm__ volatile("mcr p15, 0, %0, c13, c0, 3" :: "r"(seed));
 		probe_puts("FAIL: TPIDRURO written from user code\n");
+		probe_shutdown(VMM_SHUTDOWN_poweroff);
+	}
+	if (probe_cmdline_has(si->cmd_line, "role=teehbr")) {
+		probe_puts("vfp probe: writing TEEHBR from user code\n");
+		__asm__ volatile("mcr p14, 6, %0, c1, c0, 0" :: "r"(seed));
+		probe_puts("FAIL: TEEHBR written from user code\n");
 		probe_shutdown(VMM_SHUTDOWN_poweroff);
 	}
 	probe_expect("vfp probe: fresh d0-d31 and FPSCR", vfp_mismatches(seed, 1), 0);
