@@ -63,7 +63,7 @@ bool vcpu_vfp_trap(struct domain *d, struct vmm_trap_frame *f)
 	return true;
 }
 
-void vcpu_state_release(struct domain *d)
+void vcpu_state_release(const struct domain *d)
 {
 	if (vfp.owner == d)
 		vfp.owner = NULL;

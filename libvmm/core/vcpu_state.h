@@ -37,7 +37,7 @@ bool vcpu_vfp_trap(struct domain *d, struct vmm_trap_frame *f);
 
 /* d dies or its slot is reused: it stops owning the register file (the
  * next user loads its own state over every register). */
-void vcpu_state_release(struct domain *d);
+void vcpu_state_release(const struct domain *d);
 
 /* The domain whose state the VFP registers hold (NULL: none); tests. */
 struct domain *vcpu_vfp_owner(void);
