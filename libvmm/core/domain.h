@@ -72,9 +72,16 @@ struct domain {
 
 	struct vmm_trap_frame *frame;
 
+	/* virtual CPU (core/vtrap.c): mode and the guest kernel's trap table */
+	unsigned int vmode;                /* VMM_VMODE_*; vcpu_info.vmode is only a copy */
+	struct vmm_trap_table traps;
+
 	/* events and time */
 	uint32_t event_callback;           /* 0: none registered */
 	uint64_t timer_deadline;           /* 0: no timer armed */
+
+	/* VFP/NEON registers while another domain owns the FPU (core/vcpu_state.c) */
+	struct arch_vfp_state vfp;
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
