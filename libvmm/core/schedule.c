@@ -115,9 +115,10 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 }
 
 /* Sets the hardware timer for system time `next`, or stops it if `next` is
- * "never" (TIMER_STOPPED or later). Out of line: the switch path rarely
- * gets here, and inlined it would cost that path registers. */
-static __attribute__((noinline)) void schedule_timer_set(uint64_t next)
+ * "never" (TIMER_STOPPED or later). Inlined into its two out-of-line
+ * callers (the timer interrupt and schedule_program_timer_full(), which a
+ * slice-end switch both runs): no call of its own on that path. */
+static inline __attribute__((always_inline)) void schedule_timer_set(uint64_t next)
 {
 	if (next >= TIMER_STOPPED) {
 		if (glue.programmed != TIMER_STOPPED)

@@ -166,10 +166,16 @@ uint64_t time_ns_to_counter(uint64_t ns)
 	uint32_t shift = clock.to_count.down_shift;
 
 	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
-	 * the timer path takes there: round up by adding the mask, which
-	 * cannot carry out of 64 bits below 2^63. */
-	if (shift && ns < (1ull << 63))
-		return clock.boot_count + ((ns + ((1u << shift) - 1)) >> shift);
+	 * the timer path takes there: ns >> shift, plus one if any bit shifted
+	 * out was set (rounded up). 1 <= shift <= 9 (2^9 divides 10^9, 2^10
+	 * does not), so in 32-bit halves: no carry out of 64 bits at any ns,
+	 * no 64-bit shift sequence. */
+	if (shift) {
+		uint32_t hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns;
+		uint64_t q = (uint64_t)(hi >> shift) << 32 | (hi << (32 - shift) | lo >> shift);
+
+		return clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
+	}
 	return time_ns_to_counter_rate(ns);
 }
 
