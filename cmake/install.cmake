@@ -34,13 +34,14 @@ install(DIRECTORY examples/minios/ DESTINATION ${VMM_INSTALL_MINIOSDIR}
 install(DIRECTORY examples/two-domain DESTINATION ${VMM_INSTALL_EXAMPLESDIR})
 install(FILES test/portkit/CMakeLists.txt
   test/qemu/hostile_config.c test/qemu/echo_config.c test/qemu/bvt_latency_config.c
+  test/qemu/sleep_storm_config.c
   DESTINATION ${VMM_INSTALL_PORTKITDIR})
 install(FILES test/qemu/guests/probe_start.S test/qemu/guests/probe.ld
   test/qemu/guests/probe_lib.h test/qemu/guests/hostile.c test/qemu/guests/echo.c
-  test/qemu/guests/bvt_hog.c test/qemu/guests/bvt_latency.c
+  test/qemu/guests/bvt_hog.c test/qemu/guests/bvt_latency.c test/qemu/guests/sleep_storm.c
   DESTINATION ${VMM_INSTALL_PORTKITDIR}/guests)
 install(PROGRAMS scripts/qemu-boot.sh scripts/qemu-args.sh
-  test/qemu/run-image.sh test/qemu/check-bvt.sh DESTINATION ${VMM_INSTALL_SCRIPTSDIR})
+  test/qemu/run-image.sh test/qemu/check-bvt.sh test/qemu/check-storm.sh DESTINATION ${VMM_INSTALL_SCRIPTSDIR})
 install(FILES scripts/bsp-qemu-args.cmake DESTINATION ${VMM_INSTALL_SCRIPTSDIR})
 # The one command: paths relative to bin/, so the package can be moved.
 file(RELATIVE_PATH VMM_PORTKIT_REL_CMAKEDIR

@@ -70,6 +70,9 @@ struct sched_entity {
 	uint8_t rinc_shift;      /* (sched_bvt.c slice_mcus()) */
 	uint64_t slice_cap;      /* gap below which the slice fits the max slice */
 	uint64_t fast_avt_max;   /* a plan below this A needs no rebase when charged */
+	uint64_t memo_gap;       /* the last slice the fast paths planned: its gap, */
+	uint64_t memo_vt;        /* its A charge (k * inc) */
+	uint32_t memo_ns;        /* and its length (k MCUs in ns); see slice_memo() */
 	uint64_t seq;            /* queueing stamp: FIFO order among equal E */
 	uint32_t pos[2];         /* index in its run-queue heaps (by E, by A) */
 	struct sched_entity *next, *prev; /* run-queue FIFO lane links */

@@ -272,6 +272,31 @@ static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
 }
 
 /*
+ * The fast paths' slice plan for e against a gap below slice_cap: k =
+ * slice_mcus(e, gap) MCUs, returned as k * inc (A charged) with *ns = k MCUs
+ * in ns (< kmax_ns < 2^32). The last gap and its result are kept per entity:
+ * a domain that keeps being switched in at the same distance from its
+ * runner-up (two domains yielding to each other, equal CPU-bound domains at
+ * slice ends) gets the same plan again, and the steady state skips the
+ * division-free but long slice_mcus() and the two products. derive() clears
+ * the memo (memo_gap = UINT64_MAX, no real gap) whenever inc, the
+ * reciprocal or the MCU change. The general path (pick_general) never uses
+ * it: the -DSCHED_BVT_NO_FAST_PATH build ties the memo to slice_mcus().
+ */
+static inline uint64_t slice_memo(struct sched_entity *e, uint64_t gap, uint32_t *ns)
+{
+	if (gap != e->memo_gap) {
+		uint32_t k = slice_mcus(e, gap);
+
+		e->memo_gap = gap;
+		e->memo_ns = k * st.mcu32;
+		e->memo_vt = k * e->inc;
+	}
+	*ns = e->memo_ns;
+	return e->memo_vt;
+}
+
+/*
  * slice_mcus()'s reciprocal for e (inc and gap_cap set). 32-bit variant: the
  * smallest gap_shift >= 1 with (gap_cap - 1) >> gap_shift < 2^32, then as many
  * extra bits of precision p as keep rinc = floor(2^(gap_shift + 32 + p) /
@@ -309,6 +334,7 @@ static void derive(struct sched_entity *e)
 	e->slice_cap = st.kfit * e->inc;
 	derive_slice(e);
 	e->fast_avt_max = VT_RENORM - e->inc;
+	e->memo_gap = UINT64_MAX; /* no slice memoized (see slice_memo()) */
 	/* No planned charge (see charge()). */
 	e->plan_end = e->charged_until;
 	e->plan_avt = e->avt;
@@ -867,12 +893,11 @@ static inline __attribute__((always_inline)) struct sched_entity *switch_plan(st
 		st.fast = NULL;
 	} else {
 		/* Within the max slice: the deadline is the plan's end. */
-		uint32_t k = slice_mcus(best, gap);
-		uint64_t avt;
+		uint32_t ns;
+		uint64_t avt = best->avt + slice_memo(best, gap, &ns);
 
-		dl = now + k * st.mcu32; /* < kmax_ns < 2^32 */
+		dl = now + ns;
 		best->plan_end = dl;
-		avt = best->avt + k * best->inc;
 		best->plan_avt = avt;
 		st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
 		st.fast_next = (struct sched_entity *)next;
@@ -963,13 +988,21 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *lane = &st.uq.lane, *best = lane->next, *next = best->next;
 	uint64_t avt, evt, next_evt, gap, dl;
-	uint32_t k;
+	uint32_t ns;
 
-	/* d = now - charged_until in [1, MCU]: unsigned d - 1 < MCU */
-	if (now - cur->charged_until - 1 >= st.mcu_ns || (st.uq.heap.n | st.wq.n) || best == lane ||
-	    (cur->params.warp_enabled | best->params.warp_enabled))
+	/* d = now - charged_until in [1, MCU]: unsigned d - 1 < MCU. One test
+	 * each: combined, GCC materializes the flags in registers. */
+	if (__builtin_expect(now - cur->charged_until - 1 >= st.mcu_ns, 0))
+		return yield_slow(cur, now, deadline);
+	if (__builtin_expect(st.uq.heap.n | st.wq.n, 0))
+		return yield_slow(cur, now, deadline);
+	if (__builtin_expect(best == lane, 0))
+		return yield_slow(cur, now, deadline);
+	if (__builtin_expect(cur->params.warp_enabled | best->params.warp_enabled, 0))
 		return yield_slow(cur, now, deadline);
 	avt = cur->avt + cur->inc; /* the MCU it began */
+	if (__builtin_expect(avt >= cur->fast_avt_max, 0))
+		return yield_slow(cur, now, deadline); /* a rebase is due */
 	evt = avt + cur->evt_off;
 	if (next == lane) {
 		next = cur; /* best was alone in the queue: cur is its runner-up */
@@ -979,8 +1012,6 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 		if (evt < lane->prev->evt)
 			return yield_slow(cur, now, deadline); /* cur does not go last */
 	}
-	if (avt >= cur->fast_avt_max)
-		return yield_slow(cur, now, deadline); /* a rebase is due */
 	/* Stored early, which frees registers: the general path sets both
 	 * anew if it takes over, and charged_until only counts while running. */
 	st.next_evt = next_evt;
@@ -1003,10 +1034,9 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 	lane_append(&st.uq, cur);
 	best->running = true;
 	st.cur = best;
-	k = slice_mcus(best, gap);
-	dl = now + k * st.mcu32; /* < kmax_ns < 2^32 */
+	avt = best->avt + slice_memo(best, gap, &ns);
+	dl = now + ns;
 	best->plan_end = dl;
-	avt = best->avt + k * best->inc;
 	best->plan_avt = avt;
 	st.fast = avt < best->fast_avt_max && !next->params.warp_enabled ? best : NULL;
 	st.fast_next = next;

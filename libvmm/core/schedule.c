@@ -115,9 +115,10 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 }
 
 /* Sets the hardware timer for system time `next`, or stops it if `next` is
- * "never" (TIMER_STOPPED or later). Out of line: the switch path rarely
- * gets here, and inlined it would cost that path registers. */
-static __attribute__((noinline)) void schedule_timer_set(uint64_t next)
+ * "never" (TIMER_STOPPED or later). Inlined into its two out-of-line
+ * callers (the timer interrupt and schedule_program_timer_full(), which a
+ * slice-end switch both runs): no call of its own on that path. */
+static inline __attribute__((always_inline)) void schedule_timer_set(uint64_t next)
 {
 	if (next >= TIMER_STOPPED) {
 		if (glue.programmed != TIMER_STOPPED)
@@ -198,8 +199,12 @@ void schedule_wake(struct domain *d)
 }
 
 /* Hands the CPU from prev to next (either may be NULL: the idle loop),
- * accounting the CPU time prev used since it was switched in. */
-static void schedule_switch(struct domain *prev, struct domain *next, uint64_t now)
+ * accounting the CPU time prev used since it was switched in. Inlined into
+ * each caller: the yield path knows prev and next are domains and drops the
+ * tests, and saves a call and its register saves on the benchmarked
+ * switch (docs/performance.md). */
+static inline __attribute__((always_inline)) void schedule_switch(struct domain *prev,
+								   struct domain *next, uint64_t now)
 {
 	if (prev)
 		prev->cpu_time_ns += now - prev->run_start_ns;
@@ -212,12 +217,12 @@ static void schedule_switch(struct domain *prev, struct domain *next, uint64_t n
 
 /* schedule() with the current time already read by the caller (one clock
  * read serves the charge, the pick, the timer and the publication). */
-/* Runs next, which the policy just chose at `now` (glue.slice_deadline set):
- * timer, fresh time for it, and the switch if it is another domain. */
-static inline __attribute__((always_inline)) void schedule_to(struct domain *next, uint64_t now)
+/* Runs next, which the policy just chose at `now` (glue.slice_deadline set),
+ * after prev (current): timer, fresh time for it, and the switch if it is
+ * another domain. */
+static inline __attribute__((always_inline)) void schedule_to(struct domain *prev,
+							       struct domain *next, uint64_t now)
 {
-	struct domain *prev = current;
-
 	current = next;
 	schedule_program_timer(now, next != NULL);
 	if (next && !time_guest_counter)
@@ -230,7 +235,7 @@ static void schedule_at(uint64_t now)
 {
 	glue.need_resched = false;
 	glue.irq_now_valid = false;
-	schedule_to(domain_of(sched_pick(now, &glue.slice_deadline)), now);
+	schedule_to(current, domain_of(sched_pick(now, &glue.slice_deadline)), now);
 }
 
 void schedule(void)
@@ -350,14 +355,25 @@ void schedule_idle_loop(void)
 	}
 }
 
+/*
+ * The yield: another runnable domain goes first; fresh time is published for
+ * us when we run again. d stays runnable, so the pick returns d or another
+ * domain, never NULL: said to the compiler, which then drops schedule_to()'s
+ * idle cases from the domain switch benchmark's path. d is the caller's
+ * current domain, never NULL in a hypercall.
+ */
 static long sched_op_yield(struct domain *d)
 {
 	uint64_t now = time_now();
+	struct sched_entity *e;
 
-	/* Another runnable domain goes first; fresh time is published for us
-	 * when we run again. */
+	if (!d)
+		__builtin_unreachable();
 	glue.need_resched = false;
-	schedule_to(domain_of(sched_yield_pick(&d->sched, now, &glue.slice_deadline)), now);
+	e = sched_yield_pick(&d->sched, now, &glue.slice_deadline);
+	if (!e)
+		__builtin_unreachable();
+	schedule_to(d, domain_of(e), now);
 	return 0;
 }
 

@@ -138,6 +138,13 @@ void time_init(void)
 	(void)time_set_guest_counter(vmm_board.guest_counter);
 }
 
+/* time_now() with a fractional ratio: out of line, so that the integer
+ * ratio's path saves no registers for this call. */
+static __attribute__((noinline)) uint64_t time_now_frac(uint64_t ticks)
+{
+	return time_rate_apply(&clock.to_ns, ticks, 0);
+}
+
 uint64_t time_now(void)
 {
 	uint64_t ticks = vmm_port_counter_read() - clock.boot_count;
@@ -145,7 +152,13 @@ uint64_t time_now(void)
 	/* the integer-ratio path inline: every switch reads the clock */
 	if (!clock.to_ns.has_frac)
 		return ticks * clock.to_ns.whole;
-	return time_rate_apply(&clock.to_ns, ticks, 0);
+	return time_now_frac(ticks);
+}
+
+/* time_ns_to_counter() in general, out of line (see time_now_frac()). */
+static __attribute__((noinline)) uint64_t time_ns_to_counter_rate(uint64_t ns)
+{
+	return clock.boot_count + time_rate_apply(&clock.to_count, ns, 1);
 }
 
 uint64_t time_ns_to_counter(uint64_t ns)
@@ -153,11 +166,17 @@ uint64_t time_ns_to_counter(uint64_t ns)
 	uint32_t shift = clock.to_count.down_shift;
 
 	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
-	 * the timer path takes there: round up by adding the mask, which
-	 * cannot carry out of 64 bits below 2^63. */
-	if (shift && ns < (1ull << 63))
-		return clock.boot_count + ((ns + ((1u << shift) - 1)) >> shift);
-	return clock.boot_count + time_rate_apply(&clock.to_count, ns, 1);
+	 * the timer path takes there: ns >> shift, plus one if any bit shifted
+	 * out was set (rounded up). 1 <= shift <= 9 (2^9 divides 10^9, 2^10
+	 * does not), so in 32-bit halves: no carry out of 64 bits at any ns,
+	 * no 64-bit shift sequence. */
+	if (shift) {
+		uint32_t hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns;
+		uint64_t q = (uint64_t)(hi >> shift) << 32 | (hi << (32 - shift) | lo >> shift);
+
+		return clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
+	}
+	return time_ns_to_counter_rate(ns);
 }
 
 uint32_t time_boot_wallclock(void)

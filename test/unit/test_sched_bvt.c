@@ -1392,6 +1392,58 @@ static uint64_t yield_trace(bool combined, int n, const uint32_t *weights, int w
 	return sum;
 }
 
+/*
+ * The fast paths memoize each entity's last slice plan by its gap
+ * (slice_memo()). With C = 0 a weight change leaves the gap of a domain
+ * switched in by a yield as it was, so a memo that survived the change would
+ * plan the old weight's slice and charge: the same run, with
+ * sched_yield_pick() (fast path, memo) and with sched_yield() +
+ * sched_pick() (general path, no memo), must give the same decisions, and
+ * the reweighed domain's slice must follow its new weight.
+ */
+static uint64_t reweigh_trace(bool combined, uint64_t ctx)
+{
+	uint64_t now = 0, dl, sum = 0;
+	struct sched_entity *e;
+	int step;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(ctx, 100 * US, 10 * MS);
+	add(0, 1);
+	add(1, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	e = sched_pick(0, &dl);
+	for (step = 0; step < 40; step++) {
+		if (step == 11 || step == 24) {
+			/* the queued one: derive() runs for it */
+			struct sched_entity *q = e == &ent[0] ? &ent[1] : &ent[0];
+			struct sched_params p = params(step == 11 ? 4 : 2);
+
+			assert_int_equal(sched_set_params(q, &p, now), 0);
+		}
+		now += 50 * US; /* within the MCU: sched_yield_pick()'s straight path */
+		if (combined) {
+			e = sched_yield_pick(e, now, &dl);
+		} else {
+			sched_yield(e, now);
+			e = sched_pick(now, &dl);
+		}
+		sum = sum * 31 + (uint64_t)(e - ent);
+		sum = sum * 31 + dl;
+		sum = sum * 31 + e->avt;
+		sum = sum * 31 + e->plan_avt;
+	}
+	return sum;
+}
+
+static void test_slice_memo_follows_weight(void **state)
+{
+	(void)state;
+	assert_true(reweigh_trace(true, 0) == reweigh_trace(false, 0));
+	assert_true(reweigh_trace(true, 1 * MS) == reweigh_trace(false, 1 * MS));
+}
+
 static const uint32_t trace_mixed[] = { 1, 2, 3 }, trace_equal[] = { 1, 1, 1, 1, 1, 1 };
 
 static void test_yield_pick_same_as_yield_then_pick(void **state)
@@ -1876,6 +1928,7 @@ int main(void)
 		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_traces_match_reference, setup),
+		cmocka_unit_test_setup(test_slice_memo_follows_weight, setup),
 		cmocka_unit_test_setup(test_yield_slice_bounds, setup),
 		cmocka_unit_test_setup(test_yield_uses_up_wake_preemption, setup),
 		cmocka_unit_test_setup(test_yield_twice_is_one_yield, setup),

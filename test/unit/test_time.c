@@ -91,6 +91,33 @@ static void test_deadlines_exact_at_every_rate_and_uptime(void **state)
 	}
 }
 
+/* Power-of-two periods (62.5 MHz: 16 ns; 1953125 Hz: 512 ns, the longest
+ * a 10^9 ratio allows) take time_ns_to_counter()'s shift path at every ns,
+ * up to 2^64 - 1: exactly ceil(ns / period) ticks after the boot count. */
+static void test_pow2_deadlines_whole_range(void **state)
+{
+	static const uint32_t pow2_freqs[] = {62500000, 1953125, 500000000};
+	static const uint64_t more[] = {15, 16, 17, 511, 512, 513, 0x8000000000000000ull,
+					0x8000000000000001ull, 0xfffffffffffffe00ull};
+	size_t f, i;
+
+	(void)state;
+	for (f = 0; f < sizeof(pow2_freqs) / sizeof(pow2_freqs[0]); f++) {
+		uint64_t period = 1000000000u / pow2_freqs[f];
+
+		fake_reset();
+		fake_hw.counter_freq = pow2_freqs[f];
+		fake_hw.counter = 5000;
+		time_init();
+		for (i = 0; i < sizeof(xs) / sizeof(xs[0]) + sizeof(more) / sizeof(more[0]); i++) {
+			uint64_t ns = i < sizeof(xs) / sizeof(xs[0]) ? xs[i] : more[i - sizeof(xs) / sizeof(xs[0])];
+			uint64_t want = ns / period + (ns % period != 0);
+
+			assert_true(time_ns_to_counter(ns) - 5000 == want);
+		}
+	}
+}
+
 /* A guest sleeping again and again from the moment it wakes, at uptimes
  * from 0 to years: each deadline takes exactly one timer interrupt (the
  * count programmed is reached once and system time has then passed the
@@ -273,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_integer_rate_is_exact),
 		cmocka_unit_test(test_now_counts_from_boot),
 		cmocka_unit_test(test_deadlines_exact_at_every_rate_and_uptime),
+		cmocka_unit_test(test_pow2_deadlines_whole_range),
 		cmocka_unit_test(test_many_sleeps_one_interrupt_each),
 		cmocka_unit_test(test_publish_leaves_even_version),
 		cmocka_unit_test(test_guest_extrapolation_is_exact),
