@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "asid.h"
 #include "console.h"
 #include "sched.h"
 #include "vmm/config.h"
@@ -38,7 +39,7 @@ struct domain {
 	 * 64-bit loads and stores, not behind the 8 KiB stack.
 	 */
 	enum domain_state state;
-	unsigned int slot;                 /* index in the domain table = ASID - 1 */
+	unsigned int slot;                 /* index in the domain table */
 	uint32_t flags;                    /* VMM_DOMCFG_* */
 	struct vmm_shared_info *shared;
 	uint64_t cpu_time_ns;              /* CPU time used, up to the last switch-out */
@@ -65,6 +66,7 @@ struct domain {
 	uint32_t nr_pt_frames;             /* table frames the builder took */
 	uint32_t p2m_list_va;              /* guest copy of the p2m list (start info), 0 if none */
 	uint32_t self_mfn;                 /* first of the frames this struct lives in */
+	struct asid_cache asids;           /* address spaces (L1 tables) with their ASIDs */
 
 	struct vmm_trap_frame *frame;
 
