@@ -12,9 +12,21 @@
 
 #define PAGE_SIZE (1u << MM_PAGE_SHIFT)
 
+/*
+ * The machine-to-physical table is kept in chunks of one page: 1024 pfns,
+ * for the machine frames [k * 1024, (k + 1) * 1024). A chunk exists only
+ * once a domain has taken a frame in it (zone_alloc()), so RAM that only
+ * the hypervisor uses, or nobody, costs a pointer per 4 MiB instead of
+ * 4 bytes per frame. Chunks are never given back: at most one page per
+ * 4 MiB of RAM, the size of a flat table.
+ */
+#define M2P_CHUNK_SHIFT 10u
+#define M2P_CHUNK_ENTRIES (1u << M2P_CHUNK_SHIFT)
+
 struct mm_zone {
 	struct frame_table ft;
-	uint32_t *m2p;      /* per frame of the zone: pfn in its owner, or MM_PFN_NONE */
+	uint32_t **m2p;     /* per chunk of the zone: its page of pfns, or NULL (all MM_PFN_NONE) */
+	uint32_t chunk0;    /* chunk of the zone's first frame (base_mfn >> M2P_CHUNK_SHIFT) */
 	bool linear;        /* inside the hypervisor's linear window */
 };
 
@@ -67,19 +79,44 @@ int mm_frame_linear(uint32_t mfn)
 	return z != NULL && z->linear;
 }
 
+/* The m2p chunk holding mfn's entry in zone z, or NULL if it has none yet. */
+static uint32_t *m2p_chunk(const struct mm_zone *z, uint32_t mfn)
+{
+	return z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0];
+}
+
+/* Number of chunks a zone spans. */
+static uint32_t zone_chunks(const struct mm_zone *z)
+{
+	return ((z->ft.base_mfn + z->ft.nr - 1) >> M2P_CHUNK_SHIFT) - (z->ft.base_mfn >> M2P_CHUNK_SHIFT) + 1;
+}
+
 void mm_m2p_set(uint32_t mfn, uint32_t pfn)
 {
 	struct mm_zone *z = zone_of(mfn);
+	uint32_t *chunk = z ? m2p_chunk(z, mfn) : NULL;
 
-	if (z)
-		z->m2p[mfn - z->ft.base_mfn] = pfn;
+	/* No chunk: no domain frame ever was there, nor is this one (see zone_alloc()). */
+	if (chunk)
+		chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] = pfn;
 }
 
 uint32_t mm_m2p(uint32_t mfn)
 {
 	const struct mm_zone *z = zone_of(mfn);
+	const uint32_t *chunk = z ? m2p_chunk(z, mfn) : NULL;
 
-	return z ? z->m2p[mfn - z->ft.base_mfn] : MM_PFN_NONE;
+	return chunk ? chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] : MM_PFN_NONE;
+}
+
+/* Marks [mfn, mfn + n) (inside one chunk) as having no pfn, if the chunk exists. */
+static void m2p_clear(const struct mm_zone *z, uint32_t mfn, uint32_t n)
+{
+	uint32_t *chunk = m2p_chunk(z, mfn), i;
+
+	if (chunk)
+		for (i = 0; i < n; i++)
+			chunk[(mfn + i) & (M2P_CHUNK_ENTRIES - 1)] = MM_PFN_NONE;
 }
 
 /* Adds zone [base, end) (physical, page aligned) if it is not empty. */
@@ -89,6 +126,7 @@ static void zone_plan(uint64_t base, uint64_t end, bool linear)
 		return;
 	zones[nr_zones].ft.base_mfn = (uint32_t)(base >> MM_PAGE_SHIFT);
 	zones[nr_zones].ft.nr = (uint32_t)((end - base) >> MM_PAGE_SHIFT);
+	zones[nr_zones].chunk0 = zones[nr_zones].ft.base_mfn >> M2P_CHUNK_SHIFT;
 	zones[nr_zones].linear = linear;
 	nr_zones++;
 }
@@ -118,6 +156,16 @@ static uint32_t zones_frames(void)
 
 	for (i = 0; i < nr_zones; i++)
 		n += zones[i].ft.nr;
+	return n;
+}
+
+/* What mm_init() carves: every zone's frame table and m2p chunk directory. */
+static uint32_t zones_table_bytes(void)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < nr_zones; i++)
+		n += zones[i].ft.nr * (uint32_t)sizeof(struct frame) + zone_chunks(&zones[i]) * (uint32_t)sizeof(uint32_t *);
 	return n;
 }
 
@@ -154,7 +202,7 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 	memset(&usage, 0, sizeof(usage));
 	zones_plan(ram, nr, lay);
 	total = zones_frames();
-	bytes = total * (uint32_t)(sizeof(struct frame) + sizeof(uint32_t));
+	bytes = zones_table_bytes();
 	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	carve = lay->image_end;
 	if ((uint64_t)carve + bytes > (uint64_t)lay->window_base + lay->window_size) {
@@ -169,10 +217,10 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 		int rc;
 
 		p += z->ft.nr * sizeof(struct frame);
-		z->m2p = (uint32_t *)(void *)p;
-		p += z->ft.nr * sizeof(uint32_t);
-		for (j = 0; j < z->ft.nr; j++)
-			z->m2p[j] = MM_PFN_NONE;
+		z->m2p = (uint32_t **)(void *)p;
+		p += zone_chunks(z) * sizeof(uint32_t *);
+		for (j = 0; j < zone_chunks(z); j++)
+			z->m2p[j] = NULL;
 		rc = frame_table_init(&z->ft, frames, z->ft.base_mfn, z->ft.nr, mm_scrub);
 		if (rc == 0)
 			rc = zone_populate(z, lay->image_base >> MM_PAGE_SHIFT, (carve + bytes) >> MM_PAGE_SHIFT);
@@ -193,15 +241,38 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 	return 0;
 }
 
+/*
+ * Gives zone z the m2p chunk covering mfn: a hypervisor page from the
+ * linear window (the hypervisor reads and writes it directly), all
+ * MM_PFN_NONE. -VMM_ENOMEM if the window has no free frame.
+ */
+static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn)
+{
+	uint32_t page, i;
+
+	for (i = 0; i < nr_zones; i++)
+		if (zones[i].linear && frame_alloc(&zones[i].ft, 0, FRAME_OWNER_HYP, &page) == 0)
+			break;
+	if (i == nr_zones)
+		return -VMM_ENOMEM;
+	z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0] = arch_phys_to_hv(page << MM_PAGE_SHIFT);
+	memset(m2p_chunk(z, mfn), 0xFF, PAGE_SIZE); /* MM_PFN_NONE */
+	usage.table_bytes += PAGE_SIZE;
+	return 0;
+}
+
 static int zone_alloc(struct mm_zone *z, uint32_t order, uint16_t owner, uint32_t *mfn)
 {
-	uint32_t i;
 	int rc = frame_alloc(&z->ft, order, owner, mfn);
 
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < (1u << order); i++)
-		z->m2p[*mfn - z->ft.base_mfn + i] = MM_PFN_NONE;
+	/* A domain's frames get pfns: their chunk must exist (a run never spans two). */
+	if (owner != FRAME_OWNER_HYP && m2p_chunk(z, *mfn) == NULL && m2p_chunk_take(z, *mfn) != 0) {
+		frame_free(&z->ft, *mfn, order);
+		return -VMM_ENOMEM;
+	}
+	m2p_clear(z, *mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes += PAGE_SIZE << order;
 	return 0;
@@ -247,7 +318,6 @@ int mm_free(uint32_t mfn, uint32_t order)
 {
 	struct mm_zone *z = zone_of(mfn);
 	uint16_t owner;
-	uint32_t i;
 	int rc;
 
 	if (!z || order > FRAME_MAX_ORDER)
@@ -256,8 +326,7 @@ int mm_free(uint32_t mfn, uint32_t order)
 	rc = frame_free(&z->ft, mfn, order);
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < (1u << order); i++)
-		z->m2p[mfn - z->ft.base_mfn + i] = MM_PFN_NONE;
+	m2p_clear(z, mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes -= PAGE_SIZE << order;
 	return 0;

@@ -77,6 +77,14 @@ static uint32_t hv_temp_l2[HV_TEMP_SLOTS] __attribute__((aligned(1024)));
 
 static struct {
 	uint32_t ttbr0[VMM_MAX_DOMAINS];
+	/*
+	 * The ASID to load for each slot, or 0 when its space must get one
+	 * first: nonzero only while the slot's space holds that ASID in the
+	 * current generation. Set from the space by arch_mmu_domain_set() and
+	 * after each assignment; all cleared when a generation opens (only
+	 * this file assigns ASIDs, so it sees every generation change).
+	 */
+	uint32_t asid[VMM_MAX_DOMAINS];
 	struct asid_space *space[VMM_MAX_DOMAINS];
 	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
 	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
@@ -230,6 +238,7 @@ int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys, struct asid_space *
 		return -VMM_EINVAL;
 	mmu_switch.ttbr0[slot] = l1_phys | TTBR_WALK_ATTRS;
 	mmu_switch.space[slot] = space;
+	mmu_switch.asid[slot] = space->gen == asid_generation ? space->asid : 0;
 	arm_dsb();
 	/* The running domain switched tables (or the builder's window is open on it). */
 	if (mmu_switch.active == slot) {
@@ -294,34 +303,45 @@ static inline __attribute__((always_inline)) void mmu_load(uint32_t ttbr0, uint3
 /* The slot's space has no ASID of this generation: take one (maybe opening a generation). */
 static void __attribute__((noinline)) mmu_load_new_asid(unsigned int slot)
 {
-	uint32_t r = asid_assign(mmu_switch.space[slot]);
+	uint32_t r = asid_assign(mmu_switch.space[slot]), i;
 
+	if (r & ASID_FLUSH_ALL)
+		for (i = 0; i < VMM_MAX_DOMAINS; i++)
+			mmu_switch.asid[i] = 0; /* every space's ASID is stale now */
+	mmu_switch.asid[slot] = r & ASID_MASK;
 	mmu_load(mmu_switch.ttbr0[slot], r & ASID_MASK, (r & ASID_FLUSH_ALL) != 0);
-}
-
-/*
- * The common case -- the space's generation is current -- costs a load and
- * a compare more than a fixed ASID per slot would.
- */
-static inline __attribute__((always_inline)) void mmu_load_slot_inline(unsigned int slot)
-{
-	const struct asid_space *s = mmu_switch.space[slot];
-
-	if (__builtin_expect(s->gen == asid_generation, 1))
-		mmu_load(mmu_switch.ttbr0[slot], s->asid, false);
-	else
-		mmu_load_new_asid(slot);
 	mmu_switch.active = slot;
 }
 
 static void mmu_load_slot(unsigned int slot)
 {
-	mmu_load_slot_inline(slot);
+	if (mmu_switch.asid[slot] != 0) {
+		mmu_load(mmu_switch.ttbr0[slot], mmu_switch.asid[slot], false);
+		mmu_switch.active = slot;
+	} else {
+		mmu_load_new_asid(slot);
+	}
 }
 
+/*
+ * The common case -- the slot's space holds an ASID of the current
+ * generation -- is a load and a compare (of mmu_switch.asid[slot]) where a
+ * fixed ASID per slot was an addition. The PMU access is settled first, so
+ * that few values stay live across the switch and no frame is needed.
+ */
 void arch_mmu_activate(unsigned int slot, bool pmu_user)
 {
-	mmu_load_slot_inline(slot);
+	uint32_t asid;
+
+	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
+		mmu_pmu_set_user(slot, pmu_user);
+	asid = mmu_switch.asid[slot];
+	if (__builtin_expect(asid == 0, 0)) {
+		mmu_load_new_asid(slot);
+		return;
+	}
+	mmu_load(mmu_switch.ttbr0[slot], asid, false);
+	mmu_switch.active = slot;
 	/*
 	 * No isb here: nothing before the exception return into the guest
 	 * (context-synchronizing) depends on the new ASID. The hypervisor only
@@ -332,8 +352,6 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	 * which synchronizes first (arch_mmu_window_open()). Until then walks may still use ASID 0 with the
 	 * new table, which the isb after TTBR0 already allowed.
 	 */
-	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
-		mmu_pmu_set_user(slot, pmu_user);
 }
 
 /* Back to the master table and the hypervisor's ASID 0 (same order as above). */
