@@ -15,17 +15,24 @@
 /*
  * The machine-to-physical table is kept in chunks of one page: 1024 pfns,
  * for the machine frames [k * 1024, (k + 1) * 1024). A chunk exists only
- * once a domain has taken a frame in it (zone_alloc()), so RAM that only
- * the hypervisor uses, or nobody, costs a pointer per 4 MiB instead of
- * 4 bytes per frame. Chunks are never given back: at most one page per
- * 4 MiB of RAM, the size of a flat table.
+ * while a domain holds a frame in it (zone_alloc() takes it, mm_free()
+ * gives it back with the last such frame), so RAM that only the
+ * hypervisor uses, or nobody, costs a directory entry per 4 MiB instead
+ * of 4 bytes per frame; at most one page per 4 MiB of RAM, the size of a
+ * flat table.
  */
 #define M2P_CHUNK_SHIFT 10u
 #define M2P_CHUNK_ENTRIES (1u << M2P_CHUNK_SHIFT)
 
+struct m2p_chunk {
+	uint32_t *pfn;      /* the page of pfns, or NULL (all MM_PFN_NONE) */
+	uint32_t mfn;       /* that page's frame */
+	uint32_t users;     /* frames of the chunk's 4 MiB that domains hold */
+};
+
 struct mm_zone {
 	struct frame_table ft;
-	uint32_t **m2p;     /* per chunk of the zone: its page of pfns, or NULL (all MM_PFN_NONE) */
+	struct m2p_chunk *m2p; /* per chunk of the zone */
 	uint32_t chunk0;    /* chunk of the zone's first frame (base_mfn >> M2P_CHUNK_SHIFT) */
 	bool linear;        /* inside the hypervisor's linear window */
 };
@@ -80,9 +87,14 @@ int mm_frame_linear(uint32_t mfn)
 }
 
 /* The m2p chunk holding mfn's entry in zone z, or NULL if it has none yet. */
+static struct m2p_chunk *m2p_dir(const struct mm_zone *z, uint32_t mfn)
+{
+	return &z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0];
+}
+
 static uint32_t *m2p_chunk(const struct mm_zone *z, uint32_t mfn)
 {
-	return z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0];
+	return m2p_dir(z, mfn)->pfn;
 }
 
 /* Number of chunks a zone spans. */
@@ -165,7 +177,7 @@ static uint32_t zones_table_bytes(void)
 	uint32_t i, n = 0;
 
 	for (i = 0; i < nr_zones; i++)
-		n += zones[i].ft.nr * (uint32_t)sizeof(struct frame) + zone_chunks(&zones[i]) * (uint32_t)sizeof(uint32_t *);
+		n += zones[i].ft.nr * (uint32_t)sizeof(struct frame) + zone_chunks(&zones[i]) * (uint32_t)sizeof(struct m2p_chunk);
 	return n;
 }
 
@@ -196,7 +208,7 @@ static bool payload_inside_image(const struct arch_hv_layout *lay)
 int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_hv_layout *lay,
 	    char *why, size_t len)
 {
-	uint32_t total, bytes, carve, i, j;
+	uint32_t total, bytes, carve, i;
 	uint8_t *p;
 
 	memset(&usage, 0, sizeof(usage));
@@ -217,10 +229,9 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 		int rc;
 
 		p += z->ft.nr * sizeof(struct frame);
-		z->m2p = (uint32_t **)(void *)p;
-		p += zone_chunks(z) * sizeof(uint32_t *);
-		for (j = 0; j < zone_chunks(z); j++)
-			z->m2p[j] = NULL;
+		z->m2p = (struct m2p_chunk *)(void *)p;
+		p += zone_chunks(z) * sizeof(struct m2p_chunk);
+		memset(z->m2p, 0, zone_chunks(z) * sizeof(struct m2p_chunk));
 		rc = frame_table_init(&z->ft, frames, z->ft.base_mfn, z->ft.nr, mm_scrub);
 		if (rc == 0)
 			rc = zone_populate(z, lay->image_base >> MM_PAGE_SHIFT, (carve + bytes) >> MM_PAGE_SHIFT);
@@ -248,6 +259,7 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
  */
 static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn)
 {
+	struct m2p_chunk *c = m2p_dir(z, mfn);
 	uint32_t page, i;
 
 	for (i = 0; i < nr_zones; i++)
@@ -255,10 +267,30 @@ static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn)
 			break;
 	if (i == nr_zones)
 		return -VMM_ENOMEM;
-	z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0] = arch_phys_to_hv(page << MM_PAGE_SHIFT);
-	memset(m2p_chunk(z, mfn), 0xFF, PAGE_SIZE); /* MM_PFN_NONE */
+	c->pfn = arch_phys_to_hv(page << MM_PAGE_SHIFT);
+	c->mfn = page;
+	c->users = 0;
+	memset(c->pfn, 0xFF, PAGE_SIZE); /* MM_PFN_NONE */
 	usage.table_bytes += PAGE_SIZE;
 	return 0;
+}
+
+/* A domain gave back n frames of mfn's chunk: the last one takes the chunk's page with it. */
+static void m2p_chunk_put(struct mm_zone *z, uint32_t mfn, uint32_t n)
+{
+	struct m2p_chunk *c = m2p_dir(z, mfn);
+	struct mm_zone *pz;
+
+	if (c->pfn == NULL || c->users < n)
+		return; /* not reached: every domain frame was counted in zone_alloc() */
+	c->users -= n;
+	if (c->users != 0)
+		return;
+	pz = zone_of(c->mfn);
+	if (pz && frame_free(&pz->ft, c->mfn, 0) == 0) {
+		c->pfn = NULL;
+		usage.table_bytes -= PAGE_SIZE;
+	}
 }
 
 static int zone_alloc(struct mm_zone *z, uint32_t order, uint16_t owner, uint32_t *mfn)
@@ -275,6 +307,8 @@ static int zone_alloc(struct mm_zone *z, uint32_t order, uint16_t owner, uint32_
 	m2p_clear(z, *mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes += PAGE_SIZE << order;
+	else
+		m2p_dir(z, *mfn)->users += 1u << order;
 	return 0;
 }
 
@@ -329,6 +363,8 @@ int mm_free(uint32_t mfn, uint32_t order)
 	m2p_clear(z, mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes -= PAGE_SIZE << order;
+	else
+		m2p_chunk_put(z, mfn, 1u << order);
 	return 0;
 }
 

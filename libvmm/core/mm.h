@@ -11,12 +11,12 @@
  * window stays free for the hypervisor.
  *
  * The frame tables (8 bytes per frame) and the machine-to-physical table's
- * directory (a pointer per 4 MiB) are sized from the actual RAM and carved
+ * directory (12 bytes per 4 MiB) are sized from the actual RAM and carved
  * from the RAM right after the hypervisor image, not reserved in the image.
  * The machine-to-physical entries themselves live in one-page chunks (1024
- * frames each) taken from the linear window the first time a domain gets a
- * frame in that chunk's 4 MiB, and kept: frames only the hypervisor uses
- * cost no entry. The image and the carved tables are owned by
+ * frames each) taken from the linear window while a domain holds a frame
+ * in that chunk's 4 MiB (mm_free() of the last one gives the page back):
+ * frames only the hypervisor uses cost no entry. The image and the carved tables are owned by
  * FRAME_OWNER_HYP; the boot loader's first MiB of the window (below the
  * image) stays unmanaged; everything else goes to the allocator.
  *

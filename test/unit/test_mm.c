@@ -39,10 +39,12 @@ static int boot(void **state)
 	return mm_init(banks, 3, &lay, why, sizeof(why));
 }
 
-/* Carved at boot: 8 bytes per frame, a pointer per 4 MiB m2p chunk of each zone. */
+/* Carved at boot: 8 bytes per frame, a directory entry (pointer, frame, count) per 4 MiB chunk of each zone. */
 static uint32_t table_bytes(uint32_t frames, uint32_t chunks)
 {
-	return (frames * (uint32_t)sizeof(struct frame) + chunks * (uint32_t)sizeof(uint32_t *) + 4095) & ~4095u;
+	uint32_t dir = chunks * (uint32_t)(sizeof(uint32_t *) == 4 ? 12 : 16);
+
+	return (frames * (uint32_t)sizeof(struct frame) + dir + 4095) & ~4095u;
 }
 
 static void test_zones_cover_banks_and_cut_at_window(void **state)
@@ -206,10 +208,26 @@ static void test_m2p_chunks(void **state)
 	assert_int_equal(mm_m2p(a & ~1023u), 1);
 	assert_int_equal(mm_m2p(a | 1023u), 2);
 	assert_int_equal(mm_m2p((a | 1023u) + 1), MM_PFN_NONE);
-	/* freed and taken again (by the hypervisor): no stale pfn */
+	/* freed: no stale pfn; the chunk stays while a holds a frame in it */
 	mm_m2p_set(b, 77);
 	assert_int_equal(mm_free(b, 0), 0);
 	assert_int_equal(mm_m2p(b), MM_PFN_NONE);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(mm_m2p(a & ~1023u), 1);
+	/* the last domain frame of the chunk gives its page back: everything as before */
+	assert_int_equal(mm_free(a, 0), 0);
+	assert_int_equal(mm_free(h, 0), 0);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_int_equal(u.free_bytes, u0.free_bytes);
+	assert_int_equal(mm_m2p(a & ~1023u), MM_PFN_NONE);
+	/* a refused free (still referenced) keeps the chunk */
+	assert_int_equal(mm_alloc(2, 7, MM_OUTSIDE, &a), 0);
+	assert_int_equal(frame_get_ref(mm_table(a + 1), a + 1, 7), 0);
+	assert_int_equal(mm_free(a, 2), -VMM_EBUSY);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
 }
 
 static void test_scrub_through_temporary_mapping(void **state)
