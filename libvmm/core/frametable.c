@@ -83,7 +83,6 @@ static void run_unlink(struct frame_table *ft, uint32_t idx)
 	if (next != FRAME_NONE)
 		run_set_prev(&ft->frames[next], prev);
 	f->free_order = FRAME_NOT_HEAD;
-	f->list_hi = 0; /* reads as FRAME_TYPE_NONE again */
 }
 
 uint32_t frame_free_first(const struct frame_table *ft, uint32_t order)
