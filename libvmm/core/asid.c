@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 uint32_t asid_generation = 1;
+__attribute__((weak)) uint32_t vmm_asid_last = ASID_LAST; /* not const: GCC folds weak constants */
 
 static struct {
 	uint32_t next;             /* next ASID to hand out in this generation */
@@ -67,11 +68,19 @@ static void asid_new_generation(void)
 	asid_state.next = ASID_FIRST;
 }
 
+/* The last ASID of a generation: vmm_asid_last if an image lowered it sensibly. */
+static uint32_t asid_last(void)
+{
+	uint32_t last = vmm_asid_last;
+
+	return last >= ASID_FIRST && last <= ASID_LAST ? last : ASID_LAST;
+}
+
 uint32_t asid_assign(struct asid_space *s)
 {
 	uint32_t flush = 0;
 
-	if (asid_state.next > ASID_LAST) {
+	if (asid_state.next > asid_last()) {
 		asid_new_generation();
 		asid_state.flushes++;
 		flush = ASID_FLUSH_ALL;

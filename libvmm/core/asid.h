@@ -65,6 +65,14 @@ struct asid_cache {
 	uint32_t victim;                 /* next way to evict (round robin) */
 };
 
+/*
+ * Highest ASID handed out: ASID_LAST. Weak: a test image may define it
+ * lower (ASID_FIRST..ASID_LAST; anything else means ASID_LAST) to force a
+ * rollover on every few activations (test/qemu/asid_rollover_config.c).
+ * Only the slow path (asid_assign()) reads it.
+ */
+extern uint32_t vmm_asid_last;
+
 /* Current generation: 1..0xFFFFFFFF. */
 extern uint32_t asid_generation;
 
