@@ -124,10 +124,10 @@ uint32_t mm_m2p(uint32_t mfn)
 /* Marks [mfn, mfn + n) (inside one chunk) as having no pfn, if the chunk exists. */
 static void m2p_clear(const struct mm_zone *z, uint32_t mfn, uint32_t n)
 {
-	uint32_t *chunk = m2p_chunk(z, mfn), i;
+	uint32_t *chunk = m2p_chunk(z, mfn);
 
 	if (chunk)
-		for (i = 0; i < n; i++)
+		for (uint32_t i = 0; i < n; i++)
 			chunk[(mfn + i) & (M2P_CHUNK_ENTRIES - 1)] = MM_PFN_NONE;
 }
 

@@ -303,11 +303,14 @@ static inline __attribute__((always_inline)) void mmu_load(uint32_t ttbr0, uint3
 /* The slot's space has no ASID of this generation: take one (maybe opening a generation). */
 static void __attribute__((noinline)) mmu_load_new_asid(unsigned int slot)
 {
-	uint32_t r = asid_assign(mmu_switch.space[slot]), i;
+	uint32_t r = asid_assign(mmu_switch.space[slot]);
 
-	if (r & ASID_FLUSH_ALL)
+	if (r & ASID_FLUSH_ALL) {
+		uint32_t i;
+
 		for (i = 0; i < VMM_MAX_DOMAINS; i++)
 			mmu_switch.asid[i] = 0; /* every space's ASID is stale now */
+	}
 	mmu_switch.asid[slot] = r & ASID_MASK;
 	mmu_load(mmu_switch.ttbr0[slot], r & ASID_MASK, (r & ASID_FLUSH_ALL) != 0);
 	mmu_switch.active = slot;
