@@ -11,6 +11,9 @@
 
 #include "vmm/abi.h"
 
+struct asid_space;
+struct asid_cache;
+
 /*
  * Callee-saved state of a vcpu's hypervisor thread (see arch_switch), and
  * the per-domain user registers arch_switch swaps with it: TPIDRURW (saved
@@ -116,11 +119,15 @@ void arch_mmu_init(void);
  * Domain tables (built by core/domain_build.c in frames from the frame
  * table): arch_mmu_l1_copy_hyp() copies the hypervisor's half (entries for
  * 0xE0000000 and up) into a new L1 table; arch_mmu_domain_set() makes the
- * 16 KiB aligned L1 at l1_phys the table of `slot` (-VMM_EINVAL for a bad
- * slot or alignment).
+ * 16 KiB aligned L1 at l1_phys, with its address space `space` (from the
+ * domain's ASID cache, asid_cache_get()), the table of `slot`. If that slot
+ * is the one loaded -- the running domain switching to another of its
+ * tables (mmuext_op NEW_BASEPTR), or the builder's window -- the table and
+ * its ASID are loaded at once and in force on return. -VMM_EINVAL for a bad
+ * slot, alignment or a NULL space (nothing changed).
  */
 void arch_mmu_l1_copy_hyp(uint32_t *l1);
-int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys);
+int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys, struct asid_space *space);
 
 /*
  * The builder's view of a domain under construction: switches to table
@@ -132,12 +139,20 @@ int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys);
 void *arch_mmu_window_open(unsigned int slot);
 void arch_mmu_window_close(void);
 
-/* Makes table `slot` current (ASID slot + 1), and gives PL0 access to the PMU
- * cycle counter if pmu_user (only ever true when vmm_board.has_pmu). */
+/*
+ * Makes table `slot` current with its space's ASID (asid_activate(): a new
+ * one if its generation is stale, the whole TLB invalidated when that opens
+ * a generation), and gives PL0 access to the PMU cycle counter if pmu_user
+ * (only ever true when vmm_board.has_pmu).
+ */
 void arch_mmu_activate(unsigned int slot, bool pmu_user);
 
-/* Discards stale TLB entries of `slot`'s ASID (before reusing the slot). */
-void arch_mmu_flush_slot(unsigned int slot);
+/*
+ * Discards the TLB entries of every space in the cache that holds an ASID
+ * of the current generation, loaded or not: after a change to a table
+ * (or an L2 several of them share) that removes or weakens a mapping.
+ */
+void arch_mmu_flush_spaces(const struct asid_cache *c);
 
 /*
  * Guest page tables (core/pt_ops.c): arch_mmu_hyp_entries() is the master

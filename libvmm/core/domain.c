@@ -203,6 +203,7 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 /* Undoes a half-built domain: returns its memory (scrubbed when reused) and slot. */
 static void domain_abandon(struct domain *d)
 {
+	asid_cache_retire(&d->asids); /* before the struct goes back to the allocator */
 	domain_mem_teardown(d);
 	domain_slot_free(d);
 }
@@ -255,7 +256,6 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	d->mem_size = cfg->mem_size;
 	d->id = next_domid; /* frames are owned by the id: set before taking any */
 
-	arch_mmu_flush_slot(d->slot);
 	rc = domain_mem_build(d, d->mem_size, why, sizeof(why));
 	if (rc != 0) {
 		vmm_log("domain '%s' refused: %u MiB: %s (%u MiB free)", name, (unsigned)(d->mem_size >> 20),
@@ -315,6 +315,7 @@ void domain_kill(struct domain *d, int reason)
 	d->state = DOMAIN_DEAD;
 	d->shutdown_reason = reason;
 	vcpu_state_release(d);
+	asid_cache_retire(&d->asids); /* its ASIDs are never reused before a full flush */
 	schedule_timer_cancel(d);
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
 		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "arch.h"
+#include "asid.h"
 #include "console.h"
 #include "pt_table.h"
 #include "sched.h"
@@ -39,7 +40,7 @@ struct domain {
 	 * 64-bit loads and stores, not behind the 8 KiB stack.
 	 */
 	enum domain_state state;
-	unsigned int slot;                 /* index in the domain table = ASID - 1 */
+	unsigned int slot;                 /* index in the domain table */
 	uint32_t flags;                    /* VMM_DOMCFG_* */
 	struct vmm_shared_info *shared;
 	uint64_t cpu_time_ns;              /* CPU time used, up to the last switch-out */
@@ -69,6 +70,7 @@ struct domain {
 	/* Validated page tables (pt_table.h): set up by the builder over the
 	 * initial L1 (pt_domain_init()); ops is NULL until then. */
 	struct pt_space pt;
+	struct asid_cache asids;           /* address spaces (L1 tables) with their ASIDs */
 
 	struct vmm_trap_frame *frame;
 

@@ -289,7 +289,7 @@ static int build_tables(struct domain *d)
 			return rc;
 	}
 	arch_clean_dcache(tb.l1, DB_L1_ENTRIES * sizeof(uint32_t));
-	return arch_mmu_domain_set(d->slot, d->l1_mfn << MM_PAGE_SHIFT);
+	return arch_mmu_domain_set(d->slot, d->l1_mfn << MM_PAGE_SHIFT, asid_cache_get(&d->asids, d->l1_mfn));
 }
 
 /* ----------------------------------------------------------- teardown */

@@ -2,7 +2,8 @@
  * Machine frame table and buddy allocator (see frametable.h).
  *
  * Free runs are doubly linked through their head frame's entry (per order),
- * so a buddy can be unlinked in O(1) when two runs merge. A run's alignment
+ * so a buddy can be unlinked in O(1) when two runs merge; the links are
+ * 20-bit indices packed into bytes a free frame does not use (frametable.h). A run's alignment
  * is on the machine frame number, so the buddy of run `mfn` of order o is
  * mfn ^ 2^o whatever the table's base.
  */
@@ -18,30 +19,80 @@ static int frame_range_covered(const struct frame_table *ft, uint32_t mfn, uint3
 	return mfn >= ft->base_mfn && count <= ft->nr && mfn - ft->base_mfn <= ft->nr - count;
 }
 
+/* A free-list link as stored in an entry: 20 bits, all ones for none. */
+#define LINK_NONE FRAME_TABLE_MAX_NR
+
+static uint32_t link_pack(uint32_t idx)
+{
+	return idx == FRAME_NONE ? LINK_NONE : idx;
+}
+
+static uint32_t link_unpack(uint32_t link)
+{
+	return link == LINK_NONE ? FRAME_NONE : link;
+}
+
+static uint32_t run_next(const struct frame *f)
+{
+	return link_unpack(f->u.list.next | (uint32_t)(f->list_hi & 0xFu) << 16);
+}
+
+static uint32_t run_prev(const struct frame *f)
+{
+	return link_unpack(f->u.list.prev | (uint32_t)(f->list_hi >> 4) << 16);
+}
+
+static void run_set_next(struct frame *f, uint32_t idx)
+{
+	uint32_t l = link_pack(idx);
+
+	f->u.list.next = (uint16_t)l;
+	f->list_hi = (uint8_t)((f->list_hi & 0xF0u) | (l >> 16));
+}
+
+static void run_set_prev(struct frame *f, uint32_t idx)
+{
+	uint32_t l = link_pack(idx);
+
+	f->u.list.prev = (uint16_t)l;
+	f->list_hi = (uint8_t)((f->list_hi & 0x0Fu) | (l >> 16) << 4);
+}
+
 static void run_link(struct frame_table *ft, uint32_t idx, uint32_t order)
 {
 	struct frame *f = &ft->frames[idx];
 	uint32_t head = ft->free_head[order];
 
 	f->free_order = (uint8_t)order;
-	f->u.list.prev = FRAME_NONE;
-	f->u.list.next = head;
+	run_set_prev(f, FRAME_NONE);
+	run_set_next(f, head);
 	if (head != FRAME_NONE)
-		ft->frames[head].u.list.prev = idx;
+		run_set_prev(&ft->frames[head], idx);
 	ft->free_head[order] = idx;
 }
 
 static void run_unlink(struct frame_table *ft, uint32_t idx)
 {
 	struct frame *f = &ft->frames[idx];
+	uint32_t next = run_next(f), prev = run_prev(f);
 
-	if (f->u.list.prev != FRAME_NONE)
-		ft->frames[f->u.list.prev].u.list.next = f->u.list.next;
+	if (prev != FRAME_NONE)
+		run_set_next(&ft->frames[prev], next);
 	else
-		ft->free_head[f->free_order] = f->u.list.next;
-	if (f->u.list.next != FRAME_NONE)
-		ft->frames[f->u.list.next].u.list.prev = f->u.list.prev;
+		ft->free_head[f->free_order] = next;
+	if (next != FRAME_NONE)
+		run_set_prev(&ft->frames[next], prev);
 	f->free_order = FRAME_NOT_HEAD;
+}
+
+uint32_t frame_free_first(const struct frame_table *ft, uint32_t order)
+{
+	return order <= FRAME_MAX_ORDER ? ft->free_head[order] : FRAME_NONE;
+}
+
+uint32_t frame_free_next(const struct frame_table *ft, uint32_t idx)
+{
+	return run_next(&ft->frames[idx]);
 }
 
 /* True if the run of `order` at mfn is a free run head of exactly that order. */
@@ -75,8 +126,8 @@ int frame_table_init(struct frame_table *ft, struct frame *frames, uint32_t base
 {
 	uint32_t i;
 
-	if (ft == NULL || frames == NULL || scrub == NULL || nr == 0 || base_mfn > 0xFFFFFu ||
-	    nr - 1 > 0xFFFFFu - base_mfn)
+	if (ft == NULL || frames == NULL || scrub == NULL || nr == 0 || nr > FRAME_TABLE_MAX_NR ||
+	    base_mfn > 0xFFFFFu || nr - 1 > 0xFFFFFu - base_mfn)
 		return -VMM_EINVAL;
 	ft->frames = frames;
 	ft->base_mfn = base_mfn;
@@ -254,7 +305,7 @@ int frame_get_type(struct frame_table *ft, uint32_t mfn, uint16_t owner, enum fr
 	}
 	if (f->type != type)
 		return -VMM_EBUSY;
-	if (f->u.use.type_count == UINT32_MAX)
+	if (f->u.use.type_count == FRAME_COUNT_MAX)
 		return -VMM_ENOSPC;
 	f->u.use.type_count++;
 	return 0;
@@ -279,7 +330,7 @@ int frame_get_ref(struct frame_table *ft, uint32_t mfn, uint16_t owner)
 	if (!frame_owned_by(ft, mfn, owner))
 		return -VMM_EINVAL;
 	f = frame_get(ft, mfn);
-	if (f->u.use.refcount == UINT32_MAX)
+	if (f->u.use.refcount == FRAME_COUNT_MAX)
 		return -VMM_ENOSPC;
 	f->u.use.refcount++;
 	return 0;

@@ -43,22 +43,42 @@ enum frame_type {
 /* End of a free list / no frame. */
 #define FRAME_NONE 0xFFFFFFFFu
 
-/* One machine frame (12 bytes). */
+/* Largest count a frame keeps (type count, reference count): 2^16-1. */
+#define FRAME_COUNT_MAX 0xFFFFu
+
+/*
+ * Most frames one table covers: 2^20-1, so that a frame's index fits the
+ * 20-bit free-list links below (2^20-1 itself means "none"). RAM is at
+ * most 2 GiB (2^19 frames), split into zones smaller still.
+ */
+#define FRAME_TABLE_MAX_NR 0xFFFFFu
+
+/*
+ * One machine frame: 8 bytes (0.2% of RAM). An owned frame keeps its
+ * type and two 16-bit counts. A free frame needs neither: on the head of
+ * a free run the same bytes hold the run's doubly linked list links, as
+ * 20-bit frame indices (low 16 bits in u.list, high 4 bits each in
+ * list_hi), so no memory beyond the table is needed for the allocator.
+ */
 struct frame {
-	uint16_t owner;    /* FRAME_OWNER_* or a domain id */
-	uint8_t type;      /* enum frame_type; FRAME_TYPE_NONE while free */
-	uint8_t free_order; /* free run head: its order; FRAME_NOT_HEAD otherwise */
+	uint16_t owner;      /* FRAME_OWNER_* or a domain id */
+	union {
+		uint8_t type;    /* enum frame_type; FRAME_TYPE_NONE while free */
+		uint8_t list_hi; /* free run head: next (bits 0-3), prev (4-7) index bits 16-19 */
+	};
+	uint8_t free_order;  /* free run head: its order; FRAME_NOT_HEAD otherwise */
 	union {
 		struct {
-			uint32_t type_count; /* uses as `type` (0 = untyped) */
-			uint32_t refcount;   /* mappings and other references */
+			uint16_t type_count; /* uses as `type` (0 = untyped), up to FRAME_COUNT_MAX */
+			uint16_t refcount;   /* mappings and other references, up to FRAME_COUNT_MAX */
 		} use;               /* valid while owner != FRAME_OWNER_FREE */
 		struct {
-			uint32_t next;       /* index of the next free run head */
-			uint32_t prev;       /* index of the previous one */
+			uint16_t next;       /* next free run head's index, bits 0-15 */
+			uint16_t prev;       /* previous one's */
 		} list;              /* valid on a free run head */
 	} u;
 };
+_Static_assert(sizeof(struct frame) == 8, "struct frame is 8 bytes");
 
 /* Clears one frame before it changes owner (the port maps it if needed). */
 typedef void (*frame_scrub_fn)(uint32_t mfn);
@@ -76,7 +96,8 @@ struct frame_table {
  * Sets up `ft` over machine frames [base_mfn, base_mfn + nr) using the
  * caller's `frames` array (nr entries). Every frame starts unmanaged
  * (FRAME_OWNER_NONE); give RAM to the allocator with frame_add_ram(). -VMM_EINVAL if nr
- * is 0, frames or scrub is NULL, or the range passes the 4 GiB end.
+ * is 0 or above FRAME_TABLE_MAX_NR, frames or scrub is NULL, or the range
+ * passes the 4 GiB end.
  */
 int frame_table_init(struct frame_table *ft, struct frame *frames, uint32_t base_mfn,
 		     uint32_t nr, frame_scrub_fn scrub);
@@ -115,6 +136,11 @@ int frame_alloc(struct frame_table *ft, uint32_t order, uint16_t owner, uint32_t
  */
 int frame_free(struct frame_table *ft, uint32_t mfn, uint32_t order);
 
+/* Free run heads of `order`, for checks: the first (a table index, or
+ * FRAME_NONE), and the one after index idx. */
+uint32_t frame_free_first(const struct frame_table *ft, uint32_t order);
+uint32_t frame_free_next(const struct frame_table *ft, uint32_t idx);
+
 /* The frame's entry, or NULL if the table does not cover mfn. */
 struct frame *frame_get(struct frame_table *ft, uint32_t mfn);
 
@@ -127,7 +153,8 @@ int frame_owned_by(struct frame_table *ft, uint32_t mfn, uint16_t owner);
  * tables and writable mappings apart: a frame typed L1/L2 cannot be typed
  * writable and the other way round until its type count drops to 0.
  * -VMM_EINVAL: bad type, not covered or not owned by `owner`; -VMM_EBUSY:
- * typed otherwise; -VMM_ENOSPC: type count would pass 2^32-1.
+ * typed otherwise; -VMM_ENOSPC: the type count is at FRAME_COUNT_MAX
+ * (65535 uses is the most; the 65536th is refused, nothing changed).
  */
 int frame_get_type(struct frame_table *ft, uint32_t mfn, uint16_t owner, enum frame_type type);
 
@@ -136,7 +163,8 @@ int frame_put_type(struct frame_table *ft, uint32_t mfn, enum frame_type type);
 
 /*
  * Takes a reference (a mapping) of a frame owned by `owner`. -VMM_EINVAL if
- * not covered or not owned; -VMM_ENOSPC if the count would pass 2^32-1.
+ * not covered or not owned; -VMM_ENOSPC if the count is at FRAME_COUNT_MAX
+ * (65535 references is the most; the 65536th is refused, nothing changed).
  */
 int frame_get_ref(struct frame_table *ft, uint32_t mfn, uint16_t owner);
 

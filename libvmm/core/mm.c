@@ -12,9 +12,28 @@
 
 #define PAGE_SIZE (1u << MM_PAGE_SHIFT)
 
+/*
+ * The machine-to-physical table is kept in chunks of one page: 1024 pfns,
+ * for the machine frames [k * 1024, (k + 1) * 1024). A chunk exists only
+ * while a domain holds a frame in it (zone_alloc() takes it, mm_free()
+ * gives it back with the last such frame), so RAM that only the
+ * hypervisor uses, or nobody, costs a directory entry per 4 MiB instead
+ * of 4 bytes per frame; at most one page per 4 MiB of RAM, the size of a
+ * flat table.
+ */
+#define M2P_CHUNK_SHIFT 10u
+#define M2P_CHUNK_ENTRIES (1u << M2P_CHUNK_SHIFT)
+
+struct m2p_chunk {
+	uint32_t *pfn;      /* the page of pfns, or NULL (all MM_PFN_NONE) */
+	uint32_t mfn;       /* that page's frame */
+	uint32_t users;     /* frames of the chunk's 4 MiB that domains hold */
+};
+
 struct mm_zone {
 	struct frame_table ft;
-	uint32_t *m2p;      /* per frame of the zone: pfn in its owner, or MM_PFN_NONE */
+	struct m2p_chunk *m2p; /* per chunk of the zone */
+	uint32_t chunk0;    /* chunk of the zone's first frame (base_mfn >> M2P_CHUNK_SHIFT) */
 	bool linear;        /* inside the hypervisor's linear window */
 };
 
@@ -67,19 +86,49 @@ int mm_frame_linear(uint32_t mfn)
 	return z != NULL && z->linear;
 }
 
+/* The m2p chunk holding mfn's entry in zone z, or NULL if it has none yet. */
+static struct m2p_chunk *m2p_dir(const struct mm_zone *z, uint32_t mfn)
+{
+	return &z->m2p[(mfn >> M2P_CHUNK_SHIFT) - z->chunk0];
+}
+
+static uint32_t *m2p_chunk(const struct mm_zone *z, uint32_t mfn)
+{
+	return m2p_dir(z, mfn)->pfn;
+}
+
+/* Number of chunks a zone spans. */
+static uint32_t zone_chunks(const struct mm_zone *z)
+{
+	return ((z->ft.base_mfn + z->ft.nr - 1) >> M2P_CHUNK_SHIFT) - (z->ft.base_mfn >> M2P_CHUNK_SHIFT) + 1;
+}
+
 void mm_m2p_set(uint32_t mfn, uint32_t pfn)
 {
 	struct mm_zone *z = zone_of(mfn);
+	uint32_t *chunk = z ? m2p_chunk(z, mfn) : NULL;
 
-	if (z)
-		z->m2p[mfn - z->ft.base_mfn] = pfn;
+	/* No chunk: no domain frame ever was there, nor is this one (see zone_alloc()). */
+	if (chunk)
+		chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] = pfn;
 }
 
 uint32_t mm_m2p(uint32_t mfn)
 {
 	const struct mm_zone *z = zone_of(mfn);
+	const uint32_t *chunk = z ? m2p_chunk(z, mfn) : NULL;
 
-	return z ? z->m2p[mfn - z->ft.base_mfn] : MM_PFN_NONE;
+	return chunk ? chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] : MM_PFN_NONE;
+}
+
+/* Marks [mfn, mfn + n) (inside one chunk) as having no pfn, if the chunk exists. */
+static void m2p_clear(const struct mm_zone *z, uint32_t mfn, uint32_t n)
+{
+	uint32_t *chunk = m2p_chunk(z, mfn);
+
+	if (chunk)
+		for (uint32_t i = 0; i < n; i++)
+			chunk[(mfn + i) & (M2P_CHUNK_ENTRIES - 1)] = MM_PFN_NONE;
 }
 
 /* Adds zone [base, end) (physical, page aligned) if it is not empty. */
@@ -89,6 +138,7 @@ static void zone_plan(uint64_t base, uint64_t end, bool linear)
 		return;
 	zones[nr_zones].ft.base_mfn = (uint32_t)(base >> MM_PAGE_SHIFT);
 	zones[nr_zones].ft.nr = (uint32_t)((end - base) >> MM_PAGE_SHIFT);
+	zones[nr_zones].chunk0 = zones[nr_zones].ft.base_mfn >> M2P_CHUNK_SHIFT;
 	zones[nr_zones].linear = linear;
 	nr_zones++;
 }
@@ -121,6 +171,16 @@ static uint32_t zones_frames(void)
 	return n;
 }
 
+/* What mm_init() carves: every zone's frame table and m2p chunk directory. */
+static uint32_t zones_table_bytes(void)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < nr_zones; i++)
+		n += zones[i].ft.nr * (uint32_t)sizeof(struct frame) + zone_chunks(&zones[i]) * (uint32_t)sizeof(struct m2p_chunk);
+	return n;
+}
+
 /* Frames [first, end) of a zone: reserved ones to the hypervisor, the rest to the allocator. */
 static int zone_populate(struct mm_zone *z, uint32_t hyp_first, uint32_t hyp_end)
 {
@@ -148,13 +208,13 @@ static bool payload_inside_image(const struct arch_hv_layout *lay)
 int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_hv_layout *lay,
 	    char *why, size_t len)
 {
-	uint32_t total, bytes, carve, i, j;
+	uint32_t total, bytes, carve, i;
 	uint8_t *p;
 
 	memset(&usage, 0, sizeof(usage));
 	zones_plan(ram, nr, lay);
 	total = zones_frames();
-	bytes = total * (uint32_t)(sizeof(struct frame) + sizeof(uint32_t));
+	bytes = zones_table_bytes();
 	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	carve = lay->image_end;
 	if ((uint64_t)carve + bytes > (uint64_t)lay->window_base + lay->window_size) {
@@ -169,10 +229,9 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 		int rc;
 
 		p += z->ft.nr * sizeof(struct frame);
-		z->m2p = (uint32_t *)(void *)p;
-		p += z->ft.nr * sizeof(uint32_t);
-		for (j = 0; j < z->ft.nr; j++)
-			z->m2p[j] = MM_PFN_NONE;
+		z->m2p = (struct m2p_chunk *)(void *)p;
+		p += zone_chunks(z) * sizeof(struct m2p_chunk);
+		memset(z->m2p, 0, zone_chunks(z) * sizeof(struct m2p_chunk));
 		rc = frame_table_init(&z->ft, frames, z->ft.base_mfn, z->ft.nr, mm_scrub);
 		if (rc == 0)
 			rc = zone_populate(z, lay->image_base >> MM_PAGE_SHIFT, (carve + bytes) >> MM_PAGE_SHIFT);
@@ -193,17 +252,63 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 	return 0;
 }
 
+/*
+ * Gives zone z the m2p chunk covering mfn: a hypervisor page from the
+ * linear window (the hypervisor reads and writes it directly), all
+ * MM_PFN_NONE. -VMM_ENOMEM if the window has no free frame.
+ */
+static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn)
+{
+	struct m2p_chunk *c = m2p_dir(z, mfn);
+	uint32_t page, i;
+
+	for (i = 0; i < nr_zones; i++)
+		if (zones[i].linear && frame_alloc(&zones[i].ft, 0, FRAME_OWNER_HYP, &page) == 0)
+			break;
+	if (i == nr_zones)
+		return -VMM_ENOMEM;
+	c->pfn = arch_phys_to_hv(page << MM_PAGE_SHIFT);
+	c->mfn = page;
+	c->users = 0;
+	memset(c->pfn, 0xFF, PAGE_SIZE); /* MM_PFN_NONE */
+	usage.table_bytes += PAGE_SIZE;
+	return 0;
+}
+
+/* A domain gave back n frames of mfn's chunk: the last one takes the chunk's page with it. */
+static void m2p_chunk_put(struct mm_zone *z, uint32_t mfn, uint32_t n)
+{
+	struct m2p_chunk *c = m2p_dir(z, mfn);
+	struct mm_zone *pz;
+
+	if (c->pfn == NULL || c->users < n)
+		return; /* not reached: every domain frame was counted in zone_alloc() */
+	c->users -= n;
+	if (c->users != 0)
+		return;
+	pz = zone_of(c->mfn);
+	if (pz && frame_free(&pz->ft, c->mfn, 0) == 0) {
+		c->pfn = NULL;
+		usage.table_bytes -= PAGE_SIZE;
+	}
+}
+
 static int zone_alloc(struct mm_zone *z, uint32_t order, uint16_t owner, uint32_t *mfn)
 {
-	uint32_t i;
 	int rc = frame_alloc(&z->ft, order, owner, mfn);
 
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < (1u << order); i++)
-		z->m2p[*mfn - z->ft.base_mfn + i] = MM_PFN_NONE;
+	/* A domain's frames get pfns: their chunk must exist (a run never spans two). */
+	if (owner != FRAME_OWNER_HYP && m2p_chunk(z, *mfn) == NULL && m2p_chunk_take(z, *mfn) != 0) {
+		frame_free(&z->ft, *mfn, order);
+		return -VMM_ENOMEM;
+	}
+	m2p_clear(z, *mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes += PAGE_SIZE << order;
+	else
+		m2p_dir(z, *mfn)->users += 1u << order;
 	return 0;
 }
 
@@ -247,7 +352,6 @@ int mm_free(uint32_t mfn, uint32_t order)
 {
 	struct mm_zone *z = zone_of(mfn);
 	uint16_t owner;
-	uint32_t i;
 	int rc;
 
 	if (!z || order > FRAME_MAX_ORDER)
@@ -256,10 +360,11 @@ int mm_free(uint32_t mfn, uint32_t order)
 	rc = frame_free(&z->ft, mfn, order);
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < (1u << order); i++)
-		z->m2p[mfn - z->ft.base_mfn + i] = MM_PFN_NONE;
+	m2p_clear(z, mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes -= PAGE_SIZE << order;
+	else
+		m2p_chunk_put(z, mfn, 1u << order);
 	return 0;
 }
 

@@ -10,9 +10,13 @@
  * zones (MM_LINEAR); domain memory prefers the other zones, so that the
  * window stays free for the hypervisor.
  *
- * The frame tables and the machine-to-physical table are sized from the
- * actual RAM and carved from the RAM right after the hypervisor image, not
- * reserved in the image. The image and the carved tables are owned by
+ * The frame tables (8 bytes per frame) and the machine-to-physical table's
+ * directory (12 bytes per 4 MiB) are sized from the actual RAM and carved
+ * from the RAM right after the hypervisor image, not reserved in the image.
+ * The machine-to-physical entries themselves live in one-page chunks (1024
+ * frames each) taken from the linear window while a domain holds a frame
+ * in that chunk's 4 MiB (mm_free() of the last one gives the page back):
+ * frames only the hypervisor uses cost no entry. The image and the carved tables are owned by
  * FRAME_OWNER_HYP; the boot loader's first MiB of the window (below the
  * image) stays unmanaged; everything else goes to the allocator.
  *
@@ -41,7 +45,7 @@
 /* What the hypervisor itself takes, for the boot log and docs/performance.md. */
 struct mm_usage {
 	uint32_t image_bytes;   /* loaded image: code, data, .bss, boot stack, master table */
-	uint32_t table_bytes;   /* frame tables + machine-to-physical table (carved at boot) */
+	uint32_t table_bytes;   /* frame tables + m2p directory (carved at boot) + m2p chunks taken since */
 	uint32_t hyp_bytes;     /* frames taken since boot by FRAME_OWNER_HYP */
 	uint32_t released_bytes; /* image pages given back after boot (mm_release_boot()) */
 	uint32_t ram_bytes;     /* RAM in all banks */
@@ -61,7 +65,9 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
  * Takes 2^order scrubbed, naturally aligned frames for `owner` (see
  * frame_alloc()); their machine-to-physical entries read MM_PFN_NONE.
  * Without flags: outside the window first, then inside. 0 with *mfn set,
- * -VMM_EINVAL (bad order/owner/flags) or -VMM_ENOMEM.
+ * -VMM_EINVAL (bad order/owner/flags) or -VMM_ENOMEM: no free run, or (for
+ * a domain) the run's m2p chunk does not exist yet and the window has no
+ * free frame for it (nothing taken either way).
  */
 int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn);
 
@@ -74,7 +80,9 @@ struct frame_table *mm_table(uint32_t mfn);
 /* The frame's entry, or NULL if mfn is in no bank. */
 struct frame *mm_frame(uint32_t mfn);
 
-/* Machine-to-physical: set when a domain's pfn gets frame mfn; read. */
+/* Machine-to-physical: set when a domain's pfn gets frame mfn; read.
+ * Only frames handed to a domain by mm_alloc() keep a pfn: for any other
+ * frame mm_m2p_set() may be ignored and mm_m2p() reads MM_PFN_NONE. */
 void mm_m2p_set(uint32_t mfn, uint32_t pfn);
 uint32_t mm_m2p(uint32_t mfn);
 

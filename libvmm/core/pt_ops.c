@@ -12,13 +12,13 @@
 #define PAGE_MASK 0xFFFu
 
 /*
- * The only place the page-table code names the hardware address space of
- * a domain: today one ASID per domain slot (arch_mmu_*(slot)). A scheme with
- * ASIDs per address space changes these three functions.
+ * The only place the page-table code names the hardware address spaces of
+ * a domain: one ASID per address space (L1 table) from the domain's ASID
+ * cache (core/asid.h), loaded by arch_mmu_domain_set() when the domain runs.
  */
 static void space_flush(const struct domain *d)
 {
-	arch_mmu_flush_slot(d->slot);
+	arch_mmu_flush_spaces(&d->asids);
 }
 
 static void space_flush_va(const struct domain *d, uint32_t va)
@@ -26,13 +26,19 @@ static void space_flush_va(const struct domain *d, uint32_t va)
 	arch_mmu_flush_va(d->slot, va);
 }
 
+/*
+ * A table that was an address space before keeps its ASID: every change to
+ * a pinned table that dropped a mapping flushed all the domain's ASIDs
+ * (space_flush) before the guest ran again, so its TLB entries are current.
+ */
 static void space_load(struct domain *d, uint32_t l1)
 {
-	/* Same ASID, new table: its entries from the old table must go. */
-	arch_mmu_domain_set(d->slot, l1);
-	if (d == current)
-		arch_mmu_activate(d->slot, (d->flags & VMM_DOMCFG_PMU_USER) != 0);
-	space_flush(d);
+	arch_mmu_domain_set(d->slot, l1, asid_cache_get(&d->asids, l1 >> 12));
+}
+
+static void space_forget(struct domain *d, uint32_t l1)
+{
+	asid_cache_forget(&d->asids, l1 >> 12);
 }
 
 static uint32_t ops_read(void *ctx, uint32_t maddr)
@@ -92,6 +98,11 @@ static void ops_set_base(void *ctx, uint32_t l1)
 	space_load(ctx, l1);
 }
 
+static void ops_forget_base(void *ctx, uint32_t l1)
+{
+	space_forget(ctx, l1);
+}
+
 static int ops_copy_from(void *ctx, void *dst, uint32_t va, uint32_t len)
 {
 	return guest_copy_from(ctx, dst, va, len);
@@ -110,6 +121,7 @@ const struct pt_ops pt_domain_ops = {
 	.sync_icache = ops_sync_icache,
 	.sync_entry = ops_sync_entry,
 	.set_base = ops_set_base,
+	.forget_base = ops_forget_base,
 	.copy_from = ops_copy_from,
 	.copy_to = ops_copy_to,
 };

@@ -305,6 +305,8 @@ int pt_unpin(struct pt_space *s, uint32_t mfn)
 			return fail(s, -VMM_EBUSY, "unpin of the current L1 table");
 		table_release(s, 1, mfn << 12, s->hv_first);
 		frames_untype(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
+		if (s->ops->forget_base)
+			s->ops->forget_base(s->ctx, mfn << 12);
 		s->flush_pending = true;
 		return 0;
 	}
@@ -438,14 +440,14 @@ bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t f
 		return false;
 	f = &ft->frames[idx];
 	ref = f->u.use.refcount;
-	if (f->owner != s->owner || ref == UINT32_MAX)
+	if (f->owner != s->owner || ref == FRAME_COUNT_MAX)
 		return false;
 	if ((val & PT_SMALL_APX) == 0) {
 		uint32_t tc = f->u.use.type_count;
 
 		if (tc == 0)
 			f->type = FRAME_TYPE_WRITABLE;
-		else if (f->type != FRAME_TYPE_WRITABLE || tc == UINT32_MAX)
+		else if (f->type != FRAME_TYPE_WRITABLE || tc == FRAME_COUNT_MAX)
 			return false;
 		f->u.use.type_count = tc + 1;
 	}

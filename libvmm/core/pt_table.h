@@ -47,6 +47,9 @@ struct pt_ops {
 	void (*sync_entry)(void *ctx, const uint32_t *hv);
 	/* Makes the pinned L1 at machine address l1 the domain's translation table. */
 	void (*set_base)(void *ctx, uint32_t l1);
+	/* Optional (may be NULL): the L1 at machine address l1 was unpinned and is no
+	 * longer an address space (the target retires its ASID). */
+	void (*forget_base)(void *ctx, uint32_t l1);
 	/* Copies from/to the calling domain's memory at guest address va: 0 or -VMM_EFAULT. */
 	int (*copy_from)(void *ctx, void *dst, uint32_t va, uint32_t len);
 	int (*copy_to)(void *ctx, uint32_t va, const void *src, uint32_t len);

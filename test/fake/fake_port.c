@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "asid.h"
 #include "console.h"
 #include "vmm/abi.h"
 #include "vmm/guest_info.h"
@@ -270,16 +271,26 @@ void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame)
 
 void arch_wait_for_interrupt(void) {}
 void arch_mmu_init(void) {}
+/* Like the target: the slot's space gets its ASID (a new one, and a whole-TLB flush, as asid.c says). */
 void arch_mmu_activate(unsigned int slot, bool pmu_user)
 {
+	uint32_t r;
+
 	(void)pmu_user;
 	fake_hw.active_slot = slot;
+	if (slot >= 64)
+		abort();
+	if (fake_mmu.space[slot] == NULL)
+		return; /* a test's hand-made domain without tables */
+	r = asid_activate(fake_mmu.space[slot]);
+	fake_hw.active_asid = r & ASID_MASK;
+	fake_mmu.tlb_flushes += (r & ASID_FLUSH_ALL) != 0;
 }
 
-void arch_mmu_flush_slot(unsigned int slot)
+void arch_mmu_flush_spaces(const struct asid_cache *c)
 {
-	fake_mmu.flush_slot++;
-	fake_mmu.flushed_slot = slot;
+	fake_mmu.asid_flushes++;
+	fake_mmu.flushed_cache = c;
 }
 
 void arch_mmu_flush_va(unsigned int slot, uint32_t va)
@@ -387,11 +398,12 @@ void arch_mmu_l1_copy_hyp(uint32_t *l1)
 		l1[e] = FAKE_HV_ENTRY(e);
 }
 
-int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys)
+int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys, struct asid_space *space)
 {
-	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0)
+	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0 || space == NULL)
 		return -VMM_EINVAL;
 	fake_mmu.l1_phys[slot] = l1_phys;
+	fake_mmu.space[slot] = space;
 	return 0;
 }
 

@@ -23,9 +23,14 @@
 #define FAKE_HV_FIRST_ENTRY 0xE00u
 #define FAKE_HV_ENTRY(e) (((uint32_t)(e) << 20) | 0x40eu) /* what "the master" holds */
 
+struct asid_space;
+
 /* The fake MMU: domain tables, temporary mappings, the builder's window. */
 struct fake_mmu {
 	uint32_t l1_phys[64];            /* arch_mmu_domain_set() per slot */
+	struct asid_space *space[64];    /* ... and its address space */
+	unsigned int tlb_flushes;        /* whole-TLB invalidations (new ASID generation) */
+	unsigned int asid_flushes;       /* arch_mmu_flush_spaces() calls */
 	unsigned int temp_in_use;        /* arch_map_frame() outside the window, not yet unmapped */
 	unsigned int temp_maps;          /* such mappings ever made */
 	uint64_t cleaned_bytes;          /* arch_clean_dcache() total */
@@ -33,7 +38,7 @@ struct fake_mmu {
 	uint32_t window_size;
 	unsigned int window_slot;
 	unsigned int window_opens;
-	unsigned int flush_slot;         /* arch_mmu_flush_slot() calls */
+	const struct asid_cache *flushed_cache; /* cache of the last arch_mmu_flush_spaces() */
 	unsigned int flush_va;           /* arch_mmu_flush_va() calls */
 	unsigned int flushed_slot;       /* slot of the last flush */
 	uint32_t flushed_va;             /* va of the last arch_mmu_flush_va() */
@@ -64,6 +69,7 @@ struct fake_hw {
 	unsigned int timer_stops;        /* vmm_port_timer_stop() calls */
 	bool timer_armed_at_eoi;         /* was the timer still armed when the timer irq was EOIed */
 	unsigned int active_slot;        /* last arch_mmu_activate() slot */
+	uint32_t active_asid;            /* ... and the ASID it loaded */
 	/* UART transmit model: try_putc accepts tx_room more bytes (< 0: any
 	 * number, the default), then reports the FIFO full. */
 	int tx_room;

@@ -95,6 +95,41 @@ static void test_bad_payload_refused_and_memory_returned(void **state)
 	assert_non_null(strstr(fake_hw.console, "[VMM] domain 'junk' refused: bad payload image: bad ELF magic"));
 }
 
+/* Each domain's table comes with its own address space; a dead domain's is retired. */
+static void test_address_spaces_and_asids(void **state)
+{
+	struct domain *a = test_domain_create("asa", 0), *b = test_domain_create("asb", 0);
+	struct asid_space *sa, *sb;
+	unsigned int flushes = fake_mmu.tlb_flushes, i;
+	uint32_t asid_a, asid_b;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	sa = fake_mmu.space[a->slot];
+	sb = fake_mmu.space[b->slot];
+	assert_non_null(sa);
+	assert_ptr_not_equal(sa, sb);
+	assert_ptr_equal(sa, asid_cache_get(&a->asids, a->l1_mfn));
+	arch_mmu_activate(a->slot, false);
+	asid_a = fake_hw.active_asid;
+	arch_mmu_activate(b->slot, false);
+	asid_b = fake_hw.active_asid;
+	assert_int_not_equal(asid_a, asid_b);
+	for (i = 0; i < 100; i++) {
+		arch_mmu_activate(a->slot, false);
+		assert_int_equal(fake_hw.active_asid, asid_a);
+		arch_mmu_activate(b->slot, false);
+		assert_int_equal(fake_hw.active_asid, asid_b);
+	}
+	assert_int_equal(fake_mmu.tlb_flushes, flushes);
+	domain_kill(a, VMM_SHUTDOWN_poweroff);
+	assert_int_equal(sa->gen, 0);
+	assert_int_not_equal(sb->gen, 0);
+	domain_kill(b, VMM_SHUTDOWN_poweroff);
+	assert_int_equal(sb->gen, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +137,7 @@ int main(void)
 		cmocka_unit_test(test_start_info_and_shared_info),
 		cmocka_unit_test(test_memory_is_zeroed_before_use),
 		cmocka_unit_test(test_bad_payload_refused_and_memory_returned),
+		cmocka_unit_test(test_address_spaces_and_asids),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }

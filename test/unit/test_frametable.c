@@ -28,6 +28,11 @@ static void scrub_record(uint32_t mfn)
 	scrubbed[mfn - BASE]++;
 }
 
+static void scrub_none(uint32_t mfn)
+{
+	(void)mfn;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -212,46 +217,65 @@ static void test_type_state_machine(void **state)
 	assert_int_equal(frame_get_type(&ft, a, 1, FRAME_TYPE_L2), 0);
 	assert_int_equal(frame_get_type(&ft, a, 1, FRAME_TYPE_WRITABLE), -VMM_EBUSY);
 	assert_int_equal(frame_get(&ft, a)->u.use.type_count, 1);
-	/* Count saturation: 2^32-1 is the last accepted count. */
-	frame_get(&ft, a)->u.use.type_count = UINT32_MAX - 1;
+	/* Count saturation: 65535 is the last accepted count, the 65536th use is refused. */
+	frame_get(&ft, a)->u.use.type_count = FRAME_COUNT_MAX - 1;
 	assert_int_equal(frame_get_type(&ft, a, 1, FRAME_TYPE_L2), 0);
+	assert_int_equal(frame_get(&ft, a)->u.use.type_count, 65535);
 	assert_int_equal(frame_get_type(&ft, a, 1, FRAME_TYPE_L2), -VMM_ENOSPC);
-	assert_int_equal(frame_get(&ft, a)->u.use.type_count, UINT32_MAX);
-	frame_get(&ft, a)->u.use.refcount = UINT32_MAX - 1;
+	assert_int_equal(frame_get(&ft, a)->u.use.type_count, 65535);
+	assert_int_equal(frame_get(&ft, a)->type, FRAME_TYPE_L2);
+	frame_get(&ft, a)->u.use.refcount = FRAME_COUNT_MAX - 1;
 	assert_int_equal(frame_get_ref(&ft, a, 1), 0);
+	assert_int_equal(frame_get(&ft, a)->u.use.refcount, 65535);
 	assert_int_equal(frame_get_ref(&ft, a, 1), -VMM_ENOSPC);
-	assert_int_equal(frame_get(&ft, a)->u.use.refcount, UINT32_MAX);
+	assert_int_equal(frame_get(&ft, a)->u.use.refcount, 65535);
+	/* The counts do not spill into each other. */
+	assert_int_equal(frame_get(&ft, a)->u.use.type_count, 65535);
+	assert_int_equal(frame_put_ref(&ft, a), 0);
+	assert_int_equal(frame_get(&ft, a)->u.use.refcount, 65534);
 }
 
-/* Reference model: who owns each frame (0 = free), checked after every step. */
-static uint16_t model[NR];
+/*
+ * Reference model: who owns each frame (0 = free, FRAME_OWNER_NONE outside
+ * the RAM ranges), checked after every step of random allocations and frees.
+ */
+struct model {
+	struct frame_table *t;
+	uint16_t *owner;              /* per table index */
+	uint32_t range[2][2];         /* RAM ranges [lo, hi) as table indices */
+	unsigned int nranges;
+};
 
-static void check_model(uint32_t lo, uint32_t n)
+static void check_model(const struct model *m)
 {
-	uint32_t i, free_count = 0, listed = 0, o;
+	uint32_t i, free_count = 0, listed = 0, o, r;
 
-	for (i = lo; i < lo + n; i++) {
-		uint16_t want = model[i] ? model[i] : FRAME_OWNER_FREE;
+	for (r = 0; r < m->nranges; r++) {
+		for (i = m->range[r][0]; i < m->range[r][1]; i++) {
+			uint16_t want = m->owner[i] ? m->owner[i] : FRAME_OWNER_FREE;
 
-		assert_int_equal(frames[i].owner, want);
-		free_count += model[i] == 0;
+			assert_int_equal(m->t->frames[i].owner, want);
+			free_count += m->owner[i] == 0;
+		}
 	}
-	assert_int_equal(ft.nr_free, free_count);
+	assert_int_equal(m->t->nr_free, free_count);
 	/* The free lists hold exactly the free frames, in aligned, unmergeable runs. */
 	for (o = 0; o <= FRAME_MAX_ORDER; o++) {
 		uint32_t idx;
 
-		for (idx = ft.free_head[o]; idx != FRAME_NONE; idx = frames[idx].u.list.next) {
-			uint32_t mfn = BASE + idx;
+		for (idx = frame_free_first(m->t, o); idx != FRAME_NONE; idx = frame_free_next(m->t, idx)) {
+			uint32_t mfn = m->t->base_mfn + idx;
 
+			assert_true(idx < m->t->nr);
 			assert_int_equal(mfn & ((1u << o) - 1), 0);
+			assert_int_equal(m->t->frames[idx].free_order, o);
 			for (i = 0; i < (1u << o); i++)
-				assert_int_equal(model[idx + i], 0);
+				assert_int_equal(m->owner[idx + i], 0);
 			if (o < FRAME_MAX_ORDER) {
-				uint32_t buddy = (mfn ^ (1u << o)) - BASE;
+				uint32_t buddy = (mfn ^ (1u << o)) - m->t->base_mfn;
 
-				assert_false(buddy < NR && frames[buddy].owner == FRAME_OWNER_FREE &&
-					     frames[buddy].free_order == o);
+				assert_false(buddy < m->t->nr && m->t->frames[buddy].owner == FRAME_OWNER_FREE &&
+					     m->t->frames[buddy].free_order == o);
 			}
 			listed += 1u << o;
 		}
@@ -259,49 +283,124 @@ static void check_model(uint32_t lo, uint32_t n)
 	assert_int_equal(listed, free_count);
 }
 
-static void test_random_against_model(void **state)
+/* Does any aligned all-free run of `order` exist in the model? */
+static int model_fits(const struct model *m, uint32_t order)
+{
+	uint32_t r, s, i, n = 1u << order;
+
+	for (r = 0; r < m->nranges; r++) {
+		for (s = (m->range[r][0] + n - 1) & ~(n - 1); s + n <= m->range[r][1]; s += n) {
+			int fits = 1;
+
+			for (i = 0; i < n && fits; i++)
+				fits = m->owner[s + i] == 0;
+			if (fits)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void run_model(struct model *m, uint32_t steps, uint32_t max_order)
 {
 	struct { uint32_t mfn, order; } live[1024];
-	uint32_t nlive = 0, step, lo = 5, n = 1000;
+	uint32_t nlive = 0, step, r, i;
 
-	(void)state;
-	srand(9);
-	memset(model, 0, sizeof(model));
-	for (step = 0; step < NR; step++)
-		if (step < lo || step >= lo + n)
-			model[step] = FRAME_OWNER_NONE;
-	assert_int_equal(frame_add_ram(&ft, BASE + lo, n), 0);
-	for (step = 0; step < 20000; step++) {
+	for (i = 0; i < m->t->nr; i++)
+		m->owner[i] = FRAME_OWNER_NONE;
+	for (r = 0; r < m->nranges; r++) {
+		for (i = m->range[r][0]; i < m->range[r][1]; i++)
+			m->owner[i] = 0;
+		assert_int_equal(frame_add_ram(m->t, m->t->base_mfn + m->range[r][0],
+					       m->range[r][1] - m->range[r][0]), 0);
+	}
+	for (step = 0; step < steps; step++) {
 		if (nlive < 1024 && (nlive == 0 || rand() % 2)) {
-			uint32_t order = (uint32_t)rand() % 5, mfn, i, fits = 0, s;
+			uint32_t order = (uint32_t)rand() % (max_order + 1), mfn;
 			uint16_t owner = (uint16_t)(1 + rand() % 3);
-			int rc = frame_alloc(&ft, order, owner, &mfn);
+			int rc = frame_alloc(m->t, order, owner, &mfn);
 
-			/* Model: does any aligned all-free run of this order exist? */
-			for (s = 0; s + (1u << order) <= NR && !fits; s += 1u << order) {
-				fits = 1;
-				for (i = 0; i < (1u << order); i++)
-					fits &= model[s + i] == 0;
-			}
-			assert_int_equal(rc, fits ? 0 : -VMM_ENOMEM);
+			assert_int_equal(rc, model_fits(m, order) ? 0 : -VMM_ENOMEM);
 			if (rc == 0) {
 				for (i = 0; i < (1u << order); i++) {
-					assert_int_equal(model[mfn - BASE + i], 0);
-					model[mfn - BASE + i] = owner;
+					assert_int_equal(m->owner[mfn - m->t->base_mfn + i], 0);
+					m->owner[mfn - m->t->base_mfn + i] = owner;
 				}
 				live[nlive].mfn = mfn;
 				live[nlive++].order = order;
 			}
 		} else {
-			uint32_t k = (uint32_t)rand() % nlive, i;
+			uint32_t k = (uint32_t)rand() % nlive;
 
-			assert_int_equal(frame_free(&ft, live[k].mfn, live[k].order), 0);
+			assert_int_equal(frame_free(m->t, live[k].mfn, live[k].order), 0);
 			for (i = 0; i < (1u << live[k].order); i++)
-				model[live[k].mfn - BASE + i] = 0;
+				m->owner[live[k].mfn - m->t->base_mfn + i] = 0;
 			live[k] = live[--nlive];
 		}
-		check_model(lo, n);
+		check_model(m);
 	}
+}
+
+static void test_random_against_model(void **state)
+{
+	static uint16_t owner[NR];
+	struct model m = { .t = &ft, .owner = owner, .range = { { 5, 1005 } }, .nranges = 1 };
+
+	(void)state;
+	srand(9);
+	run_model(&m, 20000, 4);
+}
+
+/*
+ * The largest table (2^20-1 frames): free-list links are 20-bit indices
+ * packed into the entry, so runs beyond index 65535 -- and the last frame,
+ * next to the "none" value -- must link and unlink like any other. RAM
+ * around the 16-bit boundary and at the very end of the table.
+ */
+static void test_links_beyond_16_bits(void **state)
+{
+	struct frame_table big;
+	struct frame *fr = malloc(sizeof(*fr) * FRAME_TABLE_MAX_NR);
+	uint16_t *owner = malloc(sizeof(*owner) * FRAME_TABLE_MAX_NR);
+	struct model m = {
+		.t = &big, .owner = owner,
+		.range = { { 0xFF00u, 0x10100u }, { FRAME_TABLE_MAX_NR - 0x300u, FRAME_TABLE_MAX_NR } },
+		.nranges = 2,
+	};
+	uint32_t mfn;
+
+	(void)state;
+	assert_non_null(fr);
+	assert_non_null(owner);
+	/* 2^20-1 frames: accepted; 2^20 (index 2^20-1 would read as "none"): refused. */
+	assert_int_equal(frame_table_init(&big, fr, 0, FRAME_TABLE_MAX_NR + 1, scrub_none), -VMM_EINVAL);
+	assert_int_equal(frame_table_init(&big, fr, 0, FRAME_TABLE_MAX_NR, scrub_none), 0);
+	srand(11);
+	run_model(&m, 3000, 3);
+	/* The very last frame (index 2^20-2) alone: a head of order 0 with no neighbours. */
+	assert_int_equal(frame_table_init(&big, fr, 0, FRAME_TABLE_MAX_NR, scrub_none), 0);
+	assert_int_equal(frame_add_ram(&big, FRAME_TABLE_MAX_NR - 1, 1), 0);
+	assert_int_equal(frame_add_ram(&big, 0x12345, 1), 0);
+	assert_int_equal(frame_free_first(&big, 0), 0x12345);
+	assert_int_equal(frame_free_next(&big, 0x12345), FRAME_TABLE_MAX_NR - 1);
+	assert_int_equal(frame_free_next(&big, FRAME_TABLE_MAX_NR - 1), FRAME_NONE);
+	assert_int_equal(frame_alloc(&big, 0, 1, &mfn), 0);
+	assert_int_equal(mfn, 0x12345);
+	assert_int_equal(frame_free_first(&big, 0), FRAME_TABLE_MAX_NR - 1);
+	assert_int_equal(frame_alloc(&big, 0, 1, &mfn), 0);
+	assert_int_equal(mfn, FRAME_TABLE_MAX_NR - 1);
+	assert_int_equal(frame_free_first(&big, 0), FRAME_NONE);
+	assert_int_equal(frame_alloc(&big, 0, 1, &mfn), -VMM_ENOMEM);
+	/* Allocated frames read as untyped with zero counts whatever the links held. */
+	assert_int_equal(frame_get(&big, mfn)->type, FRAME_TYPE_NONE);
+	assert_int_equal(frame_get(&big, mfn)->u.use.type_count, 0);
+	assert_int_equal(frame_get(&big, mfn)->u.use.refcount, 0);
+	assert_int_equal(frame_free(&big, mfn, 0), 0);
+	assert_int_equal(frame_free(&big, 0x12345, 0), 0);
+	assert_int_equal(frame_free_first(&big, 0), 0x12345);
+	assert_int_equal(frame_free_first(&big, 1), FRAME_NONE);
+	free(fr);
+	free(owner);
 }
 
 int main(void)
@@ -316,6 +415,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ownership, setup),
 		cmocka_unit_test_setup(test_type_state_machine, setup),
 		cmocka_unit_test_setup(test_random_against_model, setup),
+		cmocka_unit_test(test_links_beyond_16_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,9 +39,12 @@ static int boot(void **state)
 	return mm_init(banks, 3, &lay, why, sizeof(why));
 }
 
-static uint32_t table_bytes(uint32_t frames)
+/* Carved at boot: 8 bytes per frame, a directory entry (pointer, frame, count) per 4 MiB chunk of each zone. */
+static uint32_t table_bytes(uint32_t frames, uint32_t chunks)
 {
-	return (frames * (uint32_t)(sizeof(struct frame) + 4) + 4095) & ~4095u;
+	uint32_t dir = chunks * (uint32_t)(sizeof(uint32_t *) == 4 ? 12 : 16);
+
+	return (frames * (uint32_t)sizeof(struct frame) + dir + 4095) & ~4095u;
 }
 
 static void test_zones_cover_banks_and_cut_at_window(void **state)
@@ -53,7 +56,9 @@ static void test_zones_cover_banks_and_cut_at_window(void **state)
 	mm_usage(&u);
 	assert_int_equal(u.nr_zones, 4); /* bank 0: window + above; banks 1, 2 */
 	assert_int_equal(u.ram_bytes, 48 * MIB);
-	assert_int_equal(u.table_bytes, table_bytes(ram_frames));
+	/* zones of 16, 8, 8 and 16 MiB, all 4 MiB aligned: 12 chunks */
+	assert_int_equal(sizeof(struct frame), 8);
+	assert_int_equal(u.table_bytes, table_bytes(ram_frames, 12));
 	assert_int_equal(u.image_bytes, FAKE_IMAGE_SIZE);
 	/* everything but the boot loader's MiB, the image and the tables is free */
 	assert_int_equal(mm_free_frames(), ram_frames - 256 - MFN(FAKE_IMAGE_SIZE) - MFN(u.table_bytes));
@@ -110,19 +115,27 @@ static void test_tables_must_fit_in_window(void **state)
 
 static void test_linear_allocations_stay_in_window(void **state)
 {
-	uint32_t mfn, n = 0;
+	uint32_t mfn, n = 0, last = 0;
 
 	(void)state;
 	while (mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn) == 0) {
 		assert_true(mm_frame_linear(mfn));
+		last = mfn;
 		n++;
 	}
 	assert_true(n > 0);
 	/* the window is used up, the other zones are still free */
 	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), -VMM_ENOMEM);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
+	/* ...but a domain frame there needs an m2p chunk from the window: refused, nothing taken */
+	assert_int_equal(mm_alloc(0, 3, 0, &mfn), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
+	/* one window frame free again: the chunk takes it, the domain frame comes from outside */
+	assert_int_equal(mm_free(last, 0), 0);
 	assert_int_equal(mm_alloc(0, 3, 0, &mfn), 0);
 	assert_false(mm_frame_linear(mfn));
+	assert_int_equal(mm_frame(last)->owner, FRAME_OWNER_HYP);
+	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256 - 1);
 }
 
 static void test_domain_allocations_prefer_outside_window(void **state)
@@ -165,6 +178,56 @@ static void test_m2p_follows_ownership(void **state)
 	assert_int_equal(mm_m2p(mfn), 9);
 	assert_int_equal(mm_free(MFN(FAKE_RAM_BASE + 24 * MIB), 0), -VMM_EINVAL); /* hole */
 	mm_m2p_set(MFN(FAKE_RAM_BASE + 24 * MIB), 1); /* ignored, no crash */
+}
+
+/* m2p chunks: taken for a domain's first frame in 4 MiB, counted as tables, never for the hypervisor. */
+static void test_m2p_chunks(void **state)
+{
+	struct mm_usage u0, u;
+	uint32_t a, b, h;
+
+	(void)state;
+	mm_usage(&u0);
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, 0, &h), 0);
+	mm_m2p_set(h, 5); /* a hypervisor frame keeps no pfn */
+	assert_int_equal(mm_m2p(h), MM_PFN_NONE);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_int_equal(mm_alloc(0, 7, MM_OUTSIDE, &a), 0);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(u.hyp_bytes, u0.hyp_bytes + 4096); /* h only */
+	/* a second frame in the same 4 MiB: no new chunk */
+	assert_int_equal(mm_alloc(0, 7, MM_OUTSIDE, &b), 0);
+	assert_int_equal(b >> 10, a >> 10);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	/* first and last entry of a chunk, and its neighbours untouched */
+	mm_m2p_set(a & ~1023u, 1);
+	mm_m2p_set(a | 1023u, 2);
+	assert_int_equal(mm_m2p(a & ~1023u), 1);
+	assert_int_equal(mm_m2p(a | 1023u), 2);
+	assert_int_equal(mm_m2p((a | 1023u) + 1), MM_PFN_NONE);
+	/* freed: no stale pfn; the chunk stays while a holds a frame in it */
+	mm_m2p_set(b, 77);
+	assert_int_equal(mm_free(b, 0), 0);
+	assert_int_equal(mm_m2p(b), MM_PFN_NONE);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(mm_m2p(a & ~1023u), 1);
+	/* the last domain frame of the chunk gives its page back: everything as before */
+	assert_int_equal(mm_free(a, 0), 0);
+	assert_int_equal(mm_free(h, 0), 0);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_int_equal(u.free_bytes, u0.free_bytes);
+	assert_int_equal(mm_m2p(a & ~1023u), MM_PFN_NONE);
+	/* a refused free (still referenced) keeps the chunk */
+	assert_int_equal(mm_alloc(2, 7, MM_OUTSIDE, &a), 0);
+	assert_int_equal(frame_get_ref(mm_table(a + 1), a + 1, 7), 0);
+	assert_int_equal(mm_free(a, 2), -VMM_EBUSY);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
 }
 
 static void test_scrub_through_temporary_mapping(void **state)
@@ -251,6 +314,7 @@ int main(void)
 		cmocka_unit_test_setup(test_linear_allocations_stay_in_window, boot),
 		cmocka_unit_test_setup(test_domain_allocations_prefer_outside_window, boot),
 		cmocka_unit_test_setup(test_m2p_follows_ownership, boot),
+		cmocka_unit_test_setup(test_m2p_chunks, boot),
 		cmocka_unit_test_setup(test_scrub_through_temporary_mapping, boot),
 		cmocka_unit_test_setup(test_usage_counts_hypervisor_frames, boot),
 		cmocka_unit_test_setup(test_release_payloads_gives_their_pages_back, boot),

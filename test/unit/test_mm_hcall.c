@@ -104,10 +104,10 @@ static void test_mmuext_flush_uses_domain_slot(void **state)
 	assert_int_equal(fake_mmu.flushed_va, 0x12345678u);
 	op.cmd = VMM_MMUEXT_TLB_FLUSH_LOCAL;
 	op.arg1 = 0;
-	flushes = fake_mmu.flush_slot;
+	flushes = fake_mmu.asid_flushes;
 	assert_int_equal(guest_copy_to(dom, ARGS, &op, sizeof(op)), 0);
 	assert_int_equal(call(VMM_HC_mmuext_op, ARGS, 1, 0, VMM_DOMID_SELF), 0);
-	assert_int_equal(fake_mmu.flush_slot, flushes + 1);
+	assert_int_equal(fake_mmu.asid_flushes, flushes + 1);
 	/* The current L1 cannot be unpinned. */
 	op.cmd = VMM_MMUEXT_UNPIN_TABLE;
 	op.arg1 = dom->l1_mfn;
@@ -138,11 +138,11 @@ static void test_multicall_dispatches_allowed_only(void **state)
 	assert_false(dom->pt.flush_pending);
 	/* A flush a batched call left pending is done before the guest runs again. */
 	dom->pt.flush_pending = true;
-	i = fake_mmu.flush_slot;
+	i = fake_mmu.asid_flushes;
 	assert_int_equal(call(VMM_HC_multicall, ARGS, 1, 0, 0), 0);
 	assert_false(dom->pt.flush_pending);
-	assert_int_equal(fake_mmu.flush_slot, i + 1);
-	assert_int_equal(fake_mmu.flushed_slot, dom->slot);
+	assert_int_equal(fake_mmu.asid_flushes, i + 1);
+	assert_ptr_equal(fake_mmu.flushed_cache, &dom->asids);
 }
 
 int main(void)

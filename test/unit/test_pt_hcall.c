@@ -263,13 +263,13 @@ static void test_update_va_mapping_fast_path(void **state)
 	/* The read-only mapping of a table frame went the slow way, a writable one is refused fast or slow. */
 	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
 	/* Counts at their limit: the general path reports the overflow. */
-	ptf_frames[DATA + 2].u.use.refcount = UINT32_MAX;
+	ptf_frames[DATA + 2].u.use.refcount = FRAME_COUNT_MAX;
 	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 2), false), 0));
 	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 2), false), 0),
 			 -VMM_ENOSPC);
 	ptf_frames[DATA + 2].u.use.refcount = 0;
 	ptf_frames[DATA + 3].type = FRAME_TYPE_WRITABLE;
-	ptf_frames[DATA + 3].u.use.type_count = UINT32_MAX;
+	ptf_frames[DATA + 3].u.use.type_count = FRAME_COUNT_MAX;
 	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 3), true), 0));
 	assert_true(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 3), false), 0)); /* RO: no type */
 	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x4000, ptf_small(ptf_mfn(DATA + 3), true), 0),

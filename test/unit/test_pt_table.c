@@ -366,7 +366,7 @@ static void test_count_overflow(void **state)
 {
 	(void)state;
 	pin_l1_l2();
-	fr(0x150)->u.use.refcount = UINT32_MAX;
+	fr(0x150)->u.use.refcount = FRAME_COUNT_MAX;
 	assert_int_equal(pt_update(&ptf_s, addr(L1A, 9), ptf_section(ptf_mfn(0x100), false)), -VMM_ENOSPC);
 	assert_int_equal(fr(0x14F)->u.use.refcount, 0);
 	assert_int_equal(pt_update(&ptf_s, addr(L1A, 9), ptf_section(ptf_mfn(0x100), true)), -VMM_ENOSPC);
@@ -375,14 +375,14 @@ static void test_count_overflow(void **state)
 	assert_int_equal(fr(0x14F)->type, FRAME_TYPE_NONE);
 	fr(0x150)->u.use.refcount = 0;
 	fr(0x150)->type = FRAME_TYPE_WRITABLE;
-	fr(0x150)->u.use.type_count = UINT32_MAX;
+	fr(0x150)->u.use.type_count = FRAME_COUNT_MAX;
 	assert_int_equal(pt_update(&ptf_s, addr(L2A, 0), ptf_small(ptf_mfn(0x150), true)), -VMM_ENOSPC);
 	assert_int_equal(pt_update(&ptf_s, addr(L1A, 9), ptf_section(ptf_mfn(0x100), true)), -VMM_ENOSPC);
 	assert_int_equal(fr(0x14F)->u.use.refcount, 0);
 	assert_int_equal(fr(0x14F)->type, FRAME_TYPE_NONE);
 	fr(0x150)->type = FRAME_TYPE_NONE;
 	fr(0x150)->u.use.type_count = 0;
-	fr(L2A)->u.use.type_count = UINT32_MAX;
+	fr(L2A)->u.use.type_count = FRAME_COUNT_MAX;
 	assert_int_equal(pt_update(&ptf_s, addr(L1A, 9), ptf_table(ptf_mfn(L2A), 0)), -VMM_ENOSPC);
 	fr(L2A)->u.use.type_count = 1;
 	check_model();

@@ -18,6 +18,7 @@
 
 #include "arch.h"
 #include "arm.h"
+#include "asid.h"
 #include "cp15.h"
 #include "domain.h"
 #include "vmm/guest_info.h"
@@ -85,9 +86,9 @@ static uint32_t hv_temp_l2[HV_TEMP_SLOTS] __attribute__((aligned(1024)));
 /*
  * What arch_mmu_activate() writes, prepared once so that a context switch
  * only loads it: each slot's TTBR0 value (table address and walk
- * attributes, set by arch_mmu_domain_set()), and the PMU user-access
- * state as it is in the hardware, so that PMUSERENR is written only when it
- * changes.
+ * attributes) and address space (its ASID, core/asid.h), both set by
+ * arch_mmu_domain_set(), and the PMU user-access state as it is in the
+ * hardware, so that PMUSERENR is written only when it changes.
  */
 #define PMU_NO_OWNER 0xffffffffu
 
@@ -95,6 +96,15 @@ static struct {
 	uint32_t ttbr0[VMM_MAX_DOMAINS];
 	uint32_t walk_attrs;       /* TTBR_WALK_MP or TTBR_WALK_UP, from arch_mmu_init() */
 	uint32_t walk_coherent;    /* ID_MMFR3.CohWalk != 0: no clean needed after a table store */
+	/*
+	 * The ASID to load for each slot, or 0 when its space must get one
+	 * first: nonzero only while the slot's space holds that ASID in the
+	 * current generation. Set from the space by arch_mmu_domain_set() and
+	 * after each assignment; all cleared when a generation opens (only
+	 * this file assigns ASIDs, so it sees every generation change).
+	 */
+	uint32_t asid[VMM_MAX_DOMAINS];
+	struct asid_space *space[VMM_MAX_DOMAINS];
 	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
 	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
 	uint32_t active;           /* slot whose table is in TTBR0, or MASTER_SLOT */
@@ -228,10 +238,13 @@ void arch_pt_entry_sync(const uint32_t *hv)
 	arm_dsb();
 }
 
+/* A slot whose space holds no ASID of this generation has no TLB entries to drop. */
 void arch_mmu_flush_va(unsigned int slot, uint32_t va)
 {
+	if (slot >= VMM_MAX_DOMAINS || mmu_switch.asid[slot] == 0)
+		return;
 	arm_dsb();
-	cp15_write_tlbimva((va & ~0xfffu) | ((slot + 1) & 0xffu));
+	cp15_write_tlbimva((va & ~0xfffu) | mmu_switch.asid[slot]);
 	arm_dsb();
 	arm_isb();
 }
@@ -274,12 +287,21 @@ void arch_mmu_l1_copy_hyp(uint32_t *l1)
 	       (L1_ENTRIES - HV_FIRST_ENTRY) * sizeof(uint32_t));
 }
 
-int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys)
+static void mmu_load_slot(unsigned int slot);
+
+int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys, struct asid_space *space)
 {
-	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0)
+	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0 || space == NULL)
 		return -VMM_EINVAL;
 	mmu_switch.ttbr0[slot] = l1_phys | mmu_switch.walk_attrs;
+	mmu_switch.space[slot] = space;
+	mmu_switch.asid[slot] = space->gen == asid_generation ? space->asid : 0;
 	arm_dsb();
+	/* The running domain switched tables (or the builder's window is open on it). */
+	if (mmu_switch.active == slot) {
+		mmu_load_slot(slot);
+		arm_isb();
+	}
 	return 0;
 }
 
@@ -303,26 +325,82 @@ static void mmu_pmu_set_user(unsigned int slot, uint32_t pmu_user)
 	}
 }
 
-void arch_mmu_activate(unsigned int slot, bool pmu_user)
+/*
+ * Loads a table and its ASID. ARMv7 ASID switch via the reserved ASID 0, so
+ * that no translation walk (speculative ones included) tags entries of one
+ * table with another table's ASID: every walk until the last write pairs
+ * either (old ASID, old table), (0, either table) or (new ASID, new table).
+ * Walks tagged 0 are harmless: the hypervisor, the only code that runs
+ * with ASID 0, uses global mappings alone.
+ *
+ * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
+ * switch"): a DSB must precede every CONTEXTIDR write. Harmless and cheap
+ * on every other core, so done for all of them.
+ *
+ * flush: a new ASID generation (core/asid.h) starts here. The whole TLB is
+ * invalidated while ASID 0 is loaded: from then on no walk can tag an entry
+ * with an old-generation number, so the numbers handed out again are clean.
+ */
+static inline __attribute__((always_inline)) void mmu_load(uint32_t ttbr0, uint32_t asid, bool flush)
 {
-	/*
-	 * ARMv7 ASID switch via the reserved ASID 0, so that no translation walk
-	 * (speculative ones included) tags entries of one domain's table with
-	 * another domain's ASID: every walk until the last write pairs either
-	 * (old ASID, old table), (0, either table) or (new ASID, new table).
-	 */
-	/*
-	 * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
-	 * switch"): a DSB must precede every CONTEXTIDR write. Harmless and
-	 * cheap on every other core, so done for all of them.
-	 */
-	arm_dsb();
+	arm_dsb(); /* erratum 754322 */
 	cp15_write_contextidr(0);
 	arm_isb();
-	cp15_write_ttbr0(mmu_switch.ttbr0[slot]);
+	cp15_write_ttbr0(ttbr0);
 	arm_isb();
-	arm_dsb(); /* erratum 754322, as above */
-	cp15_write_contextidr(slot + 1);
+	if (flush) {
+		cp15_write_tlbiall(0);
+		arm_dsb();
+		arm_isb();
+	}
+	arm_dsb(); /* erratum 754322 */
+	cp15_write_contextidr(asid);
+}
+
+/* The slot's space has no ASID of this generation: take one (maybe opening a generation). */
+static void __attribute__((noinline)) mmu_load_new_asid(unsigned int slot)
+{
+	uint32_t r = asid_assign(mmu_switch.space[slot]);
+
+	if (r & ASID_FLUSH_ALL) {
+		uint32_t i;
+
+		for (i = 0; i < VMM_MAX_DOMAINS; i++)
+			mmu_switch.asid[i] = 0; /* every space's ASID is stale now */
+	}
+	mmu_switch.asid[slot] = r & ASID_MASK;
+	mmu_load(mmu_switch.ttbr0[slot], r & ASID_MASK, (r & ASID_FLUSH_ALL) != 0);
+	mmu_switch.active = slot;
+}
+
+static void mmu_load_slot(unsigned int slot)
+{
+	if (mmu_switch.asid[slot] != 0) {
+		mmu_load(mmu_switch.ttbr0[slot], mmu_switch.asid[slot], false);
+		mmu_switch.active = slot;
+	} else {
+		mmu_load_new_asid(slot);
+	}
+}
+
+/*
+ * The common case -- the slot's space holds an ASID of the current
+ * generation -- is a load and a compare (of mmu_switch.asid[slot]) where a
+ * fixed ASID per slot was an addition. The PMU access is settled first, so
+ * that few values stay live across the switch and no frame is needed.
+ */
+void arch_mmu_activate(unsigned int slot, bool pmu_user)
+{
+	uint32_t asid;
+
+	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
+		mmu_pmu_set_user(slot, pmu_user);
+	asid = mmu_switch.asid[slot];
+	if (__builtin_expect(asid == 0, 0)) {
+		mmu_load_new_asid(slot);
+		return;
+	}
+	mmu_load(mmu_switch.ttbr0[slot], asid, false);
 	mmu_switch.active = slot;
 	/*
 	 * No isb here: nothing before the exception return into the guest
@@ -334,8 +412,6 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	 * which synchronizes first (arch_mmu_window_open()). Until then walks may still use ASID 0 with the
 	 * new table, which the isb after TTBR0 already allowed.
 	 */
-	if ((uint32_t)pmu_user != mmu_switch.pmu_user)
-		mmu_pmu_set_user(slot, pmu_user);
 }
 
 /* Back to the master table and the hypervisor's ASID 0 (same order as above). */
@@ -366,10 +442,14 @@ void arch_mmu_window_close(void)
 	arm_isb();
 }
 
-void arch_mmu_flush_slot(unsigned int slot)
+void arch_mmu_flush_spaces(const struct asid_cache *c)
 {
-	arm_dsb();
-	cp15_write_tlbiasid(slot + 1);
+	unsigned int w;
+
+	arm_dsb(); /* table writes done before the invalidation */
+	for (w = 0; w < ASID_CACHE_WAYS; w++)
+		if (c->space[w].gen == asid_generation)
+			cp15_write_tlbiasid(c->space[w].asid);
 	arm_dsb();
 	arm_isb();
 }
