@@ -430,11 +430,11 @@ long evtchn_poll_begin(struct domain *d, uint32_t ports_va, uint32_t nr)
 		if (ports[i] == 0 || ports[i] >= VMM_NR_EVENT_PORTS)
 			return evtchn_reject(d, -VMM_EINVAL, "sched_op poll: port %u (1..%u)",
 					     (unsigned)ports[i], VMM_NR_EVENT_PORTS - 1);
-	memset(t->poll_set, 0, sizeof(t->poll_set));
 	for (i = 0; i < nr; i++) {
-		t->poll_set[ports[i] / 32] |= 1u << (ports[i] % 32);
+		t->poll_ports[i] = (uint16_t)ports[i];
 		pending |= (d->shared->evtchn_pending[ports[i] / 32] >> (ports[i] % 32)) & 1u;
 	}
+	t->poll_nr = (uint8_t)nr;
 	/* Checked and marked with interrupts off: a notification after this
 	 * point sees `polling` and wakes us; none can come in between. */
 	t->polling = !pending;
@@ -447,8 +447,9 @@ bool evtchn_poll_end(struct domain *d)
 	uint32_t any = 0;
 	unsigned int i;
 
-	for (i = 0; i < VMM_NR_EVENT_PORTS / 32; i++)
-		any |= t->poll_set[i] & d->shared->evtchn_pending[i];
+	for (i = 0; i < t->poll_nr; i++)
+		any |= (d->shared->evtchn_pending[t->poll_ports[i] / 32] >> (t->poll_ports[i] % 32)) & 1u;
 	t->polling = false;
+	t->poll_nr = 0;
 	return any != 0;
 }

@@ -51,7 +51,8 @@ struct evtchn_table {
 	uint32_t bucket_mfn[EVTCHN_NR_BUCKETS];
 	uint16_t virq_port[VMM_NR_VIRQS];         /* 0: not bound */
 	bool polling;                             /* in sched_op(poll) */
-	uint32_t poll_set[VMM_NR_EVENT_PORTS / 32]; /* the ports it polls (valid while polling) */
+	uint8_t poll_nr;                          /* ports in poll_ports (valid while polling) */
+	uint16_t poll_ports[VMM_SCHED_POLL_MAX];  /* the ports it polls: a short list, scanned */
 };
 
 /* The port's entry, or NULL if port >= 1024 or its bucket does not exist. */
@@ -108,7 +109,14 @@ bool evtchn_poll_end(struct domain *d);
 /* True if the notification of `port` must wake d's poll. */
 static inline bool evtchn_poll_wakes(const struct evtchn_table *t, unsigned int port)
 {
-	return t->polling && (t->poll_set[port / 32] & (1u << (port % 32))) != 0;
+	unsigned int i;
+
+	if (!t->polling)
+		return false;
+	for (i = 0; i < t->poll_nr; i++)
+		if (t->poll_ports[i] == port)
+			return true;
+	return false;
 }
 
 #endif /* VMM_CORE_EVTCHN_H */

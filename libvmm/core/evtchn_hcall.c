@@ -74,7 +74,7 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	(void)a2;
 	(void)a3;
 	if (cmd == VMM_EVTCHNOP_send) { /* the hot path: 4 bytes in, nothing out */
-		if (guest_copy_from(d, &op.send, arg, sizeof(op.send)) != 0)
+		if (guest_read_u32(d, arg, &op.send.port) != 0)
 			return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 					  "event_channel_op send: argument 0x%08x outside domain memory", (unsigned)arg);
 		return evtchn_send(d, op.send.port);

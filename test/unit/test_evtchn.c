@@ -532,6 +532,15 @@ static void test_hypercall_copies_in_and_out(void **state)
 	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, va), 0);
 	snd->port = 5;
 	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, va), -VMM_EINVAL);
+	/* unaligned arguments are read too (the word fast path falls back) */
+	memcpy((uint8_t *)test_guest_ptr(a, va) + 1, &(uint32_t){1}, 4);
+	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, va + 1), 0);
+	memcpy((uint8_t *)test_guest_ptr(a, va) + 1, &(uint32_t){9}, 4);
+	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, va + 1), -VMM_EINVAL);
+	*(uint32_t *)test_guest_ptr(a, end - 4) = 1; /* the last word of memory */
+	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, end - 4), 0);
+	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, end), -VMM_EFAULT);
+	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, VMM_GUEST_BASE - 4), -VMM_EFAULT);
 	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, 0xE0000000u), -VMM_EFAULT);
 	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_send, end - 2), -VMM_EFAULT);
 	assert_int_equal(hcall(VMM_HC_event_channel_op, VMM_EVTCHNOP_status, end - 8), -VMM_EFAULT);
