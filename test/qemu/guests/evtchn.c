@@ -74,7 +74,8 @@ __asm__(".arm\n.global pong_upcall\npong_upcall:\n"
 	"\tmrc p15, 0, r1, c9, c13, 0\n"
 	"\tldr r2, =upcall_ccnt_word\n"
 	"\tstr r1, [r2]\n"
-	"\tb pong_upcall_c\n");
+	"\tb pong_upcall_c\n"
+	"\t.ltorg\n");
 uint32_t upcall_ccnt_word;
 
 void pong_upcall_c(struct vmm_trap_frame *f)
@@ -211,6 +212,55 @@ static void pong(const struct vmm_start_info *si)
 	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
 }
 
+/* role=pirq: binds physical IRQ `irq=N`, takes PIRQ_EVENTS events, EOIs each. */
+#define PIRQ_EVENTS 20
+static void pirq(const struct vmm_start_info *si)
+{
+	uint32_t irq = probe_cmdline_number(si->cmd_line, "irq=", 0);
+	struct vmm_evtchn_bind_pirq bp = {.pirq = irq, .flags = 0};
+	struct vmm_physdev_irq_status_query q = {.irq = irq};
+	struct vmm_physdev_eoi eoi = {.irq = irq};
+	int events = 0, eois = 0, i;
+
+	probe_expect("pirq: bind_pirq", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp), 0);
+	probe_expect("pirq: bind again", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp), -VMM_EEXIST);
+	for (i = 0; i < PIRQ_EVENTS; i++) {
+		if (wait_port(bp.port) != 0)
+			break;
+		events++;
+		/* The line is still asserted (nobody clears the device): in flight, no second event. */
+		HYPERVISOR_physdev_op(VMM_PHYSDEVOP_irq_status_query, &q);
+		if (q.flags != (VMM_PHYSDEV_IRQ_NEEDS_EOI | VMM_PHYSDEV_IRQ_IN_FLIGHT))
+			probe_expect("pirq: in flight until EOI", (long)q.flags, 3);
+		if (HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi) == 0)
+			eois++;
+	}
+	probe_expect("pirq: events", events, PIRQ_EVENTS);
+	probe_puts("pirq: ");
+	probe_putd(events);
+	probe_puts(" events, ");
+	probe_putd(eois);
+	probe_puts(" EOIs\n");
+	struct vmm_evtchn_close cl = {.port = bp.port};
+	probe_expect("pirq: close", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_close, &cl), 0);
+	probe_expect("pirq: EOI after close", HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi), -VMM_EPERM);
+	probe_puts("evtchn: pirq done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+/* role=pirq-thief: the interrupt is another domain's. */
+static void pirq_thief(const struct vmm_start_info *si)
+{
+	struct vmm_evtchn_bind_pirq bp = {.pirq = probe_cmdline_number(si->cmd_line, "irq=", 0)};
+	struct vmm_physdev_eoi eoi = {.irq = bp.pirq};
+
+	probe_expect("pirq-thief: bind_pirq refused", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp),
+		     -VMM_EPERM);
+	probe_expect("pirq-thief: EOI refused", HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi), -VMM_EPERM);
+	probe_puts("evtchn: pirq-thief done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
 static void intruder(void)
 {
 	struct vmm_evtchn_alloc_unbound au = {.dom = VMM_DOMID_SELF, .remote_dom = 0};
@@ -236,5 +286,9 @@ void probe_main(const struct vmm_start_info *si)
 		ping(si);
 	else if (probe_cmdline_has(si->cmd_line, "role=pong"))
 		pong(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=pirq-thief"))
+		pirq_thief(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=pirq"))
+		pirq(si);
 	intruder();
 }
