@@ -8,7 +8,7 @@ TARGET_BUILD := build/arm
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_TARGET := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi.cmake
 
-.PHONY: all deps host target test demo bench fuzz clean
+.PHONY: all deps host target test demo bench fuzz fuzz-evtchn clean
 
 all: host target
 
@@ -38,6 +38,11 @@ FUZZ_SECONDS ?= 300
 fuzz: host
 	mkdir -p build/fuzz-corpus
 	$(HOST_BUILD)/test/fuzz_pt -max_total_time=$(FUZZ_SECONDS) -max_len=512 -artifact_prefix=build/ build/fuzz-corpus fuzz/seeds
+
+# Event-channel fuzz harness for FUZZ_SECONDS on a corpus kept in build/.
+fuzz-evtchn: host
+	mkdir -p build/fuzz-evtchn-corpus
+	$(HOST_BUILD)/test/fuzz_evtchn -max_total_time=$(FUZZ_SECONDS) -max_len=700 -artifact_prefix=build/ build/fuzz-evtchn-corpus
 
 clean:
 	rm -rf build

@@ -15,6 +15,7 @@
 #include "asid.h"
 #include "console.h"
 #include "pt_table.h"
+#include "evtchn.h"
 #include "sched.h"
 #include "vmm/config.h"
 #include "vmm/guest_info.h"
@@ -84,6 +85,10 @@ struct domain {
 
 	/* VFP/NEON registers while another domain owns the FPU (core/vcpu_state.c) */
 	struct arch_vfp_state vfp;
+	/* event channels and the access policy (evtchn.h, policy.h) */
+	struct evtchn_table evtchn;
+	uint32_t policy_types;             /* types the domain carries */
+	uint32_t policy_peers;             /* types it may talk to (all without policy) */
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */

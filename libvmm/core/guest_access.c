@@ -86,3 +86,23 @@ bool guest_range_accessible(const struct domain *d, uint32_t va, uint32_t len)
 {
 	return guest_range_backed(d, va, len);
 }
+
+int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val)
+{
+	const uint8_t *frame;
+	uint32_t mfn;
+
+	if (va & 3u)
+		return guest_copy_from(d, val, va, sizeof(*val));
+	if (!guest_range_valid(d, va, sizeof(*val)))
+		return -VMM_EFAULT;
+	mfn = domain_pfn_to_mfn(d, (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT);
+	if (mfn == MM_PFN_NONE)
+		return -VMM_EFAULT;
+	frame = arch_map_frame(mfn);
+	if (!frame)
+		return -VMM_EFAULT;
+	memcpy(val, frame + ((va - VMM_GUEST_BASE) & (PAGE_SIZE - 1)), sizeof(*val));
+	arch_unmap_frame((void *)(uintptr_t)frame);
+	return 0;
+}

@@ -1,0 +1,294 @@
+/*
+ * Event-channel test guest (test/qemu/evtchn_config.c), by command line:
+ *
+ *   role=ping      (dom0, type "secure") offers port 1 to dom1, waits for
+ *                  dom1's hello with sched_op(poll), then ROUNDS round trips:
+ *                  send, poll for the answer (events masked: no upcalls).
+ *                  Then a poll that must time out, and (PMU access) the
+ *                  benchmarks: event ping-pong round trip, the send
+ *                  hypercall to a blocked peer, and send -> peer's upcall
+ *                  handler.
+ *   role=pong      (dom1, type "rich") binds to dom0's port 1, answers every
+ *                  event; for the upcall benchmark it blocks with events
+ *                  unmasked and its upcall handler reads the cycle counter.
+ *   role=intruder  (dom2, type "untrusted": the policy keeps it apart from
+ *                  dom0) tries to open a channel to dom0 and to send on a
+ *                  port it guessed; both must be refused.
+ *
+ * Prints "ok ..." / "FAIL ..." lines and "evtchn: <role> done".
+ */
+#include "probe_lib.h"
+
+#define ROUNDS       100
+#define BENCH_ROUNDS 32
+#define PING_PORT    1     /* the first port of a fresh domain */
+#define MS           1000000ull
+
+void probe_main(const struct vmm_start_info *si);
+void pong_upcall(void);
+void pong_upcall_c(struct vmm_trap_frame *f);
+
+static volatile struct vmm_shared_info *const sh = (volatile struct vmm_shared_info *)VMM_GUEST_SHARED_INFO;
+
+static void port_clear(uint32_t port)
+{
+	__atomic_fetch_and((uint32_t *)&sh->evtchn_pending[port / 32], ~(1u << (port % 32)), __ATOMIC_SEQ_CST);
+}
+
+static long send(uint32_t port)
+{
+	struct vmm_evtchn_send op = {.port = port};
+
+	return HYPERVISOR_event_channel_op(VMM_EVTCHNOP_send, &op);
+}
+
+static long poll_one(uint32_t port, uint64_t timeout)
+{
+	static uint32_t list[1];
+	struct vmm_sched_poll p = {.ports = (uint32_t)(uintptr_t)list, .nr_ports = 1, .timeout = timeout};
+
+	list[0] = port;
+	return HYPERVISOR_poll(&p);
+}
+
+/* Waits for `port` (up to 1 s) and consumes the event. */
+static long wait_port(uint32_t port)
+{
+	long rc = poll_one(port, probe_system_time() + 1000 * MS);
+
+	port_clear(port);
+	return rc;
+}
+
+static inline void ccnt_reset(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c9, c13, 0" ::"r"(0u));
+}
+
+/* ---- pong's upcall handler (benchmark) -------------------------------- */
+
+static volatile uint32_t upcall_ccnt, upcalls;
+
+/* First instruction reads the counter, then C clears the event and returns. */
+__asm__(".arm\n.global pong_upcall\npong_upcall:\n"
+	"\tmrc p15, 0, r1, c9, c13, 0\n"
+	"\tldr r2, =upcall_ccnt_word\n"
+	"\tstr r1, [r2]\n"
+	"\tb pong_upcall_c\n"
+	"\t.ltorg\n");
+uint32_t upcall_ccnt_word;
+
+void pong_upcall_c(struct vmm_trap_frame *f)
+{
+	upcall_ccnt = upcall_ccnt_word;
+	upcalls++;
+	sh->vcpu_info.evtchn_upcall_pending = 0;
+	__atomic_store_n((uint32_t *)&sh->vcpu_info.evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+	port_clear(PING_PORT);
+	HYPERVISOR_restore_trap_frame(f);
+	probe_puts("FAIL pong: restore_trap_frame returned\n");
+	probe_shutdown(VMM_SHUTDOWN_crash);
+}
+
+/* ---- roles ------------------------------------------------------------- */
+
+static void ping(const struct vmm_start_info *si)
+{
+	struct vmm_evtchn_alloc_unbound au = {.dom = VMM_DOMID_SELF, .remote_dom = 1};
+	struct vmm_acm_types t;
+	uint64_t t0;
+	uint32_t best_rt = 0xffffffffu, best_send = 0xffffffffu, a, b;
+	int i, ok = 0;
+
+	probe_expect("ping: acm_op get_types", HYPERVISOR_acm_op(VMM_ACMOP_get_types, &t), 0);
+	if (!probe_cmdline_has(si->cmd_line, "bench")) /* the bench image has no policy */
+		probe_expect("ping: my types are {secure}", (long)t.types, 1);
+	probe_expect("ping: alloc_unbound for dom1", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au), 0);
+	probe_expect("ping: port", (long)au.port, PING_PORT);
+	probe_expect("ping: hello from pong", wait_port(PING_PORT), 0);
+	for (i = 0; i < ROUNDS; i++) {
+		if (send(PING_PORT) != 0)
+			break;
+		if (wait_port(PING_PORT) != 0)
+			break;
+		ok++;
+	}
+	probe_expect("ping: round trips", ok, ROUNDS);
+	probe_puts("evtchn: ");
+	probe_putd(ok);
+	probe_puts(" round trips\n");
+
+	/* Nobody sends now: the poll times out after 5 ms, not before. */
+	t0 = probe_system_time();
+	probe_expect("ping: poll times out", poll_one(PING_PORT, t0 + 5 * MS), -VMM_ETIMEDOUT);
+	probe_expect("ping: not before the timeout", probe_system_time() >= t0 + 5 * MS, 1);
+
+	if (probe_cmdline_has(si->cmd_line, "bench")) {
+		for (i = 0; i < BENCH_ROUNDS; i++) {
+			a = probe_ccnt();
+			send(PING_PORT);
+			wait_port(PING_PORT);
+			b = probe_ccnt();
+			if (b - a < best_rt)
+				best_rt = b - a;
+		}
+		/* pong now blocks with events unmasked; each event enters its handler */
+		send(PING_PORT);
+		wait_port(PING_PORT);
+		for (i = 0; i < BENCH_ROUNDS; i++) {
+			HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0); /* pong is blocked */
+			a = probe_ccnt();
+			send(PING_PORT);
+			b = probe_ccnt();
+			if (b - a < best_send)
+				best_send = b - a;
+			wait_port(PING_PORT); /* pong answers with its handler's reading */
+		}
+		for (i = 0; i < BENCH_ROUNDS; i++) {
+			HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
+			ccnt_reset();
+			send(PING_PORT);
+			wait_port(PING_PORT);
+		}
+		probe_puts("bench: event ping-pong round trip = ");
+		probe_putd((long)best_rt);
+		probe_puts(" instructions\nbench: send to a blocked peer (hypercall) = ");
+		probe_putd((long)best_send);
+		probe_puts(" instructions\n");
+	}
+	probe_puts("evtchn: ping done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+static void pong(const struct vmm_start_info *si)
+{
+	struct vmm_evtchn_bind_interdomain bi = {.remote_dom = 0, .remote_port = PING_PORT};
+	uint32_t best = 0xffffffffu;
+	long rc = -1;
+	int i, tries;
+
+	/* dom0 offers the port when it starts: give it the CPU until then. */
+	for (tries = 0; tries < 50 && rc != 0; tries++) {
+		HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
+		rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_interdomain, &bi);
+	}
+	probe_expect("pong: bind_interdomain to dom0", rc, 0);
+	probe_expect("pong: local port", (long)bi.local_port, PING_PORT);
+	port_clear(bi.local_port); /* a new port starts pending */
+	probe_expect("pong: hello", send(bi.local_port), 0);
+	for (i = 0; i < ROUNDS; i++) {
+		if (wait_port(bi.local_port) != 0)
+			break;
+		send(bi.local_port);
+	}
+	if (probe_cmdline_has(si->cmd_line, "bench")) {
+		for (i = 0; i < BENCH_ROUNDS; i++) {
+			wait_port(bi.local_port);
+			send(bi.local_port);
+		}
+		wait_port(bi.local_port);
+		HYPERVISOR_set_callbacks(pong_upcall, 0);
+		/* Polling left the summary bits set: clear them, or the unmask
+		 * below enters the handler for events already consumed. */
+		sh->vcpu_info.evtchn_upcall_pending = 0;
+		__atomic_store_n((uint32_t *)&sh->vcpu_info.evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+		sh->vcpu_info.evtchn_upcall_mask = 0;
+		send(bi.local_port);
+		for (i = 0; i < 2 * BENCH_ROUNDS; i++) {
+			uint32_t seen = upcalls;
+
+			while (upcalls == seen)
+				HYPERVISOR_sched_op(VMM_SCHEDOP_block, 0);
+			if (i >= BENCH_ROUNDS && upcall_ccnt < best)
+				best = upcall_ccnt; /* ping zeroed the counter right before its send */
+			send(bi.local_port);
+		}
+		sh->vcpu_info.evtchn_upcall_mask = 1;
+		probe_puts("bench: send to a blocked peer until its upcall handler runs = ");
+		probe_putd((long)best);
+		probe_puts(" instructions\n");
+	}
+	probe_puts("evtchn: pong done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+/* role=pirq: binds physical IRQ `irq=N`, takes PIRQ_EVENTS events, EOIs each. */
+#define PIRQ_EVENTS 20
+static void pirq(const struct vmm_start_info *si)
+{
+	uint32_t irq = probe_cmdline_number(si->cmd_line, "irq=", 0);
+	struct vmm_evtchn_bind_pirq bp = {.pirq = irq, .flags = 0};
+	struct vmm_physdev_irq_status_query q = {.irq = irq};
+	struct vmm_physdev_eoi eoi = {.irq = irq};
+	int events = 0, eois = 0, i;
+
+	probe_expect("pirq: bind_pirq", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp), 0);
+	probe_expect("pirq: bind again", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp), -VMM_EEXIST);
+	for (i = 0; i < PIRQ_EVENTS; i++) {
+		if (wait_port(bp.port) != 0)
+			break;
+		events++;
+		/* The line is still asserted (nobody clears the device): in flight, no second event. */
+		HYPERVISOR_physdev_op(VMM_PHYSDEVOP_irq_status_query, &q);
+		if (q.flags != (VMM_PHYSDEV_IRQ_NEEDS_EOI | VMM_PHYSDEV_IRQ_IN_FLIGHT))
+			probe_expect("pirq: in flight until EOI", (long)q.flags, 3);
+		if (HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi) == 0)
+			eois++;
+	}
+	probe_expect("pirq: events", events, PIRQ_EVENTS);
+	probe_puts("pirq: ");
+	probe_putd(events);
+	probe_puts(" events, ");
+	probe_putd(eois);
+	probe_puts(" EOIs\n");
+	struct vmm_evtchn_close cl = {.port = bp.port};
+	probe_expect("pirq: close", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_close, &cl), 0);
+	probe_expect("pirq: EOI after close", HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi), -VMM_EPERM);
+	probe_puts("evtchn: pirq done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+/* role=pirq-thief: the interrupt is another domain's. */
+static void pirq_thief(const struct vmm_start_info *si)
+{
+	struct vmm_evtchn_bind_pirq bp = {.pirq = probe_cmdline_number(si->cmd_line, "irq=", 0)};
+	struct vmm_physdev_eoi eoi = {.irq = bp.pirq};
+
+	probe_expect("pirq-thief: bind_pirq refused", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &bp),
+		     -VMM_EPERM);
+	probe_expect("pirq-thief: EOI refused", HYPERVISOR_physdev_op(VMM_PHYSDEVOP_eoi, &eoi), -VMM_EPERM);
+	probe_puts("evtchn: pirq-thief done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+static void intruder(void)
+{
+	struct vmm_evtchn_alloc_unbound au = {.dom = VMM_DOMID_SELF, .remote_dom = 0};
+	struct vmm_evtchn_bind_interdomain bi = {.remote_dom = 0, .remote_port = PING_PORT};
+	struct vmm_acm_types t;
+
+	probe_expect("intruder: acm_op get_types", HYPERVISOR_acm_op(VMM_ACMOP_get_types, &t), 0);
+	probe_expect("intruder: may talk to nobody", (long)t.peers, 0);
+	probe_expect("intruder: channel to dom0 refused",
+		     HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au), -VMM_EPERM);
+	probe_expect("intruder: bind to dom0's port refused",
+		     HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_interdomain, &bi), -VMM_EINVAL);
+	probe_expect("intruder: send on a guessed port refused", send(PING_PORT), -VMM_EINVAL);
+	probe_expect("intruder: send on port 1023 refused", send(VMM_NR_EVENT_PORTS - 1), -VMM_EINVAL);
+	probe_expect("intruder: send on port 1024 refused", send(VMM_NR_EVENT_PORTS), -VMM_EINVAL);
+	probe_puts("evtchn: intruder done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+void probe_main(const struct vmm_start_info *si)
+{
+	if (probe_cmdline_has(si->cmd_line, "role=ping"))
+		ping(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=pong"))
+		pong(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=pirq-thief"))
+		pirq_thief(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=pirq"))
+		pirq(si);
+	intruder();
+}
