@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "vmm/abi.h"
+#include "vmm/memory_op.h"
 #include "vmm/mmu.h"
 
 static inline long vmm_hypercall5(uint32_t nr, uint32_t a0, uint32_t a1,
@@ -69,6 +70,12 @@ static inline long HYPERVISOR_restore_trap_frame(struct vmm_trap_frame *frame)
 static inline long HYPERVISOR_vcpu_op(int cmd, uint32_t vcpuid, void *arg)
 {
 	return vmm_hypercall5(VMM_HC_vcpu_op, (uint32_t)cmd, vcpuid, (uint32_t)(uintptr_t)arg, 0, 0);
+}
+
+/* memory_op(cmd, arg): see vmm/memory_op.h (arg: a domain id or a struct vmm_memory_reservation *). */
+static inline long HYPERVISOR_memory_op(uint32_t cmd, uint32_t arg)
+{
+	return vmm_hypercall2(VMM_HC_memory_op, cmd, arg);
 }
 
 static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)

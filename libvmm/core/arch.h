@@ -76,6 +76,14 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user);
 /* Discards stale TLB entries of `slot`'s ASID (before reusing the slot). */
 void arch_mmu_flush_slot(unsigned int slot);
 
+/*
+ * A dead domain's table is about to be freed: if it is in TTBR0 (the
+ * domain was running, or ran last before the idle loop), the CPU moves to
+ * the master table; the slot forgets its table and its ASID's TLB entries
+ * are dropped, so nothing walks or caches the freed frames.
+ */
+void arch_mmu_domain_clear(unsigned int slot);
+
 /* Makes instruction fetches see code the hypervisor just wrote at hv[0..len). */
 void arch_sync_icache(const void *hv, uint32_t len);
 

@@ -62,6 +62,13 @@ static bool config_mem_valid(uint32_t size)
 	       size % VMM_DOMAIN_MEM_ALIGN == 0;
 }
 
+/* 0 (all of mem_size), or whole MiB from the minimum up to mem_size. */
+static bool config_mem_initial_valid(uint32_t initial, uint32_t size)
+{
+	return initial == 0 || (initial >= VMM_DOMAIN_MEM_MIN && initial <= size &&
+				initial % VMM_DOMAIN_MEM_ALIGN == 0);
+}
+
 static bool config_cmdline_valid(const char *cmdline)
 {
 	return !cmdline || strlen(cmdline) < VMM_CMDLINE_MAX;
@@ -102,6 +109,11 @@ int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 	if (!config_mem_valid(d->mem_size)) {
 		vmm_snprintf(why, len, "mem_size 0x%x must be a multiple of 1 MiB in 1..256 MiB",
 			     (unsigned)d->mem_size);
+		return -VMM_EINVAL;
+	}
+	if (!config_mem_initial_valid(d->mem_initial, d->mem_size)) {
+		vmm_snprintf(why, len, "mem_initial 0x%x must be 0 or a multiple of 1 MiB in 1 MiB..mem_size",
+			     (unsigned)d->mem_initial);
 		return -VMM_EINVAL;
 	}
 	if (d->flags & ~VMM_DOMCFG_FLAGS_ALL) {

@@ -219,6 +219,14 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 }
 
 void arch_mmu_flush_slot(unsigned int slot) { (void)slot; }
+
+void arch_mmu_domain_clear(unsigned int slot)
+{
+	if (slot >= VMM_MAX_DOMAINS)
+		abort();
+	fake_mmu.l1_phys[slot] = 0;
+	fake_mmu.cleared_slots++;
+}
 void arch_sync_icache(const void *hv, uint32_t len)
 {
 	(void)hv;

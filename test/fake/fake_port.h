@@ -33,6 +33,7 @@ struct fake_mmu {
 	uint32_t window_size;
 	unsigned int window_slot;
 	unsigned int window_opens;
+	unsigned int cleared_slots;      /* arch_mmu_domain_clear() calls */
 };
 
 struct fake_hw {

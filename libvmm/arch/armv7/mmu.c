@@ -320,6 +320,16 @@ void arch_mmu_flush_slot(unsigned int slot)
 	arm_isb();
 }
 
+void arch_mmu_domain_clear(unsigned int slot)
+{
+	if (slot >= VMM_MAX_DOMAINS)
+		return;
+	if (mmu_switch.active == slot)
+		mmu_activate_master();
+	mmu_switch.ttbr0[slot] = 0;
+	arch_mmu_flush_slot(slot);
+}
+
 void arch_clean_dcache(const void *hv, uint32_t len)
 {
 	uint32_t line = 4u << ((cp15_read_ctr() >> 16) & 0xf); /* DminLine, bytes */
