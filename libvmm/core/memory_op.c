@@ -180,7 +180,7 @@ static long memop_reservation_check(struct domain *d, const struct vmm_memory_re
 				    name, (unsigned)r->nr_extents, (unsigned)r->extent_order, VMM_MEMOP_MAX_PAGES);
 	if (r->nr_extents != 0 &&
 	    !guest_range_accessible(d, r->extent_start, r->nr_extents * (uint32_t)sizeof(uint32_t)))
-		return memop_reject(d, -VMM_EFAULT, "memory_op %s: extent list 0x%08x+%u outside domain memory",
+		return memop_reject(d, -VMM_EFAULT, "memory_op %s: extent list 0x%08x+%u not in the domain's backed memory",
 				    name, (unsigned)r->extent_start, (unsigned)r->nr_extents);
 	return 0;
 }
@@ -211,7 +211,7 @@ static long memop_reservation(struct domain *d, uint32_t cmd, uint32_t arg)
 	long rc;
 
 	if (guest_copy_from(d, &r, arg, sizeof(r)) != 0)
-		return memop_reject(d, -VMM_EFAULT, "memory_op %s: argument 0x%08x outside domain memory", name,
+		return memop_reject(d, -VMM_EFAULT, "memory_op %s: argument 0x%08x not in the domain's backed memory", name,
 				    (unsigned)arg);
 	rc = memop_reservation_check(d, &r, name);
 	for (; rc == 0 && i < r.nr_extents; i++) {
