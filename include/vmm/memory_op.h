@@ -53,9 +53,9 @@
  *   -VMM_EFAULT  arg, or the extent list (nr_extents elements), is not in the
  *                caller's backed memory; or an element cannot be read or
  *                written any more (the caller gave its page back in this call)
- *   -VMM_E2BIG   nr_extents > VMM_MEMOP_MAX_EXTENTS, or
- *                nr_extents << extent_order > VMM_MEMOP_MAX_PAGES (so the
- *                hypervisor's time with interrupts masked stays bounded)
+ *   -VMM_E2BIG   nr_extents << extent_order > VMM_MEMOP_MAX_PAGES, so at
+ *                most VMM_MEMOP_MAX_EXTENTS extents (so the hypervisor's time
+ *                with interrupts masked stays bounded)
  *   -VMM_EINVAL  extent_order > VMM_MEMOP_MAX_ORDER, mem_flags != 0, or an
  *                extent not aligned to its order or not inside
  *                0 .. max_pages - 1; decrease: a pfn of the extent unbacked
@@ -85,9 +85,9 @@
 #define VMM_MEMOP_populate_physmap     6u
 
 /* Limits of one reservation call. */
-#define VMM_MEMOP_MAX_EXTENTS 1024u  /* elements of the extent list */
 #define VMM_MEMOP_MAX_ORDER   8u     /* 2^8 pages = 1 MiB extents (a section) */
 #define VMM_MEMOP_MAX_PAGES   1024u  /* nr_extents << extent_order: 4 MiB per call */
+#define VMM_MEMOP_MAX_EXTENTS VMM_MEMOP_MAX_PAGES /* elements of the list (at order 0) */
 
 struct vmm_memory_reservation {
 	uint32_t extent_start; /* guest address of uint32_t[nr_extents]: first pfn of

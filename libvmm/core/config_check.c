@@ -62,11 +62,11 @@ static bool config_mem_valid(uint32_t size)
 	       size % VMM_DOMAIN_MEM_ALIGN == 0;
 }
 
-/* 0 (all of mem_size), or whole MiB from the minimum up to mem_size. */
+/* Whole MiB up to mem_size: 0 (the default, all of mem_size) or at least VMM_DOMAIN_MEM_MIN. */
+_Static_assert(VMM_DOMAIN_MEM_MIN == VMM_DOMAIN_MEM_ALIGN, "the smallest non-zero mem_initial is one MiB");
 static bool config_mem_initial_valid(uint32_t initial, uint32_t size)
 {
-	return initial == 0 || (initial >= VMM_DOMAIN_MEM_MIN && initial <= size &&
-				initial % VMM_DOMAIN_MEM_ALIGN == 0);
+	return initial <= size && initial % VMM_DOMAIN_MEM_ALIGN == 0;
 }
 
 static bool config_cmdline_valid(const char *cmdline)

@@ -27,6 +27,8 @@ static struct domain *domains[VMM_MAX_DOMAINS];
 static uint32_t next_domid;
 /* Outlives the dead domains' storage: the image's exit status needs it. */
 static bool any_domain_failed;
+/* Dead domains whose storage waits for domain_reap(): the idle loop's test is one load. */
+static unsigned int nr_unreaped;
 
 #define DOMAIN_STRUCT_ORDER 2u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
@@ -316,11 +318,15 @@ void domain_reap(void)
 {
 	unsigned int i;
 
+	if (nr_unreaped == 0)
+		return;
 	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 
-		if (d && d->state == DOMAIN_DEAD && d != current)
+		if (d && d->state == DOMAIN_DEAD && d != current) {
 			domain_slot_reap(d);
+			nr_unreaped--;
+		}
 	}
 }
 
@@ -352,5 +358,6 @@ void domain_kill(struct domain *d, int reason)
 		domain_slot_reap(d);
 		return;
 	}
+	nr_unreaped++;
 	schedule_leave_dead(d); /* does not return on the target */
 }

@@ -171,11 +171,9 @@ static long memop_reservation_check(struct domain *d, const struct vmm_memory_re
 	if (r->extent_order > VMM_MEMOP_MAX_ORDER)
 		return memop_reject(d, -VMM_EINVAL, "memory_op %s: extent order %u (max %u)", name,
 				    (unsigned)r->extent_order, VMM_MEMOP_MAX_ORDER);
-	if (r->nr_extents > VMM_MEMOP_MAX_EXTENTS)
-		return memop_reject(d, -VMM_E2BIG, "memory_op %s: %u extents (max %u)", name,
-				    (unsigned)r->nr_extents, VMM_MEMOP_MAX_EXTENTS);
-	/* Both bounded above: at most 2^10 << 8, no overflow. */
-	if ((r->nr_extents << r->extent_order) > VMM_MEMOP_MAX_PAGES)
+	/* At most VMM_MEMOP_MAX_PAGES pages (so VMM_MEMOP_MAX_EXTENTS extents of
+	 * order 0), compared without shifting the guest's count: no overflow. */
+	if (r->nr_extents > (VMM_MEMOP_MAX_PAGES >> r->extent_order))
 		return memop_reject(d, -VMM_E2BIG, "memory_op %s: %u extents of order %u (max %u pages per call)",
 				    name, (unsigned)r->nr_extents, (unsigned)r->extent_order, VMM_MEMOP_MAX_PAGES);
 	if (r->nr_extents != 0 &&

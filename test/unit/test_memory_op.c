@@ -274,10 +274,14 @@ static void test_populate_refusals(void **state)
 	assert_int_equal(populate1(0), -VMM_EEXIST);
 	assert_int_equal(populate1(255), -VMM_EEXIST);
 	assert_int_equal(populate1(2047), -VMM_EEXIST);
-	/* an order-1 extent half backed: nothing taken */
+	/* order-1 extents half backed (first or second pfn): nothing taken */
 	list[0] = 254;
 	assert_int_equal(populate(list, 1, 1), -VMM_EEXIST);
-	assert_int_equal(d->p2m[256], MM_PFN_NONE);
+	assert_int_equal(populate1(301), 1);
+	list[0] = 300;
+	assert_int_equal(populate(list, 1, 1), -VMM_EEXIST);
+	assert_int_equal(d->p2m[300], MM_PFN_NONE);
+	assert_int_equal(d->tot_pages, 256 + 4 + 1);
 	d->rejections_logged = 0;
 	assert_int_equal(populate1(255), -VMM_EEXIST);
 	assert_true(console_has("memory_op populate: pfn 0xff is backed already"));
@@ -630,6 +634,50 @@ static void test_current_domain_dies_and_idle_reaps(void **state)
 	assert_int_equal(mm_free_frames(), free0);
 }
 
+/* A slot left by a domain that died while current is taken again without the idle loop. */
+static void test_slot_of_a_dead_current_domain_is_reused(void **state)
+{
+	unsigned int n = 0;
+	struct domain *e;
+
+	(void)state;
+	e = make_domain("self", 1 * MIB, 0, 0);
+	current = e;
+	domain_kill(e, VMM_SHUTDOWN_poweroff);
+	assert_ptr_equal(domain_at(e->slot), e); /* storage kept: nobody reaped yet */
+	/* d holds one slot; all the others, e's included, can be had */
+	while (n < VMM_MAX_DOMAINS - 1) {
+		struct vmm_domain_config *c = &cfgs[cfg_next++ % VMM_MAX_DOMAINS];
+
+		memset(c, 0, sizeof(*c));
+		c->name = "fill";
+		c->image = test_elf;
+		c->image_end = test_elf + sizeof(test_elf);
+		c->mem_size = 1 * MIB;
+		assert_non_null(domain_create(c));
+		n++;
+	}
+}
+
+/* init_pages never passes max_pages (the builder clamps, whatever the caller set). */
+static void test_boot_pages_clamped_to_the_maximum(void **state)
+{
+	struct domain *x = calloc(1, sizeof(*x));
+	uint32_t free0 = mm_free_frames();
+	char why[96];
+
+	(void)state;
+	x->id = 0x7000;
+	x->slot = VMM_MAX_DOMAINS - 1;
+	x->init_pages = 512;
+	assert_int_equal(domain_mem_build(x, 1 * MIB, why, sizeof(why)), 0);
+	assert_int_equal(x->tot_pages, 256);
+	assert_int_equal(domain_boot_pages(x), 256);
+	domain_mem_teardown(x);
+	assert_int_equal(mm_free_frames(), free0);
+	free(x);
+}
+
 static void test_every_slot_is_reusable(void **state)
 {
 	struct domain *all[VMM_MAX_DOMAINS];
@@ -809,6 +857,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decrease_of_the_callers_own_buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_domain_returns_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_domain_dies_and_idle_reaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slot_of_a_dead_current_domain_is_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_pages_clamped_to_the_maximum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_slot_is_reusable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_sequences_match_the_model, setup, teardown),
 	};
