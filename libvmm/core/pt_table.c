@@ -416,7 +416,7 @@ bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t f
 	const uint32_t *l1 = s->base_hv;
 	struct frame_table *ft = s->ft_hint;
 	struct frame *f;
-	uint32_t *l2e, l1e, off, idx, ref, tc;
+	uint32_t *l2e, l1e, off, idx, ref;
 
 	/* No call before the store: the common case stays a leaf up to the walker sync. */
 	if (flags > VMM_UVMF_INVLPG || l1 == NULL || ft == NULL || (val & FAST_SMALL_MASK) != FAST_SMALL_FORM ||
@@ -441,7 +441,8 @@ bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t f
 	if (f->owner != s->owner || ref == UINT32_MAX)
 		return false;
 	if ((val & PT_SMALL_APX) == 0) {
-		tc = f->u.use.type_count;
+		uint32_t tc = f->u.use.type_count;
+
 		if (tc == 0)
 			f->type = FRAME_TYPE_WRITABLE;
 		else if (f->type != FRAME_TYPE_WRITABLE || tc == UINT32_MAX)
