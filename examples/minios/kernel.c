@@ -10,6 +10,7 @@
 #include <minios/os.h>
 #include <minios/console.h>
 #include <minios/events.h>
+#include <minios/mm.h>
 #include <minios/sched.h>
 #include <minios/time.h>
 
@@ -93,6 +94,7 @@ void minios_start(struct vmm_start_info *si)
 	minios_heap_limit = mem_end > minios_heap_start + HEAP_SAFETY_MARGIN ?
 			    mem_end - HEAP_SAFETY_MARGIN : minios_heap_start;
 
+	init_mm(si); /* may raise minios_heap_limit: memory past the boot pages */
 	ver = HYPERVISOR_xen_version(VMM_XENVER_version, NULL);
 
 	printk("libvmm Minimal OS!\n");
@@ -103,6 +105,8 @@ void minios_start(struct vmm_start_info *si)
 	printk("Name : %s\n", field(name, si->name, sizeof(si->name)));
 	printk("Total Pages allocated to this domain : %lu\n",
 	       (unsigned long)si->nr_pages);
+	if (minios_mm_max_pages() > (long)si->nr_pages)
+		printk("Maximum reservation : %ld pages (the heap grows into them)\n", minios_mm_max_pages());
 	printk("Start info : 0x%08lx\n", (unsigned long)(uintptr_t)si);
 	printk("Shared info : 0x%08lx\n", (unsigned long)si->shared_info);
 	printk("Image : 0x%08lx-0x%08lx\n", (unsigned long)si->image_start,

@@ -19,6 +19,7 @@
 
 #include <minios/os.h>
 #include <minios/console.h>
+#include <minios/mm.h>
 #include <minios/time.h>
 
 _READ_WRITE_RETURN_TYPE _write(int fd, const void *buf, size_t n)
@@ -57,14 +58,18 @@ void *_sbrk(ptrdiff_t incr)
 		brk = minios_heap_start;
 	old = brk;
 	new = old + (uintptr_t)incr;
+	/* Past the boot memory the pages are populated and mapped on demand
+	 * (minios/mm.h); a shrinking heap gives its grown pages back. */
 	if (brk == 0 ||
-	    (incr > 0 && (new > minios_heap_limit || new < old)) ||
+	    (incr > 0 && (new > minios_heap_limit || new < old || minios_heap_map(new) != 0)) ||
 	    (incr < 0 && (new < minios_heap_start || new > old))) {
 		local_irq_restore(flags);
 		errno = ENOMEM;
 		return (void *)-1;
 	}
 	brk = new;
+	if (incr < 0)
+		minios_heap_unmap(new);
 	local_irq_restore(flags);
 	return (void *)old;
 }

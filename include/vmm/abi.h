@@ -38,7 +38,7 @@
 #define VMM_HC_mmu_update            1
 #define VMM_HC_set_callbacks         4  /* impl */
 #define VMM_HC_dom0_op               7  /* impl: vmm/dom0_op.h */
-#define VMM_HC_memory_op            12
+#define VMM_HC_memory_op            12  /* impl: vmm/memory_op.h */
 #define VMM_HC_multicall            13
 #define VMM_HC_update_va_mapping    14
 #define VMM_HC_set_timer_op         15  /* impl */

@@ -20,7 +20,7 @@
 
 #define VMM_DOMCFG_FLAGS_ALL (VMM_DOMCFG_PRIVILEGED | VMM_DOMCFG_PMU_USER)
 
-/* Memory limits of one domain (memory is handed out in 1 MiB sections). */
+/* Memory limits of one domain (sizes are whole MiB; mem_initial too when set). */
 #define VMM_DOMAIN_MEM_MIN   (1u << 20)
 #define VMM_DOMAIN_MEM_MAX   (256u << 20)
 #define VMM_DOMAIN_MEM_ALIGN (1u << 20)
@@ -44,6 +44,14 @@ struct vmm_domain_config {
 	uint32_t flags;                  /* VMM_DOMCFG_* */
 	const char *cmdline;             /* may be NULL; at most VMM_CMDLINE_MAX-1 characters */
 	struct vmm_sched_config sched;
+	/*
+	 * Bytes backed and mapped at boot. 0 (the default) means mem_size: static
+	 * partitioning, mem_size is both what the domain has and its maximum
+	 * reservation. Otherwise a multiple of 1 MiB in VMM_DOMAIN_MEM_MIN..mem_size:
+	 * the domain starts with mem_initial and may grow up to mem_size with
+	 * memory_op (vmm/memory_op.h); its payload must fit in mem_initial.
+	 */
+	uint32_t mem_initial;
 	/* Access policy (below): bit t set = the domain carries type t of
 	 * vmm_config.policy. Must be 0 when the image has no policy. */
 	uint32_t types;

@@ -43,7 +43,8 @@
 struct vmm_start_info {
 	char magic[32];          /* VMM_START_INFO_MAGIC */
 	uint32_t domid;          /* this domain's id (never reused) */
-	uint32_t nr_pages;       /* 4 KiB pages of memory the domain owns */
+	uint32_t nr_pages;       /* 4 KiB pages backed and mapped at boot (config mem_initial, else
+				    mem_size); the maximum: memory_op(VMM_MEMOP_maximum_reservation) */
 	uint32_t shared_info;    /* guest virtual address of struct vmm_shared_info */
 	uint32_t flags;          /* VMM_SIF_* */
 	uint32_t mem_base;       /* guest virtual address of the domain's first page */

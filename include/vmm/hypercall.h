@@ -11,6 +11,7 @@
 #include "vmm/abi.h"
 #include "vmm/acm.h"
 #include "vmm/event_channel.h"
+#include "vmm/memory_op.h"
 #include "vmm/mmu.h"
 #include "vmm/physdev.h"
 
@@ -102,6 +103,12 @@ static inline long HYPERVISOR_vcpu_op(int cmd, uint32_t vcpuid, void *arg)
 static inline long HYPERVISOR_set_tls(uint32_t value)
 {
 	return vmm_hypercall5(VMM_HC_vcpu_op, 64 /* VMM_VCPUOP_set_tls */, 0, value, 0, 0);
+}
+
+/* memory_op(cmd, arg): see vmm/memory_op.h (arg: a domain id or a struct vmm_memory_reservation *). */
+static inline long HYPERVISOR_memory_op(uint32_t cmd, uint32_t arg)
+{
+	return vmm_hypercall2(VMM_HC_memory_op, cmd, arg);
 }
 
 static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)

@@ -155,6 +155,14 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user);
 void arch_mmu_flush_spaces(const struct asid_cache *c);
 
 /*
+ * A dead domain's table is about to be freed: if it is in TTBR0 (the
+ * domain was running, or ran last before the idle loop), the CPU moves to
+ * the master table; the slot forgets its table and its ASID's TLB entries
+ * are dropped, so nothing walks or caches the freed frames.
+ */
+void arch_mmu_domain_clear(unsigned int slot);
+
+/*
  * Guest page tables (core/pt_ops.c): arch_mmu_hyp_entries() is the master
  * table's hypervisor half (L1 entries VMM_HYPERVISOR_VA_BASE >> 20 to 4095),
  * copied into every pinned guest L1; arch_pt_entry_sync() makes a table

@@ -63,6 +63,13 @@ static bool config_mem_valid(uint32_t size)
 	       size % VMM_DOMAIN_MEM_ALIGN == 0;
 }
 
+/* Whole MiB up to mem_size: 0 (the default, all of mem_size) or at least VMM_DOMAIN_MEM_MIN. */
+_Static_assert(VMM_DOMAIN_MEM_MIN == VMM_DOMAIN_MEM_ALIGN, "the smallest non-zero mem_initial is one MiB");
+static bool config_mem_initial_valid(uint32_t initial, uint32_t size)
+{
+	return initial <= size && initial % VMM_DOMAIN_MEM_ALIGN == 0;
+}
+
 static bool config_cmdline_valid(const char *cmdline)
 {
 	return !cmdline || strlen(cmdline) < VMM_CMDLINE_MAX;
@@ -103,6 +110,11 @@ int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 	if (!config_mem_valid(d->mem_size)) {
 		vmm_snprintf(why, len, "mem_size 0x%x must be a multiple of 1 MiB in 1..256 MiB",
 			     (unsigned)d->mem_size);
+		return -VMM_EINVAL;
+	}
+	if (!config_mem_initial_valid(d->mem_initial, d->mem_size)) {
+		vmm_snprintf(why, len, "mem_initial 0x%x must be 0 or a multiple of 1 MiB in 1 MiB..mem_size",
+			     (unsigned)d->mem_initial);
 		return -VMM_EINVAL;
 	}
 	if (d->flags & ~VMM_DOMCFG_FLAGS_ALL) {

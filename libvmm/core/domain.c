@@ -29,6 +29,10 @@ struct domain *current;
  */
 static struct domain *domains[VMM_MAX_DOMAINS];
 static uint32_t next_domid;
+/* Outlives the dead domains' storage: the image's exit status needs it. */
+static bool any_domain_failed;
+/* Dead domains whose storage waits for domain_reap(): the idle loop's test is one load. */
+static unsigned int nr_unreaped;
 
 #define DOMAIN_STRUCT_ORDER 2u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
@@ -66,15 +70,7 @@ unsigned int domain_live_count(void)
 
 bool domain_any_failed(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
-		const struct domain *d = domains[i];
-		if (d && d->state == DOMAIN_DEAD && d->shutdown_reason != VMM_SHUTDOWN_poweroff &&
-		    d->shutdown_reason != VMM_SHUTDOWN_reboot)
-			return true;
-	}
-	return false;
+	return any_domain_failed;
 }
 
 /* A never-used slot with fresh, zeroed storage, or NULL (*no_mem tells why). */
@@ -85,7 +81,7 @@ static struct domain *domain_slot_alloc(bool *no_mem)
 	struct domain *d;
 
 	*no_mem = false;
-	/* Dead domains keep their slot: their log state stays readable. */
+	domain_reap(); /* dead domains' slots become free */
 	for (i = 0; i < VMM_MAX_DOMAINS; i++)
 		if (domains[i] == NULL)
 			break;
@@ -108,13 +104,19 @@ static void domain_slot_free(struct domain *d)
 	mm_free(d->self_mfn, DOMAIN_STRUCT_ORDER);
 }
 
+/* Bytes of guest memory mapped from VMM_GUEST_BASE at boot. */
+static uint32_t domain_boot_bytes(const struct domain *d)
+{
+	return domain_boot_pages(d) << MM_PAGE_SHIFT;
+}
+
 static void domain_fill_start_info(struct domain *d, struct vmm_start_info *si,
 				   const struct vmm_domain_config *cfg, const struct elf_load_result *img)
 {
 	memset(si, 0, sizeof(*si));
 	strncpy(si->magic, VMM_START_INFO_MAGIC, sizeof(si->magic) - 1);
 	si->domid = d->id;
-	si->nr_pages = d->mem_size / VMM_PAGE_SIZE;
+	si->nr_pages = domain_boot_pages(d); /* the rest of max_pages: memory_op */
 	si->shared_info = VMM_GUEST_SHARED_INFO;
 	si->flags = (cfg->flags & VMM_DOMCFG_PRIVILEGED) ? VMM_SIF_PRIVILEGED : 0;
 	if (d->id == 0)
@@ -137,10 +139,10 @@ static void domain_fill_start_info(struct domain *d, struct vmm_start_info *si,
 static void domain_copy_p2m_list(struct domain *d, uint8_t *mem, const struct elf_load_result *img)
 {
 	uint64_t va = ((uint64_t)img->image_end + VMM_PAGE_SIZE - 1) & ~(uint64_t)(VMM_PAGE_SIZE - 1);
-	uint64_t bytes = (uint64_t)d->max_pages * sizeof(uint32_t);
+	uint64_t bytes = (uint64_t)domain_boot_pages(d) * sizeof(uint32_t);
 
 	d->p2m_list_va = 0;
-	if (va < VMM_GUEST_BASE || va + bytes > (uint64_t)VMM_GUEST_BASE + d->mem_size)
+	if (va < VMM_GUEST_BASE || va + bytes > (uint64_t)VMM_GUEST_BASE + domain_boot_bytes(d))
 		return;
 	memcpy(mem + (va - VMM_GUEST_BASE), d->p2m, (size_t)bytes);
 	d->p2m_list_va = (uint32_t)va;
@@ -181,7 +183,7 @@ static int domain_load_image(struct domain *d, uint8_t *mem, const struct vmm_do
 {
 	struct elf_load_target target = {
 		.va_base = VMM_GUEST_BASE,
-		.size = d->mem_size,
+		.size = domain_boot_bytes(d), /* what is mapped: the payload must fit */
 		.load_min = VMM_GUEST_LOAD_MIN,
 		.host = mem,
 	};
@@ -198,7 +200,10 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 	vmm_log("Loaded kernel: %08x->%08x", (unsigned)img->image_start, (unsigned)img->image_end);
 	vmm_log("Shared info: %08x  Start info: %08x  Boot stack: %08x",
 		VMM_GUEST_SHARED_INFO, VMM_GUEST_START_INFO, VMM_GUEST_BOOT_STACK);
-	vmm_log("TOTAL: %08x->%08x", VMM_GUEST_BASE, (unsigned)(VMM_GUEST_BASE + d->mem_size));
+	vmm_log("TOTAL: %08x->%08x", VMM_GUEST_BASE, (unsigned)(VMM_GUEST_BASE + domain_boot_bytes(d)));
+	if (domain_boot_pages(d) < d->max_pages)
+		vmm_log("Reservation: %u of at most %u pages (memory_op grows it)", (unsigned)d->tot_pages,
+			(unsigned)d->max_pages);
 	vmm_log("ENTRY ADDRESS: %08x", (unsigned)img->entry);
 }
 
@@ -225,7 +230,7 @@ static int domain_fill_memory(struct domain *d, const struct vmm_domain_config *
 		domain_copy_p2m_list(d, mem, img);
 		domain_fill_start_info(d, (struct vmm_start_info *)(mem + (VMM_GUEST_START_INFO - VMM_GUEST_BASE)),
 				       cfg, img);
-		arch_sync_icache(mem, d->mem_size);
+		arch_sync_icache(mem, domain_boot_bytes(d));
 	}
 	arch_mmu_window_close();
 	return rc;
@@ -257,6 +262,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	d->flags = cfg->flags;
 	d->mem_size = cfg->mem_size;
 	policy_domain_init(d, cfg->types);
+	d->init_pages = cfg->mem_initial >> MM_PAGE_SHIFT; /* 0: all of mem_size */
 	d->id = next_domid; /* frames are owned by the id: set before taking any */
 
 	rc = domain_mem_build(d, d->mem_size, why, sizeof(why));
@@ -304,6 +310,32 @@ static const char *domain_reason_name(int reason)
 	}
 }
 
+/* A dead domain's storage (struct and hypervisor stack) back to the allocator; its slot is free. */
+static void domain_slot_reap(struct domain *d)
+{
+	uint32_t id = d->id;
+
+	domain_slot_free(d);
+	vmm_log("dom%u: memory returned to the allocator (%u KiB free)", (unsigned)id,
+		(unsigned)(mm_free_frames() << (MM_PAGE_SHIFT - 10)));
+}
+
+void domain_reap(void)
+{
+	unsigned int i;
+
+	if (nr_unreaped == 0)
+		return;
+	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+
+		if (d && d->state == DOMAIN_DEAD && d != current) {
+			domain_slot_reap(d);
+			nr_unreaped--;
+		}
+	}
+}
+
 void domain_kill(struct domain *d, int reason)
 {
 	uint64_t now = time_now(), cpu_us;
@@ -321,8 +353,20 @@ void domain_kill(struct domain *d, int reason)
 	asid_cache_retire(&d->asids); /* its ASIDs are never reused before a full flush */
 	schedule_timer_cancel(d);
 	evtchn_domain_destroy(d); /* peers go back to unbound, PIRQs are released */
+	if (reason != VMM_SHUTDOWN_poweroff && reason != VMM_SHUTDOWN_reboot)
+		any_domain_failed = true;
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
 		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),
 		(unsigned long long)(cpu_us % 1000000), (unsigned long long)(now / 1000000000),
 		(unsigned long long)((now / 1000) % 1000000));
+	/* Its memory and tables go back now (off its table first); the struct
+	 * with the stack the CPU may be running on goes once nobody runs on it. */
+	arch_mmu_domain_clear(d->slot);
+	domain_mem_teardown(d);
+	if (d != current) {
+		domain_slot_reap(d);
+		return;
+	}
+	nr_unreaped++;
+	schedule_leave_dead(d); /* does not return on the target */
 }

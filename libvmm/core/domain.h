@@ -3,7 +3,8 @@
  * saved context, event state, timer and console line.
  *
  * Single vcpu per domain. Domain ids grow from 0 and are never reused
- * (thesis 5.2.2); the storage slot of a dead domain may be reused.
+ * (thesis 5.2.2); a dead domain's memory returns to the allocator and its
+ * storage slot is reused (domain_kill(), domain_reap()).
  */
 #ifndef VMM_CORE_DOMAIN_H
 #define VMM_CORE_DOMAIN_H
@@ -61,6 +62,7 @@ struct domain {
 	uint32_t mem_size;                 /* bytes: max_pages * 4 KiB */
 	uint32_t max_pages;                /* reservation: the configured size */
 	uint32_t tot_pages;                /* pfns backed now */
+	uint32_t init_pages;               /* pfns backed at boot (config mem_initial); 0: max_pages */
 	uint32_t *p2m;                     /* pfn -> mfn, MM_PFN_NONE if unbacked (hypervisor memory) */
 	uint32_t p2m_mfn;                  /* where the p2m list lives, 2^p2m_order frames */
 	uint32_t p2m_order;
@@ -113,8 +115,24 @@ struct domain *domain_at(unsigned int slot);
  */
 struct domain *domain_create(const struct vmm_domain_config *cfg);
 
-/* Marks d dead with a reason, flushes its console line and logs it. */
+/*
+ * Marks d dead with a reason, flushes its console line and logs it, and
+ * gives its memory back to the allocator (domain_mem_teardown(): data
+ * frames, tables, p2m list, shared-info mapping; scrubbed before anyone gets
+ * them again). A domain other than `current` also loses its storage and its
+ * slot at once. The current domain (dying in its own hypercall or trap) is
+ * left for the idle loop: the CPU switches there (schedule_leave_dead(), so
+ * on the target this call does not return), which frees the storage
+ * (domain_reap()) and picks the next domain.
+ */
 void domain_kill(struct domain *d, int reason);
+
+/*
+ * Frees the storage (struct and hypervisor stack) and the slot of every dead
+ * domain but `current`: called by the idle loop and before a slot is taken.
+ * Logs one line per domain with the free memory after it.
+ */
+void domain_reap(void);
 
 /* Number of domains not FREE and not DEAD. */
 unsigned int domain_live_count(void);

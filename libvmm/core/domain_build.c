@@ -49,6 +49,11 @@ static bool reservation_allows(const struct domain *d, uint32_t order)
 	return (1u << order) <= d->max_pages - d->tot_pages;
 }
 
+uint32_t domain_boot_pages(const struct domain *d)
+{
+	return d->init_pages != 0 && d->init_pages < d->max_pages ? d->init_pages : d->max_pages;
+}
+
 uint32_t domain_pfn_to_mfn(const struct domain *d, uint32_t pfn)
 {
 	if (d->p2m == NULL || pfn >= d->max_pages)
@@ -120,13 +125,13 @@ static uint32_t populate_order(uint32_t pfn, uint32_t left)
 	return order;
 }
 
-/* All pfns, in the largest runs the allocator still has (smaller when it has none). */
+/* The boot pfns, in the largest runs the allocator still has (smaller when it has none). */
 static int domain_populate(struct domain *d)
 {
-	uint32_t pfn = 0;
+	uint32_t pfn = 0, boot = domain_boot_pages(d);
 
-	while (pfn < d->max_pages) {
-		uint32_t order = populate_order(pfn, d->max_pages - pfn);
+	while (pfn < boot) {
+		uint32_t order = populate_order(pfn, boot - pfn);
 		int rc = domain_take_best(d, pfn, &order);
 
 		if (rc != 0)
@@ -150,7 +155,7 @@ static bool mib_is_section(const struct domain *d, uint32_t pfn)
 {
 	uint32_t i, mfn = d->p2m[pfn];
 
-	if (d->max_pages - pfn < PAGES_PER_MIB || (mfn & (PAGES_PER_MIB - 1)) != 0)
+	if (domain_boot_pages(d) - pfn < PAGES_PER_MIB || (mfn & (PAGES_PER_MIB - 1)) != 0)
 		return false;
 	for (i = 1; i < PAGES_PER_MIB; i++)
 		if (d->p2m[pfn + i] != mfn + i)
@@ -231,10 +236,10 @@ static int l2_slot(struct table_builder *tb, uint32_t *phys)
 	return 0;
 }
 
-/* Pages of MiB `mib` the domain has (the last MiB may be partial). */
+/* Pages of MiB `mib` the domain has at boot (the last MiB may be partial). */
 static uint32_t pages_in_mib(const struct domain *d, uint32_t mib)
 {
-	uint32_t left = d->max_pages - mib * PAGES_PER_MIB;
+	uint32_t left = domain_boot_pages(d) - mib * PAGES_PER_MIB;
 
 	return left < PAGES_PER_MIB ? left : PAGES_PER_MIB;
 }
@@ -266,7 +271,7 @@ static int build_l2(struct table_builder *tb, uint32_t mib)
 static int build_tables(struct domain *d)
 {
 	struct table_builder tb = { .d = d, .l2_mfn = MM_PFN_NONE };
-	uint32_t mib, i, nr_mib = (d->max_pages + PAGES_PER_MIB - 1) / PAGES_PER_MIB;
+	uint32_t mib, i, nr_mib = (domain_boot_pages(d) + PAGES_PER_MIB - 1) / PAGES_PER_MIB;
 	int rc;
 
 	rc = mm_alloc(FRAME_L1_ORDER, (uint16_t)d->id, MM_LINEAR, &d->l1_mfn);

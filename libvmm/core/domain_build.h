@@ -46,7 +46,8 @@ struct domain;
 #define DB_L2_BYTES       1024u
 
 /*
- * Takes `mem_size` bytes of memory for d (reservation = mem_size), fills
+ * Reserves `mem_size` bytes for d (max_pages), backs and maps the first
+ * domain_boot_pages() of them (all unless d->init_pages says fewer), fills
  * d->p2m, the machine-to-physical table and the initial tables, and makes
  * the L1 table d->slot's (arch_mmu_domain_set()). Pinned memory is scrubbed.
  * 0, or a negative error (-VMM_ENOMEM) with a reason in why[0..len) and
@@ -67,6 +68,13 @@ void domain_mem_teardown(struct domain *d);
  * with no free run. Sets p2m and m2p.
  */
 int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order);
+
+/*
+ * Pfns backed and mapped at boot: d->init_pages (the config's mem_initial)
+ * when set and below max_pages, else all max_pages. The rest are unbacked
+ * until the guest populates them (memory_op).
+ */
+uint32_t domain_boot_pages(const struct domain *d);
 
 /* Machine frame backing pfn, or MM_PFN_NONE (out of range or unpopulated). */
 uint32_t domain_pfn_to_mfn(const struct domain *d, uint32_t pfn);

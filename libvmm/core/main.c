@@ -120,6 +120,8 @@ void vmm_main(void)
 		vmm_log("config: scheduler parameters rejected; nothing to run");
 		schedule_poweroff(1);
 	}
+	/* What every dead domain's memory adds up to again (with the payloads given back next). */
+	vmm_log("RAM: %u KiB free before the domains are built", (unsigned)(mm_free_frames() << 2));
 	vmm_boot_domains(&vmm_config);
 	vmm_log_hyp_ram();
 	if (domain_live_count() == 0) {

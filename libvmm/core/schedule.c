@@ -362,12 +362,23 @@ void schedule_idle_loop(void)
 	current = NULL;
 	for (;;) {
 		schedule();
-		if (current)
-			continue; /* we come back here when nothing is runnable */
+		/* We come back here when nothing is runnable, or from a domain
+		 * that died (schedule_leave_dead(): pick the next one at once).
+		 * Either way nobody runs on a dead domain's stack any more. */
+		domain_reap();
+		if (current || glue.need_resched)
+			continue;
 		schedule_check_all_done();
 		arch_wait_for_interrupt();
 		irq_poll();
 	}
+}
+
+void schedule_leave_dead(struct domain *d)
+{
+	current = NULL;
+	glue.need_resched = true;
+	arch_switch(&d->hctx, &idle_hctx);
 }
 
 /*

@@ -32,6 +32,14 @@ void schedule_timer_cancel(struct domain *d);
 /* Runs the idle loop on the boot stack; never returns. */
 void schedule_idle_loop(void) __attribute__((noreturn));
 
+/*
+ * d, the current domain, has just died (domain_kill()): the CPU leaves its
+ * hypervisor stack for the idle loop, which frees d's storage and picks
+ * the next domain. Does not return on the target (a dead domain never runs
+ * again); the host's fake switch returns at once.
+ */
+void schedule_leave_dead(struct domain *d);
+
 /* Flushes the console and powers the machine off with `code`. */
 void schedule_poweroff(int code) __attribute__((noreturn));
 

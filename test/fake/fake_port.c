@@ -287,6 +287,15 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	fake_mmu.tlb_flushes += (r & ASID_FLUSH_ALL) != 0;
 }
 
+void arch_mmu_domain_clear(unsigned int slot)
+{
+	if (slot >= VMM_MAX_DOMAINS)
+		abort();
+	fake_mmu.l1_phys[slot] = 0;
+	fake_mmu.space[slot] = NULL;
+	fake_mmu.cleared_slots++;
+}
+
 void arch_mmu_flush_spaces(const struct asid_cache *c)
 {
 	fake_mmu.asid_flushes++;

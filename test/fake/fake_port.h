@@ -39,6 +39,7 @@ struct fake_mmu {
 	unsigned int window_slot;
 	unsigned int window_opens;
 	const struct asid_cache *flushed_cache; /* cache of the last arch_mmu_flush_spaces() */
+	unsigned int cleared_slots;      /* arch_mmu_domain_clear() calls */
 	unsigned int flush_va;           /* arch_mmu_flush_va() calls */
 	unsigned int flushed_slot;       /* slot of the last flush */
 	uint32_t flushed_va;             /* va of the last arch_mmu_flush_va() */

@@ -110,6 +110,41 @@ static void test_payload_and_memory(void **state)
 	expect_domain_rejected(0, "mem_size");
 }
 
+/* mem_initial: 0 (= mem_size), or whole MiB from 1 MiB up to mem_size; boundaries on both sides. */
+static void test_mem_initial(void **state)
+{
+	static const struct {
+		uint32_t size, initial;
+		int ok;
+	} cases[] = {
+		{ 4u << 20, 0, 1 },                        /* default: static partitioning */
+		{ 4u << 20, 1u << 20, 1 },                 /* the minimum */
+		{ 4u << 20, 4u << 20, 1 },                 /* the maximum: equal to mem_size */
+		{ 4u << 20, (4u << 20) + (1u << 20), 0 },  /* first MiB above mem_size */
+		{ 4u << 20, (3u << 20) + 4096, 0 },        /* not whole MiB */
+		{ 4u << 20, (1u << 20) - 4096, 0 },        /* below the minimum */
+		{ 4u << 20, 4096, 0 },
+		{ 4u << 20, 0x80000000u, 0 },              /* 2^31 */
+		{ 4u << 20, 0xFFFFFFFFu, 0 },              /* 2^32-1 */
+		{ 256u << 20, 256u << 20, 1 },             /* largest domain */
+		{ 256u << 20, 257u << 20, 0 },
+		{ 1u << 20, 1u << 20, 1 },                 /* smallest domain */
+		{ 1u << 20, 2u << 20, 0 },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		doms[1].mem_size = cases[i].size;
+		doms[1].mem_initial = cases[i].initial;
+		if (cases[i].ok) {
+			assert_int_equal(config_check_domain(&cfg, 1, why, sizeof(why)), 0);
+		} else {
+			expect_domain_rejected(1, "mem_initial");
+		}
+	}
+}
+
 static void test_flags_cmdline_sched(void **state)
 {
 	static char longline[200];
@@ -135,6 +170,7 @@ int main(void)
 		cmocka_unit_test_setup(test_global_rules, setup),
 		cmocka_unit_test_setup(test_names, setup),
 		cmocka_unit_test_setup(test_payload_and_memory, setup),
+		cmocka_unit_test_setup(test_mem_initial, setup),
 		cmocka_unit_test_setup(test_flags_cmdline_sched, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

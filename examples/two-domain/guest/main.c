@@ -8,8 +8,14 @@
  * the result against the same computation done again without sleeping: the
  * VFP registers are the thread's (Mini-OS) and the domain's (libvmm).
  *
+ * Then, in a domain configured to grow (mem_initial below mem_size), the
+ * heap grows past the boot memory (memory_op populate + update_va_mapping,
+ * minios/mm.h), a page still mapped cannot be given back, and the memory
+ * goes back when the heap shrinks; the reservation is printed at each step.
+ *
  * Command line: "rounds=K" (default 3).
  */
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +63,66 @@ static void worker(void *arg)
 		printf("FAIL: %d Thread doubles %.17g, expected %.17g\n", n, acc, again);
 }
 
+#define HEAP_BLOCK   (256 * 1024)
+#define HEAP_BLOCKS  64           /* at most 16 MiB */
+#define HEAP_GROW_PAGES 512       /* grow 2 MiB past the boot memory */
+
+/* Fills, then checks, a block: grown pages are real memory of this domain. */
+static int heap_block_check(unsigned char *p, unsigned char v)
+{
+	size_t i;
+
+	memset(p, v, HEAP_BLOCK);
+	for (i = 0; i < HEAP_BLOCK; i += 4096)
+		if (p[i] != v || p[i + 4095] != v)
+			return -1;
+	return 0;
+}
+
+static int heap_demo(void)
+{
+	static unsigned char *blocks[HEAP_BLOCKS];
+	long boot = minios_mm_current_pages(), max = minios_mm_max_pages(), rc;
+	unsigned int n = 0, i;
+	void *page;
+
+	if (max <= boot) {
+		printf("memory: %ld pages, static partitioning\n", boot);
+		return 0;
+	}
+	printf("memory: %ld of at most %ld pages\n", boot, max);
+	while (n < HEAP_BLOCKS && minios_mm_grown_pages() < HEAP_GROW_PAGES) {
+		blocks[n] = malloc(HEAP_BLOCK);
+		if (blocks[n] == NULL || heap_block_check(blocks[n], (unsigned char)(n + 1)) != 0) {
+			printf("memory: FAIL the heap did not grow (block %u)\n", n);
+			return 1;
+		}
+		n++;
+	}
+	printf("memory: heap grew by %lu pages past the boot memory (%lu L2 table frames), reservation %ld pages\n",
+	       minios_mm_grown_pages(), minios_mm_l2_frames(), minios_mm_current_pages());
+
+	/* a page of its own: the hypervisor refuses it back while it is mapped */
+	page = minios_page_alloc();
+	if (page == NULL) {
+		printf("memory: FAIL no page\n");
+		return 1;
+	}
+	memset(page, 0x5a, 4096);
+	rc = minios_page_decrease(page);
+	printf("memory: giving back a page still mapped: %ld (%s)\n", rc,
+	       rc == -VMM_EBUSY ? "-EBUSY while mapped, as it must be" : "FAIL");
+	if (rc != -VMM_EBUSY || minios_page_free(page) != 0)
+		return 1;
+
+	for (i = 0; i < n; i++)
+		free(blocks[n - 1 - i]);
+	malloc_trim(0);
+	printf("memory: heap gave back, %lu pages still grown, reservation %ld pages\n",
+	       minios_mm_grown_pages(), minios_mm_current_pages());
+	return minios_mm_current_pages() == boot + (long)minios_mm_l2_frames() ? 0 : 1;
+}
+
 static int parse_rounds(const char *cmdline)
 {
 	const char *p = strstr(cmdline, "rounds=");
@@ -97,6 +163,10 @@ int app_main(const struct vmm_start_info *si)
 	for (i = 0; i < NR_WORKERS; i++)
 		join_thread(threads[i]);
 
+	if (heap_demo() != 0) {
+		printf("two-domain: FAIL memory demo\n");
+		return 1;
+	}
 	printf("time of day = %s\n", minios_time_of_day(tod, sizeof(tod)));
 	printf("two-domain: done\n");
 	return 0;

@@ -454,6 +454,19 @@ void arch_mmu_flush_spaces(const struct asid_cache *c)
 	arm_isb();
 }
 
+void arch_mmu_domain_clear(unsigned int slot)
+{
+	if (slot >= VMM_MAX_DOMAINS)
+		return;
+	if (mmu_switch.active == slot)
+		mmu_activate_master();
+	mmu_switch.ttbr0[slot] = 0;
+	/* Its spaces were retired (asid_cache_retire()): their ASIDs are never
+	 * handed out again before a generation's whole-TLB flush. */
+	mmu_switch.space[slot] = NULL;
+	mmu_switch.asid[slot] = 0;
+}
+
 void arch_clean_dcache(const void *hv, uint32_t len)
 {
 	uint32_t line = 4u << ((cp15_read_ctr() >> 16) & 0xf); /* DminLine, bytes */

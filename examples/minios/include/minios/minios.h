@@ -8,5 +8,6 @@
 #include <minios/events.h>
 #include <minios/sched.h>
 #include <minios/runstate.h>
+#include <minios/mm.h>
 
 #endif /* MINIOS_MINIOS_H */
