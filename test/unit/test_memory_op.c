@@ -750,6 +750,19 @@ static uint32_t backed_extent(const enum model_state *m, uint32_t order, uint32_
 	return from;
 }
 
+/*
+ * Frames neither free nor in the hypervisor's tables: what domains
+ * hold. Machine-to-physical pieces (mm.c) come and go with domain frames in
+ * a new 4 MiB, so the free count alone moves by more than the domain's pages.
+ */
+static uint32_t frames_free_or_tables(void)
+{
+	struct mm_usage u;
+
+	mm_usage(&u);
+	return mm_free_frames() + u.table_bytes / 4096u;
+}
+
 static void model_check(const enum model_state *m, uint32_t free0)
 {
 	uint32_t pfn, backed = 0;
@@ -766,7 +779,7 @@ static void model_check(const enum model_state *m, uint32_t free0)
 		assert_int_equal(mm_frame(mfn)->u.use.refcount != 0, m[pfn] == M_MAPPED);
 	}
 	assert_int_equal(d->tot_pages, backed);
-	assert_int_equal(mm_free_frames(), free0 - (backed - 256));
+	assert_int_equal(frames_free_or_tables(), free0 - (backed - 256));
 }
 
 static void test_random_sequences_match_the_model(void **state)
@@ -779,7 +792,7 @@ static void test_random_sequences_match_the_model(void **state)
 	free_before = mm_free_frames();
 	e = make_domain("random", 4 * MIB, 1 * MIB, 0);
 	d = e;
-	free0 = mm_free_frames();
+	free0 = frames_free_or_tables();
 	for (pfn = 0; pfn < 1024; pfn++)
 		m[pfn] = pfn < 256 ? M_MAPPED : M_UNBACKED;
 	for (step = 0; step < 4000; step++) {
