@@ -17,18 +17,20 @@ struct asid_cache;
 /*
  * Callee-saved state of a vcpu's hypervisor thread (see arch_switch), and
  * the per-domain user registers arch_switch swaps with it: TPIDRURW (saved
- * and loaded), TPIDRURO (loaded; set through arch_set_tpidruro() by the
+ * and loaded), TPIDRURO (saved from the register, which set_tls keeps equal, and loaded; set through arch_set_tpidruro() by the
  * guest kernel's set_tls), vfp_on, non-zero while FPEXC.EN is set for
  * this vcpu (lazy VFP, core/vcpu_state.c): arch_switch then turns the FPU
  * off, and dacr, the DACR of the vcpu's virtual mode (core/vtrap.c).
+ * The two thread registers sit right below r4 so that arch_switch saves and
+ * loads them in the same stm/ldm as the callee-saved registers.
  * Offsets are fixed (HCTX_* in arch/armv7/arm.h, checked in vfp.c).
  */
 struct arch_hctx {
+	uint32_t tpidrurw;
+	uint32_t tpidruro;  /* with tpidrurw, right below r4: one stm/ldm moves both */
 	uint32_t r4_r11[8];
 	uint32_t sp;
 	uint32_t lr;
-	uint32_t tpidrurw;
-	uint32_t tpidruro;
 	uint32_t vfp_on;
 	uint32_t dacr;      /* the domain's DACR (virtual mode), loaded by arch_switch */
 };

@@ -9,8 +9,9 @@
 #include "log.h"
 
 /* arch/armv7/vfp.S and entry.S address these fields by fixed offsets. */
-_Static_assert(offsetof(struct arch_hctx, tpidrurw) == 40, "HCTX_TPIDRURW");
-_Static_assert(offsetof(struct arch_hctx, tpidruro) == 44, "HCTX_TPIDRURO");
+_Static_assert(offsetof(struct arch_hctx, tpidrurw) == 0, "HCTX_TPIDRURW");
+_Static_assert(offsetof(struct arch_hctx, tpidruro) == 4, "HCTX_TPIDRURO");
+_Static_assert(offsetof(struct arch_hctx, r4_r11) == 8, "arch_switch: thread registers right below r4");
 _Static_assert(offsetof(struct arch_hctx, vfp_on) == 48, "HCTX_VFP_ON");
 _Static_assert(offsetof(struct arch_hctx, dacr) == 52, "HCTX_DACR");
 _Static_assert(offsetof(struct arch_vfp_state, fpscr) == 256, "VFP_FPSCR");

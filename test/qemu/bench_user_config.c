@@ -8,7 +8,7 @@ VMM_PAYLOAD_DECLARE(user);
 
 static const struct vmm_domain_config domains[] = {
 	{ .name = "bench", .image = VMM_PAYLOAD(user), .image_end = VMM_PAYLOAD_END(user),
-	  .mem_size = 1u << 20, .flags = VMM_DOMCFG_PMU_USER, .cmdline = "role=bench" },
+	  .mem_size = 2u << 20, .flags = VMM_DOMCFG_PMU_USER, .cmdline = "role=bench" },
 };
 
 const struct vmm_config vmm_config = {

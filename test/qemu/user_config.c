@@ -9,9 +9,9 @@ VMM_PAYLOAD_DECLARE(user);
 
 static const struct vmm_domain_config domains[] = {
 	{ .name = "kernel", .image = VMM_PAYLOAD(user), .image_end = VMM_PAYLOAD_END(user),
-	  .mem_size = 1u << 20, .cmdline = "role=user" },
+	  .mem_size = 2u << 20, .cmdline = "role=user" },
 	{ .name = "nested", .image = VMM_PAYLOAD(user), .image_end = VMM_PAYLOAD_END(user),
-	  .mem_size = 1u << 20, .cmdline = "role=nested" },
+	  .mem_size = 2u << 20, .cmdline = "role=nested" },
 };
 
 const struct vmm_config vmm_config = {

@@ -13,7 +13,9 @@
  * minios/mm.h), a page still mapped cannot be given back, and the memory
  * goes back when the heap shrinks; the reservation is printed at each step.
  *
- * Command line: "rounds=K" (default 3).
+ * Command line: "rounds=K" (default 3); "user": first run a user-mode
+ * process (user_prog.S, minios/user.h) twice: once making system calls
+ * (write, yield, exit), once reading Mini-OS memory, which must kill it.
  */
 #include <malloc.h>
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include <math.h>
 
 #include <minios/minios.h>
+#include <minios/user.h>
 
 #define NR_WORKERS     4
 #define FIRST_WORKER   3
@@ -123,6 +126,29 @@ static int heap_demo(void)
 	return minios_mm_current_pages() == boot + (long)minios_mm_l2_frames() ? 0 : 1;
 }
 
+extern const char user_prog_start[], user_prog_end[];
+static volatile uint32_t kernel_word = 0x600dc0deu; /* the process tries to read it */
+
+/* The user-mode process: system calls served, a kernel-memory read killed. */
+static int user_demo(void)
+{
+	size_t len = (size_t)(user_prog_end - user_prog_start);
+	int rc;
+
+	rc = minios_user_run(user_prog_start, len, 0, 0);
+	printf("user process exited with %d\n", rc);
+	if (rc != 7)
+		return 1;
+	rc = minios_user_run(user_prog_start, len, 1, (uint32_t)(uintptr_t)&kernel_word);
+	if (rc != MINIOS_USER_KILLED) {
+		printf("FAIL: user process reading kernel memory returned %d\n", rc);
+		return 1;
+	}
+	printf("user process reading kernel memory was stopped; kernel word still 0x%08lx\n",
+	       (unsigned long)kernel_word);
+	return 0;
+}
+
 static int parse_rounds(const char *cmdline)
 {
 	const char *p = strstr(cmdline, "rounds=");
@@ -148,6 +174,8 @@ int app_main(const struct vmm_start_info *si)
 	rounds = parse_rounds(cmdline);
 	domid = (unsigned long)si->domid;
 	printf("two-domain: domain %lu, %d rounds\n", (unsigned long)si->domid, rounds);
+	if (strstr(cmdline, "user") != NULL && user_demo() != 0)
+		return 1;
 
 	for (i = 0; i < NR_WORKERS; i++) {
 		char name[4];

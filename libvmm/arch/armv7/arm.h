@@ -58,8 +58,8 @@
 #define FRAME_VCPU_INFO 4
 
 /* Offsets in struct arch_hctx (core/arch.h) used by entry.S and vfp.S. */
-#define HCTX_TPIDRURW  40
-#define HCTX_TPIDRURO  44
+#define HCTX_TPIDRURW  0
+#define HCTX_TPIDRURO  4
 #define HCTX_VFP_ON    48
 #define HCTX_DACR      52
 

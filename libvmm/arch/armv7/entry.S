@@ -158,31 +158,33 @@ vector_reset:
  * into the next guest is context-synchronizing. prev's state is saved
  * already, so the call may clobber anything; r4 keeps next.
  *
- * The user thread registers go with the hctx (TPIDRURW saved and loaded,
- * TPIDRURO loaded: only set_tls changes it), and if prev ran with the FPU
+ * The user thread registers go with the hctx (TPIDRURW and TPIDRURO saved
+ * and loaded in the stm/ldm of r4-lr; TPIDRURO only changes by set_tls,
+ * which writes hctx and register alike), and if prev ran with the FPU
  * on (lazy VFP) FPEXC.EN is cleared so that the next domain's first FPU
  * instruction traps. The idle hctx holds zeros: the idle loop runs no
  * user code, and no thread register survives a pass through it.
  */
 	.global	arch_switch
 arch_switch:
-	stmia	r0, {r4-r11, sp, lr}
-	mov	r4, r1
-	/* user thread registers: TPIDRURW saved and loaded, TPIDRURO loaded */
+	/* TPIDRURW as running now, TPIDRURO as set (set_tls writes hctx and
+	 * the register alike): both go with r4-lr in one store, and come back
+	 * with them in one load (struct arch_hctx puts them right below r4) */
 	mrc	p15, 0, r2, c13, c0, 2
-	ldr	r3, [r0, #HCTX_VFP_ON]
-	str	r2, [r0, #HCTX_TPIDRURW]
-	ldrd	r6, r7, [r4, #HCTX_TPIDRURW]
+	mrc	p15, 0, r3, c13, c0, 3
+	stmia	r0, {r2-r11, sp, lr}
+	mov	r4, r1
 	ldr	r5, [r4, #HCTX_DACR]
-	mcr	p15, 0, r6, c13, c0, 2
-	mcr	p15, 0, r7, c13, c0, 3
+	ldr	r3, [r0, #HCTX_VFP_ON]
 	mcr	p15, 0, r5, c3, c0, 0   /* DACR of next's virtual mode */
 	/* lazy VFP: the FPU goes off only if prev turned it on (core/vcpu_state.c) */
 	cmp	r3, #0
 	blne	arch_vfp_switch_off
 	mcr	p15, 0, r0, c7, c5, 6   /* BPIALL */
 	bl	vmm_port_cpu_switch
-	ldmia	r4, {r4-r11, sp, lr}
+	ldmia	r4, {r2-r11, sp, lr}
+	mcr	p15, 0, r2, c13, c0, 2  /* next's TPIDRURW */
+	mcr	p15, 0, r3, c13, c0, 3  /* next's TPIDRURO */
 	bx	lr
 
 	.global	arch_first_entry

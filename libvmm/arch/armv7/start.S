@@ -76,6 +76,8 @@ _start:
 	mov	r0, #0
 	dsb                             /* Cortex-A9 erratum 754322: DSB before a CONTEXTIDR write */
 	mcr	p15, 0, r0, c13, c0, 1  /* CONTEXTIDR: ASID 0 (reserved for the hypervisor) */
+	mcr	p15, 0, r0, c13, c0, 2  /* TPIDRURW, TPIDRURO: 0 (arch_switch saves them */
+	mcr	p15, 0, r0, c13, c0, 3  /* from the registers into the boot/idle hctx) */
 	mcr	p15, 0, r0, c8, c7, 0   /* TLBIALL */
 	mcr	p15, 0, r0, c7, c5, 0   /* ICIALLU */
 	mcr	p15, 0, r0, c7, c5, 6   /* BPIALL */
