@@ -76,7 +76,7 @@ static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)
 	return vmm_hypercall2(VMM_HC_set_foreground_domain, domid, 0);
 }
 
-/* Guest page tables (vmm/mmu.h): not yet dispatched, -VMM_ENOSYS until issue 9 is wired. */
+/* Guest page tables (vmm/mmu.h, docs/memory.md). */
 static inline long HYPERVISOR_mmu_update(const struct vmm_mmu_update *reqs, uint32_t count,
 					 uint32_t *done, uint32_t domid)
 {

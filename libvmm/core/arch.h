@@ -76,6 +76,19 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user);
 /* Discards stale TLB entries of `slot`'s ASID (before reusing the slot). */
 void arch_mmu_flush_slot(unsigned int slot);
 
+/*
+ * Guest page tables (core/pt_ops.c): arch_mmu_hyp_entries() is the master
+ * table's hypervisor half (L1 entries VMM_HYPERVISOR_VA_BASE >> 20 to 4095),
+ * copied into every pinned guest L1; arch_pt_entry_sync() makes a table
+ * entry the hypervisor just stored at hv visible to table walks (a clean to
+ * the point of unification first on cores whose walks do not look into the
+ * data cache, ID_MMFR3.CohWalk = 0, then a DSB); arch_mmu_flush_va()
+ * discards `slot`'s TLB entry for va.
+ */
+const uint32_t *arch_mmu_hyp_entries(void);
+void arch_pt_entry_sync(const uint32_t *hv);
+void arch_mmu_flush_va(unsigned int slot, uint32_t va);
+
 /* Makes instruction fetches see code the hypervisor just wrote at hv[0..len). */
 void arch_sync_icache(const void *hv, uint32_t len);
 

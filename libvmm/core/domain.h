@@ -13,6 +13,7 @@
 
 #include "arch.h"
 #include "console.h"
+#include "pt_table.h"
 #include "sched.h"
 #include "vmm/config.h"
 #include "vmm/guest_info.h"
@@ -65,6 +66,9 @@ struct domain {
 	uint32_t nr_pt_frames;             /* table frames the builder took */
 	uint32_t p2m_list_va;              /* guest copy of the p2m list (start info), 0 if none */
 	uint32_t self_mfn;                 /* first of the frames this struct lives in */
+	/* Validated page tables (pt_table.h): set up by the builder over the
+	 * initial L1 (pt_domain_init()); ops is NULL until then. */
+	struct pt_space pt;
 
 	struct vmm_trap_frame *frame;
 

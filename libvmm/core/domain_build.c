@@ -10,6 +10,8 @@
 #include "domain.h"
 #include "format.h"
 #include "mm.h"
+#include "pt_check.h"
+#include "pt_ops.h"
 #include "vmm/abi.h"
 
 #define PAGE_SIZE        (1u << MM_PAGE_SHIFT)
@@ -178,6 +180,12 @@ static void unmap_data_frame(uint32_t mfn)
 	frame_put_type(ft, mfn, FRAME_TYPE_WRITABLE);
 }
 
+/* An L1 entry with the ARM domain of its index (vmm/mmu.h), as pt_table stores guest entries. */
+static uint32_t l1_entry(uint32_t index, uint32_t val)
+{
+	return pt_l1e_store(val, pt_arm_domain_of(index));
+}
+
 static int build_section(struct table_builder *tb, uint32_t mib)
 {
 	struct domain *d = tb->d;
@@ -191,7 +199,7 @@ static int build_section(struct table_builder *tb, uint32_t mib)
 			return rc;
 		}
 	}
-	tb->l1[GUEST_FIRST_MIB + mib] = (mfn << MM_PAGE_SHIFT) | DB_SECT_GUEST_RAM;
+	tb->l1[GUEST_FIRST_MIB + mib] = l1_entry(GUEST_FIRST_MIB + mib, (mfn << MM_PAGE_SHIFT) | DB_SECT_GUEST_RAM);
 	return 0;
 }
 
@@ -242,7 +250,7 @@ static int build_l2(struct table_builder *tb, uint32_t mib)
 	if (rc != 0)
 		return rc;
 	/* Set before the entries so that teardown finds the table on any failure. */
-	tb->l1[GUEST_FIRST_MIB + mib] = phys | DB_L1_COARSE;
+	tb->l1[GUEST_FIRST_MIB + mib] = l1_entry(GUEST_FIRST_MIB + mib, phys | DB_L1_COARSE);
 	l2 = arch_phys_to_hv(phys);
 	n = pages_in_mib(d, mib);
 	for (i = 0; i < n; i++) {
@@ -332,6 +340,60 @@ static void teardown_tables(struct domain *d)
 	d->l1_mfn = MM_PFN_NONE;
 }
 
+/* ----------------------------------------------------------- teardown of a live space */
+
+static bool frame_pinned(uint32_t mfn, enum frame_type type)
+{
+	const struct frame *f = mm_frame(mfn);
+
+	return f && f->type == type && f->u.use.type_count != 0;
+}
+
+static void unpin_l1(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (mfn % 4 == 0 && frame_pinned(mfn, FRAME_TYPE_L1))
+		pt_unpin(&d->pt, mfn);
+}
+
+static void unpin_l2(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (frame_pinned(mfn, FRAME_TYPE_L2))
+		pt_unpin(&d->pt, mfn);
+}
+
+/* Frames the domain owns that are no pfn: the builder's tables, wherever the guest moved them. */
+static void free_table_frame(uint32_t mfn, void *arg)
+{
+	struct domain *d = arg;
+
+	if (mm_m2p(mfn) == MM_PFN_NONE && mm_free(mfn, 0) == 0 && d->nr_pt_frames)
+		d->nr_pt_frames--;
+}
+
+/*
+ * Once the guest ran, its tables are whatever it made of them (pinned
+ * tables in its own frames, the builder's unpinned or moved): unpin every
+ * L1 (so no L1 entry holds an L2 any more), then every L2, through
+ * pt_table, so every count drops to 0; then free the table frames. The
+ * data frames are freed by the caller as pfns.
+ */
+static void teardown_space(struct domain *d)
+{
+	uint16_t owner = (uint16_t)d->id;
+
+	d->pt.base_mfn = PT_NO_BASE;
+	mm_for_each_owned(owner, unpin_l1, d);
+	mm_for_each_owned(owner, unpin_l2, d);
+	pt_flush_pending(&d->pt);
+	mm_for_each_owned(owner, free_table_frame, d);
+	d->l1_mfn = MM_PFN_NONE;
+	d->pt.ops = NULL;
+}
+
 void domain_mem_teardown(struct domain *d)
 {
 	uint32_t pfn;
@@ -340,6 +402,8 @@ void domain_mem_teardown(struct domain *d)
 		arch_unmap_frame(d->shared);
 		d->shared = NULL;
 	}
+	if (d->pt.ops)
+		teardown_space(d);
 	teardown_tables(d);
 	if (d->p2m == NULL)
 		return;
@@ -372,6 +436,7 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	d->nr_pt_frames = 0;
 	d->l1_mfn = MM_PFN_NONE;
 	d->shared = NULL;
+	d->pt.ops = NULL;
 	d->p2m_order = order_for_bytes(d->max_pages * (uint32_t)sizeof(uint32_t));
 	rc = mm_alloc(d->p2m_order, FRAME_OWNER_HYP, MM_LINEAR, &d->p2m_mfn);
 	if (rc != 0) {
@@ -387,6 +452,8 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	rc = build_tables(d);
 	if (rc != 0)
 		return build_fail(d, rc, why, len, "no memory for page tables");
+	/* From here on the tables are the guest's, changed only through pt_table. */
+	pt_domain_init(d, d->l1_mfn);
 	d->shared = arch_map_frame(d->p2m[0]);
 	if (d->shared == NULL)
 		return build_fail(d, -VMM_ENOMEM, why, len, "no mapping slot for shared info");

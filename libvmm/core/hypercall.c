@@ -13,6 +13,7 @@
 #include "grant_glue.h"
 #include "guest_access.h"
 #include "log.h"
+#include "mm_hcall.h"
 #include "runstate.h"
 #include "schedule.h"
 #include "time.h"
@@ -174,17 +175,33 @@ static long hc_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count, uint32
 	return grant_table_op(current, cmd, uop, count);
 }
 
+/* One batched call of multicall: only numbers pt_multicall_allowed() passed get here. */
+static long multicall_one(void *arg, uint32_t op, const uint32_t args[4])
+{
+	(void)arg;
+	if (op >= VMM_HC_COUNT)
+		return -VMM_EINVAL;
+	return hypercall_table[op](args[0], args[1], args[2], args[3]);
+}
+
+static long hc_multicall(uint32_t calls, uint32_t count, uint32_t a2, uint32_t a3)
+{
+	(void)a2;
+	(void)a3;
+	return mm_multicall(calls, count, multicall_one, NULL);
+}
+
 #define HC(nr, fn) [nr] = fn
 const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
-	HC(0, hc_reserved),  HC(1, hc_reserved),  HC(2, hc_reserved),
+	HC(0, hc_reserved),  HC(1, hc_mmu_update),  HC(2, hc_reserved),
 	HC(3, hc_reserved),  HC(4, hc_set_callbacks),  HC(5, hc_reserved),
 	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
 	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
-	HC(12, hc_reserved), HC(13, hc_reserved), HC(14, hc_reserved),
+	HC(12, hc_reserved), HC(13, hc_multicall), HC(14, hc_update_va_mapping),
 	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
 	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_grant_table_op),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
-	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_reserved),
+	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_mmuext_op),
 	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),

@@ -294,3 +294,14 @@ void mm_usage(struct mm_usage *u)
 	*u = usage;
 	u->free_bytes = mm_free_frames() << MM_PAGE_SHIFT;
 }
+
+void mm_for_each_owned(uint16_t owner, void (*fn)(uint32_t mfn, void *arg), void *arg)
+{
+	unsigned int z;
+	uint32_t i;
+
+	for (z = 0; z < nr_zones; z++)
+		for (i = 0; i < zones[z].ft.nr; i++)
+			if (zones[z].ft.frames[i].owner == owner)
+				fn(zones[z].ft.base_mfn + i, arg);
+}

@@ -92,6 +92,13 @@ void mm_usage(struct mm_usage *u);
  */
 uint32_t mm_release_payloads(void);
 
+/*
+ * Calls fn(mfn, arg) for every frame owned by `owner`, zone by zone (a
+ * dying domain's frames, whatever it did with them). fn may change the
+ * frame's counts or free it.
+ */
+void mm_for_each_owned(uint16_t owner, void (*fn)(uint32_t mfn, void *arg), void *arg);
+
 /* Scrubs one frame (the frame tables' scrub hook; public for tests). */
 void mm_scrub(uint32_t mfn);
 

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmm/mmu.h"
+
 /* Descriptor type, bits 1:0. */
 #define PT_TYPE_MASK     0x3u
 #define PT_L1_FAULT      0x0u
@@ -100,6 +102,21 @@ int pt_check_l1e(uint32_t val, struct pt_entry_info *info, const char **why);
 
 /* The same for an L2 entry (large pages refused). */
 int pt_check_l2e(uint32_t val, struct pt_entry_info *info, const char **why);
+
+/*
+ * The ARM domain of L1 entry `index` (it translates VA index << 20), by the
+ * convention of vmm/mmu.h: guest user below VMM_GUEST_KERNEL_VA_BASE, guest
+ * kernel up to VMM_HYPERVISOR_VA_BASE, the hypervisor's above. The guest
+ * never chooses it: DACR then gives each range its access.
+ */
+static inline uint32_t pt_arm_domain_of(uint32_t index)
+{
+	if (index < (VMM_GUEST_KERNEL_VA_BASE >> 20))
+		return VMM_ARM_DOMAIN_GUEST_USER;
+	if (index < (VMM_HYPERVISOR_VA_BASE >> 20))
+		return VMM_ARM_DOMAIN_GUEST_KERNEL;
+	return VMM_ARM_DOMAIN_HYP;
+}
 
 /* The value stored for an accepted L1 entry: the guest's domain field replaced by `arm_domain`. */
 static inline uint32_t pt_l1e_store(uint32_t val, uint32_t arm_domain)

@@ -14,16 +14,16 @@
 #include "vmm/abi.h"
 #include "vmm/mmu.h"
 
-void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_ops *ops, void *ctx,
-		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner, uint8_t arm_domain)
+void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *ops, void *ctx,
+		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner)
 {
-	s->ft = ft;
+	s->table = table;
+	s->ft_hint = NULL;
 	s->ops = ops;
 	s->ctx = ctx;
 	s->hv_l1 = hv_l1;
 	s->hv_first = hv_first;
 	s->owner = owner;
-	s->arm_domain = arm_domain;
 	s->flush_pending = false;
 	s->base_mfn = PT_NO_BASE;
 	s->why = NULL;
@@ -39,10 +39,32 @@ static int fail(struct pt_space *s, int err, const char *why)
 	return err;
 }
 
-/* The frame's entry if the domain owns it, else NULL (not covered included). */
+/*
+ * The frame table covering mfn (any zone), or NULL. The last table found is
+ * tried first: one compare on the hot path instead of a search over zones.
+ */
+static inline struct frame_table *ft_of(struct pt_space *s, uint32_t mfn)
+{
+	struct frame_table *ft = s->ft_hint;
+
+	if (ft && mfn - ft->base_mfn < ft->nr)
+		return ft;
+	ft = s->table(mfn);
+	if (ft)
+		s->ft_hint = ft;
+	return ft;
+}
+
+/*
+ * The ownership rule, in one place: the frame's entry if the domain may
+ * use mfn in its tables, else NULL (not covered by any table included).
+ * Granted frames (grant tables, later) are to be accepted here.
+ */
 static struct frame *own_frame(struct pt_space *s, uint32_t mfn)
 {
-	return frame_owned_by(s->ft, mfn, s->owner) ? frame_get(s->ft, mfn) : NULL;
+	struct frame_table *ft = ft_of(s, mfn);
+
+	return ft && frame_owned_by(ft, mfn, s->owner) ? frame_get(ft, mfn) : NULL;
 }
 
 static inline bool frame_is_pinned_l1(const struct frame *f)
@@ -62,8 +84,8 @@ static void frames_put(struct pt_space *s, uint32_t mfn, uint32_t n, bool writab
 
 	for (i = 0; i < n; i++) {
 		if (writable)
-			frame_put_type(s->ft, mfn + i, FRAME_TYPE_WRITABLE);
-		frame_put_ref(s->ft, mfn + i);
+			frame_put_type(ft_of(s, mfn + i), mfn + i, FRAME_TYPE_WRITABLE);
+		frame_put_ref(ft_of(s, mfn + i), mfn + i);
 	}
 }
 
@@ -78,17 +100,17 @@ static int frames_get(struct pt_space *s, uint32_t mfn, uint32_t n, bool writabl
 			return fail(s, -VMM_EPERM, "maps a frame the domain does not own");
 	for (i = 0; i < n; i++) {
 		if (writable) {
-			err = frame_get_type(s->ft, mfn + i, s->owner, FRAME_TYPE_WRITABLE);
+			err = frame_get_type(ft_of(s, mfn + i), mfn + i, s->owner, FRAME_TYPE_WRITABLE);
 			if (err) {
 				frames_put(s, mfn, i, writable);
 				return fail(s, err, err == -VMM_EBUSY ? "writable mapping of a page-table frame"
 								    : "type count overflow");
 			}
 		}
-		err = frame_get_ref(s->ft, mfn + i, s->owner);
+		err = frame_get_ref(ft_of(s, mfn + i), mfn + i, s->owner);
 		if (err) {
 			if (writable)
-				frame_put_type(s->ft, mfn + i, FRAME_TYPE_WRITABLE);
+				frame_put_type(ft_of(s, mfn + i), mfn + i, FRAME_TYPE_WRITABLE);
 			frames_put(s, mfn, i, writable);
 			return fail(s, err, "reference count overflow");
 		}
@@ -114,7 +136,7 @@ static int entry_get(struct pt_space *s, const struct pt_entry_info *e)
 			return fail(s, -VMM_EPERM, "L2 table in a frame the domain does not own");
 		if (!frame_is_pinned_l2(f))
 			return fail(s, -VMM_EINVAL, "L2 table not pinned");
-		err = frame_get_type(s->ft, e->mfn, s->owner, FRAME_TYPE_L2);
+		err = frame_get_type(ft_of(s, e->mfn), e->mfn, s->owner, FRAME_TYPE_L2);
 		return err ? fail(s, err, "L2 type count overflow") : 0;
 	default:
 		return fail(s, -VMM_EINVAL, "bad entry kind");
@@ -131,7 +153,7 @@ static void entry_put(struct pt_space *s, const struct pt_entry_info *e)
 		s->flush_pending = true;
 		break;
 	case PT_KIND_TABLE:
-		frame_put_type(s->ft, e->mfn, FRAME_TYPE_L2);
+		frame_put_type(ft_of(s, e->mfn), e->mfn, FRAME_TYPE_L2);
 		s->flush_pending = true;
 		break;
 	case PT_KIND_FAULT:
@@ -194,10 +216,10 @@ static int frames_type(struct pt_space *s, uint32_t mfn, uint32_t n, enum frame_
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		int err = frame_get_type(s->ft, mfn + i, s->owner, type);
+		int err = frame_get_type(ft_of(s, mfn + i), mfn + i, s->owner, type);
 		if (err) {
 			while (i--)
-				frame_put_type(s->ft, mfn + i, type);
+				frame_put_type(ft_of(s, mfn + i), mfn + i, type);
 			return fail(s, err, "frame is mapped writable or used otherwise");
 		}
 	}
@@ -209,7 +231,7 @@ static void frames_untype(struct pt_space *s, uint32_t mfn, uint32_t n, enum fra
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		frame_put_type(s->ft, mfn + i, type);
+		frame_put_type(ft_of(s, mfn + i), mfn + i, type);
 }
 
 int pt_pin_l1(struct pt_space *s, uint32_t mfn)
@@ -223,7 +245,7 @@ int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 	for (i = 0; i < PT_L1_FRAMES; i++)
 		if (!own_frame(s, mfn + i))
 			return fail(s, -VMM_EPERM, "L1 table in a frame the domain does not own");
-	if (frame_is_pinned_l1(frame_get(s->ft, mfn)))
+	if (frame_is_pinned_l1(frame_get(ft_of(s, mfn), mfn)))
 		return fail(s, -VMM_EEXIST, "L1 table already pinned");
 	err = frames_type(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
 	if (err)
@@ -236,7 +258,7 @@ int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 	/* Only now that nothing can fail: the domain field, then the hypervisor's half. */
 	for (i = 0; i < s->hv_first; i++) {
 		uint32_t val = s->ops->read(s->ctx, maddr + 4 * i);
-		uint32_t store = pt_l1e_store(val, s->arm_domain);
+		uint32_t store = pt_l1e_store(val, pt_arm_domain_of(i));
 
 		if (store != val)
 			s->ops->write(s->ctx, maddr + 4 * i, store);
@@ -338,7 +360,7 @@ int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val)
 	err = entry_acquire(s, level, val, &e);
 	if (err)
 		return err;
-	store = level == 1 ? pt_l1e_store(val, s->arm_domain) : val;
+	store = level == 1 ? pt_l1e_store(val, pt_arm_domain_of(l1_index(maddr))) : val;
 	old = s->ops->read(s->ctx, maddr);
 	s->ops->write(s->ctx, maddr, store);
 	entry_release(s, level, old);

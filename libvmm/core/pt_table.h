@@ -52,16 +52,24 @@ struct pt_ops {
 /* base_mfn when the domain has no L1 of its own yet. */
 #define PT_NO_BASE 0xFFFFFFFFu
 
+/*
+ * The frame table covering machine frame mfn, or NULL if no table does
+ * (mm_table() on the target, where every RAM zone has its own table).
+ */
+typedef struct frame_table *(*pt_table_fn)(uint32_t mfn);
+
 /* One domain's page-table state. */
 struct pt_space {
-	struct frame_table *ft;    /* machine frames */
+	pt_table_fn table;         /* machine frames of every zone */
+	struct frame_table *ft_hint; /* table of the last frame looked up (NULL: none yet):
+				      * consecutive frames of a section or a table usually
+				      * share it, so the lookup runs once per zone change */
 	const struct pt_ops *ops;
 	void *ctx;                 /* passed to every op */
 	const uint32_t *hv_l1;     /* the hypervisor's L1 entries from index hv_first on,
 				    * copied into every pinned L1 */
 	uint32_t hv_first;         /* first L1 index (VA >> 20) the hypervisor keeps */
 	uint16_t owner;            /* frame owner id of the domain */
-	uint8_t arm_domain;        /* ARM domain field written in guest L1 entries */
 	bool flush_pending;        /* a mapping was dropped: flush before the guest runs */
 	uint32_t base_mfn;         /* first frame of the current L1, or PT_NO_BASE */
 	const char *why;           /* reason of the last refusal (static string) */
@@ -73,8 +81,8 @@ struct pt_space {
 };
 
 /* Sets up `s` (no base, nothing pending). */
-void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_ops *ops, void *ctx,
-		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner, uint8_t arm_domain);
+void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *ops, void *ctx,
+		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner);
 
 /*
  * Pins the L1 table in frames [mfn, mfn + 4): mfn % 4 != 0: -VMM_EINVAL;
@@ -82,7 +90,8 @@ void pt_space_init(struct pt_space *s, struct frame_table *ft, const struct pt_o
  * -VMM_EEXIST; a frame mapped writable or typed otherwise: -VMM_EBUSY; an
  * entry below hv_first refused (pt_check_l1e, ownership, types): its error.
  * All or nothing: on error no count changed and the table is untouched. On
- * success the guest entries get the hypervisor's domain field and entries
+ * success the guest entries get the ARM domain of their index
+ * (pt_arm_domain_of()) and entries
  * hv_first..4095 the hypervisor's entries.
  */
 int pt_pin_l1(struct pt_space *s, uint32_t mfn);

@@ -218,7 +218,34 @@ void arch_mmu_activate(unsigned int slot, bool pmu_user)
 	fake_hw.active_slot = slot;
 }
 
-void arch_mmu_flush_slot(unsigned int slot) { (void)slot; }
+void arch_mmu_flush_slot(unsigned int slot)
+{
+	fake_mmu.flush_slot++;
+	fake_mmu.flushed_slot = slot;
+}
+
+void arch_mmu_flush_va(unsigned int slot, uint32_t va)
+{
+	fake_mmu.flush_va++;
+	fake_mmu.flushed_slot = slot;
+	fake_mmu.flushed_va = va;
+}
+
+void arch_pt_entry_sync(const uint32_t *hv)
+{
+	(void)hv;
+	fake_mmu.entry_syncs++;
+}
+
+const uint32_t *arch_mmu_hyp_entries(void)
+{
+	static uint32_t hyp[4096 - FAKE_HV_FIRST_ENTRY];
+	uint32_t e;
+
+	for (e = FAKE_HV_FIRST_ENTRY; e < 4096; e++)
+		hyp[e - FAKE_HV_FIRST_ENTRY] = FAKE_HV_ENTRY(e);
+	return hyp;
+}
 void arch_sync_icache(const void *hv, uint32_t len)
 {
 	(void)hv;

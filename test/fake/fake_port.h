@@ -33,6 +33,11 @@ struct fake_mmu {
 	uint32_t window_size;
 	unsigned int window_slot;
 	unsigned int window_opens;
+	unsigned int flush_slot;         /* arch_mmu_flush_slot() calls */
+	unsigned int flush_va;           /* arch_mmu_flush_va() calls */
+	unsigned int flushed_slot;       /* slot of the last flush */
+	uint32_t flushed_va;             /* va of the last arch_mmu_flush_va() */
+	unsigned int entry_syncs;        /* arch_pt_entry_sync() calls */
 };
 
 struct fake_hw {

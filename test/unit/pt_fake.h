@@ -30,7 +30,7 @@
 #define PTF_DOM       1u
 #define PTF_OTHER     2u
 #define PTF_HV_FIRST  (VMM_HYPERVISOR_VA_BASE >> 20)
-#define PTF_ARM_DOMAIN 1u
+#define PTF_ARM_DOMAIN VMM_ARM_DOMAIN_GUEST_USER /* L1 entries below 0xC00 */
 #define PTF_GVA       0x10000u
 #ifndef PTF_RESET_BYTES
 #define PTF_RESET_BYTES sizeof(ptf_mem) /* memory ptf_reset() clears; the rest must stay 0 */
@@ -50,6 +50,12 @@ static struct {
 	uint32_t last_va, base;
 	bool bad_access;        /* an op touched memory outside the frame table */
 } ptf_hw;
+
+/* The one frame table of the fake layout (pt_space's per-frame lookup). */
+static inline struct frame_table *ptf_frame_table(uint32_t mfn)
+{
+	return mfn - PTF_BASE < PTF_NR ? &ptf_ft : NULL;
+}
 
 static inline void ptf_scrub(uint32_t mfn)
 {
@@ -166,7 +172,7 @@ static inline void ptf_reset(void)
 		ptf_frames[i].owner = i < PTF_DOM_NR ? PTF_DOM : i < PTF_OTHER_END ? PTF_OTHER : FRAME_OWNER_HYP;
 	for (i = 0; i < PT_L1_ENTRIES - PTF_HV_FIRST; i++)
 		ptf_hv_l1[i] = ((PTF_HV_FIRST + i) << 20) | 0x412u; /* PL1-only sections */
-	pt_space_init(&ptf_s, &ptf_ft, &ptf_ops, NULL, ptf_hv_l1, PTF_HV_FIRST, PTF_DOM, PTF_ARM_DOMAIN);
+	pt_space_init(&ptf_s, ptf_frame_table, &ptf_ops, NULL, ptf_hv_l1, PTF_HV_FIRST, PTF_DOM);
 }
 
 static inline uint32_t ptf_mfn(uint32_t i)

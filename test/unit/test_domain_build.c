@@ -14,6 +14,9 @@
 
 #include "domain.h"
 #include "domain_build.h"
+#include "pt_check.h"
+#include "pt_ops.h"
+#include "vmm/mmu.h"
 #include "fake_port.h"
 #include "guest_access.h"
 #include "mm.h"
@@ -81,6 +84,9 @@ static void fragment_outside_window(void)
 		assert_int_equal(mm_free(mfn, 0), 0);
 }
 
+/* Guest memory sits at 0xC0000000: the guest-kernel ARM domain (vmm/mmu.h). */
+#define KERNEL_DOMAIN (VMM_ARM_DOMAIN_GUEST_KERNEL << 5)
+
 static const uint32_t *l1_of(const struct domain *dom)
 {
 	return fake_phys_ptr(dom->l1_mfn << 12);
@@ -112,6 +118,23 @@ static void check_memory_and_tables(const struct domain *dom)
 		assert_int_equal(l1[e], 0);
 	for (e = FAKE_HV_FIRST_ENTRY; e < 4096; e++)
 		assert_int_equal(l1[e], FAKE_HV_ENTRY(e));
+	/* Every guest entry obeys the guest rules (pt_check) with the domain of its VA,
+	 * so the validated page-table code can take the tables over. */
+	for (e = 0; e < FAKE_HV_FIRST_ENTRY; e++) {
+		struct pt_entry_info info;
+		const char *why_not;
+		uint32_t i;
+
+		assert_int_equal(pt_check_l1e(l1[e], &info, &why_not), 0);
+		if ((l1[e] & 3u) != 0)
+			assert_int_equal(l1[e] & PT_DOMAIN_MASK, pt_arm_domain_of(e) << 5);
+		if (info.kind == PT_KIND_TABLE) {
+			const uint32_t *l2 = fake_phys_ptr(l1[e] & PT_TABLE_ADDR);
+
+			for (i = 0; i < 256; i++)
+				assert_int_equal(pt_check_l2e(l2[i], &info, &why_not), 0);
+		}
+	}
 	/* L1: four aligned frames, typed L1 once (the pin), owned by the domain */
 	assert_int_equal(dom->l1_mfn & 3, 0);
 	for (e = 0; e < 4; e++) {
@@ -136,7 +159,7 @@ static void test_contiguous_memory_is_mapped_by_sections(void **state)
 	l1 = l1_of(d);
 	for (mib = 0; mib < 4; mib++) {
 		uint32_t e = l1[(VMM_GUEST_BASE >> 20) + mib];
-		assert_int_equal(e & 0xFFFFFu, DB_SECT_GUEST_RAM);
+		assert_int_equal(e & 0xFFFFFu, DB_SECT_GUEST_RAM | KERNEL_DOMAIN);
 		assert_int_equal((e & DB_SECT_BASE_MASK) >> 12, d->p2m[mib * 256]);
 	}
 	assert_int_equal(d->nr_pt_frames, 4);
@@ -163,9 +186,9 @@ static void test_fragmented_memory_is_mapped_by_l2_tables(void **state)
 	assert_int_equal(d->nr_pt_frames, 4 + 1);
 	l1 = l1_of(d);
 	l2_mfn = l1[VMM_GUEST_BASE >> 20] >> 12;
-	assert_int_equal(l1[VMM_GUEST_BASE >> 20] & 0x3FFu, DB_L1_COARSE);
-	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 1], (l2_mfn << 12) + 1024 + DB_L1_COARSE);
-	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 2], (l2_mfn << 12) + 2048 + DB_L1_COARSE);
+	assert_int_equal(l1[VMM_GUEST_BASE >> 20] & 0x3FFu, DB_L1_COARSE | KERNEL_DOMAIN);
+	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 1], (l2_mfn << 12) + 1024 + (DB_L1_COARSE | KERNEL_DOMAIN));
+	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 2], (l2_mfn << 12) + 2048 + (DB_L1_COARSE | KERNEL_DOMAIN));
 	assert_int_equal(l1[(VMM_GUEST_BASE >> 20) + 3], 0);
 	f = mm_frame(l2_mfn);
 	assert_int_equal(f->owner, DOM_ID);
@@ -203,6 +226,50 @@ static void test_teardown_returns_everything(void **state)
 	(void)pfn;
 	domain_mem_teardown(d); /* twice is harmless */
 	assert_int_equal(mm_free_frames(), before);
+}
+
+/*
+ * After the guest changed its tables through pt_table (a MiB unmapped, an
+ * L2 pinned in its own frame and hooked into two L1s, a page mapped, a new
+ * L1 as its base, the builder's L1 unpinned), teardown still returns every
+ * frame: the page-table state and domain_mem_teardown() agree.
+ */
+static void test_teardown_after_guest_changed_tables(void **state)
+{
+	uint32_t before, l1, l2, new_l1, page;
+	const uint32_t *tab;
+
+	(void)state;
+	before = mm_free_frames();
+	assert_int_equal(domain_mem_build(d, 2 * MIB, why, sizeof(why)), 0);
+	l1 = d->l1_mfn;
+	tab = l1_of(d);
+	assert_int_equal(tab[(VMM_GUEST_BASE >> 20) + 1] & 3u, DB_L1_SECTION);
+	assert_ptr_equal(d->pt.ops, &pt_domain_ops);
+	assert_int_equal(d->pt.base_mfn, l1);
+	l2 = d->p2m[256];
+	page = d->p2m[257];
+	new_l1 = d->p2m[260];
+	assert_int_equal(pt_update(&d->pt, (l1 << 12) + 4 * ((VMM_GUEST_BASE >> 20) + 1), 0), 0);
+	assert_int_equal(pt_pin_l2(&d->pt, l2), 0);
+	assert_int_equal(pt_update(&d->pt, (l1 << 12) + 4 * 0x400, (l2 << 12) | VMM_PTE_L1_TABLE), 0);
+	assert_int_equal(pt_update_va(&d->pt, 0x40000000u, (page << 12) | VMM_PTE_L2_SMALL |
+				      VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_RW | VMM_PTE_SMALL_NG), 0);
+	assert_int_equal(pt_pin_l1(&d->pt, new_l1), 0);
+	assert_int_equal(pt_update(&d->pt, (new_l1 << 12) + 4 * 0x400, (l2 << 12) | VMM_PTE_L1_TABLE), 0);
+	assert_int_equal(pt_set_base(&d->pt, new_l1), 0);
+	assert_int_equal(fake_mmu.l1_phys[d->slot], new_l1 << 12);
+	assert_int_equal(pt_unpin(&d->pt, l1), 0);
+	assert_int_equal(mm_frame(l2)->u.use.type_count, 2);
+	assert_int_equal(mm_frame(page)->u.use.refcount, 1);
+	domain_mem_teardown(d);
+	assert_int_equal(mm_free_frames(), before);
+	assert_int_equal(d->nr_pt_frames, 0);
+	assert_int_equal(mm_frame(l1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(new_l1)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(l2)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(page)->owner, FRAME_OWNER_FREE);
+	assert_null(d->pt.ops);
 }
 
 static void test_not_enough_ram_fails_cleanly(void **state)
@@ -464,6 +531,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_contiguous_memory_is_mapped_by_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fragmented_memory_is_mapped_by_l2_tables, setup_small_window, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_after_guest_changed_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_returns_everything, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_not_enough_ram_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_table_memory_fails_cleanly, setup_small_window, teardown),

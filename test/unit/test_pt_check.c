@@ -182,6 +182,19 @@ static void test_store_sets_domain(void **state)
 	assert_int_equal(pt_l1e_store(0x1E0u, 1), 0x1E0u);
 }
 
+/* The ARM domain follows the VA an L1 entry translates (vmm/mmu.h), at each edge. */
+static void test_arm_domain_by_index(void **state)
+{
+	(void)state;
+	assert_int_equal(pt_arm_domain_of(0), VMM_ARM_DOMAIN_GUEST_USER);
+	assert_int_equal(pt_arm_domain_of(0xBFF), VMM_ARM_DOMAIN_GUEST_USER);
+	assert_int_equal(pt_arm_domain_of(0xC00), VMM_ARM_DOMAIN_GUEST_KERNEL);
+	assert_int_equal(pt_arm_domain_of(0xDFF), VMM_ARM_DOMAIN_GUEST_KERNEL);
+	assert_int_equal(pt_arm_domain_of(0xE00), VMM_ARM_DOMAIN_HYP);
+	assert_int_equal(pt_arm_domain_of(0xFFF), VMM_ARM_DOMAIN_HYP);
+	assert_int_not_equal(VMM_ARM_DOMAIN_GUEST_USER, VMM_ARM_DOMAIN_GUEST_KERNEL);
+}
+
 static void test_public_constants(void **state)
 {
 	(void)state;
@@ -204,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_l2_fault_and_large),
 		cmocka_unit_test(test_l2_mem_and_ap_exhaustive),
 		cmocka_unit_test(test_store_sets_domain),
+		cmocka_unit_test(test_arm_domain_by_index),
 		cmocka_unit_test(test_public_constants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -651,12 +651,47 @@ static void test_random_against_model(void **state)
 	}
 }
 
+/*
+ * The domain field comes from the entry's index, whatever the guest wrote:
+ * user below 0xC00, kernel from 0xC00 to 0xDFF, both at pin time and for
+ * later updates.
+ */
+static void test_domain_field_by_index(void **state)
+{
+	const uint32_t v = ptf_section(ptf_mfn(0x100), false);
+
+	(void)state;
+	ptf_put(addr(L1A, 0xBFF), v | (2u << 5));
+	ptf_put(addr(L1A, 0xC00), v);
+	ptf_put(addr(L1A, 0xDFF), v | PT_DOMAIN_MASK);
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), 0);
+	ptf_model.l1[L1A] = true;
+	assert_int_equal(ptf_get(addr(L1A, 0xBFF)), v | (VMM_ARM_DOMAIN_GUEST_USER << 5));
+	assert_int_equal(ptf_get(addr(L1A, 0xC00)), v | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5));
+	assert_int_equal(ptf_get(addr(L1A, 0xDFF)), v | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5));
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xBFF), v | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5)), 0);
+	assert_int_equal(ptf_get(addr(L1A, 0xBFF)), v | (VMM_ARM_DOMAIN_GUEST_USER << 5));
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xC00), v | (VMM_ARM_DOMAIN_GUEST_USER << 5)), 0);
+	assert_int_equal(ptf_get(addr(L1A, 0xC00)), v | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5));
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xDFF), v), 0);
+	assert_int_equal(ptf_get(addr(L1A, 0xDFF)), v | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5));
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xC01), ptf_table(ptf_mfn(L2A), 0)), -VMM_EINVAL);
+	assert_int_equal(pt_pin_l2(&ptf_s, ptf_mfn(L2A)), 0);
+	ptf_model.l2[L2A] = true;
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xC01), ptf_table(ptf_mfn(L2A), 0) | (1u << 5)), 0);
+	assert_int_equal(ptf_get(addr(L1A, 0xC01)), ptf_table(ptf_mfn(L2A), 0) | (VMM_ARM_DOMAIN_GUEST_KERNEL << 5));
+	/* The hypervisor's entries are not the guest's to write at all. */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0xE00), v), -VMM_EPERM);
+	check_model();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pin_l2_double_pin_unpin, setup),
 		cmocka_unit_test_setup(test_pin_l1_alignment_and_owner, setup),
 		cmocka_unit_test_setup(test_pin_l1_copies_hypervisor_and_sets_domain, setup),
+		cmocka_unit_test_setup(test_domain_field_by_index, setup),
 		cmocka_unit_test_setup(test_pin_l1_last_guest_entry_checked, setup),
 		cmocka_unit_test_setup(test_pin_l1_rollback, setup),
 		cmocka_unit_test_setup(test_pin_l1_refused_when_mapped_writable, setup),

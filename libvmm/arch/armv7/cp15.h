@@ -20,6 +20,8 @@
 	}
 
 CP15_READ(ctr, 0, c0, c0, 1)
+CP15_READ(mpidr, 0, c0, c0, 5)
+CP15_READ(id_mmfr3, 0, c0, c1, 7)
 CP15_WRITE(ttbr0, 0, c2, c0, 0)
 CP15_WRITE(contextidr, 0, c13, c0, 1)
 CP15_READ(dfsr, 0, c5, c0, 0)

@@ -46,7 +46,24 @@
  * linear window (same attributes for the same frame), never executed, global. */
 #define SMALL_HV_RAM  (SMALL | SMALL_XN | SMALL_B | SMALL_C | SMALL_AP_PL1 | SMALL_TEX1)
 
-#define TTBR_WALK_ATTRS 0x09u  /* inner cacheable, outer write-back write-allocate */
+/*
+ * TTBR0 walk attributes: table walks must read the tables with the
+ * attributes the hypervisor writes them with (normal, inner and outer
+ * write-back write-allocate, non-shareable; docs/memory.md). The inner
+ * field depends on the multiprocessing extensions (MPIDR bit 31 reads 1
+ * with them: Cortex-A9, A15; 0 on the A8):
+ *   with:    IRGN = bit 0 (IRGN[1]) and bit 6 (IRGN[0]); 01 = write-back
+ *            write-allocate -> bit 6 only. (0x09 would be IRGN = 10,
+ *            write-through: a mismatch with the tables' mapping.)
+ *   without: bit 0 is C, "inner cacheable" (the core's inner policy), bit 6
+ *            is reserved and must stay 0.
+ * RGN (bits 4:3) = 01, outer write-back write-allocate, in both. start.S
+ * chooses the same way for the boot table.
+ */
+#define TTBR_WALK_MP    0x48u  /* IRGN[0] (bit 6) + RGN = 01 */
+#define TTBR_WALK_UP    0x09u  /* C + RGN = 01 */
+#define MPIDR_MP_EXT    (1u << 31)
+#define MMFR3_COHWALK(v) (((v) >> 20) & 0xfu)
 
 #define HV_FIRST_ENTRY (HV_RAM_VA >> SECTION_SHIFT)
 #define MASTER_SLOT    0xffffffffu  /* mmu_switch.active: the master table, ASID 0 */
@@ -76,6 +93,8 @@ static uint32_t hv_temp_l2[HV_TEMP_SLOTS] __attribute__((aligned(1024)));
 
 static struct {
 	uint32_t ttbr0[VMM_MAX_DOMAINS];
+	uint32_t walk_attrs;       /* TTBR_WALK_MP or TTBR_WALK_UP, from arch_mmu_init() */
+	uint32_t walk_coherent;    /* ID_MMFR3.CohWalk != 0: no clean needed after a table store */
 	uint32_t pmu_user;         /* PMUSERENR.EN as set: 0 from arch_mmu_init() on */
 	uint32_t pmu_owner;        /* slot that last ran with PMU access, or PMU_NO_OWNER */
 	uint32_t active;           /* slot whose table is in TTBR0, or MASTER_SLOT */
@@ -184,10 +203,45 @@ uintptr_t vmm_port_device_va(uint32_t phys)
 	return 0;
 }
 
+/* Walk attributes and walk coherency of this core, read once (before any domain table). */
+static void mmu_walk_probe(void)
+{
+	mmu_switch.walk_attrs = (cp15_read_mpidr() & MPIDR_MP_EXT) ? TTBR_WALK_MP : TTBR_WALK_UP;
+	mmu_switch.walk_coherent = MMFR3_COHWALK(cp15_read_id_mmfr3()) != 0;
+}
+
+const uint32_t *arch_mmu_hyp_entries(void)
+{
+	return &hv_master_l1[HV_FIRST_ENTRY];
+}
+
+/*
+ * After a store into a table in use: on cores whose walks read the L1 data
+ * cache (CohWalk = 1: A15, and the A9 as QEMU and the TRM report it) a DSB
+ * is enough, as the walk attributes match the tables' mapping; otherwise
+ * (the A8) the line is cleaned to the point of unification first.
+ */
+void arch_pt_entry_sync(const uint32_t *hv)
+{
+	if (!mmu_switch.walk_coherent)
+		cp15_write_dccmvau((uint32_t)(uintptr_t)hv);
+	arm_dsb();
+}
+
+void arch_mmu_flush_va(unsigned int slot, uint32_t va)
+{
+	arm_dsb();
+	cp15_write_tlbimva((va & ~0xfffu) | ((slot + 1) & 0xffu));
+	arm_dsb();
+	arm_isb();
+}
+
 void arch_mmu_init(void)
 {
 	uintptr_t va = VMM_DEVICE_VA_BASE;
 	unsigned int i, e;
+
+	mmu_walk_probe();
 
 	/* Drop start.S's identity entries: below the hypervisor half, nothing stays. */
 	for (e = 0; e < HV_FIRST_ENTRY; e++)
@@ -224,7 +278,7 @@ int arch_mmu_domain_set(unsigned int slot, uint32_t l1_phys)
 {
 	if (slot >= VMM_MAX_DOMAINS || (l1_phys & 0x3fffu) != 0)
 		return -VMM_EINVAL;
-	mmu_switch.ttbr0[slot] = l1_phys | TTBR_WALK_ATTRS;
+	mmu_switch.ttbr0[slot] = l1_phys | mmu_switch.walk_attrs;
 	arm_dsb();
 	return 0;
 }
@@ -290,7 +344,7 @@ static void mmu_activate_master(void)
 	arm_dsb(); /* erratum 754322 */
 	cp15_write_contextidr(0);
 	arm_isb();
-	cp15_write_ttbr0(hv_to_phys(hv_master_l1) | TTBR_WALK_ATTRS);
+	cp15_write_ttbr0(hv_to_phys(hv_master_l1) | mmu_switch.walk_attrs);
 	arm_isb();
 	mmu_switch.active = MASTER_SLOT;
 }

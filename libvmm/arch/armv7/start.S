@@ -63,7 +63,13 @@ _start:
 	/* translation regime: TTBR0 only, all domains client */
 	mov	r0, #0
 	mcr	p15, 0, r0, c2, c0, 2   /* TTBCR = 0 */
-	orr	r0, r4, #0x09           /* TTBR0: inner cacheable, outer WBWA */
+	/* TTBR0 walk attributes = the tables' mapping, inner and outer WBWA
+	 * (rule in mmu.c / docs/memory.md): MP extensions (MPIDR bit 31):
+	 * IRGN[0] = bit 6 -> 0x48; without: C -> 0x09. Outer RGN = 01 in both. */
+	mrc	p15, 0, r1, c0, c0, 5   /* MPIDR */
+	tst	r1, #0x80000000
+	orreq	r0, r4, #0x09
+	orrne	r0, r4, #0x48
 	mcr	p15, 0, r0, c2, c0, 0
 	ldr	r0, =0x55555555
 	mcr	p15, 0, r0, c3, c0, 0   /* DACR */

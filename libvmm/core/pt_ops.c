@@ -1,0 +1,117 @@
+/*
+ * struct pt_ops for real domains (see pt_ops.h).
+ */
+#include "pt_ops.h"
+
+#include "arch.h"
+#include "domain.h"
+#include "guest_access.h"
+#include "mm.h"
+#include "vmm/mmu.h"
+
+#define PAGE_MASK 0xFFFu
+
+/*
+ * The only place the page-table code names the hardware address space of
+ * a domain: today one ASID per domain slot (arch_mmu_*(slot)). A scheme with
+ * ASIDs per address space changes these three functions.
+ */
+static void space_flush(const struct domain *d)
+{
+	arch_mmu_flush_slot(d->slot);
+}
+
+static void space_flush_va(const struct domain *d, uint32_t va)
+{
+	arch_mmu_flush_va(d->slot, va);
+}
+
+static void space_load(struct domain *d, uint32_t l1)
+{
+	/* Same ASID, new table: its entries from the old table must go. */
+	arch_mmu_domain_set(d->slot, l1);
+	if (d == current)
+		arch_mmu_activate(d->slot, (d->flags & VMM_DOMCFG_PMU_USER) != 0);
+	space_flush(d);
+}
+
+static uint32_t ops_read(void *ctx, uint32_t maddr)
+{
+	uint32_t *p = arch_map_frame(maddr >> 12), v = 0;
+
+	(void)ctx;
+	/* Tables are the domain's frames; a slot is always free (mm.c's rule). */
+	if (p) {
+		v = p[(maddr & PAGE_MASK) >> 2];
+		arch_unmap_frame(p);
+	}
+	return v;
+}
+
+static void ops_write(void *ctx, uint32_t maddr, uint32_t val)
+{
+	uint32_t *p = arch_map_frame(maddr >> 12);
+
+	(void)ctx;
+	if (p) {
+		p[(maddr & PAGE_MASK) >> 2] = val;
+		arch_pt_entry_sync(&p[(maddr & PAGE_MASK) >> 2]);
+		arch_unmap_frame(p);
+	}
+}
+
+static void ops_flush_all(void *ctx)
+{
+	space_flush(ctx);
+}
+
+static void ops_flush_va(void *ctx, uint32_t va)
+{
+	space_flush_va(ctx, va);
+}
+
+static void ops_sync_icache(void *ctx, uint32_t maddr, uint32_t len)
+{
+	uint8_t *p = arch_map_frame(maddr >> 12);
+
+	(void)ctx;
+	if (p) {
+		arch_sync_icache(p + (maddr & PAGE_MASK), len);
+		arch_unmap_frame(p);
+	}
+}
+
+static void ops_set_base(void *ctx, uint32_t l1)
+{
+	space_load(ctx, l1);
+}
+
+static int ops_copy_from(void *ctx, void *dst, uint32_t va, uint32_t len)
+{
+	return guest_copy_from(ctx, dst, va, len);
+}
+
+static int ops_copy_to(void *ctx, uint32_t va, const void *src, uint32_t len)
+{
+	return guest_copy_to(ctx, va, src, len);
+}
+
+const struct pt_ops pt_domain_ops = {
+	.read = ops_read,
+	.write = ops_write,
+	.flush_all = ops_flush_all,
+	.flush_va = ops_flush_va,
+	.sync_icache = ops_sync_icache,
+	.set_base = ops_set_base,
+	.copy_from = ops_copy_from,
+	.copy_to = ops_copy_to,
+};
+
+void pt_domain_init(struct domain *d, uint32_t l1_mfn)
+{
+	pt_space_init(&d->pt, mm_table, &pt_domain_ops, d, arch_mmu_hyp_entries(),
+		      VMM_HYPERVISOR_VA_BASE >> 20, (uint16_t)d->id);
+	d->pt.base_mfn = l1_mfn;
+	d->pt.domid = d->id;
+	d->pt.rejections_logged = &d->rejections_logged;
+}
