@@ -12,6 +12,7 @@
 #include "grant_table.h"
 #include "guest_access.h"
 #include "mm.h"
+#include "pt_table.h"
 #include "vmm/abi.h"
 
 static struct gnttab grant_slots[VMM_MAX_DOMAINS];
@@ -83,28 +84,29 @@ static int glue_policy(void *ctx, uint32_t granter, uint32_t grantee)
 	return 0;
 }
 
-/*
- * Grant mappings need the guest page-table path of the memory manager,
- * which is not dispatched in this tree yet: map_grant_ref is refused with
- * -VMM_ENOSYS until it is (copy works without it).
- */
-static int glue_map_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly)
+/* The page-table path for grant mappings, in the grantee's current address space. */
+static int glue_map_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte)
 {
+	struct domain *d = domain_find(domid);
+
 	(void)ctx;
-	(void)domid;
-	(void)va;
-	(void)mfn;
-	(void)readonly;
-	return -VMM_ENOSYS;
+	if (!d || !d->pt.ops)
+		return -VMM_EINVAL;
+	return pt_grant_map(&d->pt, va, mfn, readonly, pte);
 }
 
-static int glue_unmap_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn)
+static int glue_unmap_va(void *ctx, uint32_t domid, uint32_t pte, uint32_t mfn)
 {
+	struct domain *d = domain_find(domid);
+	int err;
+
 	(void)ctx;
-	(void)domid;
-	(void)va;
-	(void)mfn;
-	return -VMM_EINVAL;
+	if (!d || !d->pt.ops)
+		return -VMM_EINVAL;
+	err = pt_grant_unmap(&d->pt, pte, mfn);
+	/* the frame's counts drop right after: no stale translation may survive */
+	pt_flush_pending(&d->pt);
+	return err;
 }
 
 static const struct gnttab_ops glue_ops = {

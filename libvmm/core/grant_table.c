@@ -315,7 +315,7 @@ int gnttab_map(struct gnttab *gt, struct vmm_gnttab_map_grant_ref *op)
 	struct gnttab_active *a;
 	struct vmm_grant_entry e;
 	struct gnttab *granter;
-	uint32_t handle = 0;
+	uint32_t handle = 0, pte = 0;
 	int err;
 
 	if (op->flags & ~(VMM_GNTMAP_host_map | VMM_GNTMAP_readonly) || !(op->flags & VMM_GNTMAP_host_map))
@@ -352,7 +352,7 @@ int gnttab_map(struct gnttab *gt, struct vmm_gnttab_map_grant_ref *op)
 	err = map_counts_get(gt, granter->domid, e.frame, ro);
 	if (err)
 		return err;
-	err = OPS->map_va(CTX, gt->domid, op->host_addr, e.frame, ro);
+	err = OPS->map_va(CTX, gt->domid, op->host_addr, e.frame, ro, &pte);
 	if (err) {
 		map_counts_put(e.frame, ro);
 		return gnttab_fail(gt, err, "map_grant_ref: cannot map at 0x%08x", (unsigned)op->host_addr);
@@ -366,6 +366,7 @@ int gnttab_map(struct gnttab *gt, struct vmm_gnttab_map_grant_ref *op)
 	m->ref = op->ref;
 	m->frame = e.frame;
 	m->va = op->host_addr;
+	m->pte = pte;
 	m->readonly = ro;
 	op->handle = handle;
 	return 0;
@@ -384,7 +385,7 @@ int gnttab_unmap(struct gnttab *gt, struct vmm_gnttab_unmap_grant_ref *op)
 	if (m->va != op->host_addr)
 		return gnttab_fail(gt, -VMM_EINVAL, "unmap_grant_ref: handle %u is mapped at 0x%08x, not 0x%08x",
 				   (unsigned)op->handle, (unsigned)m->va, (unsigned)op->host_addr);
-	err = OPS->unmap_va(CTX, gt->domid, m->va, m->frame);
+	err = OPS->unmap_va(CTX, gt->domid, m->pte, m->frame);
 	if (err)
 		return gnttab_fail(gt, err, "unmap_grant_ref: entry at 0x%08x cannot be removed", (unsigned)m->va);
 	map_counts_put(m->frame, m->readonly);

@@ -53,6 +53,7 @@ struct gnttab_maptrack {
 	uint32_t ref;
 	uint32_t frame;
 	uint32_t va;            /* host_addr */
+	uint32_t pte;           /* machine address of the entry mapping it (from map_va) */
 	bool readonly;
 };
 
@@ -80,14 +81,16 @@ struct gnttab_ops {
 	/* The access policy between a granter and a grantee: 0 or -VMM_EPERM. */
 	int (*policy)(void *ctx, uint32_t granter, uint32_t grantee);
 	/*
-	 * The page-table path for grant mappings: writes an entry mapping the
-	 * foreign frame mfn at va in domid's current address space (the entry
-	 * must be empty) / removes it and flushes its TLB entry. Counts are the
-	 * grant module's (taken before map_va, dropped after unmap_va).
-	 * 0, or -VMM_EINVAL / -VMM_EPERM / -VMM_EBUSY as documented for map.
+	 * The page-table path for grant mappings (pt_grant_map/pt_grant_unmap):
+	 * writes an entry mapping the foreign frame mfn at va in domid's current
+	 * address space (the entry must be empty) and returns the entry's
+	 * machine address in *pte / removes the entry at pte (which must map
+	 * mfn) and flushes the TLB. Counts are the grant module's (taken before
+	 * map_va, dropped after unmap_va). 0, or -VMM_EINVAL / -VMM_EPERM /
+	 * -VMM_EBUSY as documented for map.
 	 */
-	int (*map_va)(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly);
-	int (*unmap_va)(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn);
+	int (*map_va)(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte);
+	int (*unmap_va)(void *ctx, uint32_t domid, uint32_t pte, uint32_t mfn);
 };
 
 /* Installs the environment (once at boot; tests per case). */

@@ -127,7 +127,7 @@ static struct gf_map *gf_map_find(uint32_t domid, uint32_t va)
 	return NULL;
 }
 
-static int gf_map_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly)
+static int gf_map_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte)
 {
 	unsigned int i;
 
@@ -142,14 +142,15 @@ static int gf_map_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool 
 	for (i = 0; i < GF_MAPS; i++)
 		if (!gf_maps[i].used) {
 			gf_maps[i] = (struct gf_map){ true, domid, va, mfn, readonly };
+			*pte = va ^ 0x5u; /* a token the unmap must get back */
 			return 0;
 		}
 	return -VMM_ENOSPC;
 }
 
-static int gf_unmap_va(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn)
+static int gf_unmap_va(void *ctx, uint32_t domid, uint32_t pte, uint32_t mfn)
 {
-	struct gf_map *m = gf_map_find(domid, va);
+	struct gf_map *m = gf_map_find(domid, pte ^ 0x5u);
 
 	(void)ctx;
 	if (!m || m->mfn != mfn)
