@@ -135,7 +135,7 @@ long console_read(char *buf, size_t len)
 		n = HYPERVISOR_console_io(VMM_CONSOLEIO_read, (int)len, buf);
 		if (n == 0 || n == -VMM_EPERM) {
 			/* Nothing typed yet, or we are not the foreground
-			 * domain: wait for VMM_PORT_CONSOLE (with a timeout in
+			 * domain: wait for the console VIRQ port (with a timeout in
 			 * case we become foreground without an event). */
 			if (sched_running() && !in_upcall())
 				(void)sleep_on(&console_chan, MILLISECS(n == 0 ? 200 : 500));
@@ -171,6 +171,6 @@ void init_console(void)
 	 * corrupt. Lines are assembled per thread in console_write_lines(). */
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
-	if (bind_port(VMM_PORT_CONSOLE, console_event) < 0)
+	if (bind_virq(VMM_VIRQ_CONSOLE, console_event) < 0)
 		printk("WARN: cannot bind the console port\n");
 }

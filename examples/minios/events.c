@@ -101,6 +101,83 @@ void unbind_port(unsigned int port)
 	clear_port(port);
 }
 
+long bind_virq(uint32_t virq, evtchn_handler_t handler)
+{
+	struct vmm_evtchn_bind_virq op = {.virq = virq, .vcpu = 0};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_virq, &op);
+
+	if (rc < 0)
+		return rc;
+	clear_port(op.port);
+	return bind_port(op.port, handler) < 0 ? -VMM_EINVAL : (long)op.port;
+}
+
+long evtchn_alloc_unbound(uint32_t remote_dom, evtchn_handler_t handler)
+{
+	struct vmm_evtchn_alloc_unbound op = {.dom = VMM_DOMID_SELF, .remote_dom = remote_dom};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &op);
+
+	if (rc < 0)
+		return rc;
+	clear_port(op.port);
+	return bind_port(op.port, handler) < 0 ? -VMM_EINVAL : (long)op.port;
+}
+
+long bind_interdomain(uint32_t remote_dom, uint32_t remote_port, evtchn_handler_t handler)
+{
+	struct vmm_evtchn_bind_interdomain op = {.remote_dom = remote_dom, .remote_port = remote_port};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_interdomain, &op);
+
+	if (rc < 0)
+		return rc;
+	/* The new port starts pending (Xen): the handler runs once on unmask. */
+	return bind_port(op.local_port, handler) < 0 ? -VMM_EINVAL : (long)op.local_port;
+}
+
+long bind_ipi(evtchn_handler_t handler)
+{
+	struct vmm_evtchn_bind_ipi op = {.vcpu = 0};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_ipi, &op);
+
+	if (rc < 0)
+		return rc;
+	clear_port(op.port);
+	return bind_port(op.port, handler) < 0 ? -VMM_EINVAL : (long)op.port;
+}
+
+long bind_pirq(uint32_t pirq, evtchn_handler_t handler)
+{
+	struct vmm_evtchn_bind_pirq op = {.pirq = pirq, .flags = 0};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_pirq, &op);
+
+	if (rc < 0)
+		return rc;
+	clear_port(op.port);
+	return bind_port(op.port, handler) < 0 ? -VMM_EINVAL : (long)op.port;
+}
+
+long notify_remote_via_evtchn(unsigned int port)
+{
+	struct vmm_evtchn_send op = {.port = port};
+
+	return HYPERVISOR_event_channel_op(VMM_EVTCHNOP_send, &op);
+}
+
+long unbind_evtchn(unsigned int port)
+{
+	struct vmm_evtchn_close op = {.port = port};
+
+	unbind_port(port);
+	return HYPERVISOR_event_channel_op(VMM_EVTCHNOP_close, &op);
+}
+
+long evtchn_poll(const uint32_t *ports, unsigned int n, uint64_t timeout)
+{
+	struct vmm_sched_poll op = {.ports = (uint32_t)(uintptr_t)ports, .nr_ports = n, .timeout = timeout};
+
+	return HYPERVISOR_poll(&op);
+}
+
 static void do_events(struct vmm_trap_frame *f)
 {
 	struct vmm_shared_info *s = HYPERVISOR_shared_info;

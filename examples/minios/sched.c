@@ -14,7 +14,7 @@
  *    the hypervisor pushed (*f) is copied into the current thread and the
  *    next thread's frame is copied into *f; upcall.S then restores *f.
  *
- * The timer port (VMM_PORT_TIMER) drives preemption: set_timer_op is armed
+ * The timer VIRQ (VMM_VIRQ_TIMER, bound in init_sched()) drives preemption: set_timer_op is armed
  * at the earliest of the running thread's slice end (only if another thread
  * is runnable) and the sleepers' wake-up times. The idle thread blocks the
  * domain (sched_op block) when nothing is runnable.
@@ -458,7 +458,7 @@ void init_sched(void)
 	idle_thread = create_thread("Idle", idle_thread_fn, NULL);
 	if (idle_thread == NULL)
 		minios_panic("cannot allocate the idle thread\n");
-	if (bind_port(VMM_PORT_TIMER, timer_handler) < 0)
+	if (bind_virq(VMM_VIRQ_TIMER, timer_handler) < 0)
 		minios_panic("cannot bind the timer port\n");
 }
 

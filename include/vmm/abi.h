@@ -42,16 +42,16 @@
 #define VMM_HC_multicall            13
 #define VMM_HC_update_va_mapping    14
 #define VMM_HC_set_timer_op         15  /* impl */
-#define VMM_HC_event_channel_op     16
+#define VMM_HC_event_channel_op     16  /* impl: vmm/event_channel.h */
 #define VMM_HC_xen_version          17  /* impl */
 #define VMM_HC_console_io           18  /* impl */
-#define VMM_HC_physdev_op           19
+#define VMM_HC_physdev_op           19  /* impl: vmm/physdev.h */
 #define VMM_HC_grant_table_op       20
 #define VMM_HC_vm_assist            21
 #define VMM_HC_restore_trap_frame   23  /* impl */
 #define VMM_HC_vcpu_op              24  /* impl: vmm/vcpu_op.h */
 #define VMM_HC_mmuext_op            26
-#define VMM_HC_acm_op               27
+#define VMM_HC_acm_op               27  /* impl: vmm/acm.h */
 #define VMM_HC_sched_op             29  /* impl */
 #define VMM_HC_set_foreground_domain 33 /* impl */
 #define VMM_HC_COUNT                34  /* numbers >= this are unknown */
@@ -72,6 +72,7 @@
 #define VMM_EINVAL  22   /* invalid argument or sub-command */
 #define VMM_ENOSPC  28   /* no space left (table full) */
 #define VMM_ENOSYS  38   /* unknown or reserved hypercall number */
+#define VMM_ETIMEDOUT 110 /* sched_op(poll): the timeout passed first (not an error log) */
 
 /* ---------------------------------------------------------------------------
  * xen_version(cmd, arg)
@@ -95,12 +96,25 @@
 /* ---------------------------------------------------------------------------
  * sched_op(cmd, arg)
  *   yield:    give up the CPU; returns 0 when scheduled again.
- *   block:    sleep until an event is pending for the domain or its timer
- *             fires (set_timer_op). Returns 0 at once if
- *             vcpu_info.evtchn_upcall_pending is already set. Only ports that
- *             are not masked in evtchn_mask set evtchn_upcall_pending (and
- *             their evtchn_pending_sel bit), so only they wake the domain;
- *             evtchn_upcall_mask does not prevent the wake-up.
+ *   block:    sleep until an event is pending for the domain (its timer
+ *             fires only through a bound VMM_VIRQ_TIMER port). Returns 0 at
+ *             once if vcpu_info.evtchn_upcall_pending is already set. Only
+ *             ports that are not masked in evtchn_mask set
+ *             evtchn_upcall_pending (and their evtchn_pending_sel bit), so
+ *             only they wake the domain; evtchn_upcall_mask does not prevent
+ *             the wake-up.
+ *   poll:     arg = guest address of a struct vmm_sched_poll. Sleeps until
+ *             one of the listed ports is pending in evtchn_pending (masked
+ *             or not: polling is how a guest waits with a port masked) or
+ *             system time reaches `timeout` (absolute ns; 0 = no timeout).
+ *             Returns 0 if a listed port is pending (checked before
+ *             sleeping: an event that arrived before the call is not
+ *             missed), -VMM_ETIMEDOUT if the timeout came first.
+ *             Errors: -VMM_EFAULT arg or the port list outside the caller's
+ *             memory; -VMM_EINVAL nr_ports is 0 or above
+ *             VMM_SCHED_POLL_MAX, or a listed port is 0 or >= 1024.
+ *             Other events (unlisted ports) do not end the poll; they stay
+ *             pending and are delivered as usual afterwards.
  *   shutdown: arg is a VMM_SHUTDOWN_* reason. The domain stops for good; it
  *             does not return. When every domain has shut down the image powers
  *             off, with exit status 0 if all reasons were poweroff, else 1.
@@ -108,6 +122,17 @@
 #define VMM_SCHEDOP_yield    0
 #define VMM_SCHEDOP_block    1
 #define VMM_SCHEDOP_shutdown 2
+#define VMM_SCHEDOP_poll     3
+
+#define VMM_SCHED_POLL_MAX   32  /* ports one poll may list */
+
+#ifndef __ASSEMBLER__
+struct vmm_sched_poll {
+	uint32_t ports;     /* guest address of uint32_t[nr_ports] */
+	uint32_t nr_ports;  /* 1..VMM_SCHED_POLL_MAX */
+	uint64_t timeout;   /* absolute system time in ns; 0: wait forever */
+};
+#endif
 
 #define VMM_SHUTDOWN_poweroff 0  /* clean exit */
 #define VMM_SHUTDOWN_reboot   1  /* treated as a clean exit (no reboot support) */
@@ -117,8 +142,10 @@
 /* ---------------------------------------------------------------------------
  * set_timer_op(deadline_lo, deadline_hi)
  *   Arms the domain's one-shot timer at an absolute system time in ns (the
- *   64-bit value is split over r0/r1). When system time reaches it, the
- *   VMM_PORT_TIMER event becomes pending (waking a blocked domain).
+ *   64-bit value is split over r0/r1). When system time reaches it,
+ *   VMM_VIRQ_TIMER is raised: the port the domain bound it to
+ *   (event_channel.h bind_virq) becomes pending, waking a blocked domain.
+ *   Without such a binding the expiry is dropped.
  *   A deadline of 0 cancels the timer. A deadline in the past fires at once.
  */
 
@@ -169,11 +196,10 @@ struct vmm_trap_frame {
  */
 
 /* ---------------------------------------------------------------------------
- * Event ports. Until full event channels are implemented, two ports are
- * bound by the hypervisor in every domain:
+ * Event ports: every port, including the timer's and the console's, is bound
+ * by the guest through event_channel_op (vmm/event_channel.h). Port numbers
+ * are 1..VMM_NR_EVENT_PORTS-1; port 0 is never used.
  */
-#define VMM_PORT_TIMER   1  /* VIRQ_TIMER: the set_timer_op deadline passed */
-#define VMM_PORT_CONSOLE 2  /* VIRQ_CONSOLE: UART input waits (foreground domain) */
 #define VMM_NR_EVENT_PORTS 1024
 
 #endif /* VMM_ABI_H */

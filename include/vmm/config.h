@@ -44,6 +44,45 @@ struct vmm_domain_config {
 	uint32_t flags;                  /* VMM_DOMCFG_* */
 	const char *cmdline;             /* may be NULL; at most VMM_CMDLINE_MAX-1 characters */
 	struct vmm_sched_config sched;
+	/* Access policy (below): bit t set = the domain carries type t of
+	 * vmm_config.policy. Must be 0 when the image has no policy. */
+	uint32_t types;
+};
+
+/* ---------------------------------------------------------------------------
+ * Access policy (docs/policy.md): static type enforcement, the sHype idea.
+ * Types are numbered 0..nr_types-1 and named; each domain carries a set of
+ * them (vmm_domain_config.types). Two different domains may set up or use
+ * an event channel (and a grant) only if some rule pairs a type of one with
+ * a type of the other (rules are symmetric; (t, t) lets domains sharing t
+ * talk). A domain may always talk to itself. No policy (policy == NULL):
+ * every pair may communicate, as before policies existed.
+ */
+#define VMM_POLICY_MAX_TYPES 32   /* a type set is a 32-bit mask */
+#define VMM_POLICY_MAX_RULES 256
+
+struct vmm_policy_rule {
+	uint32_t a, b;                   /* type numbers, < nr_types */
+};
+
+struct vmm_policy {
+	const char *const *type_names;   /* nr_types names, 1..15 chars of [A-Za-z0-9._-], unique */
+	unsigned int nr_types;           /* 1..VMM_POLICY_MAX_TYPES */
+	const struct vmm_policy_rule *rules; /* may be NULL only if nr_rules == 0 */
+	unsigned int nr_rules;           /* 0..VMM_POLICY_MAX_RULES (0: every domain isolated) */
+};
+
+/* ---------------------------------------------------------------------------
+ * Physical interrupts given to a domain (bound with event_channel_op
+ * bind_pirq). The interrupt must not be the board's timer or console
+ * interrupt, and the board must not claim it in vmm_port_irq_handle():
+ * libvmm enables, disables and EOIs it through vmm_port_irq_*.
+ */
+#define VMM_MAX_PIRQ_ASSIGN 16
+
+struct vmm_pirq_config {
+	uint32_t irq;                    /* the board's interrupt number, < 1024 */
+	const char *domain;              /* name of the domain that owns it */
 };
 
 struct vmm_config {
@@ -52,6 +91,11 @@ struct vmm_config {
 	uint32_t ctx_allow_us;           /* BVT context-switch allowance C, <= 1 s; 0 = default 1000 */
 	uint32_t mcu_us;                 /* BVT minimum charging unit, 50 us..1 s; 0 = default 100 */
 	uint32_t run_limit_ms;           /* power off (exit 3) if domains still run after this; 0 = never */
+	/* Event channels and access policy (issue 11). A malformed policy or
+	 * interrupt table refuses the whole image (nothing boots). */
+	const struct vmm_policy *policy; /* NULL: no policy, all domains may communicate */
+	const struct vmm_pirq_config *pirqs; /* may be NULL only if nr_pirqs == 0 */
+	unsigned int nr_pirqs;           /* 0..VMM_MAX_PIRQ_ASSIGN */
 };
 
 /* Provided by the firmware image. */

@@ -9,7 +9,10 @@
 
 #include <stdint.h>
 #include "vmm/abi.h"
+#include "vmm/acm.h"
+#include "vmm/event_channel.h"
 #include "vmm/mmu.h"
+#include "vmm/physdev.h"
 
 static inline long vmm_hypercall5(uint32_t nr, uint32_t a0, uint32_t a1,
 				  uint32_t a2, uint32_t a3, uint32_t a4)
@@ -46,6 +49,30 @@ static inline long HYPERVISOR_console_io(int cmd, int count, char *buf)
 static inline long HYPERVISOR_sched_op(int cmd, uint32_t arg)
 {
 	return vmm_hypercall2(VMM_HC_sched_op, (uint32_t)cmd, arg);
+}
+
+/* sched_op(poll): see vmm/abi.h; 0 = a listed port is pending, -VMM_ETIMEDOUT. */
+static inline long HYPERVISOR_poll(struct vmm_sched_poll *poll)
+{
+	return vmm_hypercall2(VMM_HC_sched_op, VMM_SCHEDOP_poll, (uint32_t)(uintptr_t)poll);
+}
+
+/* event_channel_op(cmd, op): see vmm/event_channel.h. */
+static inline long HYPERVISOR_event_channel_op(int cmd, void *op)
+{
+	return vmm_hypercall2(VMM_HC_event_channel_op, (uint32_t)cmd, (uint32_t)(uintptr_t)op);
+}
+
+/* physdev_op(cmd, op): see vmm/physdev.h. */
+static inline long HYPERVISOR_physdev_op(int cmd, void *op)
+{
+	return vmm_hypercall2(VMM_HC_physdev_op, (uint32_t)cmd, (uint32_t)(uintptr_t)op);
+}
+
+/* acm_op(cmd, op): see vmm/acm.h. */
+static inline long HYPERVISOR_acm_op(int cmd, void *op)
+{
+	return vmm_hypercall2(VMM_HC_acm_op, (uint32_t)cmd, (uint32_t)(uintptr_t)op);
 }
 
 static inline long HYPERVISOR_set_timer_op(uint64_t deadline_ns)

@@ -7,6 +7,7 @@
 
 #include "format.h"
 #include "vmm/abi.h"
+#include "vmm/event_channel.h"
 #include "vmm/guest_info.h"
 
 /* Largest per-domain BVT times (W, L, U) accepted from a config: one hour. */
@@ -112,5 +113,68 @@ int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 		return config_reject(why, len, "cmdline longer than 127 characters");
 	if (!config_sched_valid(&d->sched))
 		return config_reject(why, len, "sched warp/limit/unwarp above one hour");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Physical interrupts given to domains (event channels, issue 11).
+ */
+
+static bool config_domain_named(const struct vmm_config *cfg, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; name && cfg->domains && i < cfg->nr_domains; i++)
+		if (cfg->domains[i].name && strcmp(cfg->domains[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int config_check_pirq(const struct vmm_config *cfg, unsigned int i, unsigned int timer_irq,
+			     unsigned int console_irq, char *why, size_t len)
+{
+	const struct vmm_pirq_config *p = &cfg->pirqs[i];
+	unsigned int j;
+
+	if (p->irq >= VMM_NR_PIRQS) {
+		vmm_snprintf(why, len, "pirq #%u: irq %u (max %u)", i, (unsigned)p->irq, VMM_NR_PIRQS - 1);
+		return -VMM_EINVAL;
+	}
+	if (p->irq == timer_irq || p->irq == console_irq) {
+		vmm_snprintf(why, len, "pirq #%u: irq %u is libvmm's %s interrupt", i, (unsigned)p->irq,
+			     p->irq == timer_irq ? "timer" : "console");
+		return -VMM_EINVAL;
+	}
+	for (j = 0; j < i; j++)
+		if (cfg->pirqs[j].irq == p->irq) {
+			vmm_snprintf(why, len, "pirq #%u: irq %u already assigned by pirq #%u", i,
+				     (unsigned)p->irq, j);
+			return -VMM_EINVAL;
+		}
+	if (!config_domain_named(cfg, p->domain)) {
+		vmm_snprintf(why, len, "pirq #%u: irq %u: no domain named '%s'", i, (unsigned)p->irq,
+			     config_name_printable(p->domain));
+		return -VMM_EINVAL;
+	}
+	return 0;
+}
+
+int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, unsigned int console_irq,
+		       char *why, size_t len)
+{
+	unsigned int i;
+
+	if (cfg->nr_pirqs > VMM_MAX_PIRQ_ASSIGN) {
+		vmm_snprintf(why, len, "%u pirqs assigned (at most %u)", cfg->nr_pirqs, VMM_MAX_PIRQ_ASSIGN);
+		return -VMM_EINVAL;
+	}
+	if (cfg->nr_pirqs && !cfg->pirqs)
+		return config_reject(why, len, "nr_pirqs set but no pirqs table");
+	for (i = 0; i < cfg->nr_pirqs; i++) {
+		int rc = config_check_pirq(cfg, i, timer_irq, console_irq, why, len);
+
+		if (rc)
+			return rc;
+	}
 	return 0;
 }

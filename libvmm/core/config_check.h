@@ -24,6 +24,16 @@ int config_check_global(const struct vmm_config *cfg, unsigned int max_domains,
 int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 			char *why, size_t len);
 
+/*
+ * Checks the physical-interrupt table (vmm_config.pirqs): count
+ * 0..VMM_MAX_PIRQ_ASSIGN, table present if the count is not 0, each irq
+ * below VMM_NR_PIRQS, not timer_irq or console_irq (libvmm's own), not
+ * listed twice, owned by a configured domain. 0 or -VMM_EINVAL with a
+ * reason in why[len].
+ */
+int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, unsigned int console_irq,
+		       char *why, size_t len);
+
 /* A config name safe to print (a placeholder if it is NULL or not valid). */
 const char *config_name_printable(const char *name);
 

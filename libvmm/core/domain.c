@@ -8,9 +8,11 @@
 #include "config_check.h"
 #include "domain_build.h"
 #include "elf_loader.h"
+#include "evtchn.h"
 #include "format.h"
 #include "log.h"
 #include "mm.h"
+#include "policy.h"
 #include "schedule.h"
 #include "time.h"
 #include "vmm/abi.h"
@@ -250,6 +252,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 	strncpy(d->name, name, sizeof(d->name) - 1);
 	d->flags = cfg->flags;
 	d->mem_size = cfg->mem_size;
+	policy_domain_init(d, cfg->types);
 	d->id = next_domid; /* frames are owned by the id: set before taking any */
 
 	arch_mmu_flush_slot(d->slot);
@@ -312,6 +315,7 @@ void domain_kill(struct domain *d, int reason)
 	d->state = DOMAIN_DEAD;
 	d->shutdown_reason = reason;
 	schedule_timer_cancel(d);
+	evtchn_domain_destroy(d); /* peers go back to unbound, PIRQs are released */
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,
 		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),
 		(unsigned long long)(cpu_us % 1000000), (unsigned long long)(now / 1000000000),

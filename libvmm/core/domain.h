@@ -13,6 +13,7 @@
 
 #include "arch.h"
 #include "console.h"
+#include "evtchn.h"
 #include "pt_table.h"
 #include "sched.h"
 #include "vmm/config.h"
@@ -75,6 +76,11 @@ struct domain {
 	/* events and time */
 	uint32_t event_callback;           /* 0: none registered */
 	uint64_t timer_deadline;           /* 0: no timer armed */
+
+	/* event channels and the access policy (evtchn.h, policy.h) */
+	struct evtchn_table evtchn;
+	uint32_t policy_types;             /* types the domain carries */
+	uint32_t policy_peers;             /* types it may talk to (all without policy) */
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */

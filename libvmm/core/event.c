@@ -19,6 +19,13 @@ static int bit_test_and_set(volatile uint32_t *word, unsigned int bit)
 	return (old & mask) != 0;
 }
 
+/*
+ * The order loses no event: the port bit first (the guest's scan finds it),
+ * then, for an unmasked port, the selector bit, then the upcall flag (a
+ * guest that clears the flag and then swaps the selector out sees either
+ * the selector bit or the flag set again). A port that was already pending
+ * has already been signalled (or is masked): nothing more to do.
+ */
 void event_send(struct domain *d, unsigned int port)
 {
 	struct vmm_shared_info *s = d->shared;
@@ -28,11 +35,30 @@ void event_send(struct domain *d, unsigned int port)
 		return;
 	if (bit_test_and_set(&s->evtchn_pending[word], bit))
 		return; /* already pending: nothing new to signal */
-	if (s->evtchn_mask[word] & (1u << bit))
+	if (!(s->evtchn_mask[word] & (1u << bit))) {
+		bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word);
+		s->vcpu_info.evtchn_upcall_pending = 1;
+		if (d->state == DOMAIN_BLOCKED && !d->evtchn.polling)
+			schedule_wake(d);
+	}
+	/* A poller waits for its listed ports only, masked or not. */
+	if (d->state == DOMAIN_BLOCKED && evtchn_poll_wakes(&d->evtchn, port))
+		schedule_wake(d);
+}
+
+void event_unmask(struct domain *d, unsigned int port)
+{
+	struct vmm_shared_info *s = d->shared;
+	unsigned int word = port / 32, bit = port % 32;
+
+	__atomic_fetch_and(&s->evtchn_mask[word], ~(1u << bit), __ATOMIC_SEQ_CST);
+	/* An event that came while masked set only its port bit: raise it now. */
+	if (!(__atomic_load_n(&s->evtchn_pending[word], __ATOMIC_SEQ_CST) & (1u << bit)))
 		return;
-	bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word);
+	if (bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word))
+		return; /* the selector was set: the flag is (or was) raised already */
 	s->vcpu_info.evtchn_upcall_pending = 1;
-	if (d->state == DOMAIN_BLOCKED)
+	if (d->state == DOMAIN_BLOCKED && !d->evtchn.polling)
 		schedule_wake(d);
 }
 

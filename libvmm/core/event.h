@@ -1,6 +1,6 @@
 /*
  * Events: pending bits in the shared-info page and the upcall path that
- * delivers them (thesis 5.2.4). Full event channels build on event_send().
+ * delivers them (thesis 5.2.4). Event channels (evtchn.h) build on event_send().
  */
 #ifndef VMM_CORE_EVENT_H
 #define VMM_CORE_EVENT_H
@@ -14,9 +14,18 @@ struct domain;
 /*
  * Marks `port` pending for d (Xen's two-level scheme): sets the port bit and,
  * unless the port is masked, its selector bit and evtchn_upcall_pending.
- * Wakes d if it is blocked. Ports >= VMM_NR_EVENT_PORTS are ignored.
+ * Wakes d if it is blocked, or if it polls `port` (sched_op poll).
+ * Ports >= VMM_NR_EVENT_PORTS are ignored. Event channels (evtchn.h) call
+ * it for the port a notification reaches.
  */
 void event_send(struct domain *d, unsigned int port);
+
+/*
+ * Clears port's mask bit; if the port is pending, raises its selector bit
+ * and evtchn_upcall_pending (and wakes a blocked d), so an event that
+ * arrived while the port was masked is delivered. port < VMM_NR_EVENT_PORTS.
+ */
+void event_unmask(struct domain *d, unsigned int port);
 
 /*
  * Called on the way back to the guest when vcpu_info says pending and

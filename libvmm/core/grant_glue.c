@@ -12,6 +12,7 @@
 #include "grant_table.h"
 #include "guest_access.h"
 #include "mm.h"
+#include "policy.h"
 #include "pt_table.h"
 #include "vmm/abi.h"
 
@@ -72,16 +73,15 @@ static int glue_copy_to(void *ctx, uint32_t domid, uint32_t va, const void *src,
 	return d ? guest_copy_to(d, va, src, len) : -VMM_EFAULT;
 }
 
-/*
- * The access policy (issue 11) is not in this tree yet: every pair of
- * domains may share. grant_glue is where policy_check() plugs in.
- */
+/* The image's access policy (core/policy.c) between granter and grantee. */
 static int glue_policy(void *ctx, uint32_t granter, uint32_t grantee)
 {
+	const struct domain *a = domain_find(granter), *b = domain_find(grantee);
+
 	(void)ctx;
-	(void)granter;
-	(void)grantee;
-	return 0;
+	if (!a || !b)
+		return -VMM_EPERM;
+	return policy_check(a, b);
 }
 
 /* The page-table path for grant mappings, in the grantee's current address space. */

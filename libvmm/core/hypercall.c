@@ -9,11 +9,14 @@
 
 #include "domain.h"
 #include "event.h"
+#include "evtchn_hcall.h"
 #include "format.h"
 #include "grant_glue.h"
 #include "guest_access.h"
 #include "log.h"
 #include "mm_hcall.h"
+#include "pirq.h"
+#include "policy.h"
 #include "runstate.h"
 #include "schedule.h"
 #include "time.h"
@@ -198,11 +201,11 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
 	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
 	HC(12, hc_reserved), HC(13, hc_multicall), HC(14, hc_update_va_mapping),
-	HC(15, hc_set_timer_op),  HC(16, hc_reserved), HC(17, hc_xen_version),
-	HC(18, hc_console_io),    HC(19, hc_reserved), HC(20, hc_grant_table_op),
+	HC(15, hc_set_timer_op),  HC(16, hc_event_channel_op), HC(17, hc_xen_version),
+	HC(18, hc_console_io),    HC(19, hc_physdev_op), HC(20, hc_grant_table_op),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
 	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_mmuext_op),
-	HC(27, hc_reserved), HC(28, hc_reserved), HC(29, hc_sched_op),
+	HC(27, hc_acm_op), HC(28, hc_reserved), HC(29, hc_sched_op),
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),
 	HC(VMM_HC_COUNT, hc_reserved),

@@ -6,6 +6,8 @@
  */
 #include "arch.h"
 #include "config_check.h"
+#include "pirq.h"
+#include "policy.h"
 #include "domain.h"
 #include "log.h"
 #include "mm.h"
@@ -100,6 +102,15 @@ void vmm_main(void)
 		vmm_log("config: %s; nothing to run", why);
 		schedule_poweroff(1);
 	}
+	/* Communication rules: a malformed policy or interrupt table refuses
+	 * the whole image, never boots it with weaker isolation. */
+	if (policy_validate(&vmm_config, why, sizeof(why)) != 0 ||
+	    config_check_pirqs(&vmm_config, vmm_port_timer_irq(), vmm_port_console_irq(), why, sizeof(why)) != 0) {
+		vmm_log("config: %s; nothing to run", why);
+		schedule_poweroff(1);
+	}
+	policy_activate(vmm_config.policy);
+	pirq_init(&vmm_config);
 	if (schedule_init(vmm_config.ctx_allow_us, vmm_config.mcu_us, vmm_config.run_limit_ms) != 0) {
 		vmm_log("config: scheduler parameters rejected; nothing to run");
 		schedule_poweroff(1);

@@ -8,6 +8,8 @@
 #include "console.h"
 #include "domain.h"
 #include "event.h"
+#include "evtchn.h"
+#include "guest_access.h"
 #include "hypercall.h"
 #include "log.h"
 #include "runstate.h"
@@ -80,7 +82,14 @@ static struct {
  */
 static struct timerq domain_timers;
 
-_Static_assert(VMM_MAX_DOMAINS <= TIMERQ_CAPACITY, "one timer queue id per domain slot");
+/*
+ * The timeout of a domain's sched_op(poll) is a second timer in the same
+ * queue, id POLL_TIMER_ID(slot): the set_timer_op timer keeps running while
+ * the domain polls.
+ */
+#define POLL_TIMER_ID(slot) (VMM_MAX_DOMAINS + (slot))
+
+_Static_assert(2 * VMM_MAX_DOMAINS <= TIMERQ_CAPACITY, "two timer queue ids per domain slot");
 _Static_assert(TIMERQ_NEVER == SCHED_TIME_MAX, "an empty timer queue is 'never'");
 
 static struct domain *domain_of(struct sched_entity *e)
@@ -252,8 +261,8 @@ void schedule_if_needed(void)
 
 /*
  * The run limit or a domain timer is due (now >= glue.timer_floor): the rare
- * part of the timer interrupt, out of line. Sends VMM_PORT_TIMER to every
- * domain whose timer is due, earliest first.
+ * part of the timer interrupt, out of line. Raises VMM_VIRQ_TIMER in every
+ * domain whose timer is due, earliest first, and ends polls that timed out.
  */
 static __attribute__((noinline)) void schedule_timer_floor_due(uint64_t now)
 {
@@ -265,12 +274,18 @@ static __attribute__((noinline)) void schedule_timer_floor_due(uint64_t now)
 		schedule_poweroff(3);
 	}
 	while ((slot = timerq_pop_due(&domain_timers, now)) >= 0) {
-		struct domain *d = domain_at((unsigned int)slot);
+		bool poll = slot >= VMM_MAX_DOMAINS;
+		struct domain *d = domain_at((unsigned int)(poll ? slot - VMM_MAX_DOMAINS : slot));
 
 		if (!d || d->state == DOMAIN_DEAD)
 			continue; /* not reached: schedule_timer_cancel() on kill */
+		if (poll) {
+			if (d->evtchn.polling)
+				schedule_wake(d); /* sched_op_poll() sees the timeout */
+			continue;
+		}
 		d->timer_deadline = 0;
-		event_send(d, VMM_PORT_TIMER);
+		evtchn_send_virq(d, VMM_VIRQ_TIMER);
 	}
 	schedule_update_timer_floor();
 }
@@ -375,6 +390,44 @@ static long sched_op_block(struct domain *d)
 	return 0;
 }
 
+/*
+ * Sleeps until one of the listed ports is pending or the timeout passes
+ * (abi.h). The ports are checked and the domain marked polling in one go,
+ * with interrupts off (the hypervisor is not preemptible): a notification
+ * either comes before the check (seen by it) or after the mark (wakes us).
+ */
+static long sched_op_poll(struct domain *d, uint32_t arg)
+{
+	struct vmm_sched_poll p;
+	uint64_t now;
+	long rc;
+
+	if (guest_copy_from(d, &p, arg, sizeof(p)) != 0)
+		return hypercall_reject(d, -VMM_EFAULT, "sched_op poll: argument 0x%08x outside domain memory",
+					(unsigned)arg);
+	rc = evtchn_poll_begin(d, p.ports, p.nr_ports);
+	if (rc != 0)
+		return rc > 0 ? 0 : rc; /* a port is pending already, or bad arguments */
+	now = time_now();
+	if (p.timeout && p.timeout <= now) {
+		evtchn_poll_end(d);
+		return -VMM_ETIMEDOUT;
+	}
+	if (p.timeout) {
+		timerq_arm(&domain_timers, POLL_TIMER_ID(d->slot), p.timeout);
+		schedule_update_timer_floor();
+	}
+	d->state = DOMAIN_BLOCKED;
+	runstate_block(d, now);
+	sched_sleep(&d->sched, now);
+	schedule_at(now); /* returns once woken (a polled port or the timeout) and picked */
+	if (p.timeout) {
+		timerq_cancel(&domain_timers, POLL_TIMER_ID(d->slot));
+		schedule_update_timer_floor();
+	}
+	return evtchn_poll_end(d) ? 0 : -VMM_ETIMEDOUT;
+}
+
 static long sched_op_shutdown(struct domain *d, uint32_t reason)
 {
 	switch (reason) {
@@ -404,6 +457,8 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 		return sched_op_block(d);
 	case VMM_SCHEDOP_shutdown:
 		return sched_op_shutdown(d, arg);
+	case VMM_SCHEDOP_poll:
+		return sched_op_poll(d, arg);
 	default:
 		return hypercall_reject(d, -VMM_EINVAL, "sched_op: unknown command %u", (unsigned)cmd);
 	}
@@ -413,6 +468,7 @@ void schedule_timer_cancel(struct domain *d)
 {
 	d->timer_deadline = 0;
 	timerq_cancel(&domain_timers, d->slot);
+	timerq_cancel(&domain_timers, POLL_TIMER_ID(d->slot));
 	schedule_update_timer_floor();
 }
 
@@ -432,7 +488,7 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 		d->timer_deadline = 0;
 		timerq_cancel(&domain_timers, d->slot);
 		if (deadline)
-			event_send(d, VMM_PORT_TIMER);
+			evtchn_send_virq(d, VMM_VIRQ_TIMER);
 	}
 	schedule_update_timer_floor();
 	schedule_program_timer(now, true);

@@ -5,8 +5,10 @@
 #include "console.h"
 #include "domain.h"
 #include "event.h"
+#include "evtchn.h"
 #include "hypercall.h"
 #include "log.h"
+#include "pirq.h"
 #include "schedule.h"
 #include "trap.h"
 #include "vmm/port.h"
@@ -34,26 +36,36 @@ static void irq_console_input(void)
 	}
 	fg = domain_find(console_foreground());
 	if (got && fg)
-		event_send(fg, VMM_PORT_CONSOLE);
+		evtchn_send_virq(fg, VMM_VIRQ_CONSOLE);
 }
+
+/* Who handled an acknowledged interrupt (irq_dispatch()). */
+enum irq_owner {
+	IRQ_UNOWNED = 0,   /* nobody: disabled and logged */
+	IRQ_LIBVMM,        /* libvmm's timer/console, or the board's own device */
+	IRQ_GUEST,         /* a domain's physical IRQ: disabled until its EOI */
+};
 
 /*
  * Runs the handler of one acknowledged interrupt: libvmm's own two (timer,
- * console input) first, then the board's. Returns false if nobody owns it.
- * The timer and console numbers are checked before the board hook, so a BSP
- * cannot take them over by mistake (see vmm_port_irq_handle()).
+ * console input) first, then the physical IRQs given to domains, then the
+ * board's. The timer and console numbers are checked before the others, so
+ * neither a BSP nor a config can take them over by mistake (see
+ * vmm_port_irq_handle(); config_check_pirqs() refuses them too).
  */
-static bool irq_dispatch(unsigned int irq)
+static enum irq_owner irq_dispatch(unsigned int irq)
 {
 	if (irq == vmm_port_timer_irq()) {
 		schedule_timer_interrupt();
-		return true;
+		return IRQ_LIBVMM;
 	}
 	if (irq == vmm_port_console_irq()) {
 		irq_console_input();
-		return true;
+		return IRQ_LIBVMM;
 	}
-	return vmm_port_irq_handle(irq);
+	if (pirq_fire(irq))
+		return IRQ_GUEST;
+	return vmm_port_irq_handle(irq) ? IRQ_LIBVMM : IRQ_UNOWNED;
 }
 
 void irq_poll(void)
@@ -61,16 +73,19 @@ void irq_poll(void)
 	int irq;
 
 	while ((irq = vmm_port_irq_ack()) >= 0) {
-		bool owned = irq_dispatch((unsigned int)irq);
+		enum irq_owner owner = irq_dispatch((unsigned int)irq);
 
 		vmm_port_irq_eoi((unsigned int)irq);
 		/*
 		 * Disabled after the EOI, not before: a controller without EOI
 		 * registers unmasks in vmm_port_irq_eoi() (mask on ack), which
 		 * would otherwise undo the disable and let the line storm.
-		 * Logged once per source: it stays disabled.
+		 * An unowned source is logged once: it stays disabled. A
+		 * guest's stays disabled until the guest's physdev_op(eoi).
 		 */
-		if (!owned) {
+		if (owner == IRQ_GUEST) {
+			vmm_port_irq_disable((unsigned int)irq);
+		} else if (owner == IRQ_UNOWNED) {
 			vmm_log("unexpected interrupt %d disabled", irq);
 			vmm_port_irq_disable((unsigned int)irq);
 		}

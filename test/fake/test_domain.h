@@ -11,6 +11,7 @@
 
 #include "domain.h"
 #include "domain_build.h"
+#include "evtchn.h"
 #include "fake_port.h"
 #include "mm.h"
 #include "schedule.h"
@@ -86,8 +87,12 @@ static inline void *test_guest_ptr(const struct domain *d, uint32_t va)
 	return fake_phys_ptr((mfn << 12) | (va & 0xFFFu));
 }
 
-/* Creates a runnable 1 MiB domain named `name` and makes it current. */
-static struct domain *test_domain_create(const char *name, uint32_t flags)
+/* Ports test_domain_create() binds, as a booting guest would. */
+#define TEST_PORT_TIMER   1  /* VMM_VIRQ_TIMER */
+#define TEST_PORT_CONSOLE 2  /* VMM_VIRQ_CONSOLE */
+
+/* Creates a runnable 1 MiB domain named `name` with no port bound and makes it current. */
+static struct domain *test_domain_create_bare(const char *name, uint32_t flags, uint32_t types)
 {
 	static struct vmm_domain_config cfgs[VMM_MAX_DOMAINS];
 	static unsigned int n;
@@ -100,11 +105,26 @@ static struct domain *test_domain_create(const char *name, uint32_t flags)
 	c->image_end = test_elf + sizeof(test_elf);
 	c->mem_size = 1u << 20;
 	c->flags = flags;
+	c->types = types;
 	d = domain_create(c);
 	if (d) {
 		schedule_wake(d);
 		current = d;
 	}
+	return d;
+}
+
+/* test_domain_create_bare() with the timer and console VIRQs bound to
+ * TEST_PORT_TIMER and TEST_PORT_CONSOLE. */
+static inline struct domain *test_domain_create(const char *name, uint32_t flags)
+{
+	struct domain *d = test_domain_create_bare(name, flags, 0);
+	struct vmm_evtchn_bind_virq timer = {.virq = VMM_VIRQ_TIMER};
+	struct vmm_evtchn_bind_virq console = {.virq = VMM_VIRQ_CONSOLE};
+
+	if (d && (evtchn_bind_virq(d, &timer) != 0 || timer.port != TEST_PORT_TIMER ||
+		  evtchn_bind_virq(d, &console) != 0 || console.port != TEST_PORT_CONSOLE))
+		abort();
 	return d;
 }
 

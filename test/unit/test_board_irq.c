@@ -123,7 +123,7 @@ static void test_mixed_pending_all_dispatched_in_one_poll(void **state)
 	assert_true(irq_enabled(BOARD_IRQ));
 	assert_true(irq_enabled(40));
 	assert_false(irq_enabled(50));
-	assert_true(dom->shared->evtchn_pending[0] & (1u << VMM_PORT_CONSOLE));
+	assert_true(dom->shared->evtchn_pending[0] & (1u << TEST_PORT_CONSOLE));
 }
 
 /* Numbers start at 0 (port.h: 0..INT_MAX): a vendor controller's line 0 is an

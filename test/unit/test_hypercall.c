@@ -169,8 +169,8 @@ static void test_event_send_sets_bits_unless_masked(void **state)
 	event_send(plain, 35);
 	assert_int_equal(s->evtchn_pending[1], 1u << 3);
 	assert_int_equal(s->vcpu_info.evtchn_upcall_pending, 0);
-	event_send(plain, VMM_PORT_TIMER);
-	assert_int_equal(s->evtchn_pending[0], 1u << VMM_PORT_TIMER);
+	event_send(plain, TEST_PORT_TIMER);
+	assert_int_equal(s->evtchn_pending[0], 1u << TEST_PORT_TIMER);
 	assert_int_equal(s->vcpu_info.evtchn_pending_sel, 1u);
 	assert_int_equal(s->vcpu_info.evtchn_upcall_pending, 1);
 	event_send(plain, VMM_NR_EVENT_PORTS); /* out of range: ignored */

@@ -66,7 +66,7 @@ static void test_console_input_drained_and_signalled(void **state)
 	fake_hw.pending_irq = FAKE_UART_IRQ;
 	irq_poll();
 	assert_int_equal(*fake_hw.input, '\0'); /* getc called until -1 */
-	assert_true(dom->shared->evtchn_pending[0] & (1u << VMM_PORT_CONSOLE));
+	assert_true(dom->shared->evtchn_pending[0] & (1u << TEST_PORT_CONSOLE));
 	assert_int_equal(hypercall_dispatch(VMM_HC_console_io, VMM_CONSOLEIO_read, 8,
 					    VMM_GUEST_BASE + 0x9000, 0), 2);
 	memcpy(buf, dst, 2);
@@ -89,7 +89,7 @@ static void test_timer_is_one_shot_and_stopped_before_eoi(void **state)
 	irq_poll();
 	assert_true(fake_hw.timer_stops >= 1);
 	assert_false(fake_hw.timer_armed_at_eoi); /* silenced (stopped or moved) before EOI */
-	assert_true(dom->shared->evtchn_pending[0] & (1u << VMM_PORT_TIMER));
+	assert_true(dom->shared->evtchn_pending[0] & (1u << TEST_PORT_TIMER));
 	assert_int_equal(dom->timer_deadline, 0); /* one-shot: disarmed once fired */
 }
 

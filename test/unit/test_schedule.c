@@ -142,7 +142,7 @@ static long set_timer(uint64_t deadline)
 
 static bool timer_pending(const struct domain *d)
 {
-	return (d->shared->evtchn_pending[0] >> VMM_PORT_TIMER) & 1u;
+	return (d->shared->evtchn_pending[0] >> TEST_PORT_TIMER) & 1u;
 }
 
 /* Runs the timer interrupt as irq_poll() + vmm_irq_entry() do. */

@@ -47,6 +47,8 @@ void probe_main(const struct vmm_start_info *si)
 	unsigned int n = 0, seen = 0, iter = 0, i;
 
 	if (probe_cmdline_has(si->cmd_line, "role=sleep")) {
+		if (probe_bind_virq(VMM_VIRQ_TIMER) < 0)
+			probe_puts("FAIL bench_tick: bind_virq(timer)\n");
 		HYPERVISOR_set_timer_op(probe_system_time() + SLEEP_NS);
 		HYPERVISOR_sched_op(VMM_SCHEDOP_block, 0);
 		probe_shutdown(VMM_SHUTDOWN_poweroff);

@@ -120,6 +120,15 @@ static inline uint32_t probe_ccnt(void)
 	return v;
 }
 
+/* Binds VIRQ `virq` to a fresh port; the port, or a negative error. */
+static inline long probe_bind_virq(uint32_t virq)
+{
+	struct vmm_evtchn_bind_virq op = {.virq = virq, .vcpu = 0, .port = 0};
+	long rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_virq, &op);
+
+	return rc < 0 ? rc : (long)op.port;
+}
+
 static int probe_failures;
 
 /* Prints "ok <what>" or "FAIL <what>: got X want Y". */

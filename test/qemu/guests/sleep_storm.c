@@ -18,6 +18,8 @@ void probe_main(const struct vmm_start_info *si)
 	unsigned int n, early = 0;
 
 	(void)si;
+	if (probe_bind_virq(VMM_VIRQ_TIMER) < 0) /* the timer wakes us through its port */
+		probe_puts("FAIL sleep: bind_virq(timer)\n");
 	if (start < 1000000000000000000ull)
 		probe_puts("FAIL sleep: system time did not start far from 0\n");
 	for (n = 0; n < SLEEPS; n++) {
