@@ -51,7 +51,9 @@ bool ring_back_init(struct ring_back *b, void *shared, uint32_t bytes, uint32_t 
 	b->s = shared;
 	b->nr = ring_slots_for(bytes, slot_size);
 	b->slot_size = slot_size;
-	b->req_cons = b->s->req_prod;
+	/* Requests not answered yet start at rsp_prod: a back end attaching late
+	 * still serves what the front end queued before. */
+	b->req_cons = b->s->rsp_prod;
 	b->rsp_prod_pvt = b->s->rsp_prod;
 	return b->nr != 0;
 }

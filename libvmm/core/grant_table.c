@@ -145,6 +145,11 @@ int gnttab_entry_check(struct gnttab *granter, uint32_t ref, uint32_t grantee, b
 	const struct gnttab_active *a;
 	int err;
 
+	/* First: a domain the policy keeps apart learns nothing about the table. */
+	err = OPS->policy(CTX, granter->domid, grantee);
+	if (err)
+		return gnttab_fail(caller, err, "grant: policy keeps dom%u and dom%u apart",
+				   (unsigned)granter->domid, (unsigned)grantee);
 	if (!ref_in_table(granter, ref))
 		return gnttab_fail(caller, -VMM_EINVAL, "grant: ref %u of dom%u outside its table (%u refs)",
 				   (unsigned)ref, (unsigned)granter->domid,
@@ -169,10 +174,6 @@ int gnttab_entry_check(struct gnttab *granter, uint32_t ref, uint32_t grantee, b
 	if (a && (a->frame != e->frame || a->grantee != e->domid))
 		return gnttab_fail(caller, -VMM_EINVAL, "grant: ref %u of dom%u changed while in use",
 				   (unsigned)ref, (unsigned)granter->domid);
-	err = OPS->policy(CTX, granter->domid, grantee);
-	if (err)
-		return gnttab_fail(caller, err, "grant: policy keeps dom%u and dom%u apart",
-				   (unsigned)granter->domid, (unsigned)grantee);
 	if (!frame_is_owned(e->frame, granter->domid))
 		return gnttab_fail(caller, -VMM_EPERM, "grant: ref %u of dom%u names frame 0x%x it does not own",
 				   (unsigned)ref, (unsigned)granter->domid, (unsigned)e->frame);

@@ -381,6 +381,9 @@ static void test_map_policy(void **state)
 	gf_deny_b = D3;
 	assert_int_equal(map(D3, VA, HM, 0, D1, NULL), -VMM_EPERM);
 	assert_int_equal(map(D3, VA, HMRO, 0, D1, NULL), -VMM_EPERM);
+	/* checked first: refs outside the table or empty look the same (nothing leaks) */
+	assert_int_equal(map(D3, VA, HMRO, 7, D1, NULL), -VMM_EPERM);
+	assert_int_equal(map(D3, VA, HMRO, 0xFFFFFFFFu, D1, NULL), -VMM_EPERM);
 	assert_int_equal(fr(g)->u.use.refcount, 1);
 	assert_int_equal(gnttab_active_count(&gf_gt[D1]), 0);
 	gf_deny_a = gf_deny_b = 0;

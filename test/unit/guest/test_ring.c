@@ -147,6 +147,22 @@ static void test_notification_suppression(void **state)
 	assert_true(ring_front_final_check(&fe)); /* but the final check finds it */
 }
 
+static void test_back_end_attaches_late(void **state)
+{
+	(void)state;
+	send_req(7);
+	send_req(8);
+	ring_front_push(&fe);
+	assert_true(ring_back_init(&be, page, sizeof(page), sizeof(struct msg)));
+	assert_int_equal(ring_back_unconsumed(&be), 2);
+	assert_int_equal(serve_one(), 7);
+	assert_true(ring_back_push(&be));
+	/* attaching again resumes after the answered one */
+	assert_true(ring_back_init(&be, page, sizeof(page), sizeof(struct msg)));
+	assert_int_equal(ring_back_unconsumed(&be), 1);
+	assert_int_equal(serve_one(), 8);
+}
+
 static void test_index_wrap(void **state)
 {
 	struct ring_shared *s = (struct ring_shared *)page;
@@ -240,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup(test_slots_for, setup),
 		cmocka_unit_test_setup(test_flow_full_empty, setup),
 		cmocka_unit_test_setup(test_notification_suppression, setup),
+		cmocka_unit_test_setup(test_back_end_attaches_late, setup),
 		cmocka_unit_test_setup(test_index_wrap, setup),
 		cmocka_unit_test_setup(test_hostile_peers, setup),
 		cmocka_unit_test_setup(test_random_fifo, setup),

@@ -66,7 +66,11 @@ uint32_t ring_slots_for(uint32_t bytes, uint32_t slot_size);
 /* Initializes the shared header (the front end does this before sharing the page). */
 void ring_shared_init(struct ring_shared *s);
 
-/* Attaches a side to the shared area of `bytes` bytes; false if no slot fits. */
+/*
+ * Attaches a side to the shared area of `bytes` bytes; false if no slot
+ * fits. The back end starts at the first request not yet answered, so it
+ * may attach after the front end queued requests.
+ */
 bool ring_front_init(struct ring_front *f, void *shared, uint32_t bytes, uint32_t slot_size);
 bool ring_back_init(struct ring_back *b, void *shared, uint32_t bytes, uint32_t slot_size);
 
