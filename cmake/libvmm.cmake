@@ -68,7 +68,10 @@ if(NOT VMM_LIBRARY_TARGET)
   set(VMM_LIBRARY_TARGET libvmm)
 endif()
 set(VMM_HV_WARNINGS -Wall -Wextra -Werror)
-set(VMM_HV_FLAGS -std=c11 -ffreestanding -fno-common -O2 -g)
+# -mgeneral-regs-only: the hypervisor never touches the VFP/NEON registers
+# from C (they belong to the domains and are switched lazily, vfp.S); the
+# compiler may not use them for copies or vectorised loops either.
+set(VMM_HV_FLAGS -std=c11 -ffreestanding -fno-common -O2 -g -mfloat-abi=soft -mgeneral-regs-only)
 if(NOT VMM_BSP_CPU_DIR)
   if(LIBVMM_BSP_DIR)
     set(VMM_BSP_CPU_DIR ${LIBVMM_BSP_DIR}/cpu)

@@ -215,12 +215,12 @@ static void do_events(struct vmm_trap_frame *f)
 	}
 }
 
-void minios_do_upcall(struct vmm_trap_frame *f)
+void minios_do_upcall(struct vmm_trap_frame *f, struct minios_fpstate *fp)
 {
 	upcall_depth++;
 	do_events(f);
 	if (sched_running())
-		sched_upcall(f);
+		sched_upcall(f, fp);
 	upcall_depth--;
 }
 

@@ -137,6 +137,10 @@ static void switch_to(struct thread *prev, struct thread *next, s_time_t now)
 	current_thread = next;
 	next->slice_end = now + SCHED_TIME_SLICE;
 	program_timer();
+	/* No C code between these: the compiler may not touch the VFP
+	 * registers once next's are loaded. */
+	minios_fp_save(&prev->fp);
+	minios_fp_load(&next->fp);
 	minios_switch_frame(&prev->frame, &next->frame);
 	/* Resumed by whoever switched back to us; restore_trap_frame cleared
 	 * the mask. current_thread == prev again. */
@@ -161,7 +165,7 @@ static void reschedule_masked(void)
 }
 
 /* Upcall context (events masked): preempt if due. */
-void sched_upcall(struct vmm_trap_frame *f)
+void sched_upcall(struct vmm_trap_frame *f, struct minios_fpstate *fp)
 {
 	struct thread *prev = current_thread, *next;
 	s_time_t now = NOW();
@@ -171,11 +175,13 @@ void sched_upcall(struct vmm_trap_frame *f)
 		next = pick_next(prev);
 		if (next != prev) {
 			prev->frame = *f;
+			prev->fp = *fp;
 			check_stack(prev);
 			check_stack(next);
 			current_thread = next;
 			next->slice_end = now + SCHED_TIME_SLICE;
 			*f = next->frame;
+			*fp = next->fp;
 		} else if (now >= prev->slice_end) {
 			prev->slice_end = now + SCHED_TIME_SLICE;
 		}
@@ -408,6 +414,7 @@ void exit_thread(void)
 	current_thread = next;
 	next->slice_end = NOW() + SCHED_TIME_SLICE;
 	program_timer();
+	minios_fp_load(&next->fp); /* whoever resumes a thread loads its VFP registers */
 	minios_switch_frame(&t->frame, &next->frame);
 	minios_panic("exited thread resumed\n");
 }
@@ -472,6 +479,7 @@ void run_idle_thread(void)
 	scheduler_running = 1;
 	program_timer();
 	/* Leaves the boot stack for good; unmasks events. */
+	minios_fp_load(&idle_thread->fp);
 	rc = HYPERVISOR_restore_trap_frame(&idle_thread->frame);
 	minios_panic("cannot start the idle thread: %ld\n", rc);
 }

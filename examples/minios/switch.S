@@ -40,4 +40,34 @@ minios_switch_frame:
 1:	bx	lr			@ resumed: back in our caller
 	.size minios_switch_frame, . - minios_switch_frame
 
+/*
+ * void minios_fp_save(struct minios_fpstate *fp);
+ * void minios_fp_load(const struct minios_fpstate *fp);
+ * d0-d15 at 0, FPSCR at 128 (include/minios/sched.h). The first VFP
+ * instruction after a domain switch traps to the hypervisor once (lazy
+ * VFP); that is invisible here.
+ */
+	.fpu	vfpv3-d16
+	.section .text.minios_fp_save, "ax", %progbits
+	.global minios_fp_save
+	.type minios_fp_save, %function
+	.balign 4
+minios_fp_save:
+	vmrs	r1, fpscr
+	str	r1, [r0, #128]
+	vstmia	r0, {d0-d15}
+	bx	lr
+	.size minios_fp_save, . - minios_fp_save
+
+	.section .text.minios_fp_load, "ax", %progbits
+	.global minios_fp_load
+	.type minios_fp_load, %function
+	.balign 4
+minios_fp_load:
+	ldr	r1, [r0, #128]
+	vmsr	fpscr, r1
+	vldmia	r0, {d0-d15}
+	bx	lr
+	.size minios_fp_load, . - minios_fp_load
+
 	.section .note.GNU-stack, "", %progbits

@@ -22,9 +22,16 @@
 minios_upcall_entry:
 	mov	r4, r0			@ r4 = frame (callee-saved across the C call)
 	bic	r1, r0, #7		@ defensive: 8-byte align below the frame
-	mov	sp, r1
+	sub	sp, r1, #136		@ struct minios_fpstate below it
+	mov	r5, sp			@ r5 = the interrupted VFP registers
+	mov	r0, r5
+	bl	minios_fp_save		@ the C handlers may use the VFP registers
 	mov	fp, #0			@ terminate frame-pointer chains
-	bl	minios_do_upcall	@ minios_do_upcall(frame)
+	mov	r0, r4
+	mov	r1, r5
+	bl	minios_do_upcall	@ minios_do_upcall(frame, fpstate)
+	mov	r0, r5
+	bl	minios_fp_load		@ the resumed thread's (sched_upcall may have switched)
 	mov	r0, r4
 	mov	r7, #VMM_HC_restore_trap_frame
 	svc	#0x82			@ does not return on success

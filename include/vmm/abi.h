@@ -34,7 +34,7 @@
  * Hypercall numbers (Xen-ARM numbering). "impl" marks the ones implemented;
  * the others are reserved and return -VMM_ENOSYS until their issue lands.
  */
-#define VMM_HC_set_trap_table        0
+#define VMM_HC_set_trap_table        0  /* impl */
 #define VMM_HC_mmu_update            1
 #define VMM_HC_set_callbacks         4  /* impl */
 #define VMM_HC_dom0_op               7  /* impl: vmm/dom0_op.h */
@@ -188,6 +188,74 @@ struct vmm_trap_frame {
 };
 #endif
 #define VMM_TRAP_FRAME_SIZE 68
+
+/* ---------------------------------------------------------------------------
+ * Virtual kernel and user modes (thesis 5.2.6). A guest kernel and its user
+ * processes both run in USR mode; libvmm tracks which one runs
+ * (vcpu_info.vmode, VMM_VMODE_* in vmm/guest_info.h) and sets the ARM
+ * domain access register on every transition: in virtual user mode the
+ * guest kernel's pages (0xC0000000-0xDFFFFFFF, ARM domain 2) are
+ * inaccessible, in virtual kernel mode both halves are; the hypervisor's
+ * (ARM domain 0, PL1-only pages) never are. No TLB flush is needed.
+ *
+ * set_trap_table(table)      (hypercall 0, virtual kernel mode only)
+ *   Copies a struct vmm_trap_table from the caller's memory: one handler per
+ *   VMM_TRAP_* kind (guest address, bit 0 set: Thumb; 0: none) and the
+ *   kernel stack for traps and upcalls that arrive in virtual user mode
+ *   (Xen's stack_switch; 0: none). Each non-zero handler and kernel_sp - 4
+ *   must lie in the domain's memory, kernel_sp be 8-byte aligned:
+ *   -VMM_EFAULT / -VMM_EINVAL otherwise, and nothing changes. table = 0
+ *   clears every handler. Returns 0.
+ *
+ * Traps bounced to the guest kernel:
+ *   syscall         any SVC in virtual user mode, whatever its immediate (so
+ *                   a user process cannot make hypercalls: svc #0x82 there
+ *                   is a system call like any other)
+ *   undefined       an undefined instruction (not the lazy VFP trap)
+ *   prefetch_abort  an instruction fetch fault (address = IFAR, status = IFSR)
+ *   data_abort      a data access fault (address = DFAR, status = DFSR)
+ * in either virtual mode. The hypervisor pushes a struct vmm_trap_bounce on
+ * the kernel stack (from user mode: below kernel_sp; from kernel mode: below
+ * the interrupted sp), 8-byte aligned, switches to virtual kernel mode and
+ * enters the handler with r0 = sp = the bounce frame's address, IRQs
+ * enabled; evtchn_upcall_mask is left as it was. A trap with no handler, or
+ * one whose frame cannot be pushed (stack outside the domain's memory,
+ * kernel_sp 0 from user mode), crashes the domain with a [VMM] line.
+ *
+ * In every frame the hypervisor pushes (bounces and upcalls), CPSR bit 20
+ * (VMM_PSR_VUSER; reserved in ARMv7-A, never set by the hardware) is set
+ * if the context was in virtual user mode. restore_trap_frame resumes in
+ * virtual user mode exactly when the frame has it set, so a guest kernel
+ * returns to user code by restoring the bounce frame (after, for a
+ * syscall, storing the result in frame.r[0]) or any frame it builds with
+ * the bit set.
+ */
+#define VMM_TRAP_syscall        0
+#define VMM_TRAP_undefined      1
+#define VMM_TRAP_prefetch_abort 2
+#define VMM_TRAP_data_abort     3
+#define VMM_TRAP_NR             4
+
+#define VMM_PSR_VUSER (1u << 20)
+
+#ifndef __ASSEMBLER__
+struct vmm_trap_table {
+	uint32_t handler[VMM_TRAP_NR]; /* guest entry per VMM_TRAP_*, bit 0: Thumb; 0: none */
+	uint32_t kernel_sp;            /* stack for traps/upcalls from virtual user mode; 0: none */
+};
+
+struct vmm_trap_bounce {
+	struct vmm_trap_frame frame;   /* the trapped context; pc: after the SVC for a
+	                                  syscall, the faulting instruction otherwise */
+	uint32_t trap;                 /* VMM_TRAP_* */
+	uint32_t address;              /* syscall: the SVC's address; undefined: the
+	                                  instruction's; aborts: the fault address */
+	uint32_t status;               /* syscall: the SVC immediate; aborts: the fault
+	                                  status (DFSR/IFSR); undefined: 0 */
+	uint32_t reserved;             /* 0 */
+};
+#endif
+#define VMM_TRAP_BOUNCE_SIZE 84
 
 /* ---------------------------------------------------------------------------
  * set_foreground_domain(domid)

@@ -99,6 +99,12 @@ static inline long HYPERVISOR_vcpu_op(int cmd, uint32_t vcpuid, void *arg)
 	return vmm_hypercall5(VMM_HC_vcpu_op, (uint32_t)cmd, vcpuid, (uint32_t)(uintptr_t)arg, 0, 0);
 }
 
+/* vcpu_op(set_tls): TPIDRURO = value for this domain (vmm/vcpu_op.h). */
+static inline long HYPERVISOR_set_tls(uint32_t value)
+{
+	return vmm_hypercall5(VMM_HC_vcpu_op, 64 /* VMM_VCPUOP_set_tls */, 0, value, 0, 0);
+}
+
 static inline long HYPERVISOR_set_foreground_domain(uint32_t domid)
 {
 	return vmm_hypercall2(VMM_HC_set_foreground_domain, domid, 0);

@@ -7,6 +7,14 @@
  *   which the hypervisor fills; returns 0. (A domain can only read its own:
  *   the caller is running, so `state` is always VMM_RUNSTATE_running.)
  *
+ * VMM_VCPUOP_set_tls (64, libvmm's own: Xen-ARM has no such sub-op): the
+ *   guest kernel sets the user read-only thread register TPIDRURO to `arg`
+ *   (any value; vcpuid 0). Its user code reads it with
+ *   `mrc p15, 0, rX, c13, c0, 3` and cannot change it; the register is
+ *   switched with the domain. Returns 0. (TPIDRURW, the user read/write
+ *   thread register, needs no call: user code writes it and the hypervisor
+ *   saves and restores it on every domain switch.)
+ *
  * Errors: -VMM_EINVAL (unknown cmd, or vcpuid other than 0), -VMM_EFAULT
  * (the struct is not wholly inside the caller's memory). Every rejection is
  * also logged as a [VMM] line.
@@ -19,6 +27,7 @@
 #include <stdint.h>
 
 #define VMM_VCPUOP_get_runstate_info 4
+#define VMM_VCPUOP_set_tls          64
 
 /* Runstates, Xen's numbering. */
 #define VMM_RUNSTATE_running  0   /* on the CPU */

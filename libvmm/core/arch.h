@@ -11,12 +11,71 @@
 
 #include "vmm/abi.h"
 
-/* Callee-saved state of a vcpu's hypervisor thread (see arch_switch). */
+/*
+ * Callee-saved state of a vcpu's hypervisor thread (see arch_switch), and
+ * the per-domain user registers arch_switch swaps with it: TPIDRURW (saved
+ * and loaded), TPIDRURO (loaded; set through arch_set_tpidruro() by the
+ * guest kernel's set_tls), vfp_on, non-zero while FPEXC.EN is set for
+ * this vcpu (lazy VFP, core/vcpu_state.c): arch_switch then turns the FPU
+ * off, and dacr, the DACR of the vcpu's virtual mode (core/vtrap.c).
+ * Offsets are fixed (HCTX_* in arch/armv7/arm.h, checked in vfp.c).
+ */
 struct arch_hctx {
 	uint32_t r4_r11[8];
 	uint32_t sp;
 	uint32_t lr;
+	uint32_t tpidrurw;
+	uint32_t tpidruro;
+	uint32_t vfp_on;
+	uint32_t dacr;      /* the domain's DACR (virtual mode), loaded by arch_switch */
 };
+
+/* The DACR the boot code sets (every ARM domain client): the idle context's
+ * and a new vcpu's until its virtual mode is set. */
+#define ARCH_DACR_BOOT 0x55555555u
+
+/*
+ * VFP/NEON register file of one domain (arch/armv7/vfp.S): d0-d31 (d16-d31
+ * only on cores with 32 D registers), FPSCR, FPEXC (EN clear as stored),
+ * FPINST/FPINST2 (only meaningful with FPEXC.EX set).
+ */
+struct arch_vfp_state {
+	uint64_t d[32];
+	uint32_t fpscr;
+	uint32_t fpexc;
+	uint32_t fpinst;
+	uint32_t fpinst2;
+};
+
+/*
+ * Lazy VFP primitives (arch/armv7/vfp.S; modelled in test/fake/):
+ * arch_vfp_init() enables cp10/cp11 access with FPEXC.EN clear and returns
+ * the number of D registers (32 or 16), 0 without a VFP;
+ * arch_vfp_save() stores the register file (EN clear on entry, set on
+ * return); arch_vfp_load() loads one and sets EN; arch_vfp_enable() sets EN
+ * over the registers as they are.
+ */
+unsigned int arch_vfp_init(void);
+void arch_vfp_save(struct arch_vfp_state *s);
+void arch_vfp_load(const struct arch_vfp_state *s);
+void arch_vfp_enable(void);
+
+/* Writes TPIDRURO (user read-only thread register) of the running domain. */
+void arch_set_tpidruro(uint32_t v);
+
+/* Writes DACR (ARM domain access) for the running domain's virtual mode. */
+void arch_set_dacr(uint32_t v);
+
+/* Stores the SVC dispatch table for a vcpu's virtual mode in the word above
+ * its trap frame, where the hypercall fast path (entry.S) loads it. */
+void arch_frame_set_svc_table(struct vmm_trap_frame *f, const void *table);
+
+/*
+ * One-time boot setup of the user-visible CPU state that the hypervisor
+ * does not switch: ThumbEE's TEEHBR made inaccessible from USR mode
+ * (TEECR.XED) and zeroed where the core implements ThumbEE.
+ */
+void arch_user_regs_init(void);
 
 /* Switches hypervisor threads: returns when someone switches back to prev. */
 void arch_switch(struct arch_hctx *prev, struct arch_hctx *next);
@@ -41,6 +100,10 @@ struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_in
 void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp, uint32_t r0);
 void arch_frame_sanitize(struct vmm_trap_frame *f);
 bool arch_frame_from_guest(const struct vmm_trap_frame *f);
+
+/* Makes a frame saved by an undefined-instruction trap resume at the
+ * instruction that trapped (lazy VFP: run it again with the FPU on). */
+void arch_frame_retry_undef(struct vmm_trap_frame *f);
 
 /* Sleeps until an interrupt is pending (IRQs stay masked). */
 void arch_wait_for_interrupt(void);

@@ -15,6 +15,8 @@
 #include "policy.h"
 #include "schedule.h"
 #include "time.h"
+#include "vcpu_state.h"
+#include "vtrap.h"
 #include "vmm/abi.h"
 #include "vmm/port.h"
 
@@ -152,6 +154,7 @@ static void domain_fill_frame(struct domain *d, uint32_t entry)
 	arch_frame_set_entry(f, entry, VMM_GUEST_BOOT_STACK, VMM_GUEST_START_INFO);
 	d->frame = f;
 	arch_hctx_init(&d->hctx, f);
+	vtrap_set_mode(d, VMM_VMODE_KERNEL); /* DACR, SVC table, vcpu_info.vmode */
 }
 
 static void domain_fill_shared_info(struct domain *d)
@@ -314,6 +317,7 @@ void domain_kill(struct domain *d, int reason)
 	sched_remove(&d->sched, now);
 	d->state = DOMAIN_DEAD;
 	d->shutdown_reason = reason;
+	vcpu_state_release(d);
 	schedule_timer_cancel(d);
 	evtchn_domain_destroy(d); /* peers go back to unbound, PIRQs are released */
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,

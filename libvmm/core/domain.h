@@ -73,6 +73,10 @@ struct domain {
 
 	struct vmm_trap_frame *frame;
 
+	/* virtual CPU (core/vtrap.c): mode and the guest kernel's trap table */
+	unsigned int vmode;                /* VMM_VMODE_*; vcpu_info.vmode is only a copy */
+	struct vmm_trap_table traps;
+
 	/* events and time */
 	uint32_t event_callback;           /* 0: none registered */
 	uint64_t timer_deadline;           /* 0: no timer armed */
@@ -81,6 +85,8 @@ struct domain {
 	struct evtchn_table evtchn;
 	uint32_t policy_types;             /* types the domain carries */
 	uint32_t policy_peers;             /* types it may talk to (all without policy) */
+	/* VFP/NEON registers while another domain owns the FPU (core/vcpu_state.c) */
+	struct arch_vfp_state vfp;
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */

@@ -17,7 +17,7 @@
  * and for each MiB of guest memory either a section (when the MiB is backed
  * by one aligned 1 MiB machine run) or an L2 table (1 KiB, four to a frame)
  * of small pages. Guest entries: normal write-back memory, user read/write,
- * non-global, domain 0. Table frames come from the linear window, are owned
+ * non-global, the ARM domain of their VA (pt_arm_domain_of()). Table frames come from the linear window, are owned
  * by the domain (outside its reservation: they are not pfns), typed and
  * pinned:
  *   - L1 frames: type L1, type count 1 (the pin), refcount 0;

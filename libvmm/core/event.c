@@ -10,6 +10,7 @@
 #include "log.h"
 #include "schedule.h"
 #include "time.h"
+#include "vtrap.h"
 
 static int bit_test_and_set(volatile uint32_t *word, unsigned int bit)
 {
@@ -65,15 +66,17 @@ void event_unmask(struct domain *d, unsigned int port)
 void event_upcall_enter(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
-	uint32_t frame_va;
+	uint32_t frame_va, sp;
 
 	if (!d->event_callback)
 		return;
-	/* Below the interrupted sp, 8-byte aligned, like a signal frame. */
-	frame_va = (f->sp - sizeof(*f)) & ~7u;
-	if (f->sp < sizeof(*f) || guest_copy_to(d, frame_va, f, sizeof(*f)) != 0) {
+	/* Below the interrupted sp, 8-byte aligned, like a signal frame; from
+	 * virtual user mode on the kernel stack, in virtual kernel mode. */
+	sp = vtrap_upcall_stack(d, f);
+	frame_va = (sp - sizeof(*f)) & ~7u;
+	if (sp < sizeof(*f) || guest_copy_to(d, frame_va, f, sizeof(*f)) != 0) {
 		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
-			(unsigned)d->id, (unsigned)f->sp);
+			(unsigned)d->id, (unsigned)sp);
 		domain_kill(d, VMM_SHUTDOWN_crash);
 		schedule();
 		return; /* not reached: a dead domain never runs again */
@@ -109,6 +112,7 @@ long hc_restore_trap_frame(uint32_t frame_va, uint32_t a1, uint32_t a2, uint32_t
 	if (guest_copy_from(d, &saved, frame_va, sizeof(saved)) != 0)
 		return hypercall_reject(d, -VMM_EFAULT, "restore_trap_frame: frame 0x%08x outside domain memory",
 					(unsigned)frame_va);
+	vtrap_restore_mode(d, &saved); /* user mode iff VMM_PSR_VUSER */
 	arch_frame_sanitize(&saved);
 	*d->frame = saved;
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;

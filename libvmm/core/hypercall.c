@@ -20,6 +20,7 @@
 #include "runstate.h"
 #include "schedule.h"
 #include "time.h"
+#include "vtrap.h"
 
 static uint32_t foreground_domid;
 
@@ -194,9 +195,21 @@ static long hc_multicall(uint32_t calls, uint32_t count, uint32_t a2, uint32_t a
 	return mm_multicall(calls, count, multicall_one, NULL);
 }
 
+long hc_set_trap_table(uint32_t table, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	(void)a1;
+	(void)a2;
+	(void)a3;
+	return vtrap_set_table(current, table);
+}
+
+const hypercall_fn hypercall_user_table[VMM_HC_COUNT + 1] = {
+	[0 ... VMM_HC_COUNT] = vtrap_user_svc,
+};
+
 #define HC(nr, fn) [nr] = fn
 const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
-	HC(0, hc_reserved),  HC(1, hc_mmu_update),  HC(2, hc_reserved),
+	HC(0, hc_set_trap_table),  HC(1, hc_mmu_update),  HC(2, hc_reserved),
 	HC(3, hc_reserved),  HC(4, hc_set_callbacks),  HC(5, hc_reserved),
 	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
 	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
@@ -218,31 +231,59 @@ long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint
 	return hypercall_table[nr](a0, a1, a2, a3);
 }
 
-/* True if the trapped SVC was `svc #0x82`, decoded for ARM or Thumb state. */
-static bool hypercall_svc_is_ours(struct domain *d, const struct vmm_trap_frame *f)
+/* The trapped SVC's immediate, decoded for ARM or Thumb state; -1 if the
+ * instruction cannot be read or is not an SVC. */
+static long hypercall_svc_immediate(struct domain *d, const struct vmm_trap_frame *f)
 {
 	uint32_t insn = 0;
 	uint16_t half = 0;
 
 	if (f->cpsr & 0x20u) { /* Thumb: 16-bit SVC encoding 0xDFxx */
-		if (guest_copy_from(d, &half, f->pc - 2, sizeof(half)) != 0)
-			return false;
-		return half == (0xDF00u | VMM_HYPERCALL_SVC);
+		if (guest_copy_from(d, &half, f->pc - 2, sizeof(half)) != 0 || (half & 0xFF00u) != 0xDF00u)
+			return -1;
+		return half & 0xFFu;
 	}
-	if (guest_copy_from(d, &insn, f->pc - 4, sizeof(insn)) != 0)
-		return false;
-	return (insn & 0x0FFFFFFFu) == (0x0F000000u | VMM_HYPERCALL_SVC);
+	if (guest_copy_from(d, &insn, f->pc - 4, sizeof(insn)) != 0 || (insn & 0x0F000000u) != 0x0F000000u)
+		return -1;
+	return (long)(insn & 0x00FFFFFFu);
+}
+
+
+/* An SVC in virtual user mode: a system call for the guest kernel, whatever
+ * its immediate; crashes the domain if the kernel has no handler. */
+static void hypercall_user_syscall(struct domain *d, struct vmm_trap_frame *f, long imm)
+{
+	uint32_t svc_pc = f->pc - ((f->cpsr & 0x20u) ? 2 : 4);
+
+	switch (vtrap_bounce(d, f, VMM_TRAP_syscall, svc_pc, (uint32_t)imm)) {
+	case VTRAP_BOUNCED:
+		return;
+	case VTRAP_NO_HANDLER:
+		vmm_log("dom%u: system call at pc 0x%08x from user mode with no handler; domain crashed",
+			(unsigned)d->id, (unsigned)svc_pc);
+		domain_kill(d, VMM_SHUTDOWN_crash);
+		break;
+	default:
+		break;
+	}
+	schedule(); /* d is dead: never returns to it */
 }
 
 void hypercall_slow(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
+	long imm;
 
 	if (!arch_frame_from_guest(f) || !d) {
 		vmm_log("PANIC: SVC from hypervisor mode at pc 0x%08x", (unsigned)f->pc);
 		schedule_poweroff(2);
 	}
-	if (!hypercall_svc_is_ours(d, f)) {
+	imm = hypercall_svc_immediate(d, f);
+	if (d->vmode == VMM_VMODE_USER) {
+		hypercall_user_syscall(d, f, imm);
+		return;
+	}
+	if (imm != VMM_HYPERCALL_SVC) {
 		uint32_t svc_pc = f->pc - ((f->cpsr & 0x20u) ? 2 : 4);
 
 		f->r[0] = (uint32_t)hypercall_reject(d, -VMM_ENOSYS, "SVC at pc 0x%08x is not svc #0x%x",

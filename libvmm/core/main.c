@@ -15,6 +15,9 @@
 #include "ram_bank.h"
 #include "schedule.h"
 #include "time.h"
+#include "vcpu_state.h"
+#include "vtrap.h"
+#include "hypercall.h"
 #include "vmm/abi.h"
 #include "vmm/config.h"
 #include "vmm/port.h"
@@ -96,6 +99,8 @@ void vmm_main(void)
 	cpu_note = vmm_port_cpu_init();
 	if (cpu_note)
 		vmm_log("cpu: %s", cpu_note);
+	vcpu_state_init();
+	vtrap_init(hypercall_table, hypercall_user_table);
 	vmm_boot_memory();
 
 	if (config_check_global(&vmm_config, VMM_MAX_DOMAINS, why, sizeof(why)) != 0) {

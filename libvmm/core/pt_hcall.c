@@ -98,6 +98,8 @@ long pt_update_va_mapping(struct pt_space *s, uint32_t va, uint32_t val, uint32_
 {
 	int err;
 
+	if (pt_update_va_fast(s, va, val, flags))
+		return 0;
 	if (!uvmf_valid(flags))
 		return reject(s, -VMM_EINVAL, "update_va_mapping: bad flags 0x%x", (unsigned)flags);
 	err = pt_update_va(s, va, val);

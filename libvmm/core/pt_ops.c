@@ -60,6 +60,12 @@ static void ops_write(void *ctx, uint32_t maddr, uint32_t val)
 	}
 }
 
+static void ops_sync_entry(void *ctx, const uint32_t *hv)
+{
+	(void)ctx;
+	arch_pt_entry_sync(hv);
+}
+
 static void ops_flush_all(void *ctx)
 {
 	space_flush(ctx);
@@ -102,6 +108,7 @@ const struct pt_ops pt_domain_ops = {
 	.flush_all = ops_flush_all,
 	.flush_va = ops_flush_va,
 	.sync_icache = ops_sync_icache,
+	.sync_entry = ops_sync_entry,
 	.set_base = ops_set_base,
 	.copy_from = ops_copy_from,
 	.copy_to = ops_copy_to,
@@ -109,9 +116,13 @@ const struct pt_ops pt_domain_ops = {
 
 void pt_domain_init(struct domain *d, uint32_t l1_mfn)
 {
+	struct arch_hv_layout lay;
+
 	pt_space_init(&d->pt, mm_table, &pt_domain_ops, d, arch_mmu_hyp_entries(),
 		      VMM_HYPERVISOR_VA_BASE >> 20, (uint16_t)d->id);
-	d->pt.base_mfn = l1_mfn;
+	arch_hv_layout(&lay);
+	pt_space_linear(&d->pt, lay.window_base, lay.window_size, arch_phys_to_hv(lay.window_base));
+	pt_base_adopt(&d->pt, l1_mfn);
 	d->pt.domid = d->id;
 	d->pt.rejections_logged = &d->rejections_logged;
 }

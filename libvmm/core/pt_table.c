@@ -26,6 +26,10 @@ void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *o
 	s->owner = owner;
 	s->flush_pending = false;
 	s->base_mfn = PT_NO_BASE;
+	s->base_hv = NULL;
+	s->lin_phys = 0;
+	s->lin_size = 0;
+	s->lin_va = NULL;
 	s->why = NULL;
 	s->why_index = 0;
 	s->domid = owner;
@@ -344,6 +348,27 @@ int pt_unpin(struct pt_space *s, uint32_t mfn)
 	return fail(s, -VMM_EINVAL, "unpin of a frame that is not a pinned table");
 }
 
+void pt_space_linear(struct pt_space *s, uint32_t phys, uint32_t size, uint8_t *va)
+{
+	s->lin_phys = phys;
+	s->lin_size = size;
+	s->lin_va = va;
+}
+
+/* Linear address of machine address maddr, or NULL outside the window. */
+static inline uint32_t *lin_ptr(const struct pt_space *s, uint32_t maddr)
+{
+	uint32_t off = maddr - s->lin_phys;
+
+	return off < s->lin_size ? (uint32_t *)(void *)(s->lin_va + off) : NULL;
+}
+
+void pt_base_adopt(struct pt_space *s, uint32_t mfn)
+{
+	s->base_mfn = mfn;
+	s->base_hv = lin_ptr(s, mfn << 12);
+}
+
 int pt_set_base(struct pt_space *s, uint32_t mfn)
 {
 	struct frame *f = own_frame(s, mfn);
@@ -353,7 +378,7 @@ int pt_set_base(struct pt_space *s, uint32_t mfn)
 	if (!frame_is_pinned_l1(f) || mfn % PT_L1_FRAMES != 0)
 		return fail(s, -VMM_EINVAL, "new base is not a pinned L1 table");
 	s->ops->set_base(s->ctx, mfn << 12);
-	s->base_mfn = mfn;
+	pt_base_adopt(s, mfn);
 	return 0;
 }
 
@@ -470,6 +495,57 @@ int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn)
 	s->ops->write(s->ctx, pte, 0);
 	s->flush_pending = true;
 	return 0;
+}
+
+/* The only small-page form the fast path takes (APX and XN free): see pt_check_l2e. */
+#define FAST_SMALL_MASK (~(PT_SMALL_ADDR | PT_SMALL_APX | PT_SMALL_XN))
+#define FAST_SMALL_FORM (PT_L2_SMALL | PT_SMALL_MEM_WBWA | (3u << PT_SMALL_AP_SHIFT) | PT_SMALL_NG)
+
+bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags)
+{
+	const uint32_t *l1 = s->base_hv;
+	struct frame_table *ft = s->ft_hint;
+	struct frame *f;
+	uint32_t *l2e, l1e, off, idx, ref;
+
+	/* No call before the store: the common case stays a leaf up to the walker sync. */
+	if (flags > VMM_UVMF_INVLPG || l1 == NULL || ft == NULL || (val & FAST_SMALL_MASK) != FAST_SMALL_FORM ||
+	    (va >> 20) >= s->hv_first)
+		return false;
+	l1e = l1[va >> 20];
+	/* A table entry of the current (pinned) L1 points into a pinned L2 of the domain. */
+	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
+		return false;
+	off = (l1e & PT_TABLE_ADDR) + ((va >> 10) & 0x3FCu) - s->lin_phys;
+	if (off >= s->lin_size)
+		return false;
+	l2e = (uint32_t *)(void *)(s->lin_va + off);
+	if ((*l2e & PT_TYPE_MASK) != PT_L2_FAULT)
+		return false;
+	/* The frame, in the zone of the last lookup only (the general path moves the hint). */
+	idx = (val >> 12) - ft->base_mfn;
+	if (idx >= ft->nr)
+		return false;
+	f = &ft->frames[idx];
+	ref = f->u.use.refcount;
+	if (f->owner != s->owner || ref == UINT32_MAX)
+		return false;
+	if ((val & PT_SMALL_APX) == 0) {
+		uint32_t tc = f->u.use.type_count;
+
+		if (tc == 0)
+			f->type = FRAME_TYPE_WRITABLE;
+		else if (f->type != FRAME_TYPE_WRITABLE || tc == UINT32_MAX)
+			return false;
+		f->u.use.type_count = tc + 1;
+	}
+	f->u.use.refcount = ref + 1;
+	*l2e = val;
+	s->ops->sync_entry(s->ctx, l2e);
+	/* The old entry mapped nothing: no flush is owed, only the one asked for. */
+	if (flags == VMM_UVMF_INVLPG)
+		s->ops->flush_va(s->ctx, va);
+	return true;
 }
 
 /* Machine address va translates to in the current L1 (which must exist); false if unmapped. */

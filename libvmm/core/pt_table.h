@@ -42,6 +42,9 @@ struct pt_ops {
 	 * domain): D-cache clean to the point of unification, I-cache and branch
 	 * predictor invalidation. */
 	void (*sync_icache)(void *ctx, uint32_t maddr, uint32_t len);
+	/* The hypervisor stored an entry at its linear address hv (pt_space_linear()'s
+	 * window): make it visible to the table walker, as write does. */
+	void (*sync_entry)(void *ctx, const uint32_t *hv);
 	/* Makes the pinned L1 at machine address l1 the domain's translation table. */
 	void (*set_base)(void *ctx, uint32_t l1);
 	/* Copies from/to the calling domain's memory at guest address va: 0 or -VMM_EFAULT. */
@@ -72,6 +75,9 @@ struct pt_space {
 	uint16_t owner;            /* frame owner id of the domain */
 	bool flush_pending;        /* a mapping was dropped: flush before the guest runs */
 	uint32_t base_mfn;         /* first frame of the current L1, or PT_NO_BASE */
+	uint32_t *base_hv;         /* the current L1 at its linear address, or NULL */
+	uint32_t lin_phys, lin_size; /* machine memory the hypervisor reaches linearly ... */
+	uint8_t *lin_va;           /* ... at lin_va (size 0: none; only the slow path then) */
 	const char *why;           /* reason of the last refusal (static string) */
 	uint32_t why_index;        /* entry index it concerns (pin), else 0 */
 	uint32_t domid;            /* for log lines */
@@ -106,6 +112,27 @@ int pt_pin_l2(struct pt_space *s, uint32_t mfn);
  * an L2 that L1 entries still point into.
  */
 int pt_unpin(struct pt_space *s, uint32_t mfn);
+
+/*
+ * Machine memory [phys, phys + size) is at hypervisor address va (the linear
+ * window): update_va_mapping's fast path reaches tables there directly.
+ */
+void pt_space_linear(struct pt_space *s, uint32_t phys, uint32_t size, uint8_t *va);
+
+/* Records the pinned L1 at mfn as current without loading it (the builder already did). */
+void pt_base_adopt(struct pt_space *s, uint32_t mfn);
+
+/*
+ * update_va_mapping's common case in a few dozen instructions: va's L1
+ * entry in the current L1 points at an L2 table in the linear window, the
+ * L2 entry is a fault entry, val is a small page of the plain accepted form
+ * (normal WBWA memory, nG, read/write or read-only, XN either way) of a
+ * frame the domain owns in the zone of the last frame looked up, whose counts allow one more use.
+ * Returns true if it did the update (and the INVLPG flush asked for); false
+ * with nothing changed otherwise, for the general path to decide. Any
+ * update it does is one pt_update_va() accepts with the same result.
+ */
+bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags);
 
 /* Makes the pinned L1 at mfn current (errors as pt_unpin's first two). */
 int pt_set_base(struct pt_space *s, uint32_t mfn);

@@ -16,6 +16,7 @@
 #include "guest_access.h"
 #include "hypercall.h"
 #include "time.h"
+#include "vcpu_state.h"
 
 static struct runstate_acct {
 	bool used;
@@ -102,6 +103,8 @@ long hc_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg, uint32_t a3)
 	switch (cmd) {
 	case VMM_VCPUOP_get_runstate_info:
 		return vcpu_op_get_runstate(d, arg);
+	case VMM_VCPUOP_set_tls:
+		return vcpu_set_tls(d, arg);
 	default:
 		return hypercall_reject(d, -VMM_EINVAL, "vcpu_op: unknown command %u", (unsigned)cmd);
 	}

@@ -47,7 +47,7 @@
  */
 #define TIMER_STOPPED             (SCHED_TIME_MAX - (TIMER_SLACK_NS - 1))
 
-static struct arch_hctx idle_hctx;
+static struct arch_hctx idle_hctx = { .dacr = ARCH_DACR_BOOT }; /* arch_switch loads it */
 
 /*
  * Timer and rescheduling state. Every scheduling decision reads it: one

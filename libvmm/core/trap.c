@@ -11,6 +11,8 @@
 #include "pirq.h"
 #include "schedule.h"
 #include "trap.h"
+#include "vcpu_state.h"
+#include "vtrap.h"
 #include "vmm/port.h"
 
 /* Trap kinds passed by entry.S. */
@@ -120,16 +122,45 @@ static void trap_panic(const struct vmm_trap_frame *f, const char *what, uint32_
 	schedule_poweroff(2);
 }
 
+/* Hands a guest fault to the guest kernel's handler for it, if any. */
+static enum vtrap_result trap_bounce(struct vmm_trap_frame *f, int kind, uint32_t addr, uint32_t status)
+{
+	switch (kind) {
+	case TRAP_DATA_ABORT:
+		return vtrap_bounce(current, f, VMM_TRAP_data_abort, addr, status);
+	case TRAP_PREFETCH_ABORT:
+		return vtrap_bounce(current, f, VMM_TRAP_prefetch_abort, addr, status);
+	case TRAP_UNDEFINED:
+		return vtrap_bounce(current, f, VMM_TRAP_undefined, addr, 0);
+	default:
+		return VTRAP_NO_HANDLER; /* an exception libvmm gives no guest */
+	}
+}
+
 void vmm_trap_fault(struct vmm_trap_frame *f, int kind)
 {
 	const char *what = (kind >= 0 && kind <= TRAP_UNEXPECTED) ? trap_names[kind] : "trap";
 	uint32_t addr = 0, status = 0;
 
+	/* Lazy VFP: a domain's first FPU instruction since its switch-in. */
+	if (kind == TRAP_UNDEFINED && current && arch_frame_from_guest(f) && vcpu_vfp_trap(current, f))
+		return;
 	arch_fault_info(kind, &addr, &status);
 	if (!arch_frame_from_guest(f) || !current)
 		trap_panic(f, what, addr, status);
-	if (kind == TRAP_UNDEFINED)
+	if (kind == TRAP_UNDEFINED) {
+		arch_frame_retry_undef(f); /* pc: the instruction itself */
 		addr = f->pc;
+	}
+	switch (trap_bounce(f, kind, addr, status)) {
+	case VTRAP_BOUNCED:
+		return;
+	case VTRAP_CRASHED:
+		schedule();
+		return; /* not reached */
+	default:
+		break;
+	}
 	vmm_log("dom%u: %s at 0x%08x (status 0x%x), pc 0x%08x; domain crashed",
 		(unsigned)current->id, what, (unsigned)addr, (unsigned)status, (unsigned)f->pc);
 	domain_kill(current, VMM_SHUTDOWN_crash);

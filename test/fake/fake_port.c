@@ -3,6 +3,7 @@
  */
 #include "fake_port.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ void fake_reset(void)
 	if (!fake_ram)
 		fake_ram = calloc(1, FAKE_RAM_SIZE);
 	memset(&fake_hw, 0, sizeof(fake_hw));
+	memset(&fake_cpu, 0, sizeof(fake_cpu));
+	fake_cpu.vfp_regs = 32;
 	fake_hw.counter_freq = 62500000u;
 	fake_hw.rtc = 1700000000u;
 	fake_hw.pending_irq = -1;
@@ -197,17 +200,72 @@ void vmm_port_poweroff(int code)
 }
 
 /* ------------------------------------------------------------- arch */
+struct fake_cpu fake_cpu;
+
+/* Models entry.S: thread registers go with the hctx, the FPU goes off if prev had it on. */
 void arch_switch(struct arch_hctx *prev, struct arch_hctx *next)
 {
-	(void)prev;
-	(void)next;
+	prev->tpidrurw = fake_cpu.tpidrurw;
+	fake_cpu.tpidrurw = next->tpidrurw;
+	fake_cpu.tpidruro = next->tpidruro;
+	fake_cpu.dacr = next->dacr;
+	if (prev->vfp_on) {
+		prev->vfp_on = 0;
+		fake_cpu.fpexc_en = false;
+	}
 	fake_hw.switches++;
+}
+
+unsigned int arch_vfp_init(void)
+{
+	fake_cpu.fpexc_en = false;
+	return fake_cpu.vfp_regs;
+}
+
+void arch_vfp_save(struct arch_vfp_state *s)
+{
+	assert(!fake_cpu.fpexc_en); /* only a switched-out owner is saved */
+	memcpy(s->d, fake_cpu.d, fake_cpu.vfp_regs * sizeof(uint64_t));
+	s->fpscr = fake_cpu.fpscr;
+	fake_cpu.fpexc_en = true;
+	fake_cpu.vfp_saves++;
+}
+
+void arch_vfp_load(const struct arch_vfp_state *s)
+{
+	memcpy(fake_cpu.d, s->d, fake_cpu.vfp_regs * sizeof(uint64_t));
+	fake_cpu.fpscr = s->fpscr;
+	fake_cpu.fpexc_en = true;
+	fake_cpu.vfp_loads++;
+}
+
+void arch_vfp_enable(void)
+{
+	fake_cpu.fpexc_en = true;
+	fake_cpu.vfp_enables++;
+}
+
+void arch_set_tpidruro(uint32_t v)
+{
+	fake_cpu.tpidruro = v;
+}
+
+void arch_set_dacr(uint32_t v)
+{
+	fake_cpu.dacr = v;
+	fake_cpu.dacr_writes++;
+}
+
+void arch_user_regs_init(void)
+{
+	fake_cpu.user_regs_init = true;
 }
 
 void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame)
 {
 	memset(c, 0, sizeof(*c));
 	c->sp = (uint32_t)(uintptr_t)frame;
+	c->dacr = ARCH_DACR_BOOT;
 }
 
 void arch_wait_for_interrupt(void) {}

@@ -81,6 +81,20 @@ struct fake_hw {
 };
 
 extern struct fake_hw fake_hw;
+
+/* The fake CPU's user-visible registers (lazy VFP, thread registers). */
+struct fake_cpu {
+	unsigned int vfp_regs;           /* what arch_vfp_init() reports: 32, 16, 0 */
+	bool fpexc_en;                   /* FPEXC.EN */
+	uint64_t d[32];                  /* the register file */
+	uint32_t fpscr;
+	uint32_t tpidrurw, tpidruro;
+	uint32_t dacr;
+	unsigned int dacr_writes;
+	unsigned int vfp_saves, vfp_loads, vfp_enables;
+	bool user_regs_init;             /* arch_user_regs_init() ran */
+};
+extern struct fake_cpu fake_cpu;
 extern uint8_t *fake_ram;            /* FAKE_RAM_SIZE bytes, "physical" 0x40000000 */
 extern uint32_t fake_window_size;    /* bytes of fake RAM in the "linear window" */
 extern struct fake_mmu fake_mmu;

@@ -45,7 +45,7 @@ static uint32_t ptf_hv_l1[PT_L1_ENTRIES - PTF_HV_FIRST];
 static struct pt_space ptf_s;
 
 static struct {
-	unsigned int reads, writes, flush_all, flush_va, set_base, syncs;
+	unsigned int reads, writes, flush_all, flush_va, set_base, syncs, entry_syncs;
 	uint32_t sync_bytes, last_sync;
 	uint32_t last_va, base;
 	bool bad_access;        /* an op touched memory outside the frame table */
@@ -118,6 +118,14 @@ static inline void ptf_sync_icache(void *ctx, uint32_t maddr, uint32_t len)
 	ptf_hw.last_sync = maddr;
 }
 
+static inline void ptf_sync_entry(void *ctx, const uint32_t *hv)
+{
+	(void)ctx;
+	if ((const uint8_t *)hv < ptf_mem || (const uint8_t *)hv >= ptf_mem + sizeof(ptf_mem))
+		ptf_hw.bad_access = true;
+	ptf_hw.entry_syncs++;
+}
+
 static inline void ptf_set_base(void *ctx, uint32_t l1)
 {
 	(void)ctx;
@@ -155,6 +163,7 @@ static const struct pt_ops ptf_ops = {
 	.flush_va = ptf_flush_va,
 	.set_base = ptf_set_base,
 	.sync_icache = ptf_sync_icache,
+	.sync_entry = ptf_sync_entry,
 	.copy_from = ptf_copy_from,
 	.copy_to = ptf_copy_to,
 };
@@ -173,6 +182,10 @@ static inline void ptf_reset(void)
 	for (i = 0; i < PT_L1_ENTRIES - PTF_HV_FIRST; i++)
 		ptf_hv_l1[i] = ((PTF_HV_FIRST + i) << 20) | 0x412u; /* PL1-only sections */
 	pt_space_init(&ptf_s, ptf_frame_table, &ptf_ops, NULL, ptf_hv_l1, PTF_HV_FIRST, PTF_DOM);
+#ifndef PTF_NO_LINEAR
+	/* The whole fake memory is "linear": update_va_mapping's fast path runs. */
+	pt_space_linear(&ptf_s, PTF_BASE << 12, PTF_NR * 4096u, ptf_mem);
+#endif
 }
 
 static inline uint32_t ptf_mfn(uint32_t i)

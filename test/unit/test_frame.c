@@ -78,6 +78,49 @@ static void test_sanitize_forces_fiqs_masked(void **state)
 	}
 }
 
+/* IT bits survive only in Thumb state and only as a valid ITSTATE. */
+static void test_sanitize_it_bits(void **state)
+{
+	static const struct { uint32_t asked, it_kept; } cases[] = {
+		{ PSR_T | 0x06000000u, 0x06000000u },   /* IT[1:0] set, Thumb: kept */
+		{ PSR_T | 0x00000c00u, 0x00000c00u },   /* IT[3:2] set, Thumb: kept */
+		{ PSR_T | 0x0000fc00u, 0x0000fc00u },   /* IT[7:2], IT[3:2] non-zero: kept */
+		{ PSR_T | 0x0600fc00u, 0x0600fc00u },   /* every IT bit */
+		{ PSR_T | 0x00000400u, 0x00000400u },   /* IT[2] alone: last IT bit that keeps it */
+		{ PSR_T | 0x0000f000u, 0 },             /* IT[7:4] with IT[3:0] = 0: unpredictable, cleared */
+		{ PSR_T | 0x00001000u, 0 },             /* IT[4] alone */
+		{ 0x06000000u, 0 },                     /* ARM state: no IT bits at all */
+		{ 0x0600fc00u, 0 },
+		{ 0x00000400u, 0 },
+	};
+	struct vmm_trap_frame f;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&f, 0, sizeof(f));
+		f.cpsr = cases[i].asked | 0xf00f0000u; /* flags and GE stay whatever happens */
+		f.pc = 0xC0008000u;
+		arch_frame_sanitize(&f);
+		assert_int_equal(f.cpsr & PSR_IT_MASK, cases[i].it_kept);
+		assert_int_equal(f.cpsr & 0xf00f0000u, 0xf00f0000u);
+		assert_int_equal(f.cpsr & PSR_T, cases[i].asked & PSR_T);
+	}
+}
+
+static void test_retry_undef_rewinds_by_state(void **state)
+{
+	struct vmm_trap_frame f = { .pc = 0xC0008004u, .cpsr = PSR_MODE_USR | PSR_F };
+
+	(void)state;
+	arch_frame_retry_undef(&f);
+	assert_int_equal(f.pc, 0xC0008000u);
+	f.pc = 0xC0008002u;
+	f.cpsr |= PSR_T;
+	arch_frame_retry_undef(&f);
+	assert_int_equal(f.pc, 0xC0008000u);
+}
+
 static void test_from_guest_is_usr_only(void **state)
 {
 	struct vmm_trap_frame f = { .cpsr = PSR_MODE_SVC | PSR_F };
@@ -95,6 +138,8 @@ int main(void)
 		cmocka_unit_test(test_entry_masks_fiqs_in_arm_and_thumb),
 		cmocka_unit_test(test_sanitize_forces_fiqs_masked),
 		cmocka_unit_test(test_from_guest_is_usr_only),
+		cmocka_unit_test(test_sanitize_it_bits),
+		cmocka_unit_test(test_retry_undef_rewinds_by_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

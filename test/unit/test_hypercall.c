@@ -60,10 +60,10 @@ static void test_unknown_numbers_are_rejected_and_logged_once(void **state)
 	assert_non_null(strstr(fake_hw.console, "[VMM] dom0: hypercall 99 (unknown) is not available") ||
 			strstr(fake_hw.console, "hypercall 34 (unknown) is not available"));
 	fake_console_clear();
-	assert_int_equal(call(VMM_HC_set_trap_table, 0, 0, 0), -VMM_ENOSYS);
-	assert_non_null(strstr(fake_hw.console, "set_trap_table"));
+	assert_int_equal(call(VMM_HC_vm_assist, 0, 0, 0), -VMM_ENOSYS);
+	assert_non_null(strstr(fake_hw.console, "vm_assist"));
 	fake_console_clear();
-	assert_int_equal(call(VMM_HC_set_trap_table, 0, 0, 0), -VMM_ENOSYS);
+	assert_int_equal(call(VMM_HC_vm_assist, 0, 0, 0), -VMM_ENOSYS);
 	assert_int_equal(fake_hw.console_len, 0); /* logged once per number */
 }
 

@@ -118,6 +118,7 @@ static void test_mmuext_flush_uses_domain_slot(void **state)
 static void test_multicall_dispatches_allowed_only(void **state)
 {
 	struct vmm_multicall_entry mc[3];
+	unsigned int i;
 
 	(void)state;
 	memset(mc, 0, sizeof(mc));
@@ -135,6 +136,13 @@ static void test_multicall_dispatches_allowed_only(void **state)
 	assert_int_equal(call(VMM_HC_multicall, ARGS, VMM_MULTICALL_MAX + 1, 0, 0), -VMM_E2BIG);
 	assert_int_equal(call(VMM_HC_multicall, 0xE0000000u, 1, 0, 0), -VMM_EFAULT);
 	assert_false(dom->pt.flush_pending);
+	/* A flush a batched call left pending is done before the guest runs again. */
+	dom->pt.flush_pending = true;
+	i = fake_mmu.flush_slot;
+	assert_int_equal(call(VMM_HC_multicall, ARGS, 1, 0, 0), 0);
+	assert_false(dom->pt.flush_pending);
+	assert_int_equal(fake_mmu.flush_slot, i + 1);
+	assert_int_equal(fake_mmu.flushed_slot, dom->slot);
 }
 
 int main(void)

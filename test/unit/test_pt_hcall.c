@@ -209,6 +209,107 @@ static void test_update_va_mapping_flags(void **state)
 	check_model();
 }
 
+/*
+ * update_va_mapping's fast path: the plain map of an empty entry takes it
+ * (direct store + walker sync, no ops->write); every other case falls
+ * through to the general path with the same result as without the fast
+ * path, each boundary of its conditions included.
+ */
+static void test_update_va_mapping_fast_path(void **state)
+{
+	uint32_t va = 0x00345000u, writes;
+	struct pt_entry_info info;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 3), ptf_table(ptf_mfn(L2A), 1)), 0);
+	writes = ptf_hw.writes;
+	/* Taken: RW and RO, with and without XN, INVLPG flushes the one VA. */
+	assert_true(pt_update_va_fast(&ptf_s, va, ptf_small(ptf_mfn(DATA), true), VMM_UVMF_NONE));
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x1000, ptf_small(ptf_mfn(DATA), false) | VMM_PTE_SMALL_XN,
+				      VMM_UVMF_INVLPG));
+	assert_int_equal(ptf_hw.writes, writes);
+	assert_int_equal(ptf_hw.entry_syncs, 2);
+	assert_int_equal(ptf_hw.flush_va, 1);
+	assert_int_equal(ptf_hw.last_va, va + 0x1000);
+	assert_int_equal(ptf_hw.flush_all, 0);
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	assert_int_equal(ptf_frames[DATA].u.use.type_count, 1);
+	assert_int_equal(ptf_frames[DATA].type, FRAME_TYPE_WRITABLE);
+	assert_int_equal(pt_check_l2e(ptf_get(addr(L2A, 256 + 0x46)), &info, &why), 0);
+	check_model();
+	/* Not taken, nothing changed: */
+	assert_false(pt_update_va_fast(&ptf_s, va, ptf_small(ptf_mfn(DATA + 1), true), 0));       /* entry in use */
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(DATA), true), VMM_UVMF_TLB_FLUSH));
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(DATA), true) | PT_SMALL_S, 0));
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(DATA), true) & ~PT_SMALL_NG, 0));
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(L1A), true), 0));   /* table frame RW */
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(PTF_DOM_NR), false), 0)); /* other's */
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(PTF_NR), false), 0));  /* past RAM */
+	assert_false(pt_update_va_fast(&ptf_s, 0x00445000u, ptf_small(ptf_mfn(DATA), true), 0));  /* no L2 */
+	assert_false(pt_update_va_fast(&ptf_s, VMM_HYPERVISOR_VA_BASE + 0x5000u, ptf_small(ptf_mfn(DATA), true), 0));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	assert_int_equal(ptf_hw.entry_syncs, 2);
+	check_model();
+	/* The same through the hypercall: the general path's answers. */
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(L1A), true), 0), -VMM_EBUSY);
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(L1A), false), 0), 0);
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(PTF_DOM_NR), false), 0),
+			 -VMM_EPERM);
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(PTF_OTHER_END), false), 0),
+			 -VMM_EPERM);
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA), true) | PT_SMALL_S, 0),
+			 -VMM_EINVAL);
+	/* The read-only mapping of a table frame went the slow way, a writable one is refused fast or slow. */
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	/* Counts at their limit: the general path reports the overflow. */
+	ptf_frames[DATA + 2].u.use.refcount = UINT32_MAX;
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 2), false), 0));
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 2), false), 0),
+			 -VMM_ENOSPC);
+	ptf_frames[DATA + 2].u.use.refcount = 0;
+	ptf_frames[DATA + 3].type = FRAME_TYPE_WRITABLE;
+	ptf_frames[DATA + 3].u.use.type_count = UINT32_MAX;
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 3), true), 0));
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 3), false), 0)); /* RO: no type */
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va + 0x4000, ptf_small(ptf_mfn(DATA + 3), true), 0),
+			 -VMM_ENOSPC);
+	ptf_frames[DATA + 3].u.use.type_count = 0;
+	ptf_frames[DATA + 3].type = FRAME_TYPE_NONE;
+	check_model();
+	/* The L2 entry must lie inside the linear window: a window ending right before it, not taken. */
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 1024u + 4u * 0x4A, ptf_mem);
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x5000, ptf_small(ptf_mfn(DATA), false), 0));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 1024u + 4u * 0x4A + 4u, ptf_mem);
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x5000, ptf_small(ptf_mfn(DATA), false), 0));
+	check_model();
+}
+
+/*
+ * The hypervisor's half of the current L1 may hold table entries too (the
+ * temporary-mapping MiB on the target): the fast path never writes through
+ * them, whatever they point at.
+ */
+static void test_update_va_fast_never_in_hypervisor_region(void **state)
+{
+	(void)state;
+	ptf_put(addr(L1A, 0xFFF), ptf_table(ptf_mfn(L2A), 2));
+	ptf_put(addr(L1A, PTF_HV_FIRST), ptf_table(ptf_mfn(L2A), 3));
+	assert_false(pt_update_va_fast(&ptf_s, 0xFFF01000u, ptf_small(ptf_mfn(DATA), true), 0));
+	assert_false(pt_update_va_fast(&ptf_s, VMM_HYPERVISOR_VA_BASE, ptf_small(ptf_mfn(DATA), true), 0));
+	assert_int_equal(pt_update_va_mapping(&ptf_s, VMM_HYPERVISOR_VA_BASE, ptf_small(ptf_mfn(DATA), true), 0),
+			 -VMM_EPERM);
+	assert_int_equal(ptf_get(addr(L2A, 512 + 1)), 0);
+	assert_int_equal(ptf_get(addr(L2A, 768)), 0);
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 0);
+	/* One MiB below the region, the same table entry is the guest's: taken. */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, PTF_HV_FIRST - 1), ptf_table(ptf_mfn(L2A), 3)), 0);
+	assert_true(pt_update_va_fast(&ptf_s, VMM_HYPERVISOR_VA_BASE - 0x100000u, ptf_small(ptf_mfn(DATA), true), 0));
+	ptf_put(addr(L1A, 0xFFF), ptf_hv_l1[0xFFF - PTF_HV_FIRST]);
+	ptf_put(addr(L1A, PTF_HV_FIRST), ptf_hv_l1[0]);
+	check_model();
+}
+
 static void test_mmuext_pin_unpin_base(void **state)
 {
 	(void)state;
@@ -477,6 +578,8 @@ int main(void)
 		cmocka_unit_test_setup(test_mmu_update_limits, setup),
 		cmocka_unit_test_setup(test_mmu_update_hostile_pointers, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_flags, setup),
+		cmocka_unit_test_setup(test_update_va_mapping_fast_path, setup),
+		cmocka_unit_test_setup(test_update_va_fast_never_in_hypervisor_region, setup),
 		cmocka_unit_test_setup(test_mmuext_pin_unpin_base, setup),
 		cmocka_unit_test_setup(test_mmuext_refusals, setup),
 		cmocka_unit_test_setup(test_mmuext_sync_icache, setup),

@@ -88,6 +88,7 @@ static void wr(void *ctx, uint32_t maddr, uint32_t val)
 static void nop(void *ctx) { (void)ctx; }
 static void nop_va(void *ctx, uint32_t va) { (void)ctx; (void)va; }
 static void nop_sync(void *ctx, uint32_t m, uint32_t l) { (void)ctx; (void)m; (void)l; }
+static void nop_entry(void *ctx, const uint32_t *hv) { (void)ctx; (void)hv; }
 static int no_copy_from(void *ctx, void *d, uint32_t va, uint32_t l)
 {
 	(void)ctx; (void)d; (void)va; (void)l;
@@ -101,7 +102,7 @@ static int no_copy_to(void *ctx, uint32_t va, const void *s, uint32_t l)
 
 static const struct pt_ops ops = {
 	.read = rd, .write = wr, .flush_all = nop, .flush_va = nop_va, .set_base = nop_va,
-	.sync_icache = nop_sync, .copy_from = no_copy_from, .copy_to = no_copy_to,
+	.sync_icache = nop_sync, .sync_entry = nop_entry, .copy_from = no_copy_from, .copy_to = no_copy_to,
 };
 
 static void scrub(uint32_t mfn) { (void)mfn; }

@@ -48,8 +48,23 @@
 #define HV_TEMP_VA     0xFFF00000u  /* temporary mappings of frames outside the window */
 #define HV_TEMP_SLOTS  256u         /* 4 KiB pages in that last MiB */
 
-/* Size of struct vmm_trap_frame and the word above it on a vcpu stack. */
+/* Size of struct vmm_trap_frame and the words above it on a vcpu stack. */
 #define FRAME_SIZE     68
-#define FRAME_EXTRA    4            /* pointer to the domain's vcpu_info */
+/* Above the frame: SVC table of the virtual mode, &vcpu_info, one pad word
+ * (frame + extra must be a multiple of 8: the C stack below the frame keeps
+ * AAPCS's 8-byte alignment, which 64-bit varargs depend on). */
+#define FRAME_EXTRA    12
+#define FRAME_SVC_TABLE 0           /* offsets above the frame */
+#define FRAME_VCPU_INFO 4
+
+/* Offsets in struct arch_hctx (core/arch.h) used by entry.S and vfp.S. */
+#define HCTX_TPIDRURW  40
+#define HCTX_TPIDRURO  44
+#define HCTX_VFP_ON    48
+#define HCTX_DACR      52
+
+/* IT[1:0] (CPSR 26:25) and IT[7:2] (15:10): only meaningful in Thumb state. */
+#define PSR_IT_MASK    0x0600fc00u
+#define PSR_IT_LOW     0x06000c00u  /* IT[3:0]: zero means "not in an IT block" */
 
 #endif /* VMM_ARCH_ARM_H */

@@ -6,8 +6,10 @@
  * points just below the word at the top of that stack; the word holds the
  * address of the domain's vcpu_info (for the upcall check on return):
  *
- *   top - 4              &shared_info->vcpu_info
- *   top - 4 - 68         struct vmm_trap_frame: r0..r12, sp, lr, pc, cpsr
+ *   top - 4              (pad: keeps the C stack below 8-byte aligned)
+ *   top - 8              &shared_info->vcpu_info
+ *   top - 12             SVC table of the virtual mode (core/vtrap.c)
+ *   top - 12 - 68        struct vmm_trap_frame: r0..r12, sp, lr, pc, cpsr
  *   below                hypervisor C stack of this vcpu
  *
  * An exception from the guest therefore saves the guest context straight into
@@ -70,14 +72,16 @@ svc_insn_fetch:
 	bne	svc_slow
 	cmp	r7, #VMM_HC_COUNT
 	movhs	r7, #VMM_HC_COUNT       /* last table entry rejects unknown numbers */
-	ldr	r12, =hypercall_table
+	/* the virtual mode's table: in virtual user mode every entry bounces
+	 * the SVC to the guest kernel as a system call (core/vtrap.c) */
+	ldr	r12, [sp, #FRAME_SIZE + FRAME_SVC_TABLE]
 	ldr	r12, [r12, r7, lsl #2]
 	blx	r12
 	str	r0, [sp]
 	.global	trap_return
 trap_return:
 	/* deliver an upcall if vcpu_info says pending=1, mask=0 */
-	ldr	r1, [sp, #FRAME_SIZE]
+	ldr	r1, [sp, #FRAME_SIZE + FRAME_VCPU_INFO]
 	ldrh	r1, [r1]
 	cmp	r1, #1
 	beq	trap_return_upcall
@@ -153,11 +157,29 @@ vector_reset:
  * bsp/cpu/, e.g. ICIALLU on the A15). No barrier: the exception return
  * into the next guest is context-synchronizing. prev's state is saved
  * already, so the call may clobber anything; r4 keeps next.
+ *
+ * The user thread registers go with the hctx (TPIDRURW saved and loaded,
+ * TPIDRURO loaded: only set_tls changes it), and if prev ran with the FPU
+ * on (lazy VFP) FPEXC.EN is cleared so that the next domain's first FPU
+ * instruction traps. The idle hctx holds zeros: the idle loop runs no
+ * user code, and no thread register survives a pass through it.
  */
 	.global	arch_switch
 arch_switch:
 	stmia	r0, {r4-r11, sp, lr}
 	mov	r4, r1
+	/* user thread registers: TPIDRURW saved and loaded, TPIDRURO loaded */
+	mrc	p15, 0, r2, c13, c0, 2
+	ldr	r3, [r0, #HCTX_VFP_ON]
+	str	r2, [r0, #HCTX_TPIDRURW]
+	ldrd	r6, r7, [r4, #HCTX_TPIDRURW]
+	ldr	r5, [r4, #HCTX_DACR]
+	mcr	p15, 0, r6, c13, c0, 2
+	mcr	p15, 0, r7, c13, c0, 3
+	mcr	p15, 0, r5, c3, c0, 0   /* DACR of next's virtual mode */
+	/* lazy VFP: the FPU goes off only if prev turned it on (core/vcpu_state.c) */
+	cmp	r3, #0
+	blne	arch_vfp_switch_off
 	mcr	p15, 0, r0, c7, c5, 6   /* BPIALL */
 	bl	vmm_port_cpu_switch
 	ldmia	r4, {r4-r11, sp, lr}

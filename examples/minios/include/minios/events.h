@@ -4,6 +4,8 @@
 
 #include <vmm/abi.h>
 
+struct minios_fpstate; /* minios/sched.h */
+
 typedef void (*evtchn_handler_t)(unsigned int port, struct vmm_trap_frame *f);
 
 /*
@@ -45,6 +47,6 @@ void init_events(void);
 
 /* upcall.S entry point and the C handler it calls. */
 void minios_upcall_entry(void);
-void minios_do_upcall(struct vmm_trap_frame *f);
+void minios_do_upcall(struct vmm_trap_frame *f, struct minios_fpstate *fp);
 
 #endif /* MINIOS_EVENTS_H */

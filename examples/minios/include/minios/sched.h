@@ -12,11 +12,24 @@
 /* Round-robin time slice of a running thread when others are runnable. */
 #define SCHED_TIME_SLICE    MILLISECS(10)
 
+/*
+ * A thread's floating-point registers while it does not run (guests are
+ * built hard-float for VFPv3-D16: d0-d15 and FPSCR are all the compiler
+ * uses). Whoever resumes a thread loads its state first (switch_to, the
+ * upcall's saved block), so a thread finds its registers as it left them.
+ */
+struct minios_fpstate {
+	uint64_t d[16];
+	uint32_t fpscr;
+	uint32_t pad;
+};
+
 struct thread {
 	char name[THREAD_NAME_MAX];
 	unsigned int id;
 	char *stack;                     /* THREAD_STACK_SIZE bytes, malloc'ed */
 	struct vmm_trap_frame frame;     /* saved context while not running */
+	struct minios_fpstate fp;        /* its VFP registers meanwhile */
 	/* Changed by the upcall handler too: volatile. */
 	volatile int runnable;
 	volatile int exited;
@@ -70,8 +83,13 @@ void init_sched(void);
 void run_idle_thread(void) __attribute__((noreturn));
 
 /* Called by the upcall handler after the event handlers ran: may replace *f
- * with another thread's context (preemption). */
-void sched_upcall(struct vmm_trap_frame *f);
+ * and *fp (the interrupted VFP registers, which upcall.S saved and loads
+ * back) with another thread's context (preemption). */
+void sched_upcall(struct vmm_trap_frame *f, struct minios_fpstate *fp);
+
+/* switch.S: VFP registers (d0-d15, FPSCR) to and from *fp. */
+void minios_fp_save(struct minios_fpstate *fp);
+void minios_fp_load(const struct minios_fpstate *fp);
 
 /* switch.S: saves the caller's context into *save (resuming there returns
  * from this call) and resumes *resume via HYPERVISOR_restore_trap_frame. */
