@@ -1,6 +1,7 @@
 # Front door of libvmm. The two commands a newcomer needs:
 #   make test   installs missing Debian packages, builds host + target, runs every test (ctest)
-#   make demo   builds and boots the two-domain example in QEMU; returns when it powers off
+#   make demo   builds and boots the secure/rich example in QEMU; returns when it powers off
+#               (make demo DEMO=two-domain: thesis Figure 8.1)
 # Others: make host | target | bench | fuzz | clean
 
 HOST_BUILD   := build/host
@@ -27,8 +28,9 @@ test: host target
 	ctest --test-dir $(HOST_BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(TARGET_BUILD) --output-on-failure -j $(JOBS)
 
+DEMO ?= secure-rich
 demo: target
-	scripts/run-demo.sh $(TARGET_BUILD)
+	scripts/run-demo.sh $(TARGET_BUILD) qemu-virt $(DEMO)
 
 bench: host target
 	scripts/bench.sh $(HOST_BUILD) $(TARGET_BUILD)

@@ -10,6 +10,7 @@ packages=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi  # target build
   qemu-system-arm                     # integration tests, demo, benchmarks
   valgrind                            # host benchmarks (callgrind)
+  python3                             # HMAC check against Python's hmac, fuzz seeds
 )
 missing=()
 for p in "${packages[@]}"; do

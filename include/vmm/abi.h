@@ -46,7 +46,7 @@
 #define VMM_HC_xen_version          17  /* impl */
 #define VMM_HC_console_io           18  /* impl */
 #define VMM_HC_physdev_op           19  /* impl: vmm/physdev.h */
-#define VMM_HC_grant_table_op       20
+#define VMM_HC_grant_table_op       20  /* impl: vmm/grant_table.h */
 #define VMM_HC_vm_assist            21
 #define VMM_HC_restore_trap_frame   23  /* impl */
 #define VMM_HC_vcpu_op              24  /* impl: vmm/vcpu_op.h */

@@ -12,6 +12,7 @@
 #include "vmm/acm.h"
 #include "vmm/event_channel.h"
 #include "vmm/memory_op.h"
+#include "vmm/grant_table.h"
 #include "vmm/mmu.h"
 #include "vmm/physdev.h"
 
@@ -139,6 +140,12 @@ static inline long HYPERVISOR_mmuext_op(const struct vmm_mmuext_op *ops, uint32_
 static inline long HYPERVISOR_multicall(struct vmm_multicall_entry *calls, uint32_t count)
 {
 	return vmm_hypercall2(VMM_HC_multicall, (uint32_t)(uintptr_t)calls, count);
+}
+
+/* Grant tables (vmm/grant_table.h): `count` structures of cmd's type at uop. */
+static inline long HYPERVISOR_grant_table_op(uint32_t cmd, void *uop, uint32_t count)
+{
+	return vmm_hypercall5(VMM_HC_grant_table_op, cmd, (uint32_t)(uintptr_t)uop, count, 0, 0);
 }
 
 #endif /* VMM_HYPERCALL_H */

@@ -11,6 +11,7 @@
 #include "event.h"
 #include "evtchn_hcall.h"
 #include "format.h"
+#include "grant_glue.h"
 #include "guest_access.h"
 #include "log.h"
 #include "memory_op.h"
@@ -173,6 +174,12 @@ long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t
 	return 0;
 }
 
+static long hc_grant_table_op(uint32_t cmd, uint32_t uop, uint32_t count, uint32_t a3)
+{
+	(void)a3;
+	return grant_table_op(current, cmd, uop, count);
+}
+
 /* One batched call of multicall: only numbers pt_multicall_allowed() passed get here. */
 static long multicall_one(void *arg, uint32_t op, const uint32_t args[4])
 {
@@ -209,7 +216,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
 	HC(12, hc_memory_op), HC(13, hc_multicall), HC(14, hc_update_va_mapping),
 	HC(15, hc_set_timer_op),  HC(16, hc_event_channel_op), HC(17, hc_xen_version),
-	HC(18, hc_console_io),    HC(19, hc_physdev_op), HC(20, hc_reserved),
+	HC(18, hc_console_io),    HC(19, hc_physdev_op), HC(20, hc_grant_table_op),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),
 	HC(24, hc_vcpu_op),  HC(25, hc_reserved), HC(26, hc_mmuext_op),
 	HC(27, hc_acm_op), HC(28, hc_reserved), HC(29, hc_sched_op),

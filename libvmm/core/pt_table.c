@@ -179,11 +179,27 @@ static int entry_acquire(struct pt_space *s, unsigned level, uint32_t val, struc
 	return err ? err : entry_get(s, e);
 }
 
+/*
+ * A grant mapping (pt_grant_map): an L2 small page of a frame the domain
+ * does not own. Only pt_grant_map writes one and only pt_grant_unmap removes
+ * it; its counts belong to the grant-table code, never to this module.
+ */
+static bool entry_is_grant(struct pt_space *s, unsigned level, uint32_t val)
+{
+	struct pt_entry_info e;
+	const char *why;
+
+	return level == 2 && pt_check_l2e(val, &e, &why) == 0 && e.kind == PT_KIND_PAGE &&
+	       !own_frame(s, e.mfn);
+}
+
 /* Drops the counts of a value that is in a pinned table (so was accepted). */
 static void entry_release(struct pt_space *s, unsigned level, uint32_t val)
 {
 	struct pt_entry_info e;
 
+	if (entry_is_grant(s, level, val))
+		return;
 	if (entry_check(s, level, val, &e) == 0)
 		entry_put(s, &e);
 }
@@ -291,6 +307,17 @@ int pt_pin_l2(struct pt_space *s, uint32_t mfn)
 	return err;
 }
 
+/* True if one of the 1024 entries of L2 frame mfn is a grant mapping. */
+static bool l2_holds_grant(struct pt_space *s, uint32_t mfn)
+{
+	uint32_t i;
+
+	for (i = 0; i < PT_L2_ENTRIES * PT_L2_PER_FRAME; i++)
+		if (entry_is_grant(s, 2, s->ops->read(s->ctx, (mfn << 12) + 4 * i)))
+			return true;
+	return false;
+}
+
 int pt_unpin(struct pt_space *s, uint32_t mfn)
 {
 	struct frame *f = own_frame(s, mfn);
@@ -313,6 +340,8 @@ int pt_unpin(struct pt_space *s, uint32_t mfn)
 	if (frame_is_pinned_l2(f)) {
 		if (f->u.use.type_count != 1)
 			return fail(s, -VMM_EBUSY, "unpin of an L2 table that L1 entries point at");
+		if (l2_holds_grant(s, mfn))
+			return fail(s, -VMM_EBUSY, "unpin of an L2 table holding a grant mapping");
 		table_release(s, 2, mfn << 12, PT_L2_ENTRIES * PT_L2_PER_FRAME);
 		frames_untype(s, mfn, 1, FRAME_TYPE_L2);
 		s->flush_pending = true;
@@ -384,6 +413,8 @@ int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val)
 	} else {
 		return fail(s, -VMM_EINVAL, "entry is not in a pinned table");
 	}
+	if (entry_is_grant(s, level, s->ops->read(s->ctx, maddr)))
+		return fail(s, -VMM_EPERM, "entry is a grant mapping: only unmap_grant_ref removes it");
 	err = entry_acquire(s, level, val, &e);
 	if (err)
 		return err;
@@ -407,6 +438,65 @@ int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val)
 	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
 		return fail(s, -VMM_EINVAL, "no L2 table maps the address");
 	return pt_update(s, (l1e & PT_TABLE_ADDR) + ((va >> 12) & 0xFFu) * 4, val);
+}
+
+/* Machine address of the L2 entry for va in the current L1 (errors as pt_update_va). */
+static int va_l2_entry(struct pt_space *s, uint32_t va, uint32_t *maddr)
+{
+	uint32_t l1e;
+
+	if ((va >> 20) >= s->hv_first)
+		return fail(s, -VMM_EPERM, "address in the hypervisor's region");
+	if (s->base_mfn == PT_NO_BASE)
+		return fail(s, -VMM_EINVAL, "no current L1 table");
+	l1e = s->ops->read(s->ctx, (s->base_mfn << 12) + (va >> 20) * 4);
+	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
+		return fail(s, -VMM_EINVAL, "no L2 table maps the address");
+	*maddr = (l1e & PT_TABLE_ADDR) + ((va >> 12) & 0xFFu) * 4;
+	return 0;
+}
+
+int pt_grant_map(struct pt_space *s, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte)
+{
+	uint32_t maddr, val;
+	struct pt_entry_info e;
+	int err;
+
+	s->why_index = 0;
+	err = va_l2_entry(s, va, &maddr);
+	if (err)
+		return err;
+	if (s->ops->read(s->ctx, maddr) & PT_TYPE_MASK)
+		return fail(s, -VMM_EBUSY, "grant mapping over a present entry");
+	if (own_frame(s, mfn))
+		return fail(s, -VMM_EINVAL, "grant mapping of the domain's own frame");
+	/* data only: never executable, always the checked memory type */
+	val = (mfn << 12) | VMM_PTE_L2_SMALL | VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_NG | VMM_PTE_SMALL_XN |
+	      (readonly ? VMM_PTE_SMALL_RO : VMM_PTE_SMALL_RW);
+	err = pt_check_l2e(val, &e, &s->why);
+	if (err)
+		return err;
+	/* a fault entry was there: no TLB entry to drop */
+	s->ops->write(s->ctx, maddr, val);
+	*pte = maddr;
+	return 0;
+}
+
+int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn)
+{
+	struct frame *f = own_frame(s, pte >> 12);
+	struct pt_entry_info e;
+	uint32_t val;
+
+	s->why_index = 0;
+	if (pte % 4 != 0 || !f || !frame_is_pinned_l2(f))
+		return fail(s, -VMM_EINVAL, "grant unmap: entry is not in a pinned L2 of the domain");
+	val = s->ops->read(s->ctx, pte);
+	if (!entry_is_grant(s, 2, val) || pt_check_l2e(val, &e, &s->why) != 0 || e.mfn != mfn)
+		return fail(s, -VMM_EINVAL, "grant unmap: entry does not hold that grant mapping");
+	s->ops->write(s->ctx, pte, 0);
+	s->flush_pending = true;
+	return 0;
 }
 
 /* The only small-page form the fast path takes (APX and XN free): see pt_check_l2e. */

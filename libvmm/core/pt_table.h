@@ -167,6 +167,24 @@ int pt_update_va(struct pt_space *s, uint32_t va, uint32_t val);
  */
 int pt_sync_icache(struct pt_space *s, uint32_t va, uint32_t len);
 
+/*
+ * Grant mappings (grant_table.c is the only caller): the one path by which
+ * an entry may map a frame the domain does not own. pt_grant_map writes a
+ * small-page entry for foreign frame mfn (normal memory, nG, XN, read-only
+ * or read/write) at va of the current address space and returns the
+ * entry's machine address in *pte; it takes no counts (the grant code holds
+ * them). The entry must be empty (-VMM_EBUSY); va's L1 entry must point at
+ * an L2 table (-VMM_EINVAL; no current L1 -VMM_EINVAL, va in the
+ * hypervisor's region -VMM_EPERM); mfn must not be the domain's own
+ * (-VMM_EINVAL). While such an entry exists, pt_update refuses to replace it
+ * (-VMM_EPERM) and pt_unpin refuses its L2 (-VMM_EBUSY); unpinning never
+ * drops counts for it. pt_grant_unmap clears the entry at *pte if it holds
+ * that grant mapping of mfn (-VMM_EINVAL otherwise) and leaves a TLB flush
+ * pending.
+ */
+int pt_grant_map(struct pt_space *s, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte);
+int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn);
+
 /* Flushes the domain's TLB if a mapping was dropped since the last call. */
 void pt_flush_pending(struct pt_space *s);
 

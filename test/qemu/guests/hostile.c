@@ -15,7 +15,7 @@ static void probe_bad_hypercalls(void)
 
 	probe_expect("unknown hypercall 99", vmm_hypercall2(99, 0, 0), -VMM_ENOSYS);
 	probe_expect("unknown hypercall 0xffffffff", vmm_hypercall2(0xffffffffu, 0, 0), -VMM_ENOSYS);
-	probe_expect("reserved hypercall acm_op", vmm_hypercall2(VMM_HC_acm_op, 0, 0), -VMM_ENOSYS);
+	probe_expect("reserved hypercall vm_assist", vmm_hypercall2(VMM_HC_vm_assist, 0, 0), -VMM_ENOSYS);
 	probe_expect("mmu_update for another domain", HYPERVISOR_mmu_update(0, 0, 0, 0), -VMM_EPERM);
 	probe_expect("xen_version", HYPERVISOR_xen_version(VMM_XENVER_version, 0), VMM_ABI_VERSION);
 	probe_expect("xen_version bad cmd", HYPERVISOR_xen_version(77, 0), -VMM_EINVAL);
