@@ -146,14 +146,14 @@ static void test_setup_ref_count_overflow(void **state)
 
 	(void)state;
 	f = frame_get(&gf_ft, gf_mfn(D1, 1));
-	f->u.use.refcount = 0xFFFFFFFFu;
+	f->u.use.refcount = FRAME_COUNT_MAX;
 	assert_int_equal(gf_setup(D1, 0, 2), -VMM_ENOSPC);
 	assert_int_equal(fr(gf_mfn(D1, 0))->u.use.refcount, 1);
 	assert_int_equal(fr(gf_mfn(D1, 0))->u.use.type_count, 1);
 	assert_int_equal(f->u.use.type_count, 1);
-	f->u.use.refcount = 0xFFFFFFFEu; /* one below: the last use is accepted */
+	f->u.use.refcount = FRAME_COUNT_MAX - 1; /* one below: the last use is accepted */
 	assert_int_equal(gf_setup(D1, 0, 2), 0);
-	assert_int_equal(f->u.use.refcount, 0xFFFFFFFFu);
+	assert_int_equal(f->u.use.refcount, FRAME_COUNT_MAX);
 }
 
 static void test_query_size(void **state)
@@ -407,23 +407,23 @@ static void test_map_limits(void **state)
 	assert_int_equal(unmap(D2, VA, 0), 0);
 	assert_int_equal(map(D2, VA + i * 0x1000u, HMRO, 0, D1, &h), 0);
 	assert_int_equal(h, 0); /* the freed handle is reused */
-	/* reference count at 2^32-1: refused, nothing changed */
+	/* reference count at FRAME_COUNT_MAX: refused, nothing changed */
 	gf_reset();
 	assert_int_equal(gf_setup(D1, 0, 1), 0);
 	gf_entry_set(D1, 0, RW, D2, g);
 	f = frame_get(&gf_ft, g);
-	f->u.use.refcount = 0xFFFFFFFFu;
+	f->u.use.refcount = FRAME_COUNT_MAX;
 	assert_int_equal(map(D2, VA, HM, 0, D1, NULL), -VMM_ENOSPC);
 	assert_int_equal(f->u.use.type_count, 1);
 	assert_int_equal(gf_entry_get(D1, 0).flags, RW);
-	f->u.use.refcount = 0xFFFFFFFEu;
+	f->u.use.refcount = FRAME_COUNT_MAX - 1;
 	assert_int_equal(map(D2, VA, HM, 0, D1, NULL), 0);
-	/* type count at 2^32-1 */
+	/* type count at FRAME_COUNT_MAX */
 	gf_reset();
 	assert_int_equal(gf_setup(D1, 0, 1), 0);
 	gf_entry_set(D1, 0, RW, D2, g);
 	f = frame_get(&gf_ft, g);
-	f->u.use.type_count = 0xFFFFFFFFu;
+	f->u.use.type_count = FRAME_COUNT_MAX;
 	assert_int_equal(map(D2, VA, HM, 0, D1, NULL), -VMM_ENOSPC);
 	assert_int_equal(f->u.use.refcount, 1);
 	assert_int_equal(map(D2, VA, HMRO, 0, D1, NULL), 0); /* read-only takes no type */
