@@ -91,6 +91,9 @@ void minios_start(struct vmm_start_info *si)
 	mem_base = si->mem_base != 0 ? si->mem_base : VMM_GUEST_BASE;
 	mem_end = mem_base + (uintptr_t)si->nr_pages * VMM_PAGE_SIZE;
 	minios_heap_start = ((uintptr_t)_end + 7) & ~(uintptr_t)7;
+	/* The hypervisor's copy of the p2m list sits right after the image: keep it. */
+	if (si->p2m_list != 0 && si->p2m_list >= minios_heap_start)
+		minios_heap_start = (uintptr_t)si->p2m_list + (uintptr_t)si->nr_pages * sizeof(uint32_t);
 	minios_heap_limit = mem_end > minios_heap_start + HEAP_SAFETY_MARGIN ?
 			    mem_end - HEAP_SAFETY_MARGIN : minios_heap_start;
 
