@@ -45,9 +45,9 @@ static uint32_t ptf_hv_l1[PT_L1_ENTRIES - PTF_HV_FIRST];
 static struct pt_space ptf_s;
 
 static struct {
-	unsigned int reads, writes, flush_all, flush_va, set_base, syncs, entry_syncs;
+	unsigned int reads, writes, flush_all, flush_va, set_base, forget_base, syncs, entry_syncs;
 	uint32_t sync_bytes, last_sync;
-	uint32_t last_va, base;
+	uint32_t last_va, base, forgotten;
 	bool bad_access;        /* an op touched memory outside the frame table */
 } ptf_hw;
 
@@ -133,6 +133,13 @@ static inline void ptf_set_base(void *ctx, uint32_t l1)
 	ptf_hw.base = l1;
 }
 
+static inline void ptf_forget_base(void *ctx, uint32_t l1)
+{
+	(void)ctx;
+	ptf_hw.forget_base++;
+	ptf_hw.forgotten = l1;
+}
+
 static inline bool ptf_guest_range(uint32_t va, uint32_t len)
 {
 	return va >= PTF_GVA && len <= PTF_GSIZE && va - PTF_GVA <= PTF_GSIZE - len;
@@ -162,6 +169,7 @@ static const struct pt_ops ptf_ops = {
 	.flush_all = ptf_flush_all,
 	.flush_va = ptf_flush_va,
 	.set_base = ptf_set_base,
+	.forget_base = ptf_forget_base,
 	.sync_icache = ptf_sync_icache,
 	.sync_entry = ptf_sync_entry,
 	.copy_from = ptf_copy_from,

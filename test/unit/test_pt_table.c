@@ -86,6 +86,7 @@ static void test_pin_l1_alignment_and_owner(void **state)
 static void test_pin_l1_copies_hypervisor_and_sets_domain(void **state)
 {
 	uint32_t i;
+	unsigned int forgets;
 
 	(void)state;
 	ptf_put(addr(L1A, 0), ptf_section(ptf_mfn(0x100), true));
@@ -108,7 +109,13 @@ static void test_pin_l1_copies_hypervisor_and_sets_domain(void **state)
 	assert_int_equal(fr(0x1FF)->type, FRAME_TYPE_WRITABLE);
 	assert_int_equal(fr(0x1FF)->u.use.type_count, 1);
 	check_model();
+	/* Unpinning an L1 retires its address space (the target's ASID) exactly once. */
+	forgets = ptf_hw.forget_base;
 	assert_int_equal(pt_unpin(&ptf_s, ptf_mfn(L1A)), 0);
+	assert_int_equal(ptf_hw.forget_base, forgets + 1);
+	assert_int_equal(ptf_hw.forgotten, ptf_mfn(L1A) << 12);
+	assert_int_equal(pt_unpin(&ptf_s, ptf_mfn(L1A)), -VMM_EINVAL);
+	assert_int_equal(ptf_hw.forget_base, forgets + 1);
 	ptf_model.l1[L1A] = false;
 	assert_true(ptf_all_zero());
 	assert_true(ptf_s.flush_pending);
