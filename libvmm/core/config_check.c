@@ -21,7 +21,7 @@ static int config_reject(char *why, size_t len, const char *reason)
 	return -VMM_EINVAL;
 }
 
-static bool config_name_valid(const char *name)
+bool config_name_valid(const char *name)
 {
 	size_t i, n;
 

@@ -5,6 +5,7 @@
 #ifndef VMM_CORE_CONFIG_CHECK_H
 #define VMM_CORE_CONFIG_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "vmm/config.h"
@@ -33,6 +34,12 @@ int config_check_domain(const struct vmm_config *cfg, unsigned int index,
  */
 int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, unsigned int console_irq,
 		       char *why, size_t len);
+
+/*
+ * True for a name the config may use (domain and policy type names):
+ * 1..15 characters of [A-Za-z0-9._-], so it prints safely in log lines.
+ */
+bool config_name_valid(const char *name);
 
 /* A config name safe to print (a placeholder if it is NULL or not valid). */
 const char *config_name_printable(const char *name);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "config_check.h"
 #include "domain.h"
 #include "format.h"
 #include "guest_access.h"
@@ -16,25 +17,6 @@
 #include "vmm/acm.h"
 
 static const struct vmm_policy *policy_active;
-
-static bool policy_name_valid(const char *name)
-{
-	size_t i, n;
-
-	if (!name)
-		return false;
-	n = strlen(name);
-	if (n == 0 || n >= 16)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = name[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 /* Bit mask of the types 0..n-1 (n <= 32). */
 static uint32_t policy_types_all(unsigned int n)
@@ -55,7 +37,7 @@ static int policy_validate_types(const struct vmm_policy *p, char *why, size_t l
 		return -VMM_EINVAL;
 	}
 	for (i = 0; i < p->nr_types; i++) {
-		if (!policy_name_valid(p->type_names[i])) {
+		if (!config_name_valid(p->type_names[i])) {
 			vmm_snprintf(why, len, "policy: type %u: name must be 1..15 characters of [A-Za-z0-9._-]", i);
 			return -VMM_EINVAL;
 		}
