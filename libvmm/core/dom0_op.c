@@ -94,6 +94,10 @@ long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3)
 	if (guest_copy_from(caller, &op, op_va, sizeof(op)) != 0)
 		return hypercall_reject(caller, -VMM_EFAULT, "dom0_op: op 0x%08x outside domain memory",
 					(unsigned)op_va);
+	/* The result goes back to the same place: refuse now, before any change. */
+	if (!guest_range_writable(caller, op_va, sizeof(op)))
+		return hypercall_reject(caller, -VMM_EFAULT, "dom0_op: op 0x%08x not writable (a page table)",
+					(unsigned)op_va);
 	if (op.interface_version != VMM_DOM0_INTERFACE_VERSION)
 		return hypercall_reject(caller, -VMM_EINVAL, "dom0_op: interface version 0x%x, expected 0x%x",
 					(unsigned)op.interface_version, VMM_DOM0_INTERFACE_VERSION);

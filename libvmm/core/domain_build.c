@@ -404,6 +404,7 @@ void domain_mem_teardown(struct domain *d)
 	uint32_t pfn;
 
 	if (d->shared) {
+		unmap_data_frame(d->p2m[0]); /* the hold domain_mem_build() took */
 		arch_unmap_frame(d->shared);
 		d->shared = NULL;
 	}
@@ -459,8 +460,20 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 		return build_fail(d, rc, why, len, "no memory for page tables");
 	/* From here on the tables are the guest's, changed only through pt_table. */
 	pt_domain_init(d, d->l1_mfn);
+	/*
+	 * The hypervisor writes the shared-info frame (pending bits, time) for
+	 * the domain's whole life: it holds a writable type use and a reference
+	 * of its own, so the guest can never pin the frame as a page table
+	 * (event bits it sets itself would become unchecked entries) nor give it
+	 * back, whatever it does with its own mappings of pfn 0.
+	 */
+	rc = map_data_frame(d, d->p2m[0]);
+	if (rc != 0)
+		return build_fail(d, rc, why, len, "shared info frame cannot be held");
 	d->shared = arch_map_frame(d->p2m[0]);
-	if (d->shared == NULL)
+	if (d->shared == NULL) {
+		unmap_data_frame(d->p2m[0]);
 		return build_fail(d, -VMM_ENOMEM, why, len, "no mapping slot for shared info");
+	}
 	return 0;
 }

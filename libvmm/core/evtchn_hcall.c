@@ -88,6 +88,10 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 				  "event_channel_op %u: argument 0x%08x+%u outside domain memory",
 				  (unsigned)cmd, (unsigned)arg, (unsigned)size);
+	/* The result goes back to the same place: refuse now, before any port changes. */
+	if (!guest_range_writable(d, arg, size))
+		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
+				  "event_channel_op %u: argument 0x%08x is in a page table", (unsigned)cmd, (unsigned)arg);
 	rc = evtchn_run(d, cmd, &op);
 	if (rc == 0)
 		guest_copy_to(d, arg, &op, size); /* the same range was readable */

@@ -5,6 +5,12 @@
  * its machine frame comes from the hypervisor's own p2m list (the guest
  * cannot change it) and is reached through the linear window or a
  * temporary mapping, one page at a time: frames need not be contiguous.
+ *
+ * Writes never reach a frame in use as a page table (pinned L1 or L2, or
+ * an L2 an L1 entry points at): the hypervisor would otherwise store, on the
+ * guest's behalf, entries pt_table never checked (a grant copy, an
+ * event_channel_op result, a trap frame pushed on a "stack" there could map
+ * any machine frame).
  */
 #include "guest_access.h"
 
@@ -29,8 +35,17 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
 	return offset < d->mem_size && len <= d->mem_size - offset;
 }
 
-/* Inside the domain's memory and every page of it backed by a frame. */
-static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len)
+/* True if mfn is typed as a page table (the guest only ever reads those). */
+static bool guest_frame_is_table(uint32_t mfn)
+{
+	const struct frame *f = mm_frame(mfn);
+
+	return f && f->u.use.type_count != 0 && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2);
+}
+
+/* Inside the domain's memory and every page of it backed by a frame (and
+ * no page a page table, for a write). */
+static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len, bool write)
 {
 	uint32_t pfn, last;
 
@@ -40,9 +55,12 @@ static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len
 		return true;
 	pfn = (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT;
 	last = (va - VMM_GUEST_BASE + len - 1) >> MM_PAGE_SHIFT;
-	for (; pfn <= last; pfn++)
-		if (domain_pfn_to_mfn(d, pfn) == MM_PFN_NONE)
+	for (; pfn <= last; pfn++) {
+		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
+
+		if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(mfn)))
 			return false;
+	}
 	return true;
 }
 
@@ -51,7 +69,7 @@ static int guest_copy(const struct domain *d, uint32_t va, void *buf, uint32_t l
 {
 	uint8_t *p = buf;
 
-	if (!guest_range_backed(d, va, len))
+	if (!guest_range_backed(d, va, len, to_guest))
 		return -VMM_EFAULT;
 	while (len) {
 		uint32_t off = (va - VMM_GUEST_BASE) & (PAGE_SIZE - 1);
@@ -84,7 +102,12 @@ int guest_copy_to(const struct domain *d, uint32_t va, const void *src, uint32_t
 
 bool guest_range_accessible(const struct domain *d, uint32_t va, uint32_t len)
 {
-	return guest_range_backed(d, va, len);
+	return guest_range_backed(d, va, len, false);
+}
+
+bool guest_range_writable(const struct domain *d, uint32_t va, uint32_t len)
+{
+	return guest_range_backed(d, va, len, true);
 }
 
 int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val)

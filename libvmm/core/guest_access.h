@@ -20,6 +20,13 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len);
 bool guest_range_accessible(const struct domain *d, uint32_t va, uint32_t len);
 
 /*
+ * guest_range_accessible() and no page of it a page-table frame: what
+ * guest_copy_to() accepts. For handlers that must know a result can be
+ * stored before they change any state.
+ */
+bool guest_range_writable(const struct domain *d, uint32_t va, uint32_t len);
+
+/*
  * Copies, page by page through the domain's p2m list (its frames need not
  * be contiguous); 0, or -VMM_EFAULT with nothing copied if the range is not
  * accessible.
@@ -32,6 +39,10 @@ int guest_copy_from(const struct domain *d, void *dst, uint32_t va, uint32_t len
  * loop. 0 or -VMM_EFAULT, like guest_copy_from() (which unaligned va uses).
  */
 int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val);
+
+/* As guest_copy_from(), and -VMM_EFAULT with nothing written if a page of
+ * the range is a page-table frame (L1 or L2 typed): guests change their
+ * tables only through the checked page-table hypercalls. */
 int guest_copy_to(const struct domain *d, uint32_t va, const void *src, uint32_t len);
 
 #endif /* VMM_CORE_GUEST_ACCESS_H */

@@ -24,6 +24,7 @@
 #include "vtrap.h"
 
 static uint32_t foreground_domid;
+static uint32_t foreground_logged; /* console input switch lines logged (VMM_REJECT_LOG_LIMIT) */
 
 static const char *const hypercall_names[VMM_HC_COUNT] = {
 	[VMM_HC_set_trap_table] = "set_trap_table",
@@ -136,8 +137,9 @@ static long console_io_read(struct domain *d, uint32_t count, uint32_t buf)
 	if (count > VMM_CONSOLE_IO_MAX)
 		return hypercall_reject(d, -VMM_E2BIG, "console_io: read of %u bytes (max %u)",
 					(unsigned)count, VMM_CONSOLE_IO_MAX);
-	if (!guest_range_accessible(d, buf, count))
-		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory",
+	/* Writable (not a page table) before a byte leaves the receive buffer. */
+	if (!guest_range_writable(d, buf, count))
+		return hypercall_reject(d, -VMM_EFAULT, "console_io: buffer 0x%08x+%u outside domain memory or a page table",
 					(unsigned)buf, (unsigned)count);
 	/* At most what the receive buffer holds; the copy cannot fail after the check. */
 	n = console_rx_pop(chunk, count < sizeof(chunk) ? count : sizeof(chunk));
@@ -169,8 +171,15 @@ long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t
 		return hypercall_reject(d, -VMM_EPERM, "set_foreground_domain: not privileged");
 	if (!domain_find(domid))
 		return hypercall_reject(d, -VMM_ESRCH, "set_foreground_domain: no domain %u", (unsigned)domid);
+	if (domid == foreground_domid)
+		return 0;
 	foreground_domid = domid;
-	vmm_log("console input now goes to dom%u", (unsigned)domid);
+	/* A guest can switch in a loop: the line is rate-limited like refusals. */
+	if (foreground_logged < VMM_REJECT_LOG_LIMIT) {
+		vmm_log("console input now goes to dom%u", (unsigned)domid);
+		if (++foreground_logged == VMM_REJECT_LOG_LIMIT)
+			vmm_log("further console input switches are not logged");
+	}
 	return 0;
 }
 

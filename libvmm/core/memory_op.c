@@ -161,7 +161,8 @@ static long memop_decrease_extent(struct domain *d, uint32_t pfn, uint32_t order
 /* ------------------------------------------------------------ reservation calls */
 
 /* The checks made before any extent is done (nothing changes on refusal). */
-static long memop_reservation_check(struct domain *d, const struct vmm_memory_reservation *r, const char *name)
+static long memop_reservation_check(struct domain *d, const struct vmm_memory_reservation *r, bool populate,
+				    const char *name)
 {
 	if (!memop_domid_is_caller(d, r->domid))
 		return memop_reject(d, -VMM_EPERM, "memory_op %s: dom%u is not the caller", name, (unsigned)r->domid);
@@ -176,8 +177,11 @@ static long memop_reservation_check(struct domain *d, const struct vmm_memory_re
 	if (r->nr_extents > (VMM_MEMOP_MAX_PAGES >> r->extent_order))
 		return memop_reject(d, -VMM_E2BIG, "memory_op %s: %u extents of order %u (max %u pages per call)",
 				    name, (unsigned)r->nr_extents, (unsigned)r->extent_order, VMM_MEMOP_MAX_PAGES);
+	/* populate writes each element back (its mfn): writable up front, so
+	 * no frame is taken whose number the guest could not receive. */
 	if (r->nr_extents != 0 &&
-	    !guest_range_accessible(d, r->extent_start, r->nr_extents * (uint32_t)sizeof(uint32_t)))
+	    !(populate ? guest_range_writable : guest_range_accessible)(d, r->extent_start,
+									 r->nr_extents * (uint32_t)sizeof(uint32_t)))
 		return memop_reject(d, -VMM_EFAULT, "memory_op %s: extent list 0x%08x+%u not in the domain's backed memory",
 				    name, (unsigned)r->extent_start, (unsigned)r->nr_extents);
 	return 0;
@@ -211,7 +215,7 @@ static long memop_reservation(struct domain *d, uint32_t cmd, uint32_t arg)
 	if (guest_copy_from(d, &r, arg, sizeof(r)) != 0)
 		return memop_reject(d, -VMM_EFAULT, "memory_op %s: argument 0x%08x not in the domain's backed memory", name,
 				    (unsigned)arg);
-	rc = memop_reservation_check(d, &r, name);
+	rc = memop_reservation_check(d, &r, populate, name);
 	for (; rc == 0 && i < r.nr_extents; i++) {
 		rc = memop_one_extent(d, populate, &r, r.extent_start + i * (uint32_t)sizeof(uint32_t), name);
 		if (rc != 0)

@@ -223,7 +223,11 @@ long pt_multicall(struct pt_space *s, uint32_t calls, uint32_t count, pt_dispatc
 	for (i = 0; i < count; i++) {
 		uint32_t at = calls + i * MC_SIZE;
 
-		if (s->ops->copy_from(s->ctx, &e, at, MC_SIZE))
+		/* The result written back unchanged first: a call never runs whose
+		 * result cannot be stored (an entry in a page-table frame). */
+		if (s->ops->copy_from(s->ctx, &e, at, MC_SIZE) ||
+		    s->ops->copy_to(s->ctx, at + (uint32_t)offsetof(struct vmm_multicall_entry, result),
+				    &e.result, sizeof(e.result)))
 			return reject(s, -VMM_EFAULT, "multicall: call %u at 0x%08x outside domain memory",
 				      (unsigned)i, (unsigned)at);
 		if (pt_multicall_allowed(e.op))

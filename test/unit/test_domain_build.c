@@ -92,7 +92,8 @@ static const uint32_t *l1_of(const struct domain *dom)
 	return fake_phys_ptr(dom->l1_mfn << 12);
 }
 
-/* Every pfn: owned, typed writable once, m2p back to it, and the tables translate to it. */
+/* Every pfn: owned, typed writable once (pfn 0, shared info, twice: the
+ * hypervisor's hold too), m2p back to it, and the tables translate to it. */
 static void check_memory_and_tables(const struct domain *dom)
 {
 	uint32_t pfn, e;
@@ -106,8 +107,8 @@ static void check_memory_and_tables(const struct domain *dom)
 		assert_non_null(f);
 		assert_int_equal(f->owner, dom->id);
 		assert_int_equal(f->type, FRAME_TYPE_WRITABLE);
-		assert_int_equal(f->u.use.type_count, 1);
-		assert_int_equal(f->u.use.refcount, 1);
+		assert_int_equal(f->u.use.type_count, pfn == 0 ? 2 : 1);
+		assert_int_equal(f->u.use.refcount, pfn == 0 ? 2 : 1);
 		assert_int_equal(mm_m2p(mfn), pfn);
 		assert_int_equal(fake_walk(dom->l1_mfn << 12, VMM_GUEST_BASE + pfn * 4096 + 0x123),
 				 (mfn << 12) + 0x123);

@@ -1,0 +1,393 @@
+/*
+ * Hostile-guest review (docs/security-review.md): the holes found, each at
+ * its last accepted and first refused value.
+ *
+ * - The hypervisor's writes into guest memory (guest_copy_to) never reach a
+ *   page-table frame: a grant copy, an event_channel_op result, a multicall
+ *   result or a dom0_op/memory_op write-back there would store entries
+ *   pt_table never checked (any machine frame mapped).
+ * - The shared-info frame, which the hypervisor writes for the domain's
+ *   whole life (event bits the guest sets itself), can never be pinned as a
+ *   page table even after the guest unmapped pfn 0.
+ * - set_foreground_domain's console line is rate-limited.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "test_domain.h"
+
+#include "console.h"
+#include "evtchn_hcall.h"
+#include "frametable.h"
+#include "grant_glue.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "log.h"
+#include "memory_op.h"
+#include "pt_table.h"
+#include "vmm/abi.h"
+#include "vmm/dom0_op.h"
+#include "vmm/grant_table.h"
+#include "vmm/memory_op.h"
+#include "vmm/mmu.h"
+
+#define MIB (1u << 20)
+#define PFN_VA(pfn) (VMM_GUEST_BASE + (pfn) * 4096u)
+#define ARG_VA  PFN_VA(0x10)   /* an argument struct (boot memory) */
+#define LIST_VA PFN_VA(0x11)   /* an extent list (boot memory) */
+#define DATA_VA PFN_VA(0x12)   /* data a hostile guest wants written (boot memory) */
+#define PREV_PFN 299u          /* populated, ordinary data */
+#define TABLE_PFN 300u         /* populated, then pinned as an L2 table */
+#define TABLE_VA PFN_VA(TABLE_PFN)
+
+static struct vmm_domain_config cfgs[4];
+static struct domain *d, *other;
+static uint32_t table_mfn;
+
+static struct domain *make_domain(struct vmm_domain_config *c, const char *name, uint32_t size,
+				  uint32_t initial, uint32_t flags)
+{
+	struct domain *dom;
+
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	c->image = test_elf;
+	c->image_end = test_elf + sizeof(test_elf);
+	c->mem_size = size;
+	c->mem_initial = initial;
+	c->flags = flags;
+	dom = domain_create(c);
+	assert_non_null(dom);
+	schedule_wake(dom);
+	return dom;
+}
+
+static long populate1(uint32_t pfn)
+{
+	struct vmm_memory_reservation *r = test_guest_ptr(d, ARG_VA);
+
+	memset(r, 0, sizeof(*r));
+	r->extent_start = LIST_VA;
+	r->nr_extents = 1;
+	r->domid = VMM_DOMID_SELF;
+	*(uint32_t *)test_guest_ptr(d, LIST_VA) = pfn;
+	return memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA);
+}
+
+static uint32_t *table_word(uint32_t i)
+{
+	return (uint32_t *)test_guest_ptr(d, TABLE_VA) + i;
+}
+
+/* A privileged 8 MiB domain (1 MiB at boot) with pfn 300 pinned as an L2 table
+ * (scrubbed: 1024 fault entries, a table any guest may pin) and pfn 299 data. */
+static int setup(void **state)
+{
+	(void)state;
+	test_core_boot();
+	fake_console_clear();
+	d = make_domain(&cfgs[0], "hostile", 8 * MIB, 1 * MIB, VMM_DOMCFG_PRIVILEGED);
+	other = make_domain(&cfgs[1], "other", 1 * MIB, 0, 0);
+	current = d;
+	assert_int_equal(populate1(PREV_PFN), 1);
+	assert_int_equal(populate1(TABLE_PFN), 1);
+	table_mfn = d->p2m[TABLE_PFN];
+	assert_int_equal(pt_pin_l2(&d->pt, table_mfn), 0);
+	d->rejections_logged = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	current = NULL;
+	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
+		struct domain *dom = domain_at(i);
+
+		if (dom)
+			domain_kill(dom, VMM_SHUTDOWN_poweroff);
+	}
+	domain_reap();
+	return 0;
+}
+
+static void assert_table_untouched(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(*table_word(i), 0);
+}
+
+/* ------------------------------------------------------------ guest_copy_to */
+
+static void test_copy_to_stops_at_a_table_frame(void **state)
+{
+	uint32_t val = 0xAAAAAAAAu, two[2] = { 0x11111111u, 0x22222222u }, got;
+	uint32_t *last_prev = (uint32_t *)test_guest_ptr(d, TABLE_VA - 4);
+
+	(void)state;
+	*last_prev = 0;
+	/* last valid: the 4 bytes right below the table page */
+	assert_true(guest_range_writable(d, TABLE_VA - 4, 4));
+	assert_int_equal(guest_copy_to(d, TABLE_VA - 4, &val, 4), 0);
+	assert_int_equal(*last_prev, 0xAAAAAAAAu);
+	/* first invalid: one more byte reaches the table; nothing is written */
+	assert_false(guest_range_writable(d, TABLE_VA - 4, 5));
+	assert_int_equal(guest_copy_to(d, TABLE_VA - 4, two, 8), -VMM_EFAULT);
+	assert_int_equal(*last_prev, 0xAAAAAAAAu);
+	assert_int_equal(guest_copy_to(d, TABLE_VA, &val, 4), -VMM_EFAULT);
+	assert_int_equal(guest_copy_to(d, TABLE_VA + 4092, &val, 4), -VMM_EFAULT);
+	assert_table_untouched();
+	/* reading its own tables stays allowed; readable is not writable */
+	assert_true(guest_range_accessible(d, TABLE_VA, 4096));
+	assert_int_equal(guest_copy_from(d, &got, TABLE_VA, 4), 0);
+	/* an unpinned (data) frame is writable again */
+	assert_int_equal(pt_unpin(&d->pt, table_mfn), 0);
+	assert_int_equal(guest_copy_to(d, TABLE_VA, &val, 4), 0);
+	assert_int_equal(*table_word(0), 0xAAAAAAAAu);
+}
+
+/* ------------------------------------------------------------ handlers that write results */
+
+/* Grant copy local -> local: the dest is the guest's own table. */
+static void test_grant_copy_into_a_table_refused(void **state)
+{
+	struct vmm_gnttab_copy *op = test_guest_ptr(d, ARG_VA);
+	uint32_t *evil = test_guest_ptr(d, DATA_VA);
+
+	(void)state;
+	/* a small page of machine frame 0 (hypervisor memory), read/write */
+	evil[0] = 0x00000032u | (3u << 4);
+	memset(op, 0, sizeof(*op));
+	op->source.u = DATA_VA;
+	op->source.domid = VMM_DOMID_SELF;
+	op->dest.u = TABLE_VA - 4; /* last valid: ends right below the table */
+	op->dest.domid = VMM_DOMID_SELF;
+	op->len = 4;
+	assert_int_equal(grant_table_op(d, VMM_GNTTABOP_copy, ARG_VA, 1), 0);
+	assert_int_equal(op->status, 0);
+	op->dest.u = TABLE_VA - 3; /* first invalid: its last byte is the table's */
+	assert_int_equal(grant_table_op(d, VMM_GNTTABOP_copy, ARG_VA, 1), 0);
+	assert_int_equal(op->status, -VMM_EFAULT);
+	op->dest.u = TABLE_VA;
+	assert_int_equal(grant_table_op(d, VMM_GNTTABOP_copy, ARG_VA, 1), 0);
+	assert_int_equal(op->status, -VMM_EFAULT);
+	assert_table_untouched();
+}
+
+/* An event-channel command whose struct lies in a table: the port number
+ * written back would be an unchecked entry. Refused before any port is made. */
+static void test_evtchn_result_into_a_table_refused(void **state)
+{
+	struct vmm_evtchn_bind_ipi *ipi = test_guest_ptr(d, TABLE_VA - sizeof(*ipi));
+	uint32_t port;
+
+	(void)state;
+	memset(ipi, 0, sizeof(*ipi));
+	/* last valid: the struct ends right below the table */
+	assert_int_equal(hc_event_channel_op(VMM_EVTCHNOP_bind_ipi, TABLE_VA - sizeof(*ipi), 0, 0), 0);
+	port = ipi->port;
+	assert_true(port > 0);
+	/* first invalid: one byte further */
+	assert_int_equal(hc_event_channel_op(VMM_EVTCHNOP_bind_ipi, TABLE_VA - sizeof(*ipi) + 1, 0, 0),
+			 -VMM_EFAULT);
+	assert_int_equal(hc_event_channel_op(VMM_EVTCHNOP_bind_ipi, TABLE_VA, 0, 0), -VMM_EFAULT);
+	assert_table_untouched();
+	/* no port was allocated by the refused calls: the next one is port + 1 */
+	assert_int_equal(hc_event_channel_op(VMM_EVTCHNOP_bind_ipi, TABLE_VA - sizeof(*ipi), 0, 0), 0);
+	assert_int_equal(ipi->port, port + 1);
+}
+
+static long multicall(uint32_t calls, uint32_t count)
+{
+	d->frame->r[7] = VMM_HC_multicall;
+	return hypercall_dispatch(VMM_HC_multicall, calls, count, 0, 0);
+}
+
+/* A multicall array in a table: the result word would be an unchecked entry. */
+static void test_multicall_results_into_a_table_refused(void **state)
+{
+	struct vmm_multicall_entry *e = test_guest_ptr(d, TABLE_VA - sizeof(*e));
+
+	(void)state;
+	memset(e, 0, sizeof(*e));
+	e->op = VMM_HC_xen_version; /* VMM_XENVER_version */
+	e->result = 7;
+	/* last valid: the entry ends right below the table */
+	assert_int_equal(multicall(TABLE_VA - sizeof(*e), 1), 0);
+	assert_int_equal(e->result, VMM_ABI_VERSION);
+	/* first invalid: two entries, the second in the table (zeroes: set_trap_table) */
+	assert_int_equal(multicall(TABLE_VA - sizeof(*e), 2), -VMM_EFAULT);
+	assert_int_equal(multicall(TABLE_VA, 1), -VMM_EFAULT);
+	assert_table_untouched();
+}
+
+/* dom0_op reads, changes the scheduler, then writes back: refused up front. */
+static void test_dom0_op_in_a_table_refused(void **state)
+{
+	struct vmm_dom0_op *op = test_guest_ptr(d, TABLE_VA - sizeof(*op));
+
+	(void)state;
+	memset(op, 0, sizeof(*op));
+	op->interface_version = VMM_DOM0_INTERFACE_VERSION;
+	op->cmd = VMM_DOM0_SCHEDCTL;
+	op->u.schedctl.sched_id = VMM_SCHED_BVT;
+	op->u.schedctl.direction = VMM_SCHED_INFO_GET;
+	assert_int_equal(hc_dom0_op(TABLE_VA - sizeof(*op), 0, 0, 0), 0);
+	assert_true(op->u.schedctl.mcu_ns != 0);
+	assert_int_equal(hc_dom0_op(TABLE_VA - sizeof(*op) + 1, 0, 0, 0), -VMM_EFAULT);
+	assert_int_equal(hc_dom0_op(TABLE_VA, 0, 0, 0), -VMM_EFAULT);
+	assert_table_untouched();
+}
+
+/* populate writes each new mfn into the extent list: a list in a table is refused
+ * before any frame is taken. */
+static void test_populate_list_in_a_table_refused(void **state)
+{
+	struct vmm_memory_reservation *r = test_guest_ptr(d, ARG_VA);
+	uint32_t tot = d->tot_pages;
+
+	(void)state;
+	memset(r, 0, sizeof(*r));
+	r->domid = VMM_DOMID_SELF;
+	r->nr_extents = 1;
+	r->extent_start = TABLE_VA - 4; /* last valid */
+	*(uint32_t *)test_guest_ptr(d, TABLE_VA - 4) = 400;
+	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), 1);
+	assert_int_equal(d->tot_pages, tot + 1);
+	r->nr_extents = 2; /* first invalid: the second element is the table's */
+	*(uint32_t *)test_guest_ptr(d, TABLE_VA - 4) = 401;
+	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), -VMM_EFAULT);
+	assert_int_equal(r->nr_done, 0);
+	assert_int_equal(d->tot_pages, tot + 1);
+	assert_int_equal(d->p2m[401], MM_PFN_NONE);
+	/* decrease only reads the list: a list in a table is fine */
+	r->extent_start = TABLE_VA;
+	r->nr_extents = 0;
+	assert_int_equal(memory_op(d, VMM_MEMOP_decrease_reservation, ARG_VA), 0);
+	assert_table_untouched();
+}
+
+/* console_io read into a table: refused before a byte leaves the receive buffer. */
+static void test_console_read_into_a_table_refused(void **state)
+{
+	(void)state;
+	d->frame->r[7] = VMM_HC_set_foreground_domain;
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	console_rx_push('A');
+	console_rx_push('B');
+	d->frame->r[7] = VMM_HC_console_io;
+	assert_int_equal(hypercall_dispatch(VMM_HC_console_io, VMM_CONSOLEIO_read, 2, TABLE_VA - 1, 0),
+			 -VMM_EFAULT);
+	assert_int_equal(console_rx_pending(), 2);
+	assert_int_equal(hypercall_dispatch(VMM_HC_console_io, VMM_CONSOLEIO_read, 1, TABLE_VA - 1, 0), 1);
+	assert_int_equal(console_rx_pending(), 1);
+	assert_int_equal(hypercall_dispatch(VMM_HC_console_io, VMM_CONSOLEIO_read, 1, TABLE_VA - 1, 0), 1);
+	assert_table_untouched();
+}
+
+/* ------------------------------------------------------------ shared info */
+
+static void test_shared_info_frame_cannot_become_a_table(void **state)
+{
+	uint32_t mfn0 = d->p2m[0];
+	struct frame_table *ft = mm_table(mfn0);
+	const struct frame *f = mm_frame(mfn0);
+
+	(void)state;
+	/* the boot mapping's use plus the hypervisor's hold */
+	assert_int_equal(f->type, FRAME_TYPE_WRITABLE);
+	assert_int_equal(f->u.use.type_count, 2);
+	assert_int_equal(f->u.use.refcount, 2);
+	/* the guest unmaps pfn 0 and zeroes the page (it may: its own data) */
+	assert_int_equal(frame_put_ref(ft, mfn0), 0);
+	assert_int_equal(frame_put_type(ft, mfn0, FRAME_TYPE_WRITABLE), 0);
+	memset(d->shared, 0, 4096);
+	/* pinning it as a table is refused: the hold keeps it writable-typed */
+	assert_int_equal(pt_pin_l2(&d->pt, mfn0), -VMM_EBUSY);
+	assert_int_equal(f->type, FRAME_TYPE_WRITABLE);
+	assert_int_equal(f->u.use.type_count, 1);
+	/* and it cannot be given back */
+	assert_int_equal(memory_pfn_release(d, 0), -VMM_EBUSY);
+	/* restore the boot mapping's counts for the teardown */
+	assert_int_equal(frame_get_type(ft, mfn0, (uint16_t)d->id, FRAME_TYPE_WRITABLE), 0);
+	assert_int_equal(frame_get_ref(ft, mfn0, (uint16_t)d->id), 0);
+}
+
+/* A dead domain's shared-info frame goes back to the allocator with the rest. */
+static void test_shared_info_hold_dropped_at_death(void **state)
+{
+	uint32_t mfn0 = other->p2m[0];
+
+	(void)state;
+	assert_int_equal(mm_frame(mfn0)->u.use.refcount, 2);
+	domain_kill(other, VMM_SHUTDOWN_poweroff);
+	domain_reap();
+	assert_int_equal(mm_frame(mfn0)->owner, FRAME_OWNER_FREE);
+}
+
+/* ------------------------------------------------------------ log flooding */
+
+static unsigned int count_of(const char *needle)
+{
+	const char *p = fake_hw.console;
+	unsigned int n = 0;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+static void test_foreground_switch_lines_rate_limited(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	fake_console_clear();
+	d->frame->r[7] = VMM_HC_set_foreground_domain;
+	/* the same domain again changes nothing and logs nothing */
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	fake_console_clear();
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	assert_int_equal(count_of("console input now goes to"), 0);
+	for (i = 0; i < 2 * VMM_REJECT_LOG_LIMIT; i++)
+		assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, i % 2 ? d->id : other->id, 0, 0, 0),
+				 0);
+	assert_int_equal(console_foreground(), d->id);
+	/* at most the limit (earlier tests of this program may have used part of it) */
+	assert_true(count_of("console input now goes to") <= VMM_REJECT_LOG_LIMIT);
+	assert_int_equal(count_of("further console input switches are not logged"), 1);
+	fake_console_clear();
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, other->id, 0, 0, 0), 0);
+	assert_int_equal(fake_hw.console_len, 0);
+	assert_int_equal(console_foreground(), other->id);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_copy_to_stops_at_a_table_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grant_copy_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evtchn_result_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multicall_results_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dom0_op_in_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_populate_list_in_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_read_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_info_frame_cannot_become_a_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_info_hold_dropped_at_death, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreground_switch_lines_rate_limited, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
