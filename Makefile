@@ -2,14 +2,14 @@
 #   make test   installs missing Debian packages, builds host + target, runs every test (ctest)
 #   make demo   builds and boots the secure/rich example in QEMU; returns when it powers off
 #               (make demo DEMO=two-domain: thesis Figure 8.1)
-# Others: make host | target | bench | fuzz | clean
+# Others: make host | target | bench | fuzz | fuzz-evtchn | fuzz-memop | clean
 
 HOST_BUILD   := build/host
 TARGET_BUILD := build/arm
 JOBS         ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_TARGET := -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/arm-none-eabi.cmake
 
-.PHONY: all deps host target test demo bench fuzz fuzz-evtchn clean
+.PHONY: all deps host target test demo bench fuzz fuzz-evtchn fuzz-memop clean
 
 all: host target
 
@@ -45,6 +45,11 @@ fuzz: host
 fuzz-evtchn: host
 	mkdir -p build/fuzz-evtchn-corpus
 	$(HOST_BUILD)/test/fuzz_evtchn -max_total_time=$(FUZZ_SECONDS) -max_len=700 -artifact_prefix=build/ build/fuzz-evtchn-corpus
+
+# Memory (memory_op, page tables, multicall, result write-backs) fuzz harness for FUZZ_SECONDS.
+fuzz-memop: host
+	mkdir -p build/fuzz-memop-corpus
+	$(HOST_BUILD)/test/fuzz_memop -detect_leaks=0 -max_total_time=$(FUZZ_SECONDS) -max_len=700 -artifact_prefix=build/ build/fuzz-memop-corpus fuzz/memop-seeds
 
 clean:
 	rm -rf build
