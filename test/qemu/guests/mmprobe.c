@@ -11,11 +11,16 @@
  * documented code (printed as "ok <what>" / "FAIL <what>"): a hypervisor
  * frame, every frame of 32 MiB around its own (the other domain's among
  * them), its own tables writable, VAs in the hypervisor region, bogus
- * descriptor types, unpinning tables in use. It keeps running and says so.
+ * descriptor types, unpinning tables in use, and hypercalls whose results
+ * the hypervisor would store into its pinned L2 (a grant copy of a forged
+ * entry, an event_channel_op result): refused, the table unchanged. It
+ * keeps running and says so.
  *
  * Needs at least 2 MiB, 1 MiB aligned in machine memory (a section per MiB).
  */
 #include "probe_lib.h"
+#include "vmm/event_channel.h"
+#include "vmm/grant_table.h"
 #include "vmm/mmu.h"
 
 void probe_main(const struct vmm_start_info *si);
@@ -155,6 +160,31 @@ void probe_main(const struct vmm_start_info *si)
 		     (page << 12) | VMM_PTE_L2_SMALL | VMM_PTE_SMALL_NG | VMM_PTE_SMALL_RW | 4u, 0), -VMM_EINVAL);
 	probe_expect("global entry", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
 		     (page << 12) | VMM_PTE_L2_SMALL | VMM_PTE_SMALL_NORMAL | VMM_PTE_SMALL_RW, 0), -VMM_EINVAL);
+	/* The hypervisor never writes into a page table for the guest: a grant
+	 * copy (local to local) of a forged entry mapping a hypervisor frame
+	 * read/write into the pinned L2 (its pseudo-physical address: the
+	 * second MiB), and an event_channel_op whose result would land there. */
+	{
+		static struct vmm_gnttab_copy cp;
+		static uint32_t forged;
+		uint32_t l2_va = VMM_GUEST_BASE + MIB; /* pfn 256: the L2 frame */
+		volatile uint32_t *l2_ro = (volatile uint32_t *)(TEST_VA + 0x6000u);
+
+		forged = SMALL(hv_mfn, VMM_PTE_SMALL_RW);
+		cp.source.u = (uint32_t)&forged;
+		cp.source.domid = VMM_DOMID_SELF;
+		cp.dest.u = l2_va + 4u * 8u; /* the entry of TEST_VA + 0x8000 */
+		cp.dest.domid = VMM_DOMID_SELF;
+		cp.len = 4;
+		probe_expect("grant copy into own L2 (call)", HYPERVISOR_grant_table_op(VMM_GNTTABOP_copy, &cp, 1), 0);
+		probe_expect("grant copy into own L2", cp.status, -VMM_EFAULT);
+		probe_expect("event_channel_op result into own L2",
+			     HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_ipi, (void *)(l2_va + 4u * 9u)), -VMM_EFAULT);
+		probe_expect("map own L2 read-only", HYPERVISOR_update_va_mapping(TEST_VA + 0x6000u,
+			     SMALL(l2, VMM_PTE_SMALL_RO), VMM_UVMF_INVLPG), 0);
+		probe_expect("own L2 unchanged by the refused calls", (long)(l2_ro[8] | l2_ro[9]), 0);
+		probe_expect("unmap own L2", HYPERVISOR_update_va_mapping(TEST_VA + 0x6000u, 0, VMM_UVMF_INVLPG), 0);
+	}
 	probe_expect("unpin the current L1", mmuext1(VMM_MMUEXT_UNPIN_TABLE, pt_l1), -VMM_EBUSY);
 	probe_expect("unpin an L2 in use", mmuext1(VMM_MMUEXT_UNPIN_TABLE, l2), -VMM_EBUSY);
 	probe_expect("unknown mmuext command", mmuext1(99, 0), -VMM_EINVAL);
