@@ -230,6 +230,22 @@ static void test_multicall_results_into_a_table_refused(void **state)
 	assert_table_untouched();
 }
 
+/* An entry whose op word is the guest's but whose result word is the table's:
+ * the call does not run (set_timer_op(0) would disarm the timer). */
+static void test_multicall_call_not_run_if_result_unstorable(void **state)
+{
+	uint32_t *op_word = test_guest_ptr(d, TABLE_VA - 4);
+
+	(void)state;
+	d->frame->r[7] = VMM_HC_set_timer_op;
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_timer_op, 0xFFFFFFFFu, 0x7FFFFFFFu, 0, 0), 0);
+	assert_true(d->timer_deadline != 0);
+	*op_word = VMM_HC_set_timer_op; /* args (in the table): 0, 0 = disarm */
+	assert_int_equal(multicall(TABLE_VA - 4, 1), -VMM_EFAULT);
+	assert_true(d->timer_deadline != 0);
+	assert_table_untouched();
+}
+
 /* dom0_op reads, changes the scheduler, then writes back: refused up front. */
 static void test_dom0_op_in_a_table_refused(void **state)
 {
@@ -368,6 +384,9 @@ static void test_foreground_switch_lines_rate_limited(void **state)
 	/* at most the limit (earlier tests of this program may have used part of it) */
 	assert_true(count_of("console input now goes to") <= VMM_REJECT_LOG_LIMIT);
 	assert_int_equal(count_of("further console input switches are not logged"), 1);
+	/* nothing after the notice */
+	assert_null(strstr(strstr(fake_hw.console, "further console input switches are not logged"),
+			   "console input now goes to"));
 	fake_console_clear();
 	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, other->id, 0, 0, 0), 0);
 	assert_int_equal(fake_hw.console_len, 0);
@@ -381,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grant_copy_into_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evtchn_result_into_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicall_results_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multicall_call_not_run_if_result_unstorable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dom0_op_in_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_list_in_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_read_into_a_table_refused, setup, teardown),
