@@ -35,10 +35,13 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
 	return offset < d->mem_size && len <= d->mem_size - offset;
 }
 
-/* True if mfn is typed as a page table (the guest only ever reads those). */
-static bool guest_frame_is_table(uint32_t mfn)
+/* True if mfn is typed as a page table (the guest only ever reads those).
+ * The zone of the page-table code's last lookup first: one compare on the
+ * hot paths (trap frames, upcalls, grant copies) instead of a zone search. */
+static bool guest_frame_is_table(const struct domain *d, uint32_t mfn)
 {
-	const struct frame *f = mm_frame(mfn);
+	const struct frame_table *ft = d->pt.ft_hint;
+	const struct frame *f = ft && mfn - ft->base_mfn < ft->nr ? &ft->frames[mfn - ft->base_mfn] : mm_frame(mfn);
 
 	return f && f->u.use.type_count != 0 && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2);
 }
@@ -58,7 +61,7 @@ static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len
 	for (; pfn <= last; pfn++) {
 		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
 
-		if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(mfn)))
+		if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(d, mfn)))
 			return false;
 	}
 	return true;
