@@ -94,6 +94,6 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 				  "event_channel_op %u: argument 0x%08x is in a page table", (unsigned)cmd, (unsigned)arg);
 	rc = evtchn_run(d, cmd, &op);
 	if (rc == 0)
-		guest_copy_to(d, arg, &op, size); /* the same range was readable */
+		guest_copy_to(d, arg, &op, size); /* checked writable above */
 	return rc;
 }
