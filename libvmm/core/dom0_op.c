@@ -116,7 +116,7 @@ long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3)
 		return hypercall_reject(caller, -VMM_EINVAL, "dom0_op: unknown command %u", (unsigned)op.cmd);
 	}
 	if (rc == 0 && guest_copy_to(caller, op_va, &op, sizeof(op)) != 0)
-		return -VMM_EFAULT; /* cannot happen: the same range was readable */
+		return -VMM_EFAULT; /* cannot happen: checked writable before any change */
 	/* sched_id and direction lead both structs of the union */
 	if (rc == 0 && op.u.schedctl.direction == VMM_SCHED_INFO_PUT)
 		schedule(); /* the running slice was planned with the old values:
