@@ -34,13 +34,13 @@
 #define KIND_UNDEF 2
 
 static struct domain *d, *other;
-static const int kernel_table_tag, user_table_tag;
+static const int kernel_table_tag, user_table_tag, user_fast_table_tag;
 
 static int group_setup(void **state)
 {
 	(void)state;
 	test_core_boot();
-	vtrap_init(&kernel_table_tag, &user_table_tag);
+	vtrap_init(&kernel_table_tag, &user_table_tag, &user_fast_table_tag);
 	return 0;
 }
 
@@ -99,7 +99,7 @@ static void enter_user(uint32_t pc, uint32_t sp)
 	u.cpsr = PSR_MODE_USR | VMM_PSR_VUSER;
 	memcpy(test_guest_ptr(d, USTACK), &u, sizeof(u));
 	assert_int_equal(call(VMM_HC_restore_trap_frame, USTACK, 0), 0x11);
-	assert_int_equal(d->vmode, VMM_VMODE_USER);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
 }
 
 static const struct vmm_trap_bounce *bounce_at(uint32_t va)
@@ -110,7 +110,7 @@ static const struct vmm_trap_bounce *bounce_at(uint32_t va)
 static void test_new_domain_is_kernel_mode(void **state)
 {
 	(void)state;
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(d->shared->vcpu_info.vmode, VMM_VMODE_KERNEL);
 	assert_int_equal(d->hctx.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&kernel_table_tag);
@@ -145,14 +145,14 @@ static void test_restore_to_user_and_back(void **state)
 	assert_int_equal(d->frame->cpsr & PSR_MODE_MASK, PSR_MODE_USR);
 	/* a syscall bounces back into kernel mode */
 	vtrap_user_svc(0, 0, 0, 0);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&kernel_table_tag);
 	/* a frame without the bit stays in kernel mode: no DACR write */
 	writes = fake_cpu.dacr_writes;
 	memset(test_guest_ptr(d, USTACK), 0, sizeof(struct vmm_trap_frame));
 	call(VMM_HC_restore_trap_frame, USTACK, 0);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr_writes, writes);
 }
 
@@ -291,7 +291,7 @@ static void test_fault_bounce_from_kernel(void **state)
 			assert_int_equal(b->status, 5u);
 		}
 		assert_int_equal(b->reserved, 0);
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	}
 }
 
@@ -320,7 +320,7 @@ static void test_bounce_from_user(void **state)
 		else
 			assert_int_equal(vtrap_user_svc(1, 2, 3, 4), (long)expect_va);
 		d->hctx.vfp_on = 0;
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 		assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 		assert_int_equal(d->frame->sp, expect_va);
 		assert_int_equal(d->frame->pc, kinds[i].handler & ~1u);
@@ -363,7 +363,7 @@ static void test_user_svc_slow_path(void **state)
 		assert_int_equal(b->status, insns[i] & 0xFFFFFFu);
 		assert_int_equal(b->frame.r[7], VMM_HC_console_io);
 		assert_int_equal(d->frame->r[0], expect_va);
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	}
 	/* Thumb svc: immediate from the halfword */
 	{
@@ -489,7 +489,7 @@ static void test_upcall_from_user(void **state)
 	enter_user(0xC0020008u, 0xC0021000u);
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;
 	event_upcall_enter(d->frame);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(d->frame->sp, expect_va);
 	assert_int_equal(d->frame->pc, H_SYSCALL + 0x40);
@@ -498,7 +498,7 @@ static void test_upcall_from_user(void **state)
 	assert_int_equal(pushed->sp, 0xC0021000u);
 	/* restoring it goes back to user mode */
 	assert_int_equal(call(VMM_HC_restore_trap_frame, expect_va, 0), 0x11);
-	assert_int_equal(d->vmode, VMM_VMODE_USER);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
 	assert_int_equal(d->frame->pc, 0xC0020008u);
 }
 
