@@ -163,8 +163,8 @@ arch_svc_user_bounce:
  * anything else goes to C (vtrap_syscall_return_slow). The target CPSR is
  * sanitised as arch_frame_sanitize does for ARM state (the mask clears
  * mode, A/I/F/E, J, T and the IT bits; then USR and F set), pc aligned.
- * r0-r12 go back as the kernel left them, sp and lr come straight from
- * vcpu_info.syscall into the user bank.
+ * r0-r12 go back as the kernel left them, sp and lr from vcpu_info.syscall
+ * through the frame.
  */
 syscall_return:
 	ldr	lr, [sp, #EXTRA(FRAME_VCPU_INFO)]
@@ -177,14 +177,14 @@ syscall_return:
 	and	r5, r5, r11
 	orr	r5, r5, #PSR_GUEST_FIXED
 	bic	r4, r4, #3
+	strd	r2, r3, [sp, #AT_PC(52)] /* frame.sp, frame.lr = the user's */
 	strd	r4, r5, [sp]            /* frame.pc, frame.cpsr */
 	mcr	p15, 0, r10, c3, c0, 0  /* DACR: virtual user mode (the rfe synchronises) */
 	str	r10, [r8]
 	str	r9, [sp, #EXTRA(FRAME_SVC_TABLE)]
 	strb	r12, [lr, #VCPU_VMODE]
 	clrex
-	ldmdb	sp, {r0-lr}^            /* r0-r12 as the kernel left them */
-	ldmib	lr, {sp, lr}^           /* user sp, lr from vcpu_info.syscall */
+	ldmdb	sp, {r0-lr}^            /* r0-r12 as the kernel left them, user sp and lr */
 	rfeia	sp!
 
 syscall_return_c:
