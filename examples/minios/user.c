@@ -3,13 +3,18 @@
  *
  * The trap handlers are entered by the hypervisor on this process's kernel
  * stack (the trap table's kernel_sp: a region of the calling thread's stack
- * below minios_user_run's frame) with r0 = sp = struct vmm_trap_bounce. A
- * served system call resumes the process by restoring the (edited) bounce
- * frame, whose VMM_PSR_VUSER bit takes the domain back to virtual user
- * mode; exit and fatal traps longjmp back to minios_user_run.
+ * below minios_user_run's frame). System calls take the fast path (vmm/abi.h
+ * "Fast system calls"): the entry finds the process's r0-r12 live and its
+ * sp, lr, pc and CPSR in vcpu_info.syscall, copies both into a struct
+ * vmm_trap_frame on the stack (the save area is only good until the next
+ * system call, and a yield runs other threads), serves the call, puts the
+ * context back and returns with `svc #0x83`. Faults arrive with r0 = sp =
+ * struct vmm_trap_bounce and kill the process. Exit and fatal traps
+ * longjmp back to minios_user_run.
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <minios/os.h>
@@ -27,6 +32,8 @@
 
 void minios_user_trap_entry(void);
 void minios_user_trap(struct vmm_trap_bounce *b);
+void minios_user_syscall_entry(void);
+void minios_user_syscall(struct vmm_trap_frame *f);
 void *_sbrk(ptrdiff_t incr); /* syscalls.c */
 
 static jmp_buf user_exit;
@@ -46,6 +53,35 @@ __asm__(
 	"	svc	#0x82\n"
 	"	mov	r1, r4\n"
 	"	bl	minios_restore_failed\n"
+	"	b	.\n");
+
+_Static_assert(VMM_GUEST_SHARED_INFO + offsetof(struct vmm_shared_info, vcpu_info) +
+	       offsetof(struct vmm_vcpu_info, syscall) == 0xc0000004u, "the save area's address below");
+
+/* Fast system call entry: a struct vmm_trap_frame (68 bytes; 72 keep sp
+ * 8-byte aligned) from the live registers and the save area, the C
+ * handler, the (edited) context back, the fast return. */
+__asm__(
+	"	.arm\n"
+	"	.global minios_user_syscall_entry\n"
+	"minios_user_syscall_entry:\n"
+	"	sub	sp, sp, #72\n"
+	"	stmia	sp, {r0-r12}\n"
+	"	movw	r4, #:lower16:0xc0000004\n"   /* vcpu_info.syscall */
+	"	movt	r4, #:upper16:0xc0000004\n"
+	"	ldmia	r4, {r5-r8}\n"
+	"	add	r9, sp, #52\n"
+	"	stmia	r9, {r5-r8}\n"
+	"	mov	r0, sp\n"
+	"	bl	minios_user_syscall\n"
+	"	add	r9, sp, #52\n"
+	"	ldmia	r9, {r5-r8}\n"
+	"	movw	r4, #:lower16:0xc0000004\n"
+	"	movt	r4, #:upper16:0xc0000004\n"
+	"	stmia	r4, {r5-r8}\n"
+	"	ldmia	sp, {r0-r12}\n"
+	"	add	sp, sp, #72\n"
+	"	svc	#0x83\n"                    /* VMM_SYSCALL_RETURN_SVC */
 	"	b	.\n");
 
 static int user_fail(const char *what, long rc)
@@ -137,6 +173,11 @@ static long user_syscall(struct vmm_trap_frame *f)
 	}
 }
 
+void minios_user_syscall(struct vmm_trap_frame *f)
+{
+	f->r[0] = (uint32_t)user_syscall(f);
+}
+
 void minios_user_trap(struct vmm_trap_bounce *b)
 {
 	static const char *const kinds[VMM_TRAP_NR] = {
@@ -180,8 +221,10 @@ int minios_user_run(const void *code, size_t len, uint32_t arg, uint32_t arg2)
 	__asm__ volatile("mov %0, sp" : "=r"(sp_now));
 	for (i = 0; i < VMM_TRAP_NR; i++)
 		user_traps.handler[i] = (uint32_t)(uintptr_t)minios_user_trap_entry;
+	user_traps.handler[VMM_TRAP_syscall] = (uint32_t)(uintptr_t)minios_user_syscall_entry;
 	user_traps.kernel_sp = (sp_now - 64u) & ~7u; /* below this frame: the trap stack */
-	if ((rc = vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&user_traps, 0)) != 0)
+	if ((rc = vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&user_traps,
+				 VMM_TRAPTABLE_fast_syscall)) != 0)
 		return user_fail("set the trap table", rc);
 	memset(&user_frame, 0, sizeof(user_frame));
 	user_frame.r[0] = arg;

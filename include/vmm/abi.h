@@ -24,6 +24,9 @@
 
 /* The immediate of the SVC instruction that enters the hypervisor. */
 #define VMM_HYPERCALL_SVC 0x82
+/* The immediate of the fast return to user (see "Fast system calls" below):
+ * no number in r7, every register but sp, lr, pc and CPSR passes through. */
+#define VMM_SYSCALL_RETURN_SVC 0x83
 
 /* ABI version reported by xen_version(VMM_XENVER_version): major << 16 | minor. */
 #define VMM_ABI_MAJOR 1
@@ -198,14 +201,15 @@ struct vmm_trap_frame {
  * inaccessible, in virtual kernel mode both halves are; the hypervisor's
  * (ARM domain 0, PL1-only pages) never are. No TLB flush is needed.
  *
- * set_trap_table(table)      (hypercall 0, virtual kernel mode only)
+ * set_trap_table(table, flags)  (hypercall 0, virtual kernel mode only)
  *   Copies a struct vmm_trap_table from the caller's memory: one handler per
  *   VMM_TRAP_* kind (guest address, bit 0 set: Thumb; 0: none) and the
  *   kernel stack for traps and upcalls that arrive in virtual user mode
  *   (Xen's stack_switch; 0: none). Each non-zero handler and kernel_sp - 4
  *   must lie in the domain's memory, kernel_sp be 8-byte aligned:
- *   -VMM_EFAULT / -VMM_EINVAL otherwise, and nothing changes. table = 0
- *   clears every handler. Returns 0.
+ *   -VMM_EFAULT / -VMM_EINVAL otherwise, and nothing changes. flags: 0 or
+ *   VMM_TRAPTABLE_fast_syscall (any other bit: -VMM_EINVAL, nothing
+ *   changes). table = 0 clears every handler and the flags. Returns 0.
  *
  * Traps bounced to the guest kernel:
  *   syscall         any SVC in virtual user mode, whatever its immediate (so
@@ -237,6 +241,42 @@ struct vmm_trap_frame {
 #define VMM_TRAP_NR             4
 
 #define VMM_PSR_VUSER (1u << 20)
+
+/*
+ * Fast system calls (set_trap_table flag VMM_TRAPTABLE_fast_syscall; used
+ * while the table has a syscall handler and a kernel_sp). Modelled on the
+ * real SVC exception: an SVC in virtual user mode pushes no frame. The
+ * hypervisor stores what the hardware would bank -- user sp, lr, pc (after
+ * the SVC) and CPSR -- in vcpu_info.syscall (struct vmm_syscall_save,
+ * vmm/guest_info.h), switches to virtual kernel mode and enters the syscall
+ * handler with sp = kernel_sp, IRQs enabled, evtchn_upcall_mask as it was,
+ * and r0-r12 exactly as the user left them (the number, the arguments: the
+ * handler saves what it needs, like a kernel's SVC entry). lr is the
+ * user's lr too. The SVC's address is vcpu_info.syscall.pc - 4 (ARM) or
+ * - 2 (Thumb: CPSR.T); its immediate is not decoded.
+ *
+ * The return: `svc #VMM_SYSCALL_RETURN_SVC` (0x83) in virtual kernel mode
+ * resumes virtual user mode with sp, lr, pc and CPSR from vcpu_info.syscall
+ * and r0-r12 exactly as the kernel left them (result in r0, the user's
+ * other registers restored by the kernel). The CPSR is sanitised as by
+ * restore_trap_frame (USR mode, IRQs on, FIQs masked, IT bits only in
+ * Thumb state and only as a valid ITSTATE, pc aligned for the state). An
+ * upcall pending at the return is delivered first (the interrupted context
+ * is the user's, VMM_PSR_VUSER set). The call does not return to the
+ * kernel. It is valid at any time in virtual kernel mode, also without a
+ * bounce before it (the save area is then whatever the kernel wrote); in
+ * virtual user mode, svc #0x83 is a system call like any other SVC.
+ *
+ * Guest-side contract: the save area is rewritten only by the next fast
+ * syscall, which cannot happen before the kernel returns to user code. A
+ * kernel that may run another user context before it returns (it blocks,
+ * yields or takes an upcall that switches threads) copies the four words
+ * away first and puts them back before its return SVC. Faults, upcalls and
+ * syscalls of domains without the flag keep the frame bounce above;
+ * restore_trap_frame still resumes any frame (also user ones). Keep
+ * vcpu_info.pad0 zero: a non-zero value only sends returns the slow way.
+ */
+#define VMM_TRAPTABLE_fast_syscall 0x1u
 
 #ifndef __ASSEMBLER__
 struct vmm_trap_table {

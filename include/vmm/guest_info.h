@@ -132,11 +132,26 @@ static inline uint64_t vmm_time_from_counter(const volatile struct vmm_vcpu_time
 	return rem >= hz ? ns + 1 : ns;
 }
 
+/*
+ * The user context of the last fast system call (vmm/abi.h, "Fast system
+ * calls"): what the hardware banks on a real SVC exception. The hypervisor
+ * writes it on every fast syscall bounce from virtual user mode and reads it
+ * on the fast return (svc #VMM_SYSCALL_RETURN_SVC); the guest kernel may
+ * read and rewrite it in between (result registers stay live in r0-r12).
+ */
+struct vmm_syscall_save {
+	uint32_t sp;             /* user sp at the SVC */
+	uint32_t lr;             /* user lr at the SVC */
+	uint32_t pc;             /* where the user resumes: the instruction after the SVC */
+	uint32_t cpsr;           /* user CPSR at the SVC (flags, T, IT, GE); sanitised on return */
+};
+
 struct vmm_vcpu_info {
 	uint8_t evtchn_upcall_pending; /* set by the hypervisor when a port becomes pending */
 	uint8_t evtchn_upcall_mask;    /* set by the guest (and on upcall entry) to hold upcalls */
 	uint8_t vmode;                 /* VMM_VMODE_*: the domain's virtual mode (read-only) */
-	uint8_t pad0;
+	uint8_t pad0;                  /* must stay 0 (the fast return reads these 4 bytes as one word) */
+	struct vmm_syscall_save syscall; /* fast system calls (vmm/abi.h) */
 	uint32_t evtchn_pending_sel;   /* bit i: a port in evtchn_pending[i] is pending */
 	struct vmm_vcpu_time_info time;
 };

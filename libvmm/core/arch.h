@@ -76,6 +76,41 @@ void arch_set_dacr(uint32_t v);
 void arch_frame_set_svc_table(struct vmm_trap_frame *f, const void *table);
 
 /*
+ * The words above a vcpu's trap frame (arch/armv7/arm.h FRAME_*), read by
+ * the SVC paths of entry.S: the fast syscall bounce and return take
+ * everything they store from here (hypervisor memory, set by core/vtrap.c
+ * whenever the trap table or the mode changes), so they need no C. Pointers
+ * are stored as 32-bit words (truncated in host tests).
+ */
+struct arch_frame_extra {
+	uint32_t vcpu_info;    /* hypervisor address of the domain's vcpu_info */
+	uint32_t kernel_sp;    /* fast syscall bounce: the trap table's kernel_sp */
+	uint32_t handler_pc;   /*   the syscall handler, bit 0 clear */
+	uint32_t handler_cpsr; /*   its entry CPSR (USR, F, T from handler bit 0) */
+	uint32_t dacr_kernel;  /*   DACR of virtual kernel mode */
+	uint32_t kernel_table; /*   SVC table of virtual kernel mode */
+	uint32_t zero;         /*   VMM_VMODE_KERNEL, for vcpu_info.vmode */
+	uint32_t hctx_dacr;    /* &hctx.dacr of the vcpu (arch_switch loads it) */
+	uint32_t user_table;   /* fast return: SVC table of virtual user mode */
+	uint32_t dacr_user;    /*   DACR of virtual user mode */
+	uint32_t cpsr_mask;    /*   CPSR bits a guest keeps in ARM state */
+	uint32_t one;          /*   VMM_VMODE_USER, for vcpu_info.vmode */
+	uint32_t svc_table;    /* SVC table of the current mode (arch_frame_set_svc_table) */
+	uint32_t pad[2];       /* frame + extra: a multiple of 8 */
+};
+struct arch_frame_extra *arch_frame_extra(struct vmm_trap_frame *f);
+
+/*
+ * SVC table slot VMM_HC_COUNT + 1 (never a hypercall number: the fast path
+ * clamps r7 to VMM_HC_COUNT) holds where an SVC other than `svc #0x82` goes
+ * in that mode: arch_svc_other (decoded in C: hypercall_slow) or, in the
+ * user table of a domain with fast system calls, arch_svc_user_bounce (the
+ * assembly bounce). Labels of entry.S, jumped to, never called from C.
+ */
+void arch_svc_other(void);
+void arch_svc_user_bounce(void);
+
+/*
  * One-time boot setup of the user-visible CPU state that the hypervisor
  * does not switch: ThumbEE's TEEHBR made inaccessible from USR mode
  * (TEECR.XED) and zeroed where the core implements ThumbEE.

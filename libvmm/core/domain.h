@@ -77,9 +77,10 @@ struct domain {
 
 	struct vmm_trap_frame *frame;
 
-	/* virtual CPU (core/vtrap.c): mode and the guest kernel's trap table */
-	unsigned int vmode;                /* VMM_VMODE_*; vcpu_info.vmode is only a copy */
+	/* virtual CPU (core/vtrap.c): the guest kernel's trap table; the mode
+	 * is hctx.dacr's (vtrap_mode()), vcpu_info.vmode only a copy */
 	struct vmm_trap_table traps;
+	uint32_t trap_flags;               /* VMM_TRAPTABLE_* given with it */
 
 	/* events and time */
 	uint32_t event_callback;           /* 0: none registered */

@@ -205,20 +205,28 @@ static long hc_multicall(uint32_t calls, uint32_t count, uint32_t a2, uint32_t a
 	return mm_multicall(calls, count, multicall_one, NULL);
 }
 
-long hc_set_trap_table(uint32_t table, uint32_t a1, uint32_t a2, uint32_t a3)
+long hc_set_trap_table(uint32_t table, uint32_t flags, uint32_t a2, uint32_t a3)
 {
-	(void)a1;
 	(void)a2;
 	(void)a3;
-	return vtrap_set_table(current, table);
+	return vtrap_set_table(current, table, flags);
 }
 
-const hypercall_fn hypercall_user_table[VMM_HC_COUNT + 1] = {
+/* Slot VMM_HC_COUNT + 1 of every SVC table: where other SVCs go (arch.h). */
+#define SVC_OTHER(label) [VMM_HC_COUNT + 1] = (hypercall_fn)(void (*)(void))label
+
+const hypercall_fn hypercall_user_table[VMM_HC_COUNT + 2] = {
 	[0 ... VMM_HC_COUNT] = vtrap_user_svc,
+	SVC_OTHER(arch_svc_other),
+};
+
+const hypercall_fn hypercall_user_fast_table[VMM_HC_COUNT + 2] = {
+	[0 ... VMM_HC_COUNT] = vtrap_user_svc,
+	SVC_OTHER(arch_svc_user_bounce),
 };
 
 #define HC(nr, fn) [nr] = fn
-const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
+const hypercall_fn hypercall_table[VMM_HC_COUNT + 2] = {
 	HC(0, hc_set_trap_table),  HC(1, hc_mmu_update),  HC(2, hc_reserved),
 	HC(3, hc_reserved),  HC(4, hc_set_callbacks),  HC(5, hc_reserved),
 	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
@@ -232,6 +240,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 1] = {
 	HC(30, hc_reserved), HC(31, hc_reserved), HC(32, hc_reserved),
 	HC(33, hc_set_foreground_domain),
 	HC(VMM_HC_COUNT, hc_reserved),
+	SVC_OTHER(arch_svc_other),
 };
 
 long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
@@ -263,20 +272,8 @@ static long hypercall_svc_immediate(struct domain *d, const struct vmm_trap_fram
  * its immediate; crashes the domain if the kernel has no handler. */
 static void hypercall_user_syscall(struct domain *d, struct vmm_trap_frame *f, long imm)
 {
-	uint32_t svc_pc = f->pc - ((f->cpsr & 0x20u) ? 2 : 4);
-
-	switch (vtrap_bounce(d, f, VMM_TRAP_syscall, svc_pc, (uint32_t)imm)) {
-	case VTRAP_BOUNCED:
-		return;
-	case VTRAP_NO_HANDLER:
-		vmm_log("dom%u: system call at pc 0x%08x from user mode with no handler; domain crashed",
-			(unsigned)d->id, (unsigned)svc_pc);
-		domain_kill(d, VMM_SHUTDOWN_crash);
-		break;
-	default:
-		break;
-	}
-	schedule(); /* d is dead: never returns to it */
+	if (vtrap_syscall(d, f, imm) != VTRAP_BOUNCED)
+		schedule(); /* d is dead: never returns to it */
 }
 
 void hypercall_slow(struct vmm_trap_frame *f)
@@ -289,8 +286,13 @@ void hypercall_slow(struct vmm_trap_frame *f)
 		schedule_poweroff(2);
 	}
 	imm = hypercall_svc_immediate(d, f);
-	if (d->vmode == VMM_VMODE_USER) {
+	if (vtrap_mode(d) == VMM_VMODE_USER) {
 		hypercall_user_syscall(d, f, imm);
+		return;
+	}
+	if (imm == VMM_SYSCALL_RETURN_SVC) { /* a conditional or Thumb one */
+		if (vtrap_syscall_return(d, f) != VTRAP_BOUNCED)
+			schedule();
 		return;
 	}
 	if (imm != VMM_HYPERCALL_SVC) {

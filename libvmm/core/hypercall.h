@@ -15,13 +15,17 @@ struct domain;
 
 typedef long (*hypercall_fn)(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 
-extern const hypercall_fn hypercall_table[VMM_HC_COUNT + 1];
-/* The fast path's table in virtual user mode: every entry bounces the SVC
- * to the guest kernel as a system call (core/vtrap.c). */
-extern const hypercall_fn hypercall_user_table[VMM_HC_COUNT + 1];
+/* Entries 0..VMM_HC_COUNT: by hypercall number; entry VMM_HC_COUNT + 1:
+ * where other SVCs go in the table's mode (core/arch.h, entry.S). */
+extern const hypercall_fn hypercall_table[VMM_HC_COUNT + 2];
+/* The fast path's tables in virtual user mode: every entry bounces the SVC
+ * to the guest kernel as a system call (core/vtrap.c); in the second (a
+ * domain with fast system calls) other SVCs take the assembly bounce. */
+extern const hypercall_fn hypercall_user_table[VMM_HC_COUNT + 2];
+extern const hypercall_fn hypercall_user_fast_table[VMM_HC_COUNT + 2];
 
-/* hypercall 0: set_trap_table(table) (vmm/abi.h). */
-long hc_set_trap_table(uint32_t table, uint32_t a1, uint32_t a2, uint32_t a3);
+/* hypercall 0: set_trap_table(table, flags) (vmm/abi.h). */
+long hc_set_trap_table(uint32_t table, uint32_t flags, uint32_t a2, uint32_t a3);
 
 /* Runs hypercall number `nr` for the current domain (bounds-checked). */
 long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);

@@ -100,7 +100,7 @@ void vmm_main(void)
 	if (cpu_note)
 		vmm_log("cpu: %s", cpu_note);
 	vcpu_state_init();
-	vtrap_init(hypercall_table, hypercall_user_table);
+	vtrap_init(hypercall_table, hypercall_user_table, hypercall_user_fast_table);
 	vmm_boot_memory();
 
 	if (config_check_global(&vmm_config, VMM_MAX_DOMAINS, why, sizeof(why)) != 0) {

@@ -27,17 +27,31 @@ struct domain;
 
 /*
  * The SVC tables the fast path uses in each mode (set once at boot by the
- * dispatcher, which owns them): vtrap_set_mode() stores the right one in the
- * word above the domain's trap frame.
+ * dispatcher, which owns them): kernel mode, user mode, and user mode of a
+ * domain with fast system calls (its extra slot is the assembly bounce).
+ * vtrap_set_mode() stores the right one in the word above the domain's trap
+ * frame.
  */
-void vtrap_init(const void *kernel_svc_table, const void *user_svc_table);
+void vtrap_init(const void *kernel_svc_table, const void *user_svc_table,
+		const void *user_fast_svc_table);
+
+/* d's virtual mode (VMM_VMODE_*). The DACR of d's hypervisor context is
+ * the one record of it: the assembly fast paths switch modes without C and
+ * store that word (and vcpu_info.vmode, the guest's copy) alone. */
+unsigned int vtrap_mode(const struct domain *d);
 
 /* Makes d's virtual mode `vmode` (VMM_VMODE_*): vcpu_info.vmode, DACR (now
- * if d runs, else at its next switch-in) and the SVC table. */
+ * if d runs, else at its next switch-in), the SVC table and the words the
+ * assembly fast paths read above d's frame. */
 void vtrap_set_mode(struct domain *d, unsigned int vmode);
 
-/* hypercall 0: set_trap_table(table) (see vmm/abi.h). */
-long vtrap_set_table(struct domain *d, uint32_t table_va);
+/* hypercall 0: set_trap_table(table, flags) (see vmm/abi.h). */
+long vtrap_set_table(struct domain *d, uint32_t table_va, uint32_t flags);
+
+/* Whether d's system calls take the fast path (flag set, syscall handler
+ * and kernel stack registered). */
+bool vtrap_fast_syscall(const struct domain *d);
+
 
 /*
  * Bounces a trap of kind `trap` (VMM_TRAP_*) from d's current frame f to the
@@ -54,6 +68,29 @@ enum vtrap_result {
 };
 enum vtrap_result vtrap_bounce(struct domain *d, struct vmm_trap_frame *f, unsigned int trap,
 			       uint32_t address, uint32_t status);
+
+/*
+ * A system call (SVC in virtual user mode; imm: its immediate, -1 if it
+ * could not be read) as C sees it: the fast bounce (vcpu_info.syscall, no
+ * frame; what entry.S does without C) for a domain with fast system calls,
+ * else the frame bounce. Returns as vtrap_bounce().
+ */
+enum vtrap_result vtrap_syscall(struct domain *d, struct vmm_trap_frame *f, long imm);
+
+/*
+ * `svc #VMM_SYSCALL_RETURN_SVC` as C sees it (the cases entry.S leaves to
+ * C: Thumb target, vcpu_info's first word not zero -- upcall pending or
+ * masked, or the domain in user mode): in virtual kernel mode, f resumes
+ * the user context in vcpu_info.syscall (sp, lr, pc, CPSR sanitised by
+ * arch_frame_sanitize) with r0-r12 as they are, in virtual user mode; in
+ * virtual user mode it is a system call (vtrap_syscall). Returns as
+ * vtrap_syscall (VTRAP_BOUNCED for a return).
+ */
+enum vtrap_result vtrap_syscall_return(struct domain *d, struct vmm_trap_frame *f);
+
+/* Entry from entry.S for the return's slow cases: current domain; a domain
+ * crashed on the way is left for schedule(). */
+void vtrap_syscall_return_slow(struct vmm_trap_frame *f);
 
 /*
  * The stack an upcall is pushed on: from virtual user mode the kernel stack

@@ -257,6 +257,15 @@ void arch_set_dacr(uint32_t v)
 	fake_cpu.dacr_writes++;
 }
 
+/* entry.S labels the SVC tables point at: never run on the host. */
+void arch_svc_other(void)
+{
+}
+
+void arch_svc_user_bounce(void)
+{
+}
+
 void arch_user_regs_init(void)
 {
 	fake_cpu.user_regs_init = true;

@@ -2,7 +2,9 @@
  * Virtual kernel/user modes and the trap bounce (core/vtrap.c, with the
  * hypercall slow path, the fault path, the upcall and restore_trap_frame):
  * transitions and their DACR values, set_trap_table validation, and the
- * bounce frame of every trap kind from both modes.
+ * bounce frame of every trap kind from both modes; fast system calls (the
+ * flag, the words entry.S reads, the C bounce and return and their CPSR
+ * rules).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,13 +36,13 @@
 #define KIND_UNDEF 2
 
 static struct domain *d, *other;
-static const int kernel_table_tag, user_table_tag;
+static const int kernel_table_tag, user_table_tag, user_fast_table_tag;
 
 static int group_setup(void **state)
 {
 	(void)state;
 	test_core_boot();
-	vtrap_init(&kernel_table_tag, &user_table_tag);
+	vtrap_init(&kernel_table_tag, &user_table_tag, &user_fast_table_tag);
 	return 0;
 }
 
@@ -71,6 +73,7 @@ static int setup(void **state)
 	assert_non_null(other);
 	current = d;
 	memset(&d->traps, 0, sizeof(d->traps));
+	d->trap_flags = 0;
 	vtrap_set_mode(d, VMM_VMODE_KERNEL);
 	d->hctx.vfp_on = 0;
 	d->event_callback = 0;
@@ -99,7 +102,7 @@ static void enter_user(uint32_t pc, uint32_t sp)
 	u.cpsr = PSR_MODE_USR | VMM_PSR_VUSER;
 	memcpy(test_guest_ptr(d, USTACK), &u, sizeof(u));
 	assert_int_equal(call(VMM_HC_restore_trap_frame, USTACK, 0), 0x11);
-	assert_int_equal(d->vmode, VMM_VMODE_USER);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
 }
 
 static const struct vmm_trap_bounce *bounce_at(uint32_t va)
@@ -110,7 +113,7 @@ static const struct vmm_trap_bounce *bounce_at(uint32_t va)
 static void test_new_domain_is_kernel_mode(void **state)
 {
 	(void)state;
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(d->shared->vcpu_info.vmode, VMM_VMODE_KERNEL);
 	assert_int_equal(d->hctx.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&kernel_table_tag);
@@ -145,14 +148,14 @@ static void test_restore_to_user_and_back(void **state)
 	assert_int_equal(d->frame->cpsr & PSR_MODE_MASK, PSR_MODE_USR);
 	/* a syscall bounces back into kernel mode */
 	vtrap_user_svc(0, 0, 0, 0);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&kernel_table_tag);
 	/* a frame without the bit stays in kernel mode: no DACR write */
 	writes = fake_cpu.dacr_writes;
 	memset(test_guest_ptr(d, USTACK), 0, sizeof(struct vmm_trap_frame));
 	call(VMM_HC_restore_trap_frame, USTACK, 0);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr_writes, writes);
 }
 
@@ -291,7 +294,7 @@ static void test_fault_bounce_from_kernel(void **state)
 			assert_int_equal(b->status, 5u);
 		}
 		assert_int_equal(b->reserved, 0);
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	}
 }
 
@@ -320,7 +323,7 @@ static void test_bounce_from_user(void **state)
 		else
 			assert_int_equal(vtrap_user_svc(1, 2, 3, 4), (long)expect_va);
 		d->hctx.vfp_on = 0;
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 		assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 		assert_int_equal(d->frame->sp, expect_va);
 		assert_int_equal(d->frame->pc, kinds[i].handler & ~1u);
@@ -363,7 +366,7 @@ static void test_user_svc_slow_path(void **state)
 		assert_int_equal(b->status, insns[i] & 0xFFFFFFu);
 		assert_int_equal(b->frame.r[7], VMM_HC_console_io);
 		assert_int_equal(d->frame->r[0], expect_va);
-		assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	}
 	/* Thumb svc: immediate from the halfword */
 	{
@@ -489,7 +492,7 @@ static void test_upcall_from_user(void **state)
 	enter_user(0xC0020008u, 0xC0021000u);
 	d->shared->vcpu_info.evtchn_upcall_mask = 0;
 	event_upcall_enter(d->frame);
-	assert_int_equal(d->vmode, VMM_VMODE_KERNEL);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
 	assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
 	assert_int_equal(d->frame->sp, expect_va);
 	assert_int_equal(d->frame->pc, H_SYSCALL + 0x40);
@@ -498,7 +501,7 @@ static void test_upcall_from_user(void **state)
 	assert_int_equal(pushed->sp, 0xC0021000u);
 	/* restoring it goes back to user mode */
 	assert_int_equal(call(VMM_HC_restore_trap_frame, expect_va, 0), 0x11);
-	assert_int_equal(d->vmode, VMM_VMODE_USER);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
 	assert_int_equal(d->frame->pc, 0xC0020008u);
 }
 
@@ -513,6 +516,245 @@ static void test_upcall_from_kernel(void **state)
 	event_upcall_enter(d->frame);
 	assert_int_equal(d->frame->sp, (0xC0062000u - VMM_TRAP_FRAME_SIZE) & ~7u);
 	assert_false(((const struct vmm_trap_frame *)test_guest_ptr(d, d->frame->sp))->cpsr & VMM_PSR_VUSER);
+}
+
+#define FAST VMM_TRAPTABLE_fast_syscall
+
+/* set_trap_table's flags: 1 is the last valid value, 2 the first invalid. */
+static void test_fast_flags_validation(void **state)
+{
+	(void)state;
+	assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, FAST), 0);
+	assert_int_equal(d->trap_flags, FAST);
+	assert_true(vtrap_fast_syscall(d));
+	fake_console_clear();
+	assert_int_equal(call(VMM_HC_set_trap_table, 0, FAST << 1), -VMM_EINVAL);
+	assert_non_null(strstr(fake_hw.console, "unknown flags"));
+	assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, 0xffffffffu), -VMM_EINVAL);
+	assert_int_equal(d->trap_flags, FAST);                   /* nothing changed */
+	assert_int_equal(d->traps.kernel_sp, KSTACK);
+	assert_int_equal(call(VMM_HC_set_trap_table, 0, 0), 0);  /* clears the flags too */
+	assert_int_equal(d->trap_flags, 0);
+	assert_false(vtrap_fast_syscall(d));
+}
+
+/* The fast path needs the flag, a syscall handler and a kernel stack; the
+ * user SVC table says which (entry.S takes the bounce from it). */
+static void test_fast_needs_handler_and_stack(void **state)
+{
+	struct vmm_trap_table t = full_table;
+
+	(void)state;
+	call(VMM_HC_set_trap_table, TABLE_VA, 0);
+	assert_false(vtrap_fast_syscall(d));
+	enter_user(0xC0020008u, 0xC0021000u);
+	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&user_table_tag);
+	vtrap_set_mode(d, VMM_VMODE_KERNEL);
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	enter_user(0xC0020008u, 0xC0021000u);
+	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&user_fast_table_tag);
+	vtrap_set_mode(d, VMM_VMODE_KERNEL);
+	t.handler[VMM_TRAP_syscall] = 0;
+	put_table(&t);
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	assert_false(vtrap_fast_syscall(d));
+	enter_user(0xC0020008u, 0xC0021000u);
+	assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&user_table_tag);
+	vtrap_set_mode(d, VMM_VMODE_KERNEL);
+	t = full_table;
+	t.kernel_sp = 0;
+	put_table(&t);
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	assert_false(vtrap_fast_syscall(d));
+}
+
+/* The words above the frame that entry.S's fast paths store from. */
+static void test_fast_extra_words(void **state)
+{
+	struct vmm_trap_table t = full_table;
+	const struct arch_frame_extra *x = arch_frame_extra(d->frame);
+
+	(void)state;
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	assert_int_equal(x->vcpu_info, (uint32_t)(uintptr_t)&d->shared->vcpu_info);
+	assert_int_equal(x->kernel_sp, KSTACK);
+	assert_int_equal(x->handler_pc, H_SYSCALL);
+	assert_int_equal(x->handler_cpsr, PSR_MODE_USR | PSR_F);
+	assert_int_equal(x->dacr_kernel, VTRAP_DACR_KERNEL);
+	assert_int_equal(x->dacr_user, VTRAP_DACR_USER);
+	assert_int_equal(x->kernel_table, (uint32_t)(uintptr_t)&kernel_table_tag);
+	assert_int_equal(x->user_table, (uint32_t)(uintptr_t)&user_fast_table_tag);
+	assert_int_equal(x->hctx_dacr, (uint32_t)(uintptr_t)&d->hctx.dacr);
+	assert_int_equal(x->cpsr_mask, 0xf80f0000u);             /* NZCVQ, GE */
+	assert_int_equal(x->zero, VMM_VMODE_KERNEL);
+	assert_int_equal(x->one, VMM_VMODE_USER);
+	assert_int_equal(x->svc_table, (uint32_t)(uintptr_t)&kernel_table_tag);
+	/* a Thumb handler: bit 0 becomes the T bit */
+	t.handler[VMM_TRAP_syscall] = H_UNDEF;
+	put_table(&t);
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	assert_int_equal(x->handler_pc, H_UNDEF & ~1u);
+	assert_int_equal(x->handler_cpsr, PSR_MODE_USR | PSR_F | PSR_T);
+	/* without the flag the user table is the frame-bounce one */
+	call(VMM_HC_set_trap_table, TABLE_VA, 0);
+	assert_int_equal(x->user_table, (uint32_t)(uintptr_t)&user_table_tag);
+}
+
+/* Enters user mode with r[i] = 0x100 + i and the CPSR flags set. */
+static void enter_user_regs(uint32_t pc)
+{
+	unsigned int i;
+
+	enter_user(pc, 0xC0021000u);
+	for (i = 0; i < 13; i++)
+		d->frame->r[i] = 0x100u + i;
+	d->frame->lr = 0xC0020100u;
+	d->frame->cpsr |= 0xf0000000u;
+}
+
+/* The C bounce (an SVC entry.S leaves to C, e.g. svc #0x82 from user mode
+ * or a Thumb caller): no frame, the save area, r0-r12 untouched. */
+static void test_fast_bounce_c(void **state)
+{
+	static const uint32_t insns[] = { 0xEF000000u, 0xEF000082u, 0xEF000083u, 0x1F000000u };
+	const struct vmm_syscall_save *sv = &d->shared->vcpu_info.syscall;
+	uint8_t below[128], zero[128];
+	unsigned int i, k;
+
+	(void)state;
+	memset(zero, 0, sizeof(zero));
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	memset(test_guest_ptr(d, KSTACK - sizeof(below)), 0, sizeof(below));
+	for (k = 0; k < 4; k++) {
+		memcpy(test_guest_ptr(d, 0xC0020004u), &insns[k], 4);
+		enter_user_regs(0xC0020008u);
+		fake_console_clear();
+		hypercall_slow(d->frame);
+		assert_int_equal(fake_hw.console_len, 0);
+		assert_int_equal(sv->sp, 0xC0021000u);
+		assert_int_equal(sv->lr, 0xC0020100u);
+		assert_int_equal(sv->pc, 0xC0020008u);
+		assert_int_equal(sv->cpsr, 0xf0000000u | PSR_MODE_USR | PSR_F);
+		assert_int_equal(d->frame->pc, H_SYSCALL);
+		assert_int_equal(d->frame->sp, KSTACK);
+		assert_int_equal(d->frame->lr, 0xC0020100u);
+		assert_int_equal(d->frame->cpsr, PSR_MODE_USR | PSR_F);
+		for (i = 0; i < 13; i++)
+			assert_int_equal(d->frame->r[i], 0x100u + i);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
+		assert_int_equal(d->shared->vcpu_info.vmode, VMM_VMODE_KERNEL);
+		assert_int_equal(fake_cpu.dacr, VTRAP_DACR_KERNEL);
+		assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&kernel_table_tag);
+		/* nothing pushed on the kernel stack */
+		assert_memory_equal(test_guest_ptr(d, KSTACK - sizeof(below)), zero, sizeof(zero));
+	}
+	/* the fast path's table entry (svc #0x82 in ARM state): r0 stays */
+	enter_user_regs(0xC0020008u);
+	assert_int_equal(vtrap_user_svc(0x100, 0, 0, 0), 0x100);
+	assert_int_equal(d->frame->pc, H_SYSCALL);
+}
+
+/* The C return: the save area sanitised like restore_trap_frame, r0-r12 as
+ * the kernel left them, user mode. */
+static void test_fast_return_c(void **state)
+{
+	static const struct { uint32_t cpsr, pc, want_cpsr, want_pc; } cases[] = {
+		/* SYS mode, IT without T, J, VUSER, E, A, I, F clear: USR | F, flags */
+		{ 0xf710ff9fu, 0xC0020042u, 0xf0000050u, 0xC0020040u },
+		/* GE and Q kept */
+		{ 0x080f0010u, 0xC0020040u, 0x080f0050u, 0xC0020040u },
+		/* Thumb with a valid ITSTATE: kept, pc to a halfword */
+		{ 0x06000c30u, 0xC0020043u, 0x06000c70u, 0xC0020042u },
+		/* Thumb, IT[3:0] zero but IT[7:4] set: the IT bits go */
+		{ 0x0000f030u, 0xC0020043u, 0x00000070u, 0xC0020042u },
+	};
+	struct vmm_syscall_save *sv = &d->shared->vcpu_info.syscall;
+	unsigned int i, k;
+
+	(void)state;
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		vtrap_set_mode(d, VMM_VMODE_KERNEL);
+		for (i = 0; i < 13; i++)
+			d->frame->r[i] = 0x200u + i;
+		sv->sp = 0xC0021000u;
+		sv->lr = 0xC0020100u;
+		sv->pc = cases[k].pc;
+		sv->cpsr = cases[k].cpsr;
+		vtrap_syscall_return_slow(d->frame);
+		assert_int_equal(d->frame->cpsr, cases[k].want_cpsr);
+		assert_int_equal(d->frame->pc, cases[k].want_pc);
+		assert_int_equal(d->frame->sp, 0xC0021000u);
+		assert_int_equal(d->frame->lr, 0xC0020100u);
+		for (i = 0; i < 13; i++)
+			assert_int_equal(d->frame->r[i], 0x200u + i);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
+		assert_int_equal(d->shared->vcpu_info.vmode, VMM_VMODE_USER);
+		assert_int_equal(fake_cpu.dacr, VTRAP_DACR_USER);
+		assert_int_equal(svc_table_of(d), (uint32_t)(uintptr_t)&user_fast_table_tag);
+	}
+	/* a conditional svc #0x83 in kernel mode (decoded in C) returns too */
+	{
+		uint32_t insn = 0x1F000083u;
+
+		vtrap_set_mode(d, VMM_VMODE_KERNEL);
+		memcpy(test_guest_ptr(d, 0xC0020004u), &insn, 4);
+		d->frame->pc = 0xC0020008u;
+		d->frame->cpsr = PSR_MODE_USR | PSR_F;
+		d->frame->r[0] = 7;
+		sv->pc = 0xC0020040u;
+		sv->cpsr = PSR_MODE_USR;
+		hypercall_slow(d->frame);
+		assert_int_equal(vtrap_mode(d), VMM_VMODE_USER);
+		assert_int_equal(d->frame->pc, 0xC0020040u);
+		assert_int_equal(d->frame->r[0], 7);
+	}
+}
+
+/* svc #0x83 in user mode is a system call, not a return. */
+static void test_fast_return_from_user_is_syscall(void **state)
+{
+	(void)state;
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	enter_user_regs(0xC0020008u);
+	d->shared->vcpu_info.syscall.pc = 0xC0020400u;  /* what a return would use */
+	vtrap_syscall_return_slow(d->frame);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
+	assert_int_equal(d->frame->pc, H_SYSCALL);
+	assert_int_equal(d->shared->vcpu_info.syscall.pc, 0xC0020008u);
+	/* and without the flag, the frame bounce */
+	call(VMM_HC_set_trap_table, TABLE_VA, 0);
+	enter_user_regs(0xC0020008u);
+	vtrap_syscall_return_slow(d->frame);
+	assert_int_equal(d->frame->sp, (KSTACK - VMM_TRAP_BOUNCE_SIZE) & ~7u);
+	assert_int_equal(bounce_at(d->frame->sp)->status, VMM_SYSCALL_RETURN_SVC);
+}
+
+/* An upcall pending at the return is delivered on the way out (trap_return
+ * calls event_upcall_enter): the interrupted context is the user's. */
+static void test_fast_return_then_upcall(void **state)
+{
+	struct vmm_syscall_save *sv = &d->shared->vcpu_info.syscall;
+	const struct vmm_trap_frame *pushed;
+	uint32_t expect_va = (KSTACK - VMM_TRAP_FRAME_SIZE) & ~7u;
+
+	(void)state;
+	call(VMM_HC_set_trap_table, TABLE_VA, FAST);
+	call(VMM_HC_set_callbacks, H_SYSCALL + 0x40, 0);
+	sv->sp = 0xC0021000u;
+	sv->lr = 0;
+	sv->pc = 0xC0020040u;
+	sv->cpsr = PSR_MODE_USR;
+	d->frame->r[0] = 5;
+	vtrap_syscall_return_slow(d->frame);
+	d->shared->vcpu_info.evtchn_upcall_mask = 0;
+	event_upcall_enter(d->frame);
+	assert_int_equal(vtrap_mode(d), VMM_VMODE_KERNEL);
+	assert_int_equal(d->frame->sp, expect_va);
+	pushed = test_guest_ptr(d, expect_va);
+	assert_true(pushed->cpsr & VMM_PSR_VUSER);
+	assert_int_equal(pushed->pc, 0xC0020040u);
+	assert_int_equal(pushed->r[0], 5);
 }
 
 int main(void)
@@ -535,6 +777,13 @@ int main(void)
 		cmocka_unit_test_setup(test_user_trap_without_kernel_stack, setup),
 		cmocka_unit_test_setup(test_upcall_from_user, setup),
 		cmocka_unit_test_setup(test_upcall_from_kernel, setup),
+		cmocka_unit_test_setup(test_fast_flags_validation, setup),
+		cmocka_unit_test_setup(test_fast_needs_handler_and_stack, setup),
+		cmocka_unit_test_setup(test_fast_extra_words, setup),
+		cmocka_unit_test_setup(test_fast_bounce_c, setup),
+		cmocka_unit_test_setup(test_fast_return_c, setup),
+		cmocka_unit_test_setup(test_fast_return_from_user_is_syscall, setup),
+		cmocka_unit_test_setup(test_fast_return_then_upcall, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -53,8 +53,10 @@ si = pad(a.magic, 32) + struct.pack('<8I', a.domid, a.pages, SI_ADDR, 0x3 if a.d
 uc.mem_write(START_ADDR, si)
 
 # shared info offsets
-OFF_PENDING, OFF_MASK, OFF_SEL, OFF_TVER, OFF_STIME = 0, 1, 4, 8, 16
-OFF_EVP, OFF_EVM, OFF_WCVER, OFF_WCSEC, OFF_WCNSEC = 24, 24 + 128, 280, 284, 288
+# (vmm/guest_info.h: vcpu_info = 4 bytes of flags, the 16-byte syscall save
+# area, evtchn_pending_sel, the 40-byte time info)
+OFF_PENDING, OFF_MASK, OFF_SEL, OFF_TVER, OFF_STIME = 0, 1, 20, 24, 32
+OFF_EVP, OFF_EVM, OFF_WCVER, OFF_WCSEC, OFF_WCNSEC = 64, 64 + 128, 320, 324, 328
 def r8(o): return uc.mem_read(SI_ADDR + o, 1)[0]
 def w8(o, v): uc.mem_write(SI_ADDR + o, bytes([v]))
 def r32(addr): return struct.unpack('<I', uc.mem_read(addr, 4))[0]

@@ -50,12 +50,30 @@
 
 /* Size of struct vmm_trap_frame and the words above it on a vcpu stack. */
 #define FRAME_SIZE     68
-/* Above the frame: SVC table of the virtual mode, &vcpu_info, one pad word
- * (frame + extra must be a multiple of 8: the C stack below the frame keeps
- * AAPCS's 8-byte alignment, which 64-bit varargs depend on). */
-#define FRAME_EXTRA    12
-#define FRAME_SVC_TABLE 0           /* offsets above the frame */
-#define FRAME_VCPU_INFO 4
+/*
+ * Above the frame: struct arch_frame_extra (core/arch.h), the words the SVC
+ * paths of entry.S read. The order is fixed: the fast syscall bounce loads
+ * frame.sp .. FRAME_HCTX_DACR in one ldm, the fast return FRAME_HCTX_DACR ..
+ * FRAME_ONE in another. Frame + extra must be a multiple of 8: the C stack
+ * below the frame keeps AAPCS's 8-byte alignment, which 64-bit varargs
+ * depend on.
+ */
+#define FRAME_EXTRA     60
+#define FRAME_VCPU_INFO  0          /* offsets above the frame: &vcpu_info */
+#define FRAME_KSP        4          /* fast syscall: kernel_sp */
+#define FRAME_HPC        8          /*   handler pc */
+#define FRAME_HCPSR     12          /*   handler CPSR */
+#define FRAME_DACR_K    16          /*   DACR of virtual kernel mode */
+#define FRAME_KTABLE    20          /*   SVC table of virtual kernel mode */
+#define FRAME_ZERO      24          /*   0 (VMM_VMODE_KERNEL) */
+#define FRAME_HCTX_DACR 28          /* &hctx.dacr (both paths) */
+#define FRAME_UTABLE    32          /* fast return: SVC table of virtual user mode */
+#define FRAME_DACR_U    36          /*   DACR of virtual user mode */
+#define FRAME_CPSR_MASK 40          /*   guest CPSR bits kept in ARM state */
+#define FRAME_ONE       44          /*   1 (VMM_VMODE_USER) */
+#define FRAME_SVC_TABLE 48          /* SVC table of the current virtual mode */
+/* struct vmm_vcpu_info: the vmode byte (vmm/guest_info.h). */
+#define VCPU_VMODE       2
 
 /* Offsets in struct arch_hctx (core/arch.h) used by entry.S and vfp.S. */
 #define HCTX_TPIDRURW  0

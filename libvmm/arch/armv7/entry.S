@@ -6,14 +6,17 @@
  * points just below the word at the top of that stack; the word holds the
  * address of the domain's vcpu_info (for the upcall check on return):
  *
- *   top - 4              (pad: keeps the C stack below 8-byte aligned)
- *   top - 8              &shared_info->vcpu_info
- *   top - 12             SVC table of the virtual mode (core/vtrap.c)
- *   top - 12 - 68        struct vmm_trap_frame: r0..r12, sp, lr, pc, cpsr
+ *   top - 60 .. top      struct arch_frame_extra (core/arch.h, FRAME_* in
+ *                        arm.h): &vcpu_info (for the upcall check), the SVC
+ *                        table of the virtual mode and what the fast system
+ *                        call paths store (core/vtrap.c keeps them current)
+ *   top - 60 - 68        struct vmm_trap_frame: r0..r12, sp, lr, pc, cpsr
  *   below                hypervisor C stack of this vcpu
  *
- * An exception from the guest therefore saves the guest context straight into
- * its frame (srsdb + stm), C code runs on the same stack below it, and a
+ * While the guest runs, SVC-mode sp points at the top of the frame (the
+ * extra words start there). An exception from the guest therefore saves the
+ * guest context straight into its frame (srsdb + stm), C code runs on the
+ * same stack below it, and a
  * context switch between vcpus is a switch of SVC sp (arch_switch). The
  * hypervisor itself always runs with IRQs masked; the idle loop waits with
  * WFI and polls the interrupt controller. FIQs are masked everywhere, guests
@@ -50,32 +53,40 @@ hv_vectors:
 	sub	sp, sp, #60
 .endm
 
+/* Offsets from SVC sp while it points at frame.pc (after srsdb + stmdb):
+ * the frame's words and the extra words above it. */
+#define AT_PC(off)    ((off) - 60)
+#define EXTRA(off)    (FRAME_SIZE - 60 + (off))
+/* The SVC tables' slot for SVCs other than `svc #0x82` (core/arch.h). */
+#define SVC_TABLE_OTHER ((VMM_HC_COUNT + 1) * 4)
+
 /*
- * Hypercall fast path: `svc #0x82` in ARM state -> the handler from
- * hypercall_table[r7] (r7 clamped to the table) is called with the guest's
- * r0-r3; its result goes to frame.r0. Anything else -- Thumb callers, other
- * immediates, conditional SVCs, an SVC from the hypervisor itself -- fails the
- * word compare below and takes the C slow path, which decodes it properly.
- * In Thumb state the word at lr-4 straddles the previous instruction and may
- * lie on an unmapped page: that data abort is caught by vector_dabt's fixup
- * (svc_insn_fetch) and also resumes at svc_slow. No mode/state test is needed
- * on the fast path.
+ * Hypercall fast path: `svc #0x82` in ARM state -> the handler from the
+ * virtual mode's SVC table[r7] (r7 clamped to the table) is called with the
+ * guest's r0-r3; its result goes to frame.r0. Anything else -- Thumb
+ * callers, other immediates, conditional SVCs, an SVC from the hypervisor
+ * itself -- fails the word compare below and takes svc_other. In Thumb
+ * state the word at lr-4 straddles the previous instruction and may lie on
+ * an unmapped page: that data abort is caught by vector_dabt's fixup
+ * (svc_insn_fetch) and resumes at svc_other_mode. No mode/state test is
+ * needed on the fast path. sp stays at frame.pc until the C call (the fast
+ * system call paths below return from there without a `sub`/`add`).
  */
 vector_svc:
 	srsdb	sp!, #PSR_MODE_SVC
 	stmdb	sp, {r0-lr}^
-	sub	sp, sp, #60
 svc_insn_fetch:
 	ldr	r12, [lr, #-4]          /* the svc instruction itself (ARM state) */
 	eor	r12, r12, #0xef000000   /* cond AL, SVC opcode */
 	cmp	r12, #VMM_HYPERCALL_SVC
-	bne	svc_slow
+	bne	svc_other
 	cmp	r7, #VMM_HC_COUNT
 	movhs	r7, #VMM_HC_COUNT       /* last table entry rejects unknown numbers */
 	/* the virtual mode's table: in virtual user mode every entry bounces
 	 * the SVC to the guest kernel as a system call (core/vtrap.c) */
-	ldr	r12, [sp, #FRAME_SIZE + FRAME_SVC_TABLE]
+	ldr	r12, [sp, #EXTRA(FRAME_SVC_TABLE)]
 	ldr	r12, [r12, r7, lsl #2]
+	sub	sp, sp, #60             /* sp = frame base, the C stack below */
 	blx	r12
 	str	r0, [sp]
 	.global	trap_return
@@ -96,9 +107,90 @@ trap_return_upcall:
 	bl	event_upcall_enter      /* rewrites the frame to enter the callback */
 	b	trap_return_now
 
-svc_slow:
+/*
+ * Other SVCs (r12 = the instruction word ^ 0xef000000, sp at frame.pc):
+ * `svc #0x83` in ARM state is the fast return to user (below); the rest
+ * goes where the mode's SVC table says (slot SVC_TABLE_OTHER): the fast
+ * syscall bounce in the user table of a domain with fast system calls,
+ * else arch_svc_other (C decodes it: hypercall_slow).
+ */
+svc_other:
+	cmp	r12, #VMM_SYSCALL_RETURN_SVC
+	beq	syscall_return
+svc_other_mode:
+	ldr	r12, [sp, #EXTRA(FRAME_SVC_TABLE)]
+	ldr	pc, [r12, #SVC_TABLE_OTHER]
+
+	.global	arch_svc_other
+arch_svc_other:
+	sub	sp, sp, #60
 	mov	r0, sp
 	bl	hypercall_slow          /* decodes Thumb/other SVCs, writes frame.r0 */
+	b	trap_return
+
+/*
+ * Fast system call bounce (vmm/abi.h "Fast system calls"): any SVC in
+ * virtual user mode of a domain with fast system calls. Only the user's
+ * banked state moves: frame sp, lr, pc, cpsr go to vcpu_info.syscall
+ * (hypervisor address, no check needed), the frame resumes the syscall
+ * handler on the kernel stack in virtual kernel mode (DACR now and in
+ * hctx, the kernel SVC table, vcpu_info.vmode = 0), r0-r12 and lr as the
+ * user left them. Everything stored comes from the extra words (one ldm
+ * with the frame's sp..cpsr). An upcall pending here would have been
+ * delivered at the last exit to user code: no check.
+ */
+	.global	arch_svc_user_bounce
+arch_svc_user_bounce:
+	sub	lr, sp, #8              /* frame.sp */
+	ldm	lr, {r0-r11}            /* usp ulr upc ucpsr, vcpu_info ksp hpc hcpsr dacr_k ktable 0 &hctx.dacr */
+	stmib	r4, {r0-r3}             /* vcpu_info.syscall (vcpu_info + 4) */
+	str	r5, [sp, #AT_PC(52)]    /* frame.sp = kernel stack */
+	strd	r6, r7, [sp]            /* frame.pc, frame.cpsr = the handler */
+	mcr	p15, 0, r8, c3, c0, 0   /* DACR: virtual kernel mode (the rfe synchronises) */
+	str	r8, [r11]               /* hctx.dacr, for arch_switch */
+	str	r9, [sp, #EXTRA(FRAME_SVC_TABLE)]
+	strb	r10, [r4, #VCPU_VMODE]
+	clrex
+	ldmdb	sp, {r0-lr}^
+	rfeia	sp!
+
+/*
+ * Fast return to user: `svc #0x83` in virtual kernel mode. vcpu_info's
+ * first word (pending, mask, vmode, pad0) must be 0 -- no upcall to
+ * deliver, events unmasked and the domain really in kernel mode (the
+ * vmode byte, which only the hypervisor writes while user code runs: the
+ * domain cannot be in user mode with it 0) -- and the target in ARM state;
+ * anything else goes to C (vtrap_syscall_return_slow). The target CPSR is
+ * sanitised as arch_frame_sanitize does for ARM state (the mask clears
+ * mode, A/I/F/E, J, T and the IT bits; then USR and F set), pc aligned.
+ * r0-r12 go back as the kernel left them, sp and lr from vcpu_info.syscall
+ * through the frame.
+ */
+syscall_return:
+	ldr	lr, [sp, #EXTRA(FRAME_VCPU_INFO)]
+	ldm	lr, {r1-r5}             /* word 0, usp, ulr, upc, ucpsr */
+	lsls	r0, r5, #27             /* C = the T bit */
+	cmpcc	r1, #1                  /* C = word 0 not zero */
+	bhs	syscall_return_c
+	add	r0, sp, #EXTRA(FRAME_HCTX_DACR)
+	ldm	r0, {r8-r12}            /* &hctx.dacr, user table, dacr_u, cpsr mask, 1 */
+	and	r5, r5, r11
+	orr	r5, r5, #PSR_GUEST_FIXED
+	bic	r4, r4, #3
+	strd	r2, r3, [sp, #AT_PC(52)] /* frame.sp, frame.lr = the user's */
+	strd	r4, r5, [sp]            /* frame.pc, frame.cpsr */
+	mcr	p15, 0, r10, c3, c0, 0  /* DACR: virtual user mode (the rfe synchronises) */
+	str	r10, [r8]
+	str	r9, [sp, #EXTRA(FRAME_SVC_TABLE)]
+	strb	r12, [lr, #VCPU_VMODE]
+	clrex
+	ldmdb	sp, {r0-lr}^            /* r0-r12 as the kernel left them, user sp and lr */
+	rfeia	sp!
+
+syscall_return_c:
+	sub	sp, sp, #60
+	mov	r0, sp
+	bl	vtrap_syscall_return_slow
 	b	trap_return
 
 vector_irq:
@@ -109,11 +201,12 @@ vector_irq:
 
 vector_dabt:
 	/* Fixup: the fast path's instruction fetch faulted (Thumb caller at a
-	 * page boundary): resume at svc_slow in SVC mode. sp_abt is free
+	 * page boundary): resume at svc_other_mode in SVC mode (sp at
+	 * frame.pc, as there). sp_abt is free
 	 * scratch: the abort path never uses its own stack. */
 	ldr	sp, =svc_insn_fetch + 8
 	cmp	lr, sp
-	ldreq	lr, =svc_slow
+	ldreq	lr, =svc_other_mode
 	movseq	pc, lr
 	save_frame_from 8
 	mov	r0, sp

@@ -1,23 +1,60 @@
 /*
  * Trap frame helpers (see core/arch.h). Pure C: also built for host tests.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "arch.h"
 #include "arm.h"
+#include "vmm/guest_info.h"
 
 _Static_assert((FRAME_SIZE + FRAME_EXTRA) % 8 == 0, "the hypervisor C stack stays 8-byte aligned");
+_Static_assert(sizeof(struct arch_frame_extra) == FRAME_EXTRA, "FRAME_EXTRA");
+_Static_assert(offsetof(struct arch_frame_extra, vcpu_info) == FRAME_VCPU_INFO &&
+	       offsetof(struct arch_frame_extra, kernel_sp) == FRAME_KSP &&
+	       offsetof(struct arch_frame_extra, handler_pc) == FRAME_HPC &&
+	       offsetof(struct arch_frame_extra, handler_cpsr) == FRAME_HCPSR &&
+	       offsetof(struct arch_frame_extra, dacr_kernel) == FRAME_DACR_K &&
+	       offsetof(struct arch_frame_extra, kernel_table) == FRAME_KTABLE &&
+	       offsetof(struct arch_frame_extra, zero) == FRAME_ZERO &&
+	       offsetof(struct arch_frame_extra, hctx_dacr) == FRAME_HCTX_DACR &&
+	       offsetof(struct arch_frame_extra, user_table) == FRAME_UTABLE &&
+	       offsetof(struct arch_frame_extra, dacr_user) == FRAME_DACR_U &&
+	       offsetof(struct arch_frame_extra, cpsr_mask) == FRAME_CPSR_MASK &&
+	       offsetof(struct arch_frame_extra, one) == FRAME_ONE &&
+	       offsetof(struct arch_frame_extra, svc_table) == FRAME_SVC_TABLE,
+	       "entry.S's offsets above the frame");
+_Static_assert(offsetof(struct vmm_vcpu_info, vmode) == VCPU_VMODE &&
+	       offsetof(struct vmm_vcpu_info, syscall) == 4,
+	       "entry.S's fast return reads vcpu_info's first word and the save area in one ldm");
+
+/*
+ * The CPSR bits a guest keeps when it resumes in ARM state: those of
+ * PSR_GUEST_MASK without T and the IT bits (IT without T is cleared, see
+ * arch_frame_sanitize). The fast return (entry.S) applies it and adds
+ * PSR_GUEST_FIXED; a Thumb target goes through arch_frame_sanitize.
+ */
+#define PSR_GUEST_MASK_ARM (PSR_GUEST_MASK & ~PSR_IT_MASK & ~(uint32_t)PSR_T)
 
 struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_info)
 {
 	struct vmm_trap_frame *f = (struct vmm_trap_frame *)(stack_top - FRAME_EXTRA - FRAME_SIZE);
+	struct arch_frame_extra *x = arch_frame_extra(f);
 
-	/* trap_return (entry.S) loads this word to check for pending upcalls */
-	*(uint32_t *)(stack_top - FRAME_EXTRA + FRAME_VCPU_INFO) = (uint32_t)(uintptr_t)vcpu_info;
-	*(uint32_t *)(stack_top - FRAME_EXTRA + FRAME_SVC_TABLE) = 0; /* vtrap_set_mode() sets it */
+	/* trap_return (entry.S) loads vcpu_info to check for pending upcalls;
+	 * the rest is set by core/vtrap.c (vtrap_set_mode) */
+	memset(x, 0, sizeof(*x));
+	x->vcpu_info = (uint32_t)(uintptr_t)vcpu_info;
+	x->cpsr_mask = PSR_GUEST_MASK_ARM;
+	x->one = 1;
 	memset(f, 0, sizeof(*f));
 	f->cpsr = PSR_GUEST_FIXED;
 	return f;
+}
+
+struct arch_frame_extra *arch_frame_extra(struct vmm_trap_frame *f)
+{
+	return (struct arch_frame_extra *)((uint8_t *)f + FRAME_SIZE);
 }
 
 void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp, uint32_t r0)
@@ -57,5 +94,5 @@ bool arch_frame_from_guest(const struct vmm_trap_frame *f)
 
 void arch_frame_set_svc_table(struct vmm_trap_frame *f, const void *table)
 {
-	*(uint32_t *)((uint8_t *)f + FRAME_SIZE + FRAME_SVC_TABLE) = (uint32_t)(uintptr_t)table;
+	arch_frame_extra(f)->svc_table = (uint32_t)(uintptr_t)table;
 }

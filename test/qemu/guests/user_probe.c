@@ -18,6 +18,16 @@
  * restore_trap_frame `svc` to the next user instruction (minimum of 64,
  * minus the cost of the counter read itself, as bench_hypercall.c); the
  * handler leaves its counter reads in the user data page.
+ * "role=fast": the same process with fast system calls (set_trap_table flag
+ * VMM_TRAPTABLE_fast_syscall: no frame, the user's sp/lr/pc/cpsr in
+ * vcpu_info.syscall, r0-r12 live, return by `svc #0x83`), then a second one
+ * that checks its registers survive a system call both ways, that the
+ * return sanitises a hostile CPSR (mode, IT bits without T, J, E, A, I, F,
+ * the VUSER bit, a pc off by 2) on the assembly path and on the C path (with
+ * events masked), and that `svc #0x83` from user mode is a system call.
+ * "role=badstack": fast system calls with a kernel stack in the domain but
+ * unmapped: the handler's first store faults, and so does the data-abort
+ * bounce below it, which the hypervisor must crash (only this domain).
  * "role=nested": the user process reads hypervisor memory and so does the
  * data-abort handler; the nested bounces walk down the kernel stack until
  * the frame no longer fits in the domain, which the hypervisor must crash
@@ -28,9 +38,14 @@
 #include "probe_lib.h"
 #include "vmm/mmu.h"
 
-#define SYS_write 1
-#define SYS_yield 2
-#define SYS_exit  3
+#define SYS_write   1
+#define SYS_yield   2
+#define SYS_exit    3
+#define SYS_check   4   /* fast: r1-r6, r8-r12 arrive as 1..12 */
+#define SYS_hostile 5   /* fast: return with a hostile CPSR and pc | 2 */
+#define SYS_report  6   /* fast: 0 if the CPSR the user ran with is sane */
+#define SYS_hostile_slow 8 /* SYS_hostile with events masked: the C return */
+#define SYS_imm     9   /* returns the SVC's immediate */
 
 #define USER_VA       0x40000000u           /* code page; L1 entry 0x400 (ARM domain 1) */
 #define USER_DATA     (USER_VA + 0x1000u)   /* data page: bench results, stack below its top */
@@ -45,7 +60,10 @@ void trap_entry_undef(void);
 void trap_entry_abort(void);
 void trap_entry_nested(void);
 void trap_entry_bench(void);
+void trap_entry_fast(void);
+void kernel_trap_fast(struct vmm_trap_bounce *b);
 extern const char user_code_start[], user_code_end[], user_bench_start[], user_bench_end[];
+extern const char user_fast_start[], user_fast_end[];
 extern const char user_nested_start[], user_nested_end[];
 void kernel_trap(struct vmm_trap_bounce *b);
 void kernel_resume(void) __attribute__((noreturn));
@@ -53,7 +71,8 @@ void kernel_resume(void) __attribute__((noreturn));
 static uint64_t kernel_stack[1024];
 static struct vmm_trap_table table;
 static struct vmm_trap_frame user_frame;
-static int syscalls, undefs, hypercall_tries, kernel_reads;
+static int syscalls, undefs, hypercall_tries, kernel_reads, fast_entries, fast_checks;
+static int fast_role;
 volatile uint32_t kernel_secret = 0x600dc0deu; /* what the process tries to read */
 
 /* Each entry: r0 = sp = the bounce frame; C handler; restore the frame. */
@@ -71,21 +90,42 @@ __asm__(
 	"	mov	r7, #23\n"          /* restore_trap_frame */
 	"	svc	#0x82\n"
 	"	b	.\n"
-	/* role=bench: counter at entry (t1) and right before the return (t2),
-	 * stored in the user data page (reachable in virtual kernel mode) */
+	/* Fast system calls: sp = kernel stack, r0-r12 the user's. A struct
+	 * vmm_trap_bounce (84 bytes, 88 keep sp 8-byte aligned) is built from
+	 * the live registers and vcpu_info.syscall for kernel_trap; the
+	 * (edited) context goes back to the save area, r0-r12 to the registers,
+	 * and svc #0x83 returns. */
+	"	.global trap_entry_fast\n"
+	"trap_entry_fast:\n"
+	"	sub	sp, sp, #88\n"
+	"	stmia	sp, {r0-r12}\n"
+	"	movw	r4, #:lower16:0xc0000004\n"  /* vcpu_info.syscall */
+	"	movt	r4, #:upper16:0xc0000004\n"
+	"	ldmia	r4, {r5-r8}\n"
+	"	add	r9, sp, #52\n"
+	"	stmia	r9, {r5-r8}\n"
+	"	mov	r0, sp\n"
+	"	bl	kernel_trap_fast\n"
+	"	add	r9, sp, #52\n"
+	"	ldmia	r9, {r5-r8}\n"
+	"	movw	r4, #:lower16:0xc0000004\n"
+	"	movt	r4, #:upper16:0xc0000004\n"
+	"	stmia	r4, {r5-r8}\n"
+	"	ldmia	sp, {r0-r12}\n"
+	"	add	sp, sp, #88\n"
+	"	svc	#0x83\n"
+	"	b	.\n"
+	/* role=bench (fast system calls): counter at entry (t1), bounce =
+	 * t1 - the user's t0 (r4, live) in r2; the counter right before the
+	 * return (t2) in r1: both reach the user in registers */
 	"	.global trap_entry_bench\n"
 	"trap_entry_bench:\n"
 	"	mrc	p15, 0, r1, c9, c13, 0\n"
-	"	ldr	r3, [r0, #28]\n"        /* frame.r[7]: SYS_exit goes the normal way */
-	"	cmp	r3, #3\n"
-	"	beq	trap_entry_syscall\n"
-	"	movw	r2, #:lower16:0x40001000\n"
-	"	movt	r2, #:upper16:0x40001000\n"
-	"	str	r1, [r2]\n"
-	"	mov	r7, #23\n"
+	"	cmp	r7, #3\n"              /* SYS_exit goes the normal way */
+	"	beq	trap_entry_fast\n"
+	"	sub	r2, r1, r4\n"
 	"	mrc	p15, 0, r1, c9, c13, 0\n"
-	"	str	r1, [r2, #4]\n"
-	"	svc	#0x82\n"
+	"	svc	#0x83\n"
 	"	b	.\n");
 
 /*
@@ -165,15 +205,12 @@ __asm__(
 	"	mov	r7, #0\n"
 	"	mrc	p15, 0, r4, c9, c13, 0\n"
 	"	svc	#0\n"
-	"	mrc	p15, 0, r5, c9, c13, 0\n"
-	"	ldr	r0, [r6]\n"
-	"	sub	r0, r0, r4\n"
-	"	cmp	r0, r9\n"
-	"	movlo	r9, r0\n"
-	"	ldr	r1, [r6, #4]\n"
-	"	sub	r1, r5, r1\n"
-	"	cmp	r1, r10\n"
-	"	movlo	r10, r1\n"
+	"	mrc	p15, 0, r5, c9, c13, 0\n"  /* r2: bounce, r1: t2 (the kernel's) */
+	"	sub	r5, r5, r1\n"
+	"	cmp	r2, r9\n"
+	"	movlo	r9, r2\n"
+	"	cmp	r5, r10\n"
+	"	movlo	r10, r5\n"
 	"	subs	r8, r8, #1\n"
 	"	bne	4b\n"
 	"	sub	r9, r9, r11\n"
@@ -184,6 +221,57 @@ __asm__(
 	"	svc	#0\n"
 	"	b	.\n"
 	"user_bench_end:\n"
+
+	/* role=fast, second process: registers, hostile CPSRs, svc #0x83 */
+	"	.global user_fast_start\n"
+	"	.global user_fast_end\n"
+	"user_fast_start:\n"
+	"	mov	r1, #1\n	mov	r2, #2\n	mov	r3, #3\n	mov	r4, #4\n"
+	"	mov	r5, #5\n	mov	r6, #6\n	mov	r8, #8\n	mov	r9, #9\n"
+	"	mov	r10, #10\n	mov	r11, #11\n	mov	r12, #12\n"
+	"	mov	r7, #4\n"              /* SYS_check */
+	"	svc	#0\n"
+	"	cmp	r0, #0\n	bne	5f\n"
+	"	cmp	r1, #1\n	cmpeq	r2, #2\n	cmpeq	r3, #3\n	cmpeq	r4, #4\n"
+	"	cmpeq	r5, #5\n	cmpeq	r6, #6\n	cmpeq	r7, #4\n	cmpeq	r8, #8\n"
+	"	cmpeq	r9, #9\n	cmpeq	r10, #10\n	cmpeq	r11, #11\n	cmpeq	r12, #12\n"
+	"	bne	5f\n"
+	UWRITE("f_regs", "(f_regs_end - f_regs)")
+	"	mov	r7, #5\n	svc	#0\n"      /* hostile CPSR, assembly return */
+	"	mov	r7, #6\n	svc	#0\n"
+	"	cmp	r0, #0\n	bne	6f\n"
+	"	mov	r7, #8\n	svc	#0\n"      /* the same through C */
+	"	mov	r7, #6\n	svc	#0\n"
+	"	cmp	r0, #0\n	bne	6f\n"
+	UWRITE("f_cpsr", "(f_cpsr_end - f_cpsr)")
+	"	mov	r7, #9\n	svc	#0x83\n"   /* from user mode: a system call */
+	"	cmp	r0, #0x83\n	bne	7f\n"
+	UWRITE("f_83", "(f_83_end - f_83)")
+	"	mov	r0, #0\n	mov	r7, #3\n	svc	#0\n"
+	"5:\n"
+	UWRITE("f_fail_regs", "(f_fail_regs_end - f_fail_regs)")
+	"	b	8f\n"
+	"6:\n"
+	UWRITE("f_fail_cpsr", "(f_fail_cpsr_end - f_fail_cpsr)")
+	"	b	8f\n"
+	"7:\n"
+	UWRITE("f_fail_83", "(f_fail_83_end - f_fail_83)")
+	"8:	mov	r0, #1\n	mov	r7, #3\n	svc	#0\n"
+	"	b	.\n"
+	"f_regs:	.ascii	\"user: registers intact across a fast system call\\n\"\n"
+	"f_regs_end:\n"
+	"f_cpsr:	.ascii	\"user: hostile CPSRs sanitised by both returns\\n\"\n"
+	"f_cpsr_end:\n"
+	"f_83:	.ascii	\"user: svc #0x83 from user mode is a system call\\n\"\n"
+	"f_83_end:\n"
+	"f_fail_regs:	.ascii	\"FAIL: registers changed by a fast system call\\n\"\n"
+	"f_fail_regs_end:\n"
+	"f_fail_cpsr:	.ascii	\"FAIL: the return left a hostile CPSR\\n\"\n"
+	"f_fail_cpsr_end:\n"
+	"f_fail_83:	.ascii	\"FAIL: svc #0x83 from user mode was not a system call\\n\"\n"
+	"f_fail_83_end:\n"
+	"	.p2align 2\n"
+	"user_fast_end:\n"
 
 	/* role=nested: read hypervisor memory */
 	"	.global user_nested_start\n"
@@ -266,9 +354,12 @@ static void user_load(const char *start, const char *end)
 		user_fail("sync the instruction cache");
 }
 
+static uint32_t exit_code;
+
 void kernel_trap(struct vmm_trap_bounce *b)
 {
 	static char write_buf[128];
+	struct vmm_vcpu_info *vi = &((struct vmm_shared_info *)VMM_GUEST_BASE)->vcpu_info;
 	struct vmm_trap_frame *f = &b->frame;
 	uint32_t i;
 
@@ -296,7 +387,33 @@ void kernel_trap(struct vmm_trap_bounce *b)
 			f->r[0] = (uint32_t)HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
 			return;
 		case SYS_exit:
+			exit_code = f->r[0];
 			kernel_resume();
+		case SYS_check:
+			fast_checks++;
+			f->r[0] = 0;
+			for (i = 1; i <= 12; i++)
+				if (i != 7 && f->r[i] != i)
+					f->r[0] = 1;
+			return;
+		case SYS_hostile:
+		case SYS_hostile_slow:
+			/* SYS mode, IT bits without T, J, VUSER, E, A, I set, F clear,
+			 * and a pc the ARM state cannot have */
+			f->cpsr = (f->cpsr & 0xf0000000u) | 0x0710ff9fu;
+			f->pc |= 2u;
+			if (f->r[7] == SYS_hostile_slow)
+				vi->evtchn_upcall_mask = 1; /* the assembly return leaves this to C */
+			f->r[0] = 0;
+			return;
+		case SYS_report:
+			/* the CPSR the user ran with (the SPSR of this SVC): USR, F, nothing else */
+			vi->evtchn_upcall_mask = 0;
+			f->r[0] = (f->cpsr & ~VMM_PSR_VUSER & 0x07ffffffu) == 0x50u ? 0 : 1;
+			return;
+		case SYS_imm:
+			f->r[0] = b->status;
+			return;
 		default:
 			if (f->r[7] == VMM_HC_console_io && b->status == VMM_HYPERCALL_SVC)
 				hypercall_tries++;
@@ -332,11 +449,31 @@ void kernel_trap(struct vmm_trap_bounce *b)
 	probe_shutdown(VMM_SHUTDOWN_crash);
 }
 
+/* A fast system call (trap_entry_fast): the bounce kernel_trap expects,
+ * built from the live registers and vcpu_info.syscall. */
+void kernel_trap_fast(struct vmm_trap_bounce *b)
+{
+	const struct vmm_vcpu_info *vi = &((struct vmm_shared_info *)VMM_GUEST_BASE)->vcpu_info;
+
+	fast_entries++;
+	if (vi->vmode != VMM_VMODE_KERNEL)
+		user_fail("vcpu_info.vmode not kernel in the syscall handler");
+	if (b->frame.pc - USER_VA >= 0x1000u || (b->frame.cpsr & 0x1fu) != 0x10u)
+		user_fail("vcpu_info.syscall does not hold the user context");
+	b->trap = VMM_TRAP_syscall;
+	b->address = b->frame.pc - 4;
+	b->status = *(const volatile uint32_t *)(uintptr_t)b->address & 0x00ffffffu;
+	b->reserved = 0;
+	b->frame.cpsr |= VMM_PSR_VUSER; /* what kernel_trap checks; the return clears it */
+	kernel_trap(b);
+}
+
 /* The exit system call: back in the kernel for good (on the kernel stack). */
 void kernel_resume(void)
 {
 	const struct vmm_vcpu_info *vi = &((struct vmm_shared_info *)VMM_GUEST_BASE)->vcpu_info;
 	const volatile uint32_t *bench = (const volatile uint32_t *)USER_DATA;
+	int i;
 
 	if (bench[2] || bench[3]) {
 		probe_puts("bench: syscall bounce = ");
@@ -348,6 +485,24 @@ void kernel_resume(void)
 	}
 
 	probe_expect("kernel: vmode is kernel after exit", vi->vmode, VMM_VMODE_KERNEL);
+	if (fast_role == 1) {
+		/* the first process is done: the second one, fast-only checks */
+		fast_role = 2;
+		user_load(user_fast_start, user_fast_end);
+		for (i = 0; i < 13; i++)
+			user_frame.r[i] = 0;
+		user_frame.pc = USER_VA;
+		user_frame.sp = USER_STACK;
+		user_frame.cpsr = 0x10u | VMM_PSR_VUSER;
+		HYPERVISOR_restore_trap_frame(&user_frame);
+		user_fail("restore_trap_frame returned");
+	}
+	if (fast_role) {
+		probe_expect("kernel: second process exit code", (long)exit_code, 0);
+		probe_expect("kernel: fast system calls entered", fast_entries, 17);
+		probe_expect("kernel: register checks", fast_checks, 1);
+		syscalls -= 10; /* the second process's */
+	}
 	probe_expect("kernel: system calls served", syscalls, 7);
 	probe_expect("kernel: hypercall attempts seen as system calls", hypercall_tries, 1);
 	probe_expect("kernel: undefined instructions bounced", undefs, 1);
@@ -363,7 +518,11 @@ void kernel_resume(void)
 
 void probe_main(const struct vmm_start_info *si)
 {
+	struct vmm_vcpu_info *vi = &((struct vmm_shared_info *)VMM_GUEST_BASE)->vcpu_info;
 	int nested = probe_cmdline_has(si->cmd_line, "role=nested");
+	int badstack = probe_cmdline_has(si->cmd_line, "role=badstack");
+	int bench = probe_cmdline_has(si->cmd_line, "role=bench");
+	uint32_t flags;
 
 	table.handler[VMM_TRAP_syscall] = (uint32_t)(uintptr_t)trap_entry_syscall;
 	table.handler[VMM_TRAP_undefined] = (uint32_t)(uintptr_t)trap_entry_undef;
@@ -378,17 +537,42 @@ void probe_main(const struct vmm_start_info *si)
 		      vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, 0)), -VMM_EFAULT);
 	table.handler[1] = (uint32_t)(uintptr_t)trap_entry_undef;
 	probe_expect("set_trap_table again", vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, 0), 0);
+	fast_role = probe_cmdline_has(si->cmd_line, "role=fast");
+	flags = (fast_role || badstack || bench) ? VMM_TRAPTABLE_fast_syscall : 0;
+	if (flags) {
+		table.handler[VMM_TRAP_syscall] = (uint32_t)(uintptr_t)trap_entry_fast;
+		probe_expect("set_trap_table refuses unknown flags",
+			     vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table,
+					    VMM_TRAPTABLE_fast_syscall << 1), -VMM_EINVAL);
+		probe_expect("set_trap_table refuses a kernel stack in the hypervisor",
+			     (table.kernel_sp = 0xE0001000u,
+			      vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, flags)),
+			     -VMM_EFAULT);
+		table.kernel_sp = (uint32_t)(uintptr_t)(kernel_stack + sizeof(kernel_stack) / sizeof(kernel_stack[0]));
+		if (badstack) {
+			/* in the domain (accepted), unmapped once the user space is
+			 * built; no data-abort handler: the handler's first store
+			 * is a kernel fault with no handler */
+			table.kernel_sp = VMM_GUEST_BASE + MIB + 0x1000u;
+			table.handler[VMM_TRAP_data_abort] = 0;
+		}
+		probe_expect("set_trap_table with fast system calls",
+			     vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, flags), 0);
+		vi->evtchn_upcall_mask = 0; /* no callback: nothing is delivered; the fast return needs 0 */
+	}
 	user_space_build(si);
 	user_load(user_code_start, user_code_end);
 	user_frame.pc = USER_VA;
 	user_frame.sp = USER_STACK;
 	user_frame.r[4] = (uint32_t)(uintptr_t)&kernel_secret;
 	user_frame.cpsr = 0x10u | VMM_PSR_VUSER;
-	if (probe_cmdline_has(si->cmd_line, "role=bench")) {
+	if (bench) {
 		table.handler[VMM_TRAP_syscall] = (uint32_t)(uintptr_t)trap_entry_bench;
-		vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, 0);
+		vmm_hypercall2(VMM_HC_set_trap_table, (uint32_t)(uintptr_t)&table, flags);
 		user_load(user_bench_start, user_bench_end);
 	}
+	if (badstack)
+		probe_puts("badstack: entering user mode, kernel stack unmapped\n");
 	if (nested) {
 		/* user code that reads hypervisor memory: the handler faults too */
 		user_load(user_nested_start, user_nested_end);

@@ -14,7 +14,9 @@
  * stack, so other threads keep running while it makes system calls.
  *
  * System calls: `svc` (any immediate; hypercalls are not possible from user
- * mode) with the number in r7, arguments in r0..r2, result in r0:
+ * mode) with the number in r7, arguments in r0..r2, result in r0; every
+ * other register is preserved. They take libvmm's fast path (vmm/abi.h
+ * "Fast system calls": no frame, return by `svc #0x83`):
  *   MINIOS_SYS_write (buf, len): prints up to 256 bytes of the process's
  *     memory on the console; -EFAULT if the buffer is not in its pages;
  *   MINIOS_SYS_yield: lets the other threads run; 0;
