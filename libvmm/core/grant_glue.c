@@ -65,11 +65,14 @@ static struct gnttab *glue_table_of(void *ctx, uint32_t domid)
 static void glue_orphan_put(void *ctx, uint32_t mfn)
 {
 	const struct frame *f = mm_frame(mfn);
+	uint16_t owner = f ? f->owner : FRAME_OWNER_NONE;
 
 	(void)ctx;
-	if (f && f->owner < FRAME_OWNER_NONE && !domain_find(f->owner) && !f->u.use.refcount &&
-	    !f->u.use.type_count)
-		mm_free(mfn, 0);
+	/* once per frame (it is free after): no rate limit needed */
+	if (owner < FRAME_OWNER_NONE && !domain_find(owner) && !f->u.use.refcount && !f->u.use.type_count &&
+	    mm_free(mfn, 0) == 0)
+		vmm_log("dead dom%u's frame 0x%x: its last grant mapping is gone, back to the allocator",
+			(unsigned)owner, (unsigned)mfn);
 }
 
 static struct frame_table *glue_frames(void *ctx, uint32_t mfn)
