@@ -223,6 +223,35 @@ static void test_no_state_without_grants(void **state)
 	assert_int_equal(mm_free_frames(), free0);
 }
 
+/* No free frame for a domain's first grant state: -ENOMEM, nothing taken; it works once one is free. */
+static void test_state_frame_unavailable(void **state)
+{
+	static uint32_t held[65536];
+	uint32_t n = 0, free0, i;
+	struct domain *d;
+	struct vmm_gnttab_query_size *op;
+
+	(void)state;
+	d = mk("starved");
+	op = test_guest_ptr(d, OP_VA);
+	while (n < 65536 && mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &held[n]) == 0)
+		n++;
+	free0 = mm_free_frames();
+	memset(op, 0, sizeof(*op));
+	op->dom = VMM_DOMID_SELF;
+	assert_int_equal(grant_table_op(d, VMM_GNTTABOP_query_size, OP_VA, 1), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), free0);
+	assert_int_equal(grant_state_frames(), 0);
+	mm_free(held[--n], 0); /* the last one free: enough */
+	assert_int_equal(grant_table_op(d, VMM_GNTTABOP_query_size, OP_VA, 1), 0);
+	assert_int_equal(op->max_nr_frames, VMM_GNTTAB_MAX_FRAMES);
+	assert_int_equal(grant_state_frames(), 1);
+	for (i = 0; i < n; i++)
+		mm_free(held[i], 0);
+	domain_kill(d, VMM_SHUTDOWN_poweroff);
+	assert_int_equal(grant_state_frames(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_granter_dies_while_its_frame_is_mapped),
 		cmocka_unit_test(test_both_die_without_unmapping),
 		cmocka_unit_test(test_no_state_without_grants),
+		cmocka_unit_test(test_state_frame_unavailable),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
