@@ -71,7 +71,7 @@ static void check(void)
 			struct gnttab_maptrack *m = &gt->maptrack[i];
 			struct gf_map *g;
 
-			if (!m->granter)
+			if (!m->used)
 				continue;
 			maps++;
 			want_ref[m->frame - GF_BASE]++;
@@ -80,7 +80,7 @@ static void check(void)
 			g = gf_map_find(d, m->va);
 			if (!g || g->mfn != m->frame || g->readonly != m->readonly)
 				die("maptrack entry without its page-table mapping");
-			if (frame_get(&gf_ft, m->frame)->owner != m->granter->domid)
+			if (m->granter && frame_get(&gf_ft, m->frame)->owner != m->granter->domid)
 				die("mapped frame not the granter's");
 		}
 		for (i = 0; i < GNTTAB_ACTIVE_MAX; i++) {
@@ -214,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* unmap everything: every count back to the start */
 	for (d = 1; d <= GF_NDOM; d++)
 		for (i = 0; i < VMM_GNTTAB_MAPTRACK_MAX; i++)
-			if (gf_gt[d].maptrack[i].granter) {
+			if (gf_gt[d].maptrack[i].used) {
 				struct vmm_gnttab_unmap_grant_ref op = { gf_gt[d].maptrack[i].va, i, 0 };
 				if (gnttab_unmap(&gf_gt[d], &op))
 					die("unmap of a live mapping refused");

@@ -73,7 +73,8 @@ struct vmm_grant_entry {
  * Returns 0 when every structure was processed (each has its own status:
  * 0 or a negative VMM_E* code), -VMM_EINVAL for an unknown cmd, -VMM_EFAULT
  * if a structure cannot be read or written back (the ones before it were
- * processed and written).
+ * processed and written), -VMM_ENOMEM if the caller has no grant state yet
+ * and no hypervisor frame is free for it (nothing done).
  */
 #define VMM_GNTTABOP_map_grant_ref   0
 #define VMM_GNTTABOP_unmap_grant_ref 1

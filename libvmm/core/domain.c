@@ -10,6 +10,7 @@
 #include "elf_loader.h"
 #include "evtchn.h"
 #include "format.h"
+#include "grant_glue.h"
 #include "log.h"
 #include "mm.h"
 #include "policy.h"
@@ -353,6 +354,7 @@ void domain_kill(struct domain *d, int reason)
 	asid_cache_retire(&d->asids); /* its ASIDs are never reused before a full flush */
 	schedule_timer_cancel(d);
 	evtchn_domain_destroy(d); /* peers go back to unbound, PIRQs are released */
+	grant_domain_destroy(d);  /* its mappings go; its granted frames stay while mapped */
 	if (reason != VMM_SHUTDOWN_poweroff && reason != VMM_SHUTDOWN_reboot)
 		any_domain_failed = true;
 	vmm_log("dom%u (%s) shut down: %s, %llu.%06llu s CPU of %llu.%06llu s", (unsigned)d->id, d->name,

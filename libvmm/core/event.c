@@ -12,11 +12,18 @@
 #include "time.h"
 #include "vtrap.h"
 
+/*
+ * Sets a bit in the shared-info page and says whether it was set already.
+ * A plain read-modify-write, no exclusive access or barrier: the hypervisor
+ * runs on one core with interrupts masked, so the guest (which updates the
+ * same words with its own exclusives) cannot run until this returns, and
+ * the exception return orders the stores before any guest access.
+ */
 static int bit_test_and_set(volatile uint32_t *word, unsigned int bit)
 {
-	uint32_t mask = 1u << bit;
-	uint32_t old = __atomic_fetch_or(word, mask, __ATOMIC_SEQ_CST);
+	uint32_t mask = 1u << bit, old = *word;
 
+	*word = old | mask;
 	return (old & mask) != 0;
 }
 
@@ -52,9 +59,9 @@ void event_unmask(struct domain *d, unsigned int port)
 	struct vmm_shared_info *s = d->shared;
 	unsigned int word = port / 32, bit = port % 32;
 
-	__atomic_fetch_and(&s->evtchn_mask[word], ~(1u << bit), __ATOMIC_SEQ_CST);
+	s->evtchn_mask[word] &= ~(1u << bit); /* single core: see bit_test_and_set() */
 	/* An event that came while masked set only its port bit: raise it now. */
-	if (!(__atomic_load_n(&s->evtchn_pending[word], __ATOMIC_SEQ_CST) & (1u << bit)))
+	if (!(s->evtchn_pending[word] & (1u << bit)))
 		return;
 	if (bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word))
 		return; /* the selector was set: the flag is (or was) raised already */

@@ -302,7 +302,7 @@ static struct gnttab_maptrack *maptrack_free_slot(struct gnttab *gt, uint32_t *h
 	uint32_t i;
 
 	for (i = 0; i < VMM_GNTTAB_MAPTRACK_MAX; i++)
-		if (!gt->maptrack[i].granter) {
+		if (!gt->maptrack[i].used) {
 			*handle = i;
 			return &gt->maptrack[i];
 		}
@@ -363,6 +363,7 @@ int gnttab_map(struct gnttab *gt, struct vmm_gnttab_map_grant_ref *op)
 	else
 		a->rw_pins++;
 	entry_sync_inuse(granter, op->ref, a);
+	m->used = true;
 	m->granter = granter;
 	m->ref = op->ref;
 	m->frame = e.frame;
@@ -373,13 +374,32 @@ int gnttab_map(struct gnttab *gt, struct vmm_gnttab_map_grant_ref *op)
 	return 0;
 }
 
+/* Drops a mapping's counts and the granter's pin, after its entry is gone. */
+static void maptrack_drop(struct gnttab_maptrack *m)
+{
+	map_counts_put(m->frame, m->readonly);
+	if (!m->granter) {
+		OPS->orphan_put(CTX, m->frame); /* the granter died: the last unmap frees it */
+	} else {
+		struct gnttab_active *a = gnttab_active_find(m->granter, m->ref);
+
+		if (a) { /* always found: a mapping holds a pin */
+			if (m->readonly)
+				a->ro_pins--;
+			else
+				a->rw_pins--;
+			entry_sync_inuse(m->granter, m->ref, a);
+		}
+	}
+	memset(m, 0, sizeof(*m));
+}
+
 int gnttab_unmap(struct gnttab *gt, struct vmm_gnttab_unmap_grant_ref *op)
 {
 	struct gnttab_maptrack *m;
-	struct gnttab_active *a;
 	int err;
 
-	if (op->handle >= VMM_GNTTAB_MAPTRACK_MAX || !gt->maptrack[op->handle].granter)
+	if (op->handle >= VMM_GNTTAB_MAPTRACK_MAX || !gt->maptrack[op->handle].used)
 		return gnttab_fail(gt, -VMM_EINVAL, "unmap_grant_ref: no mapping with handle %u",
 				   (unsigned)op->handle);
 	m = &gt->maptrack[op->handle];
@@ -389,15 +409,37 @@ int gnttab_unmap(struct gnttab *gt, struct vmm_gnttab_unmap_grant_ref *op)
 	err = OPS->unmap_va(CTX, gt->domid, m->pte, m->frame);
 	if (err)
 		return gnttab_fail(gt, err, "unmap_grant_ref: entry at 0x%08x cannot be removed", (unsigned)m->va);
-	map_counts_put(m->frame, m->readonly);
-	a = gnttab_active_find(m->granter, m->ref);
-	if (a) { /* always found: a mapping holds a pin */
-		if (m->readonly)
-			a->ro_pins--;
-		else
-			a->rw_pins--;
-		entry_sync_inuse(m->granter, m->ref, a);
-	}
-	memset(m, 0, sizeof(*m));
+	maptrack_drop(m);
 	return 0;
+}
+
+/* --- domain death ------------------------------------------------------------ */
+
+void gnttab_release(struct gnttab *gt)
+{
+	uint32_t i;
+
+	for (i = 0; i < VMM_GNTTAB_MAPTRACK_MAX; i++) {
+		struct gnttab_maptrack *m = &gt->maptrack[i];
+
+		if (!m->used)
+			continue;
+		/* Removing an entry map_va wrote cannot fail; if it did, the
+		 * counts stay (the frame leaks, it is never reused while mapped). */
+		if (OPS->unmap_va(CTX, gt->domid, m->pte, m->frame) == 0)
+			maptrack_drop(m);
+	}
+	/* Its grants mapped elsewhere: gnttab_forget_granter() on each grantee. */
+	memset(gt->active, 0, sizeof(gt->active));
+	table_frames_put(gt->frames, gt->nr_frames);
+	gt->nr_frames = 0;
+}
+
+void gnttab_forget_granter(struct gnttab *grantee, const struct gnttab *granter)
+{
+	uint32_t i;
+
+	for (i = 0; i < VMM_GNTTAB_MAPTRACK_MAX; i++)
+		if (grantee->maptrack[i].used && grantee->maptrack[i].granter == granter)
+			grantee->maptrack[i].granter = NULL;
 }

@@ -49,11 +49,12 @@ struct gnttab_active {
 
 /* A mapping this domain holds as a grantee; the index is the handle. */
 struct gnttab_maptrack {
-	struct gnttab *granter; /* NULL: free slot */
+	struct gnttab *granter; /* NULL once the granter died (its frame stays until unmapped) */
 	uint32_t ref;
 	uint32_t frame;
 	uint32_t va;            /* host_addr */
 	uint32_t pte;           /* machine address of the entry mapping it (from map_va) */
+	bool used;              /* false: free slot */
 	bool readonly;
 };
 
@@ -91,6 +92,13 @@ struct gnttab_ops {
 	 */
 	int (*map_va)(void *ctx, uint32_t domid, uint32_t va, uint32_t mfn, bool readonly, uint32_t *pte);
 	int (*unmap_va)(void *ctx, uint32_t domid, uint32_t pte, uint32_t mfn);
+	/*
+	 * A grant mapping of frame mfn whose granter died is gone (its counts
+	 * dropped): if nothing holds the frame any more, it goes back to the
+	 * allocator now (Xen's rule: a granted frame is freed by its last
+	 * unmap, never while mapped).
+	 */
+	void (*orphan_put)(void *ctx, uint32_t mfn);
 };
 
 /* Installs the environment (once at boot; tests per case). */
@@ -98,6 +106,19 @@ void gnttab_init(const struct gnttab_ops *ops, void *ctx);
 
 /* Empties a domain's table state (no table, no grants in use, no mappings). */
 void gnttab_domain_init(struct gnttab *gt, uint32_t domid);
+
+/*
+ * Domain death (called before its memory is torn down, its address space
+ * still live). gnttab_release(): every mapping gt holds is unmapped and its
+ * counts and the granter's pins and in-use flags dropped; its table frames'
+ * counts are given back. gnttab_forget_granter(): the mappings `grantee`
+ * holds of the dying `granter`'s grants stay (the frames' counts keep them
+ * out of the allocator) but no longer point at its state; their unmap
+ * frees the frame through orphan_put. Call it for every other live table,
+ * then free gt's storage.
+ */
+void gnttab_release(struct gnttab *gt);
+void gnttab_forget_granter(struct gnttab *grantee, const struct gnttab *granter);
 
 /* Single operations of the caller `gt`; each returns the status it would report. */
 int gnttab_setup_table(struct gnttab *gt, struct vmm_gnttab_setup_table *op);

@@ -159,6 +159,19 @@ static int gf_unmap_va(void *ctx, uint32_t domid, uint32_t pte, uint32_t mfn)
 	return 0;
 }
 
+/* Frames orphan_put() gave back to the allocator (a dead granter's, last unmap). */
+static unsigned int gf_orphans_freed;
+
+static void gf_orphan_put(void *ctx, uint32_t mfn)
+{
+	const struct frame *f = frame_get(&gf_ft, mfn);
+
+	(void)ctx;
+	if (f && f->owner >= 1 && f->owner <= GF_NDOM && gf_dead[f->owner] && !f->u.use.refcount &&
+	    !f->u.use.type_count && frame_free(&gf_ft, mfn, 0) == 0)
+		gf_orphans_freed++;
+}
+
 static const struct gnttab_ops gf_ops = {
 	.table_of = gf_table_of,
 	.frames = gf_frames_of,
@@ -169,7 +182,32 @@ static const struct gnttab_ops gf_ops = {
 	.policy = gf_policy,
 	.map_va = gf_map_va,
 	.unmap_va = gf_unmap_va,
+	.orphan_put = gf_orphan_put,
 };
+
+/*
+ * Domain dom dies as the glue does it: its grant state is released, the
+ * others forget it as a granter, its data mappings (the builder's counts)
+ * go and every frame of it nothing else holds is freed (as the memory
+ * teardown does). Returns how many of its frames were freed.
+ */
+static inline unsigned int gf_kill(uint32_t dom)
+{
+	unsigned int d, i, freed = 0;
+
+	gnttab_release(&gf_gt[dom]);
+	gf_dead[dom] = true;
+	for (d = 1; d <= GF_NDOM; d++)
+		if (!gf_dead[d])
+			gnttab_forget_granter(&gf_gt[d], &gf_gt[dom]);
+	gnttab_domain_init(&gf_gt[dom], dom); /* its storage goes: poison-free reuse is the glue's */
+	for (i = 0; i < GF_PER_DOM; i++) {
+		frame_put_ref(&gf_ft, gf_mfn(dom, i));
+		frame_put_type(&gf_ft, gf_mfn(dom, i), FRAME_TYPE_WRITABLE);
+		freed += frame_free(&gf_ft, gf_mfn(dom, i), 0) == 0;
+	}
+	return freed;
+}
 
 /* Fresh state: every domain's frames owned by it, WRITABLE count 1 / ref 1 like a
  * builder's data mapping, no tables, no mappings, policy allows everything. */
@@ -184,6 +222,7 @@ static inline void gf_reset(void)
 	gf_deny_a = gf_deny_b = 0;
 	gf_map_fail = 0;
 	gf_mapped_now = 0;
+	gf_orphans_freed = 0;
 	frame_table_init(&gf_ft, gf_frames, GF_BASE, GF_NR, gf_scrub);
 	for (d = 1; d <= GF_NDOM; d++) {
 		frame_mark_owned(&gf_ft, gf_mfn(d, 0), GF_PER_DOM, (uint16_t)d);

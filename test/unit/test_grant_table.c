@@ -596,6 +596,94 @@ static void test_batch(void **state)
 	}
 }
 
+/* ---- domain death ---------------------------------------------------------- */
+
+/* A dying grantee: its mappings go, the granter's counts, pins and in-use flags drop. */
+static void test_death_of_grantee(void **state)
+{
+	uint32_t h1, h2, free_before = gf_ft.nr_free;
+
+	(void)state;
+	assert_int_equal(gf_setup(D1, 0, 1), 0);
+	assert_int_equal(gf_setup(D2, 0, 1), 0);
+	gf_entry_set(D1, 1, RW, D2, gf_mfn(D1, 5));
+	gf_entry_set(D1, 2, RO, D2, gf_mfn(D1, 6));
+	assert_int_equal(map(D2, VA, HM, 1, D1, &h1), 0);
+	assert_int_equal(map(D2, VA + 0x1000u, HMRO, 2, D1, &h2), 0);
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.refcount, 2);
+	/* D2 dies: its 16 frames are free, its table frame too; D1 is as before the maps */
+	assert_int_equal(gf_kill(D2), GF_PER_DOM);
+	assert_int_equal(gf_ft.nr_free, free_before + GF_PER_DOM);
+	assert_null(gf_map_find(D2, VA));
+	assert_null(gf_map_find(D2, VA + 0x1000u));
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.refcount, 1);
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.type_count, 1);
+	assert_int_equal(fr(gf_mfn(D1, 6))->u.use.refcount, 1);
+	assert_int_equal(gnttab_active_count(&gf_gt[D1]), 0);
+	assert_int_equal(gf_entry_get(D1, 1).flags, RW);
+	assert_int_equal(gf_entry_get(D1, 2).flags, RO);
+	assert_int_equal(gf_orphans_freed, 0);
+	assert_int_equal(gf_mapped_now, 0);
+}
+
+/* A dying granter: frames mapped by others stay theirs to read until the last unmap frees them. */
+static void test_death_of_granter(void **state)
+{
+	uint32_t h1, h2, h3, free_before = gf_ft.nr_free;
+	struct frame_table *ft = &gf_ft;
+
+	(void)state;
+	assert_int_equal(gf_setup(D1, 0, 1), 0);
+	gf_entry_set(D1, 1, RW, D2, gf_mfn(D1, 5));
+	gf_entry_set(D1, 3, RO, D3, gf_mfn(D1, 5));
+	gf_entry_set(D1, 2, RO, D2, gf_mfn(D1, 6));
+	assert_int_equal(map(D2, VA, HM, 1, D1, &h1), 0);
+	assert_int_equal(map(D3, VA, HMRO, 3, D1, &h3), 0);
+	assert_int_equal(map(D2, VA + 0x1000u, HMRO, 2, D1, &h2), 0);
+	gf_mem[gf_mfn(D1, 5) - GF_BASE][0] = 0x5a;
+	/* D1 dies: 14 of its 16 frames are free (its table frame too), the two mapped ones not */
+	assert_int_equal(gf_kill(D1), GF_PER_DOM - 2);
+	assert_int_equal(ft->nr_free, free_before + GF_PER_DOM - 2);
+	assert_int_equal(fr(gf_mfn(D1, 5))->owner, D1);
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.refcount, 2);
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.type_count, 1);
+	assert_int_equal(frame_free(ft, gf_mfn(D1, 5), 0), -VMM_EBUSY);
+	assert_int_equal(gf_mem[gf_mfn(D1, 5) - GF_BASE][0], 0x5a); /* still the data they read */
+	/* nothing new of a dead granter */
+	assert_int_equal(map(D2, VA + 0x2000u, HM, 1, D1, NULL), -VMM_ESRCH);
+	/* the last unmap of each frame frees it, not an earlier one */
+	assert_int_equal(unmap(D2, VA, h1), 0);
+	assert_int_equal(gf_orphans_freed, 0);
+	assert_int_equal(fr(gf_mfn(D1, 5))->u.use.refcount, 1);
+	assert_int_equal(unmap(D2, VA + 0x1000u, h2), 0);
+	assert_int_equal(gf_orphans_freed, 1);
+	assert_int_equal(fr(gf_mfn(D1, 6))->owner, FRAME_OWNER_FREE);
+	assert_int_equal(unmap(D3, VA, h3), 0);
+	assert_int_equal(gf_orphans_freed, 2);
+	assert_int_equal(fr(gf_mfn(D1, 5))->owner, FRAME_OWNER_FREE);
+	assert_int_equal(ft->nr_free, free_before + GF_PER_DOM);
+	/* handles are free again */
+	assert_int_equal(unmap(D2, VA, h1), -VMM_EINVAL);
+	assert_int_equal(gf_mapped_now, 0);
+}
+
+/* A dying grantee holding a mapping of an already dead granter frees that frame. */
+static void test_death_of_both(void **state)
+{
+	uint32_t h, free_before = gf_ft.nr_free;
+
+	(void)state;
+	assert_int_equal(gf_setup(D1, 0, 1), 0);
+	assert_int_equal(gf_setup(D2, 0, 2), 0);
+	gf_entry_set(D1, 1, RW, D2, gf_mfn(D1, 5));
+	assert_int_equal(map(D2, VA, HM, 1, D1, &h), 0);
+	assert_int_equal(gf_kill(D1), GF_PER_DOM - 1);
+	assert_int_equal(gf_kill(D2), GF_PER_DOM);
+	assert_int_equal(gf_orphans_freed, 1);
+	assert_int_equal(gf_ft.nr_free, free_before + 2 * GF_PER_DOM);
+	assert_int_equal(gf_map_find(D2, VA), NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +703,9 @@ int main(void)
 		cmocka_unit_test_setup(test_copy_directions, setup),
 		cmocka_unit_test_setup(test_copy_refusals, setup),
 		cmocka_unit_test_setup(test_batch, setup),
+		cmocka_unit_test_setup(test_death_of_grantee, setup),
+		cmocka_unit_test_setup(test_death_of_granter, setup),
+		cmocka_unit_test_setup(test_death_of_both, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

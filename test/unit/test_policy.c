@@ -385,6 +385,55 @@ static void test_pirq_bind_fire_eoi(void **state)
 	assert_int_equal(fake_hw.board_calls, 0);
 }
 
+/*
+ * A domain dies holding a PIRQ and ports in two buckets, one of them
+ * connected: the interrupt is disabled and free for the next domain of that
+ * name, the peer's end is unbound again, every frame it took is back.
+ */
+static void test_death_releases_pirq_and_ports(void **state)
+{
+	struct vmm_pirq_config p[] = {{.irq = PIRQ_A, .domain = "dev"}};
+	struct vmm_config cfg = pirq_cfg(p, 1);
+	struct vmm_evtchn_bind_pirq bp = {.pirq = PIRQ_A};
+	struct vmm_evtchn_alloc_unbound au = {.dom = VMM_DOMID_SELF};
+	struct vmm_evtchn_bind_interdomain bi;
+	struct vmm_evtchn_status st = {.dom = VMM_DOMID_SELF};
+	uint32_t free0, i, peer_port;
+	struct domain *dev;
+
+	(void)state;
+	pirq_init(&cfg);
+	au.remote_dom = s2->id; /* the peer's first port frame is the peer's: taken before counting */
+	assert_int_equal(evtchn_alloc_unbound(s2, &au), 0);
+	free0 = mm_free_frames();
+	dev = test_domain_create_bare("dev", 0, 1u << T_SHARED);
+	assert_non_null(dev);
+	current = s2; /* dev is not the running domain: its storage goes at once */
+	assert_int_equal(evtchn_bind_pirq(dev, &bp), 0);
+	assert_true(irq_enabled(PIRQ_A));
+	for (i = 0; i < EVTCHN_BUCKET_PORTS + 1; i++) /* a second bucket frame */
+		assert_int_equal(evtchn_alloc_unbound(dev, &au), 0);
+	assert_non_null(dev->evtchn.bucket[1]);
+	bi.remote_dom = dev->id;
+	bi.remote_port = au.port;
+	assert_int_equal(evtchn_bind_interdomain(s2, &bi), 0);
+	peer_port = bi.local_port;
+	domain_kill(dev, VMM_SHUTDOWN_crash);
+	assert_false(irq_enabled(PIRQ_A));
+	st.port = peer_port;
+	assert_int_equal(evtchn_status(s2, &st), 0);
+	assert_int_equal(st.status, VMM_EVTCHNSTAT_unbound);
+	assert_int_equal(mm_free_frames(), free0);
+	/* the next "dev" may bind the interrupt (not -EEXIST) */
+	dev = test_domain_create_bare("dev", 0, 1u << T_SHARED);
+	assert_non_null(dev);
+	current = s2;
+	assert_int_equal(evtchn_bind_pirq(dev, &bp), 0);
+	domain_kill(dev, VMM_SHUTDOWN_poweroff);
+	assert_false(irq_enabled(PIRQ_A));
+	assert_int_equal(mm_free_frames(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +444,7 @@ int main(void)
 		cmocka_unit_test_setup(test_acm_op, setup),
 		cmocka_unit_test_setup(test_pirq_config_checks, setup),
 		cmocka_unit_test_setup(test_pirq_bind_fire_eoi, setup),
+		cmocka_unit_test_setup(test_death_releases_pirq_and_ports, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
