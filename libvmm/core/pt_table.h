@@ -164,6 +164,16 @@ void pt_base_adopt(struct pt_space *s, uint32_t mfn);
  */
 bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags);
 
+/*
+ * mmu_update's common case per request: the entry at maddr is in an L2
+ * frame the domain owns and has pinned (in ft_hint's zone), lies in the
+ * linear window and is empty, and val passes as for pt_update_va_fast().
+ * True if it did the update (nothing to flush: the entry mapped nothing);
+ * false with nothing changed otherwise. Any update it does is one
+ * pt_update() accepts with the same result.
+ */
+bool pt_update_fast(struct pt_space *s, uint32_t maddr, uint32_t val);
+
 /* Drops va's TLB entry in the current address space (the assembly fast path's INVLPG). */
 void pt_flush_va(struct pt_space *s, uint32_t va);
 

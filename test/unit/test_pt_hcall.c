@@ -353,6 +353,58 @@ static void test_update_va_fast_block(void **state)
 }
 
 /*
+ * mmu_update's per-request fast path (pt_update_fast()): an empty entry of
+ * a pinned L2 of the domain in the window, set to a fast-form page; each
+ * other case falls through to pt_update() with its own answer.
+ */
+static void test_mmu_update_fast_path(void **state)
+{
+	uint32_t writes, e = addr(L2A, 0x10);
+
+	(void)state;
+	writes = ptf_hw.writes;
+	assert_true(pt_update_fast(&ptf_s, e, ptf_small(ptf_mfn(DATA), true)));
+	assert_true(pt_update_fast(&ptf_s, e + 4, ptf_small(ptf_mfn(DATA), false)));
+	assert_int_equal(ptf_hw.writes, writes);
+	assert_int_equal(ptf_hw.entry_syncs, 2);
+	assert_int_equal(ptf_get(e), ptf_small(ptf_mfn(DATA), true));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	assert_int_equal(ptf_frames[DATA].u.use.type_count, 1);
+	check_model();
+	/* not taken, nothing changed */
+	assert_false(pt_update_fast(&ptf_s, e, ptf_small(ptf_mfn(DATA + 1), true)));      /* entry in use */
+	assert_false(pt_update_fast(&ptf_s, e + 10, ptf_small(ptf_mfn(DATA), true)));     /* misaligned */
+	assert_false(pt_update_fast(&ptf_s, addr(L1A, 5), ptf_small(ptf_mfn(DATA), true))); /* an L1 */
+	assert_false(pt_update_fast(&ptf_s, addr(DATA + 1, 5), ptf_small(ptf_mfn(DATA), true))); /* not a table */
+	assert_false(pt_update_fast(&ptf_s, addr(PTF_DOM_NR, 5), ptf_small(ptf_mfn(DATA), true))); /* other's */
+	assert_false(pt_update_fast(&ptf_s, (PTF_BASE + PTF_NR) << 12, ptf_small(ptf_mfn(DATA), true))); /* no zone */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(L1A), true)));       /* table frame RW */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(PTF_DOM_NR), false))); /* other's frame */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true) & ~PT_SMALL_NG)); /* global */
+	assert_false(pt_update_fast(&ptf_s, e + 8, 0));
+	ptf_frames[DATA + 1].type = FRAME_TYPE_L2;                                          /* typed L2, count 0 */
+	assert_false(pt_update_fast(&ptf_s, addr(DATA + 1, 5), ptf_small(ptf_mfn(DATA), true)));
+	ptf_frames[DATA + 1].type = FRAME_TYPE_NONE;
+	/* an entry outside the window: the window ends right before it, then right after it */
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 4u * 0x12, ptf_mem);
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true)));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 4u * 0x13, ptf_mem);
+	assert_true(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true)));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 3);
+	assert_int_equal(ptf_hw.entry_syncs, 3);
+	check_model();
+	/* through mmu_update: the general path's answers for the cases above */
+	put_req(0, e + 12, ptf_small(ptf_mfn(DATA + 2), true));
+	put_req(1, e, ptf_small(ptf_mfn(DATA + 1), true));
+	put_req(2, e + 16, ptf_small(ptf_mfn(L1A), true));
+	assert_int_equal(pt_mmu_update(&ptf_s, REQS, 3, DONE, VMM_DOMID_SELF), -VMM_EBUSY);
+	assert_int_equal(done_word(), 2);
+	assert_int_equal(ptf_get(e), ptf_small(ptf_mfn(DATA + 1), true));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	check_model();
+}
+
+/*
  * The hypervisor's half of the current L1 may hold table entries too (the
  * temporary-mapping MiB on the target): the fast path never writes through
  * them, whatever they point at.
@@ -647,6 +699,7 @@ int main(void)
 		cmocka_unit_test_setup(test_update_va_mapping_flags, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_fast_path, setup),
 		cmocka_unit_test_setup(test_update_va_fast_block, setup),
+		cmocka_unit_test_setup(test_mmu_update_fast_path, setup),
 		cmocka_unit_test_setup(test_update_va_fast_never_in_hypervisor_region, setup),
 		cmocka_unit_test_setup(test_mmuext_pin_unpin_base, setup),
 		cmocka_unit_test_setup(test_mmuext_refusals, setup),
