@@ -539,28 +539,18 @@ int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn)
 }
 
 /*
- * The C reference of arch/armv7/pt_fast.S, which does the read/write case
- * with the same checks on the same pt_fast block (read-only pages come
- * here from its fall-back). Any change to the checks goes to both.
+ * The fast paths' part on the new value: val a small page of the fast form
+ * of a frame in ft_hint's zone that the domain owns and whose counts allow
+ * one more use (read/write: typed writable, or untyped with type count 0).
+ * Takes the counts and returns true; false with nothing changed otherwise.
  */
-bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags)
+static bool fast_take(struct pt_space *s, uint32_t val)
 {
 	const struct pt_fast *fp = &s->fast;
 	struct frame *f;
-	uint32_t *l2e, l1e, off, idx, tc, ref;
+	uint32_t idx, tc, ref;
 
-	/* No call before the store: the common case stays a leaf up to the walker sync. */
-	if (flags > VMM_UVMF_INVLPG || (va >> 20) >= fp->limit)
-		return false;
-	l1e = fp->l1[va >> 20];
-	/* A table entry of the current (pinned) L1 points into a pinned L2 of the domain. */
-	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
-		return false;
-	off = (l1e & PT_TABLE_ADDR) + ((va >> 10) & 0x3FCu) - (fp->lin_bias - PT_L1_TABLE);
-	if (off / 4 >= fp->lin_words)
-		return false;
-	l2e = (uint32_t *)(void *)(fp->lin_va + off);
-	if ((*l2e & PT_TYPE_MASK) != PT_L2_FAULT || (val & FAST_SMALL_MASK) != FAST_SMALL_FORM)
+	if ((val & FAST_SMALL_MASK) != FAST_SMALL_FORM)
 		return false;
 	/* The frame, in the zone of the last lookup only (the general path moves the hint). */
 	idx = (val >> 12) - (fp->zone_bias >> 11);
@@ -581,11 +571,62 @@ bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t f
 		f->u.use.type_count = (uint16_t)(tc + 1);
 	}
 	f->u.use.refcount = (uint16_t)(ref + 1);
+	return true;
+}
+
+/* The linear address of the table entry at machine address maddr (4-byte aligned), or NULL. */
+static inline uint32_t *fast_entry(const struct pt_fast *fp, uint32_t maddr)
+{
+	uint32_t off = maddr - (fp->lin_bias - PT_L1_TABLE);
+
+	return off / 4 < fp->lin_words ? (uint32_t *)(void *)(fp->lin_va + off) : NULL;
+}
+
+/*
+ * The C reference of arch/armv7/pt_fast.S, which does the read/write case
+ * with the same checks on the same pt_fast block (read-only pages come
+ * here from its fall-back). Any change to the checks goes to both.
+ */
+bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags)
+{
+	const struct pt_fast *fp = &s->fast;
+	uint32_t *l2e, l1e;
+
+	/* No call before the store: the common case stays a leaf up to the walker sync. */
+	if (flags > VMM_UVMF_INVLPG || (va >> 20) >= fp->limit)
+		return false;
+	l1e = fp->l1[va >> 20];
+	/* A table entry of the current (pinned) L1 points into a pinned L2 of the domain. */
+	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
+		return false;
+	l2e = fast_entry(fp, (l1e & PT_TABLE_ADDR) + ((va >> 10) & 0x3FCu));
+	if (!l2e || (*l2e & PT_TYPE_MASK) != PT_L2_FAULT || !fast_take(s, val))
+		return false;
 	*l2e = val;
 	s->ops->sync_entry(s->ctx, l2e);
 	/* The old entry mapped nothing: no flush is owed, only the one asked for. */
 	if (flags == VMM_UVMF_INVLPG)
 		s->ops->flush_va(s->ctx, va);
+	return true;
+}
+
+bool pt_update_fast(struct pt_space *s, uint32_t maddr, uint32_t val)
+{
+	const struct pt_fast *fp = &s->fast;
+	const struct frame *t;
+	uint32_t *l2e, idx = (maddr >> 12) - (fp->zone_bias >> 11);
+
+	/* The entry: in a pinned L2 frame of the domain (in the zone), in the window, empty. */
+	if (maddr % 4 != 0 || idx >= fp->zone_nr)
+		return false;
+	t = &fp->frames[idx];
+	if (t->owner != (uint16_t)fp->owner_word || t->type != FRAME_TYPE_L2 || t->u.use.type_count == 0)
+		return false;
+	l2e = fast_entry(fp, maddr);
+	if (!l2e || (*l2e & PT_TYPE_MASK) != PT_L2_FAULT || !fast_take(s, val))
+		return false;
+	*l2e = val;
+	s->ops->sync_entry(s->ctx, l2e);
 	return true;
 }
 
