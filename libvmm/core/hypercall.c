@@ -231,7 +231,7 @@ const hypercall_fn hypercall_table[VMM_HC_COUNT + 2] = {
 	HC(3, hc_reserved),  HC(4, hc_set_callbacks),  HC(5, hc_reserved),
 	HC(6, hc_reserved),  HC(7, hc_dom0_op),  HC(8, hc_reserved),
 	HC(9, hc_reserved),  HC(10, hc_reserved), HC(11, hc_reserved),
-	HC(12, hc_memory_op), HC(13, hc_multicall), HC(14, hc_update_va_mapping),
+	HC(12, hc_memory_op), HC(13, hc_multicall), HC(14, hc_update_va_mapping_fast),
 	HC(15, hc_set_timer_op),  HC(16, hc_event_channel_op), HC(17, hc_xen_version),
 	HC(18, hc_console_io),    HC(19, hc_physdev_op), HC(20, hc_grant_table_op),
 	HC(21, hc_reserved), HC(22, hc_reserved), HC(23, hc_restore_trap_frame),

@@ -12,15 +12,16 @@ long hc_mmu_update(uint32_t reqs, uint32_t count, uint32_t done, uint32_t domid)
 	return pt_mmu_update(&current->pt, reqs, count, done, domid);
 }
 
-/* The fast path first, straight from the dispatcher (benchmark: at most 60 instructions). */
+/* The C fast path first (pt_update_va_mapping() tries it), then the general path. */
 long hc_update_va_mapping(uint32_t va, uint32_t val, uint32_t flags, uint32_t a3)
 {
-	struct pt_space *s = &current->pt;
-
 	(void)a3;
-	if (pt_update_va_fast(s, va, val, flags))
-		return 0;
-	return pt_update_va_mapping(s, va, val, flags);
+	return pt_update_va_mapping(&current->pt, va, val, flags);
+}
+
+void hc_update_va_mapping_invlpg(uint32_t va)
+{
+	pt_flush_va(&current->pt, va);
 }
 
 long hc_mmuext_op(uint32_t ops, uint32_t count, uint32_t done, uint32_t domid)

@@ -14,6 +14,17 @@
 
 long hc_mmu_update(uint32_t reqs, uint32_t count, uint32_t done, uint32_t domid);
 long hc_update_va_mapping(uint32_t va, uint32_t val, uint32_t flags, uint32_t a3);
+
+/*
+ * update_va_mapping as the dispatcher's table calls it. On the target the
+ * assembly fast path (arch/armv7/pt_fast.S: the read/write case of
+ * pt_update_va_fast() in about 35 instructions), which falls back to
+ * hc_update_va_mapping() with the same arguments for anything else and
+ * calls hc_update_va_mapping_invlpg() for its UVMF_INVLPG flush; the host's
+ * fake port forwards straight to hc_update_va_mapping().
+ */
+long hc_update_va_mapping_fast(uint32_t va, uint32_t val, uint32_t flags, uint32_t a3);
+void hc_update_va_mapping_invlpg(uint32_t va);
 long hc_mmuext_op(uint32_t ops, uint32_t count, uint32_t done, uint32_t domid);
 
 /*

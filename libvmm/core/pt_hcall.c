@@ -59,6 +59,9 @@ static long mmu_update_one(struct pt_space *s, uint32_t reqs, uint32_t i)
 	if (s->ops->copy_from(s->ctx, &req, reqs + i * REQ_SIZE, REQ_SIZE))
 		return reject(s, -VMM_EFAULT, "mmu_update: request %u at 0x%08x outside domain memory",
 			      (unsigned)i, (unsigned)(reqs + i * REQ_SIZE));
+	/* an empty L2 entry -> a plain small page: a few dozen instructions (pt_table.c) */
+	if ((req.ptr & VMM_MMU_CMD_MASK) == VMM_MMU_NORMAL_PT_UPDATE && pt_update_fast(s, req.ptr, req.val))
+		return 0;
 	if ((req.ptr & VMM_MMU_CMD_MASK) != VMM_MMU_NORMAL_PT_UPDATE)
 		return reject(s, -VMM_EINVAL, "mmu_update: request %u: reserved command %u", (unsigned)i,
 			      (unsigned)(req.ptr & VMM_MMU_CMD_MASK));

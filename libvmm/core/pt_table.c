@@ -14,11 +14,43 @@
 #include "vmm/abi.h"
 #include "vmm/mmu.h"
 
+/* The small-page form the fast path takes (APX and XN free): see pt_check_l2e. */
+#define FAST_SMALL_MASK (~(PT_SMALL_ADDR | PT_SMALL_APX | PT_SMALL_XN))
+#define FAST_SMALL_FORM (PT_L2_SMALL | PT_SMALL_MEM_WBWA | (3u << PT_SMALL_AP_SHIFT) | PT_SMALL_NG)
+
+/* First word of a frame (little-endian: owner, type, free_order) for pt_fast.owner_word. */
+#define FAST_WORD(owner, type) ((uint32_t)(owner) | (uint32_t)(type) << 16 | (uint32_t)FRAME_NOT_HEAD << 24)
+
+static void fast_limit(struct pt_space *s)
+{
+	s->fast.limit = s->fast.l1 ? s->hv_first : 0;
+}
+
+/*
+ * The zone the fast path looks frames up in: ft_hint's. The assembly
+ * loads and stores a frame as two words (LDRD/STRD: the array must be
+ * word aligned) and finds its index with (val >> 1) - zone_bias, which
+ * needs base_mfn below 2^20 (always: 32-bit machine addresses).
+ */
+static void fast_zone(struct pt_space *s, struct frame_table *ft)
+{
+	s->ft_hint = ft;
+	s->fast.frames = ft ? ft->frames : NULL;
+	s->fast.zone_bias = ft ? (ft->base_mfn << 11) | (FAST_SMALL_FORM >> 1) : 0;
+	s->fast.zone_nr = ft && ((uintptr_t)ft->frames & 3u) == 0 && ft->nr <= FRAME_TABLE_MAX_NR ? ft->nr : 0;
+}
+
 void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *ops, void *ctx,
 		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner)
 {
 	s->table = table;
-	s->ft_hint = NULL;
+	fast_zone(s, NULL);
+	s->fast.owner_word = FAST_WORD(owner, FRAME_TYPE_WRITABLE);
+	s->fast.l1 = NULL;
+	s->fast.lin_bias = PT_L1_TABLE;
+	s->fast.lin_va = NULL;
+	s->fast.lin_words = 0;
+	s->fast.ones = 0xFFFFFFFFu;
 	s->ops = ops;
 	s->ctx = ctx;
 	s->hv_l1 = hv_l1;
@@ -35,6 +67,7 @@ void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *o
 	s->domid = owner;
 	s->log_budget = 0;
 	s->rejections_logged = &s->log_budget;
+	fast_limit(s);
 }
 
 static int fail(struct pt_space *s, int err, const char *why)
@@ -55,7 +88,7 @@ static inline struct frame_table *ft_of(struct pt_space *s, uint32_t mfn)
 		return ft;
 	ft = s->table(mfn);
 	if (ft)
-		s->ft_hint = ft;
+		fast_zone(s, ft);
 	return ft;
 }
 
@@ -355,6 +388,10 @@ void pt_space_linear(struct pt_space *s, uint32_t phys, uint32_t size, uint8_t *
 	s->lin_phys = phys;
 	s->lin_size = size;
 	s->lin_va = va;
+	/* A window not word aligned is never used by the fast path. */
+	s->fast.lin_bias = phys + PT_L1_TABLE;
+	s->fast.lin_va = va;
+	s->fast.lin_words = (phys | size) & 3u ? 0 : size / 4;
 }
 
 /* Linear address of machine address maddr, or NULL outside the window. */
@@ -369,6 +406,8 @@ void pt_base_adopt(struct pt_space *s, uint32_t mfn)
 {
 	s->base_mfn = mfn;
 	s->base_hv = lin_ptr(s, mfn << 12);
+	s->fast.l1 = s->base_hv;
+	fast_limit(s);
 }
 
 int pt_set_base(struct pt_space *s, uint32_t mfn)
@@ -499,55 +538,101 @@ int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn)
 	return 0;
 }
 
-/* The only small-page form the fast path takes (APX and XN free): see pt_check_l2e. */
-#define FAST_SMALL_MASK (~(PT_SMALL_ADDR | PT_SMALL_APX | PT_SMALL_XN))
-#define FAST_SMALL_FORM (PT_L2_SMALL | PT_SMALL_MEM_WBWA | (3u << PT_SMALL_AP_SHIFT) | PT_SMALL_NG)
+/*
+ * The fast paths' part on the new value: val a small page of the fast form
+ * of a frame in ft_hint's zone that the domain owns and whose counts allow
+ * one more use (read/write: typed writable, or untyped with type count 0).
+ * Takes the counts and returns true; false with nothing changed otherwise.
+ */
+static bool fast_take(struct pt_space *s, uint32_t val)
+{
+	const struct pt_fast *fp = &s->fast;
+	struct frame *f;
+	uint32_t idx, tc, ref;
 
+	if ((val & FAST_SMALL_MASK) != FAST_SMALL_FORM)
+		return false;
+	/* The frame, in the zone of the last lookup only (the general path moves the hint). */
+	idx = (val >> 12) - (fp->zone_bias >> 11);
+	if (idx >= fp->zone_nr)
+		return false;
+	f = &fp->frames[idx];
+	tc = f->u.use.type_count;
+	ref = f->u.use.refcount;
+	if (f->owner != (uint16_t)fp->owner_word || ref == FRAME_COUNT_MAX)
+		return false;
+	if ((val & PT_SMALL_APX) == 0) {
+		/* as the assembly: an owned frame's free_order is FRAME_NOT_HEAD; typed writable
+		 * already, or untyped (the type of a frame with type count 0) */
+		if (f->free_order != FRAME_NOT_HEAD || tc == FRAME_COUNT_MAX ||
+		    !(f->type == FRAME_TYPE_WRITABLE || (tc == 0 && f->type == FRAME_TYPE_NONE)))
+			return false;
+		f->type = FRAME_TYPE_WRITABLE;
+		f->u.use.type_count = (uint16_t)(tc + 1);
+	}
+	f->u.use.refcount = (uint16_t)(ref + 1);
+	return true;
+}
+
+/* The linear address of the table entry at machine address maddr (4-byte aligned), or NULL. */
+static inline uint32_t *fast_entry(const struct pt_fast *fp, uint32_t maddr)
+{
+	uint32_t off = maddr - (fp->lin_bias - PT_L1_TABLE);
+
+	return off / 4 < fp->lin_words ? (uint32_t *)(void *)(fp->lin_va + off) : NULL;
+}
+
+/*
+ * The C reference of arch/armv7/pt_fast.S, which does the read/write case
+ * with the same checks on the same pt_fast block (read-only pages come
+ * here from its fall-back). Any change to the checks goes to both.
+ */
 bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags)
 {
-	const uint32_t *l1 = s->base_hv;
-	struct frame_table *ft = s->ft_hint;
-	struct frame *f;
-	uint32_t *l2e, l1e, off, idx, ref;
+	const struct pt_fast *fp = &s->fast;
+	uint32_t *l2e, l1e;
 
 	/* No call before the store: the common case stays a leaf up to the walker sync. */
-	if (flags > VMM_UVMF_INVLPG || l1 == NULL || ft == NULL || (val & FAST_SMALL_MASK) != FAST_SMALL_FORM ||
-	    (va >> 20) >= s->hv_first)
+	if (flags > VMM_UVMF_INVLPG || (va >> 20) >= fp->limit)
 		return false;
-	l1e = l1[va >> 20];
+	l1e = fp->l1[va >> 20];
 	/* A table entry of the current (pinned) L1 points into a pinned L2 of the domain. */
 	if ((l1e & PT_TYPE_MASK) != PT_L1_TABLE)
 		return false;
-	off = (l1e & PT_TABLE_ADDR) + ((va >> 10) & 0x3FCu) - s->lin_phys;
-	if (off >= s->lin_size)
+	l2e = fast_entry(fp, (l1e & PT_TABLE_ADDR) + ((va >> 10) & 0x3FCu));
+	if (!l2e || (*l2e & PT_TYPE_MASK) != PT_L2_FAULT || !fast_take(s, val))
 		return false;
-	l2e = (uint32_t *)(void *)(s->lin_va + off);
-	if ((*l2e & PT_TYPE_MASK) != PT_L2_FAULT)
-		return false;
-	/* The frame, in the zone of the last lookup only (the general path moves the hint). */
-	idx = (val >> 12) - ft->base_mfn;
-	if (idx >= ft->nr)
-		return false;
-	f = &ft->frames[idx];
-	ref = f->u.use.refcount;
-	if (f->owner != s->owner || ref == FRAME_COUNT_MAX)
-		return false;
-	if ((val & PT_SMALL_APX) == 0) {
-		uint32_t tc = f->u.use.type_count;
-
-		if (tc == 0)
-			f->type = FRAME_TYPE_WRITABLE;
-		else if (f->type != FRAME_TYPE_WRITABLE || tc == FRAME_COUNT_MAX)
-			return false;
-		f->u.use.type_count = tc + 1;
-	}
-	f->u.use.refcount = ref + 1;
 	*l2e = val;
 	s->ops->sync_entry(s->ctx, l2e);
 	/* The old entry mapped nothing: no flush is owed, only the one asked for. */
 	if (flags == VMM_UVMF_INVLPG)
 		s->ops->flush_va(s->ctx, va);
 	return true;
+}
+
+bool pt_update_fast(struct pt_space *s, uint32_t maddr, uint32_t val)
+{
+	const struct pt_fast *fp = &s->fast;
+	const struct frame *t;
+	uint32_t *l2e, idx = (maddr >> 12) - (fp->zone_bias >> 11);
+
+	/* The entry: in a pinned L2 frame of the domain (in the zone), in the window, empty. */
+	if (maddr % 4 != 0 || idx >= fp->zone_nr)
+		return false;
+	t = &fp->frames[idx];
+	if (t->owner != (uint16_t)fp->owner_word || t->type != FRAME_TYPE_L2 || t->u.use.type_count == 0)
+		return false;
+	l2e = fast_entry(fp, maddr);
+	if (!l2e || (*l2e & PT_TYPE_MASK) != PT_L2_FAULT || !fast_take(s, val))
+		return false;
+	*l2e = val;
+	s->ops->sync_entry(s->ctx, l2e);
+	return true;
+}
+
+void pt_flush_va(struct pt_space *s, uint32_t va)
+{
+	s->ops->flush_va(s->ctx, va);
 }
 
 /* Machine address va translates to in the current L1 (which must exist); false if unmapped. */

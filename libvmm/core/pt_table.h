@@ -64,8 +64,32 @@ struct pt_ops {
  */
 typedef struct frame_table *(*pt_table_fn)(uint32_t mfn);
 
+/*
+ * What update_va_mapping's fast path reads, kept in one block so that the
+ * assembly version (arch/armv7/pt_fast.S) loads it with a single LDM into
+ * r3-r12: the order of the fields is that of the registers, do not change
+ * it without the assembly (its offset in struct domain is checked at build
+ * time). Every field is derived from the state below by pt_table.c
+ * (pt_space_init, pt_space_linear, pt_base_adopt and each change of ft_hint).
+ */
+struct pt_fast {
+	uint32_t limit;        /* hv_first if the current L1 is in the linear window, else 0 */
+	uint32_t owner_word;   /* first word of a frame of the domain typed writable:
+				* owner | FRAME_TYPE_WRITABLE << 16 | FRAME_NOT_HEAD << 24 */
+	const uint32_t *l1;    /* base_hv (read only below limit) */
+	uint32_t lin_bias;     /* lin_phys + PT_L1_TABLE: an L1 table entry minus this is
+				* the window offset of its L2, 0 in the low two bits */
+	uint8_t *lin_va;       /* the linear window */
+	uint32_t lin_words;    /* lin_size / 4 (0: no window) */
+	struct frame *frames;  /* frame table of ft_hint's zone ... */
+	uint32_t zone_bias;    /* ... (base_mfn << 11) | (the fast read/write form >> 1) ... */
+	uint32_t zone_nr;      /* ... its frame count (0: no zone, or one the fast path cannot use) */
+	uint32_t ones;         /* 0xFFFFFFFF: the +1 per halfword of USUB16 */
+};
+
 /* One domain's page-table state. */
 struct pt_space {
+	struct pt_fast fast;       /* first: the assembly reaches it at the smallest offset */
 	pt_table_fn table;         /* machine frames of every zone */
 	struct frame_table *ft_hint; /* table of the last frame looked up (NULL: none yet):
 				      * consecutive frames of a section or a table usually
@@ -130,12 +154,28 @@ void pt_base_adopt(struct pt_space *s, uint32_t mfn);
  * entry in the current L1 points at an L2 table in the linear window, the
  * L2 entry is a fault entry, val is a small page of the plain accepted form
  * (normal WBWA memory, nG, read/write or read-only, XN either way) of a
- * frame the domain owns in the zone of the last frame looked up, whose counts allow one more use.
+ * frame the domain owns in the zone of the last frame looked up, whose counts allow one more use
+ * (a read/write page: a frame typed writable, or untyped with type count 0).
  * Returns true if it did the update (and the INVLPG flush asked for); false
  * with nothing changed otherwise, for the general path to decide. Any
  * update it does is one pt_update_va() accepts with the same result.
+ * Reads only s->fast (and s->ops): the C reference of the target's
+ * assembly (arch/armv7/pt_fast.S), which does the read/write case.
  */
 bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t flags);
+
+/*
+ * mmu_update's common case per request: the entry at maddr is in an L2
+ * frame the domain owns and has pinned (in ft_hint's zone), lies in the
+ * linear window and is empty, and val passes as for pt_update_va_fast().
+ * True if it did the update (nothing to flush: the entry mapped nothing);
+ * false with nothing changed otherwise. Any update it does is one
+ * pt_update() accepts with the same result.
+ */
+bool pt_update_fast(struct pt_space *s, uint32_t maddr, uint32_t val);
+
+/* Drops va's TLB entry in the current address space (the assembly fast path's INVLPG). */
+void pt_flush_va(struct pt_space *s, uint32_t va);
 
 /* Makes the pinned L1 at mfn current (errors as pt_unpin's first two). */
 int pt_set_base(struct pt_space *s, uint32_t mfn);

@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "asid.h"
 #include "console.h"
+#include "mm_hcall.h"
 #include "vmm/abi.h"
 #include "vmm/guest_info.h"
 #include "vmm/port.h"
@@ -481,4 +482,11 @@ void arch_fault_info(int kind, uint32_t *address, uint32_t *status)
 	(void)kind;
 	*address = 0xdead0000u;
 	*status = 0x5u;
+}
+
+/* The target's assembly fast path of update_va_mapping (arch/armv7/pt_fast.S)
+ * on the host: its C reference runs inside hc_update_va_mapping(). */
+long hc_update_va_mapping_fast(uint32_t va, uint32_t val, uint32_t flags, uint32_t a3)
+{
+	return hc_update_va_mapping(va, val, flags, a3);
 }

@@ -286,6 +286,125 @@ static void test_update_va_mapping_fast_path(void **state)
 }
 
 /*
+ * The pt_fast block the assembly reads (arch/armv7/pt_fast.S) and the C
+ * reference's checks on it: derived at init, on a new window, a new base
+ * and a zone change; the frame word rules at their boundaries.
+ */
+static void test_update_va_fast_block(void **state)
+{
+	uint32_t va = 0x00345000u;
+
+	(void)state;
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 3), ptf_table(ptf_mfn(L2A), 1)), 0);
+	assert_int_equal(ptf_s.fast.owner_word, PTF_DOM | FRAME_TYPE_WRITABLE << 16 | 0xFFu << 24);
+	assert_int_equal(ptf_s.fast.ones, 0xFFFFFFFFu);
+	assert_int_equal(ptf_s.fast.limit, PTF_HV_FIRST);
+	assert_ptr_equal(ptf_s.fast.l1, ptf_mem);
+	assert_int_equal(ptf_s.fast.lin_bias, (PTF_BASE << 12) + 1u);
+	assert_int_equal(ptf_s.fast.lin_words, PTF_NR * 1024u);
+	assert_ptr_equal(ptf_s.fast.frames, ptf_frames);
+	assert_int_equal(ptf_s.fast.zone_bias, (PTF_BASE << 11) | 0x43Fu);
+	assert_int_equal(ptf_s.fast.zone_nr, PTF_NR);
+	/* A window that is not word aligned: never used (the base stays where it is). */
+	pt_space_linear(&ptf_s, (PTF_BASE << 12) + 2u, PTF_NR * 4096u, ptf_mem);
+	assert_int_equal(ptf_s.fast.lin_words, 0);
+	assert_false(pt_update_va_fast(&ptf_s, va, ptf_small(ptf_mfn(DATA), true), 0));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, PTF_NR * 4096u - 2u, ptf_mem);
+	assert_int_equal(ptf_s.fast.lin_words, 0);
+	pt_space_linear(&ptf_s, PTF_BASE << 12, PTF_NR * 4096u, ptf_mem);
+	/* A current L1 outside the window: limit 0, nothing taken; back inside: taken. */
+	pt_space_linear(&ptf_s, (PTF_BASE + 4) << 12, (PTF_NR - 4) * 4096u, ptf_mem + 4 * 4096u);
+	pt_base_adopt(&ptf_s, ptf_mfn(L1A));
+	assert_null(ptf_s.fast.l1);
+	assert_int_equal(ptf_s.fast.limit, 0);
+	assert_false(pt_update_va_fast(&ptf_s, 0, ptf_small(ptf_mfn(DATA), true), 0));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, PTF_NR * 4096u, ptf_mem);
+	pt_base_adopt(&ptf_s, ptf_mfn(L1A));
+	assert_int_equal(ptf_s.fast.limit, PTF_HV_FIRST);
+	/* Frame word: untyped with type count 0 taken; typed otherwise with count 0 not
+	 * (the general path takes it); untyped with a count (inconsistent) not; a free run
+	 * head's order not. */
+	ptf_frames[DATA + 1].type = FRAME_TYPE_L2;
+	assert_false(pt_update_va_fast(&ptf_s, va, ptf_small(ptf_mfn(DATA + 1), true), 0));
+	assert_int_equal(pt_update_va_mapping(&ptf_s, va, ptf_small(ptf_mfn(DATA + 1), true), 0), 0);
+	assert_int_equal(ptf_frames[DATA + 1].type, FRAME_TYPE_WRITABLE);
+	ptf_frames[DATA + 2].u.use.type_count = 1;
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x1000, ptf_small(ptf_mfn(DATA + 2), true), 0));
+	ptf_frames[DATA + 2].u.use.type_count = 0;
+	ptf_frames[DATA + 2].free_order = 0;
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x1000, ptf_small(ptf_mfn(DATA + 2), true), 0));
+	ptf_frames[DATA + 2].free_order = FRAME_NOT_HEAD;
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x1000, ptf_small(ptf_mfn(DATA + 2), true), 0));
+	/* Counts one below their limit: taken, to the limit. */
+	ptf_frames[DATA + 3].type = FRAME_TYPE_WRITABLE;
+	ptf_frames[DATA + 3].u.use.type_count = FRAME_COUNT_MAX - 1;
+	ptf_frames[DATA + 3].u.use.refcount = FRAME_COUNT_MAX - 1;
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x2000, ptf_small(ptf_mfn(DATA + 3), true), 0));
+	assert_int_equal(ptf_frames[DATA + 3].u.use.type_count, FRAME_COUNT_MAX);
+	assert_int_equal(ptf_frames[DATA + 3].u.use.refcount, FRAME_COUNT_MAX);
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(DATA + 3), false), 0));
+	/* The zone's first and last frames are in it, the ones around it not. */
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(PTF_BASE - 1, true), 0));
+	assert_false(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(PTF_BASE + PTF_NR, true), 0));
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x3000, ptf_small(ptf_mfn(PTF_DOM_NR - 1), true), 0));
+	ptf_frames[PTF_NR - 1].owner = PTF_DOM;
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x4000, ptf_small(ptf_mfn(PTF_NR - 1), true), 0));
+	assert_true(pt_update_va_fast(&ptf_s, va + 0x5000, ptf_small(ptf_mfn(0), false), 0));
+}
+
+/*
+ * mmu_update's per-request fast path (pt_update_fast()): an empty entry of
+ * a pinned L2 of the domain in the window, set to a fast-form page; each
+ * other case falls through to pt_update() with its own answer.
+ */
+static void test_mmu_update_fast_path(void **state)
+{
+	uint32_t writes, e = addr(L2A, 0x10);
+
+	(void)state;
+	writes = ptf_hw.writes;
+	assert_true(pt_update_fast(&ptf_s, e, ptf_small(ptf_mfn(DATA), true)));
+	assert_true(pt_update_fast(&ptf_s, e + 4, ptf_small(ptf_mfn(DATA), false)));
+	assert_int_equal(ptf_hw.writes, writes);
+	assert_int_equal(ptf_hw.entry_syncs, 2);
+	assert_int_equal(ptf_get(e), ptf_small(ptf_mfn(DATA), true));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	assert_int_equal(ptf_frames[DATA].u.use.type_count, 1);
+	check_model();
+	/* not taken, nothing changed */
+	assert_false(pt_update_fast(&ptf_s, e, ptf_small(ptf_mfn(DATA + 1), true)));      /* entry in use */
+	assert_false(pt_update_fast(&ptf_s, e + 10, ptf_small(ptf_mfn(DATA), true)));     /* misaligned */
+	assert_false(pt_update_fast(&ptf_s, addr(L1A, 5), ptf_small(ptf_mfn(DATA), true))); /* an L1 */
+	assert_false(pt_update_fast(&ptf_s, addr(DATA + 1, 5), ptf_small(ptf_mfn(DATA), true))); /* not a table */
+	assert_false(pt_update_fast(&ptf_s, addr(PTF_DOM_NR, 5), ptf_small(ptf_mfn(DATA), true))); /* other's */
+	assert_false(pt_update_fast(&ptf_s, (PTF_BASE + PTF_NR) << 12, ptf_small(ptf_mfn(DATA), true))); /* no zone */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(L1A), true)));       /* table frame RW */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(PTF_DOM_NR), false))); /* other's frame */
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true) & ~PT_SMALL_NG)); /* global */
+	assert_false(pt_update_fast(&ptf_s, e + 8, 0));
+	ptf_frames[DATA + 1].type = FRAME_TYPE_L2;                                          /* typed L2, count 0 */
+	assert_false(pt_update_fast(&ptf_s, addr(DATA + 1, 5), ptf_small(ptf_mfn(DATA), true)));
+	ptf_frames[DATA + 1].type = FRAME_TYPE_NONE;
+	/* an entry outside the window: the window ends right before it, then right after it */
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 4u * 0x12, ptf_mem);
+	assert_false(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true)));
+	pt_space_linear(&ptf_s, PTF_BASE << 12, L2A * 4096u + 4u * 0x13, ptf_mem);
+	assert_true(pt_update_fast(&ptf_s, e + 8, ptf_small(ptf_mfn(DATA), true)));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 3);
+	assert_int_equal(ptf_hw.entry_syncs, 3);
+	check_model();
+	/* through mmu_update: the general path's answers for the cases above */
+	put_req(0, e + 12, ptf_small(ptf_mfn(DATA + 2), true));
+	put_req(1, e, ptf_small(ptf_mfn(DATA + 1), true));
+	put_req(2, e + 16, ptf_small(ptf_mfn(L1A), true));
+	assert_int_equal(pt_mmu_update(&ptf_s, REQS, 3, DONE, VMM_DOMID_SELF), -VMM_EBUSY);
+	assert_int_equal(done_word(), 2);
+	assert_int_equal(ptf_get(e), ptf_small(ptf_mfn(DATA + 1), true));
+	assert_int_equal(ptf_frames[DATA].u.use.refcount, 2);
+	check_model();
+}
+
+/*
  * The hypervisor's half of the current L1 may hold table entries too (the
  * temporary-mapping MiB on the target): the fast path never writes through
  * them, whatever they point at.
@@ -579,6 +698,8 @@ int main(void)
 		cmocka_unit_test_setup(test_mmu_update_hostile_pointers, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_flags, setup),
 		cmocka_unit_test_setup(test_update_va_mapping_fast_path, setup),
+		cmocka_unit_test_setup(test_update_va_fast_block, setup),
+		cmocka_unit_test_setup(test_mmu_update_fast_path, setup),
 		cmocka_unit_test_setup(test_update_va_fast_never_in_hypervisor_region, setup),
 		cmocka_unit_test_setup(test_mmuext_pin_unpin_base, setup),
 		cmocka_unit_test_setup(test_mmuext_refusals, setup),

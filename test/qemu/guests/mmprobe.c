@@ -76,9 +76,121 @@ static void victim(void)
 	probe_puts("victim: done\n");
 }
 
+/* Frames of 32 MiB around the domain's first one, not its own, mapped with `ap`: the refused count. */
+static uint32_t map_foreign(uint32_t l2, uint32_t ap, uint32_t *accepted)
+{
+	uint32_t mfn, first = p2m[0] > 4096u ? p2m[0] - 4096u : 0, refused = 0;
+
+	*accepted = 0;
+	for (mfn = first; mfn < p2m[0] + 4096u; mfn++) {
+		if (own_frame(mfn) || mfn == l2)
+			continue;
+		if (HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u, SMALL(mfn, ap), 0) == -VMM_EPERM)
+			refused++;
+		else
+			(*accepted)++;
+	}
+	return refused;
+}
+
+/*
+ * update_va_mapping's assembly fast path (arch/armv7/pt_fast.S, the
+ * read/write map of an empty entry) and each of its fall-backs: a check
+ * that lets too much through shows as a wrong answer or wrong counts here
+ * (a frame mapped writable cannot be pinned as a table), whichever path
+ * decides. Uses the frames p2m[258] and p2m[259] (unmapped second MiB) and
+ * the L2 hooked at TEST_VA (entries 0x10-0x13).
+ */
+static void fast_path_checks(uint32_t l2, uint32_t hv_mfn)
+{
+	static struct vmm_multicall_entry mc;
+	uint32_t a = p2m[258], b = p2m[259], accepted;
+	volatile uint32_t *va_a = (volatile uint32_t *)(TEST_VA + 0x10000u);
+	volatile uint32_t *va_a2 = (volatile uint32_t *)(TEST_VA + 0x11000u);
+	volatile uint32_t *va_b = (volatile uint32_t *)(TEST_VA + 0x12000u);
+	volatile uint32_t *va_m = (volatile uint32_t *)(TEST_VA + 0x13000u);
+
+	/* taken: untyped frame, no flush; the same frame again (typed writable), INVLPG; XN */
+	probe_expect("fast: map read/write, no flush", HYPERVISOR_update_va_mapping(TEST_VA + 0x10000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), VMM_UVMF_NONE), 0);
+	va_a[3] = 0xa11ce000u;
+	probe_expect("fast: the walker sees the new entry", (long)(va_a[3] == 0xa11ce000u), 1);
+	probe_expect("fast: a second writable mapping, INVLPG", HYPERVISOR_update_va_mapping(TEST_VA + 0x11000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), VMM_UVMF_INVLPG), 0);
+	probe_expect("fast: both mappings show one frame", (long)(va_a2[3] == 0xa11ce000u), 1);
+	probe_expect("fast: XN page", HYPERVISOR_update_va_mapping(TEST_VA + 0x12000u,
+		     SMALL(b, VMM_PTE_SMALL_RW) | VMM_PTE_SMALL_XN, VMM_UVMF_NONE), 0);
+	va_b[3] = 0xb0b0b0b0u;
+	probe_expect("fast: writable frame cannot be pinned", mmuext1(VMM_MMUEXT_PIN_L2_TABLE, a), -VMM_EBUSY);
+	/* fall-backs: a present entry is replaced by the general path, counts moved */
+	probe_expect("fall-back: over a present entry", HYPERVISOR_update_va_mapping(TEST_VA + 0x10000u,
+		     SMALL(b, VMM_PTE_SMALL_RW), VMM_UVMF_INVLPG), 0);
+	probe_expect("fall-back: the entry shows the new frame", (long)(va_a[3] == 0xb0b0b0b0u), 1);
+	probe_expect("fast: still mapped once", mmuext1(VMM_MMUEXT_PIN_L2_TABLE, a), -VMM_EBUSY);
+	probe_expect("unmap the second mapping", HYPERVISOR_update_va_mapping(TEST_VA + 0x11000u, 0,
+		     VMM_UVMF_INVLPG), 0);
+	probe_expect("fast: counts back to 0 (pin as L2)", mmuext1(VMM_MMUEXT_PIN_L2_TABLE, a), 0);
+	probe_expect("fast: table frame read/write refused", HYPERVISOR_update_va_mapping(TEST_VA + 0x11000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), VMM_UVMF_NONE), -VMM_EBUSY);
+	probe_expect("unpin it again", mmuext1(VMM_MMUEXT_UNPIN_TABLE, a), 0);
+	/* flags: TLB_FLUSH taken by the general path, 3 refused */
+	probe_expect("fall-back: flags 3 refused", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), 3), -VMM_EINVAL);
+	probe_expect("fall-back: flags TLB_FLUSH", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), VMM_UVMF_TLB_FLUSH), 0);
+	probe_expect("fall-back: TLB_FLUSH mapping works", (long)(va_m[3] == 0xa11ce000u), 1);
+	probe_expect("unmap it", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u, 0, VMM_UVMF_INVLPG), 0);
+	/* addresses: no L2 at the L1 entry (fault, section), the hypervisor's region */
+	probe_expect("fall-back: L1 entry empty", HYPERVISOR_update_va_mapping(TEST_VA + MIB,
+		     SMALL(a, VMM_PTE_SMALL_RW), 0), -VMM_EINVAL);
+	probe_expect("fall-back: L1 entry a section", HYPERVISOR_update_va_mapping(VMM_GUEST_BASE + 0x1000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), 0), -VMM_EINVAL);
+	probe_expect("fall-back: first hypervisor MiB", HYPERVISOR_update_va_mapping(VMM_HYPERVISOR_VA_BASE,
+		     SMALL(a, VMM_PTE_SMALL_RW), 0), -VMM_EPERM);
+	probe_expect("fall-back: last hypervisor page", HYPERVISOR_update_va_mapping(0xFFFFF000u,
+		     SMALL(a, VMM_PTE_SMALL_RW), 0), -VMM_EPERM);
+	/* frames: not the domain's (hypervisor, the other domain, free, past RAM), tables, forms */
+	probe_expect("fall-back: hypervisor frame read/write", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(hv_mfn, VMM_PTE_SMALL_RW), 0), -VMM_EPERM);
+	probe_expect("fall-back: frame 0 read/write", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(0u, VMM_PTE_SMALL_RW), 0), -VMM_EPERM);
+	probe_expect("fall-back: last frame read/write", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(0xFFFFFu, VMM_PTE_SMALL_RW), 0), -VMM_EPERM);
+	probe_expect("fall-back: every frame not the domain's refused read/write",
+		     (long)(map_foreign(l2, VMM_PTE_SMALL_RW, &accepted) > 7000u && accepted == 0), 1);
+	probe_expect("fall-back: own L1 read/write", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(pt_l1 + 2, VMM_PTE_SMALL_RW), 0), -VMM_EBUSY);
+	probe_expect("fall-back: shareable", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(a, VMM_PTE_SMALL_RW) | 0x400u, 0), -VMM_EINVAL);
+	probe_expect("fall-back: PL1-only access", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     (SMALL(a, 0) | 0x10u), 0), -VMM_EINVAL);
+	probe_expect("fall-back: global", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     SMALL(a, VMM_PTE_SMALL_RW) & ~VMM_PTE_SMALL_NG, 0), -VMM_EINVAL);
+	probe_expect("fall-back: large page", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
+		     (SMALL(a, VMM_PTE_SMALL_RW) & ~VMM_PTE_L2_SMALL) | 1u, 0), -VMM_EINVAL);
+	probe_expect("fall-back: read-only (C fast path)", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u,
+		     SMALL(a, VMM_PTE_SMALL_RO), 0), 0);
+	probe_expect("read-only mapping reads", (long)(va_m[3] == 0xa11ce000u), 1);
+	probe_expect("unmap it", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u, 0, VMM_UVMF_INVLPG), 0);
+	/* from multicall (called from C, another stack depth) */
+	mc.op = VMM_HC_update_va_mapping;
+	mc.args[0] = TEST_VA + 0x13000u;
+	mc.args[1] = SMALL(a, VMM_PTE_SMALL_RW);
+	mc.args[2] = VMM_UVMF_INVLPG;
+	probe_expect("fast: from multicall", HYPERVISOR_multicall(&mc, 1), 0);
+	probe_expect("fast: multicall result", (long)mc.result, 0);
+	probe_expect("fast: multicall mapping works", (long)(va_m[3] == 0xa11ce000u), 1);
+	/* back to nothing */
+	probe_expect("unmap it", HYPERVISOR_update_va_mapping(TEST_VA + 0x13000u, 0, VMM_UVMF_INVLPG), 0);
+	probe_expect("unmap b", HYPERVISOR_update_va_mapping(TEST_VA + 0x10000u, 0, VMM_UVMF_INVLPG), 0);
+	probe_expect("unmap b (XN)", HYPERVISOR_update_va_mapping(TEST_VA + 0x12000u, 0, VMM_UVMF_INVLPG), 0);
+	probe_expect("fast: counts of b back to 0 (pin as L2)", mmuext1(VMM_MMUEXT_PIN_L2_TABLE, b), 0);
+	probe_expect("unpin b", mmuext1(VMM_MMUEXT_UNPIN_TABLE, b), 0);
+}
+
 void probe_main(const struct vmm_start_info *si)
 {
-	uint32_t l2, page, hv_mfn, mfn, first, refused = 0, accepted = 0, hv_entry;
+	uint32_t l2, page, hv_mfn, refused, accepted, hv_entry;
 	volatile uint32_t *va = (volatile uint32_t *)TEST_VA;
 	volatile uint32_t *va_ro = (volatile uint32_t *)(TEST_VA + 0x1000u);
 	/* L1 frames 1 (entries 0x400..0x7FF) and 3 (0xC00..0xFFF), read-only. */
@@ -123,24 +235,15 @@ void probe_main(const struct vmm_start_info *si)
 	probe_expect("hypervisor window entry is a section", (long)(hv_entry & 3u), 2);
 	hv_mfn = ((hv_entry & 0xFFF00000u) >> 12) + 256u + 1u; /* inside the hypervisor image */
 
+	fast_path_checks(l2, hv_mfn);
+
 	/* ---- refusals */
 	probe_expect("map a hypervisor frame", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
 		     SMALL(hv_mfn, VMM_PTE_SMALL_RO), 0), -VMM_EPERM);
 	probe_expect("section over hypervisor frames", mmu_update1(L1_ENTRY(0x401),
 		     (hv_entry & 0xFFF00000u) | VMM_PTE_L1_SECTION | VMM_PTE_SECT_NORMAL | VMM_PTE_SECT_RO | VMM_PTE_SECT_NG),
 		     -VMM_EPERM);
-	first = p2m[0] > 4096u ? p2m[0] - 4096u : 0;
-	for (mfn = first; mfn < p2m[0] + 4096u; mfn++) {
-		long rc;
-
-		if (own_frame(mfn) || mfn == l2)
-			continue;
-		rc = HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u, SMALL(mfn, VMM_PTE_SMALL_RO), 0);
-		if (rc == -VMM_EPERM)
-			refused++;
-		else
-			accepted++;
-	}
+	refused = map_foreign(l2, VMM_PTE_SMALL_RO, &accepted);
 	probe_expect("every frame not the domain's refused (32 MiB around it)", (long)accepted, 0);
 	probe_expect("frames tried", (long)(refused > 7000u), 1);
 	probe_expect("own L1 writable", HYPERVISOR_update_va_mapping(TEST_VA + 0x3000u,
