@@ -123,6 +123,14 @@ function(vmm_library_for_cpu out)
         endif()
       endforeach()
       target_compile_options(${copy} PRIVATE ${ARGN})
+      # Switch-path files tuned for generic ARMv7-A (libvmm/CMakeLists.txt):
+      # a source's options come after the target's, so after the -mcpu.
+      get_target_property(tuned ${lib} VMM_GENERIC_TUNE_SOURCES)
+      if(tuned)
+        list(TRANSFORM tuned PREPEND ${dir}/)
+        set_source_files_properties(${tuned} TARGET_DIRECTORY ${copy}
+          PROPERTIES COMPILE_OPTIONS -mtune=generic-armv7-a)
+      endif()
     endif()
     set(lib ${copy})
   endif()
