@@ -1045,9 +1045,69 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 	return best;
 }
 
+/*
+ * yield_lane() when exactly two entities are runnable and the last decision
+ * planned cur's slice against the other one (two domains yielding to each
+ * other: the domain-switch benchmark). The caller checked st.fast == cur,
+ * which certifies what yield_lane() tests one by one (see sched_pick()'s
+ * fast path): since that decision no queue, parameter or charge changed
+ * (every such call clears st.fast), neither cur nor best (st.fast_next, the
+ * run queue's head) is warp-enabled, no warped entity is queued, st.preempt
+ * and st.yield are NULL, and cur's A is still the one its plan started from,
+ * so A + inc <= plan_avt < fast_avt_max: no rebase is due. The caller also
+ * checked that best is alone in the run queue (lane only, heap empty), so
+ * cur, once billed, is best's runner-up and goes last, i.e. alone, in the
+ * lane. Left to check: cur ran more than nothing and at most one MCU, and
+ * best's slice fits the max slice. The decision and every value it stores
+ * are yield_lane()'s (the unit tests compare with the general path, built
+ * with -DSCHED_BVT_NO_FAST_PATH).
+ */
+static inline __attribute__((unused)) struct sched_entity *
+yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *lane = &st.uq.lane;
+	uint64_t avt, evt, gap, dl;
+	uint32_t ns;
+
+	if (__builtin_expect(now - cur->charged_until - 1 >= st.mcu_ns, 0))
+		return yield_slow(cur, now, deadline);
+	avt = cur->avt + cur->inc; /* the MCU it began */
+	evt = avt + cur->evt_off;
+	gap = evt + best->ctx_vt - best->evt; /* wraps past slice_cap: see yield_lane() */
+	if (__builtin_expect(gap >= best->slice_cap, 0))
+		return yield_slow(cur, now, deadline);
+	st.next_evt = evt;
+	cur->avt = avt;
+	cur->evt = evt;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane, cur is its only member */
+	cur->pos[0] = SCHED_POS_LANE;
+	cur->next = lane;
+	cur->prev = lane;
+	lane->next = cur;
+	lane->prev = cur;
+	best->charged_until = now;
+	best->running = true;
+	st.cur = best;
+	avt = best->avt + slice_memo(best, gap, &ns);
+	dl = now + ns;
+	best->plan_end = dl;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
+	st.fast_next = cur;
+	st.dl = dl;
+	*deadline = dl;
+	return best;
+}
+
 struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
+	struct sched_entity *f = st.fast, *best = st.fast_next;
+
+	if (f == e && f && best->next == &st.uq.lane && !st.uq.heap.n)
+		return yield_pair(e, best, now, deadline);
 	if (e && e == st.cur)
 		return yield_lane(e, now, deadline);
 #endif
