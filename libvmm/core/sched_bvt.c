@@ -279,10 +279,20 @@ static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
  * runner-up (two domains yielding to each other, equal CPU-bound domains at
  * slice ends) gets the same plan again, and the steady state skips the
  * division-free but long slice_mcus() and the two products. derive() clears
- * the memo (memo_gap = UINT64_MAX, no real gap) whenever inc, the
+ * the memo (memo_gap = MEMO_NONE, no real gap) whenever inc, the
  * reciprocal or the MCU change. The general path (pick_general) never uses
  * it: the -DSCHED_BVT_NO_FAST_PATH build ties the memo to slice_mcus().
+ *
+ * A memoized gap is below slice_cap (every caller checks first), and
+ * derive(), the only writer of slice_cap, clears the memo: so a gap equal
+ * to memo_gap is known to be below slice_cap without comparing
+ * (yield_pair() relies on it). That needs "no memo" (MEMO_NONE) to equal no
+ * gap a fast path computes, E' + C - E with both E in [2^58, 2^62) and C <=
+ * 2^58: below 2^62 + 2^58 when it does not wrap, above 2^64 - 2^62 when it
+ * does (a gap the callers send to the general path), never 2^63.
  */
+#define MEMO_NONE (UINT64_C(1) << 63)
+
 static inline uint64_t slice_memo(struct sched_entity *e, uint64_t gap, uint32_t *ns)
 {
 	if (gap != e->memo_gap) {
@@ -294,6 +304,14 @@ static inline uint64_t slice_memo(struct sched_entity *e, uint64_t gap, uint32_t
 	}
 	*ns = e->memo_ns;
 	return e->memo_vt;
+}
+
+/* slice_memo() for a new gap, out of line: yield_pair()'s steady state
+ * compares the gap itself and keeps its registers for the rest. */
+static __attribute__((noinline, unused)) uint64_t
+slice_memo_set(struct sched_entity *e, uint64_t gap, uint32_t *ns)
+{
+	return slice_memo(e, gap, ns);
 }
 
 /*
@@ -334,7 +352,7 @@ static void derive(struct sched_entity *e)
 	e->slice_cap = st.kfit * e->inc;
 	derive_slice(e);
 	e->fast_avt_max = VT_RENORM - e->inc;
-	e->memo_gap = UINT64_MAX; /* no slice memoized (see slice_memo()) */
+	e->memo_gap = MEMO_NONE; /* no slice memoized (see slice_memo()) */
 	/* No planned charge (see charge()). */
 	e->plan_end = e->charged_until;
 	e->plan_avt = e->avt;
@@ -1066,16 +1084,28 @@ static inline __attribute__((unused)) struct sched_entity *
 yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *lane = &st.uq.lane;
-	uint64_t avt, evt, gap, dl;
+	uint64_t d1, avt, evt, gap, vt, dl;
 	uint32_t ns;
 
-	if (__builtin_expect(now - cur->charged_until - 1 >= st.mcu_ns, 0))
+	/* d = now - charged_until in [1, MCU], MCU < 2^32: d - 1 < MCU, in
+	 * 32-bit halves (the high half of d - 1 is 0). */
+	d1 = now - cur->charged_until - 1;
+	if (__builtin_expect((uint32_t)(d1 >> 32) != 0, 0))
+		return yield_slow(cur, now, deadline);
+	if (__builtin_expect((uint32_t)d1 >= st.mcu32, 0))
 		return yield_slow(cur, now, deadline);
 	avt = cur->avt + cur->inc; /* the MCU it began */
 	evt = avt + cur->evt_off;
 	gap = evt + best->ctx_vt - best->evt; /* wraps past slice_cap: see yield_lane() */
-	if (__builtin_expect(gap >= best->slice_cap, 0))
-		return yield_slow(cur, now, deadline);
+	if (gap == best->memo_gap) {
+		/* the steady state: below slice_cap (see slice_memo()) */
+		ns = best->memo_ns;
+		vt = best->memo_vt;
+	} else {
+		if (__builtin_expect(gap >= best->slice_cap, 0))
+			return yield_slow(cur, now, deadline);
+		vt = slice_memo_set(best, gap, &ns);
+	}
 	st.next_evt = evt;
 	cur->avt = avt;
 	cur->evt = evt;
@@ -1090,7 +1120,7 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	best->charged_until = now;
 	best->running = true;
 	st.cur = best;
-	avt = best->avt + slice_memo(best, gap, &ns);
+	avt = best->avt + vt;
 	dl = now + ns;
 	best->plan_end = dl;
 	best->plan_avt = avt;
@@ -1101,18 +1131,33 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	return best;
 }
 
-struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+/* sched_yield_pick() other than yield_pair(): out of line, so that the
+ * two-entity path gets the registers to itself. */
+static __attribute__((noinline)) struct sched_entity *
+yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
-	struct sched_entity *f = st.fast, *best = st.fast_next;
-
-	if (f == e && f && best->next == &st.uq.lane && !st.uq.heap.n)
-		return yield_pair(e, best, now, deadline);
 	if (e && e == st.cur)
 		return yield_lane(e, now, deadline);
 #endif
 	sched_bvt_yield(e, now);
 	return sched_pick(now, deadline);
+}
+
+struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+#ifndef SCHED_BVT_NO_FAST_PATH
+	struct sched_entity *f = st.fast;
+
+	/* Two tests, not one &&: GCC would compute the pair as a flag first. */
+	if (__builtin_expect(f == e, 1)) {
+		struct sched_entity *best = st.fast_next;
+
+		if (__builtin_expect(f != NULL, 1) && best->next == &st.uq.lane && !st.uq.heap.n)
+			return yield_pair(e, best, now, deadline);
+	}
+#endif
+	return yield_other(e, now, deadline);
 }
 
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
