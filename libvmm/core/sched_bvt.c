@@ -306,14 +306,6 @@ static inline uint64_t slice_memo(struct sched_entity *e, uint64_t gap, uint32_t
 	return e->memo_vt;
 }
 
-/* slice_memo() for a new gap, out of line: yield_pair()'s steady state
- * compares the gap itself and keeps its registers for the rest. */
-static __attribute__((noinline, unused)) uint64_t
-slice_memo_set(struct sched_entity *e, uint64_t gap, uint32_t *ns)
-{
-	return slice_memo(e, gap, ns);
-}
-
 /*
  * slice_mcus()'s reciprocal for e (inc and gap_cap set). 32-bit variant: the
  * smallest gap_shift >= 1 with (gap_cap - 1) >> gap_shift < 2^32, then as many
@@ -1063,6 +1055,19 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 	return best;
 }
 
+/* sched_yield_pick() other than yield_pair(): out of line, so that the
+ * two-entity path gets the registers to itself. */
+static __attribute__((noinline)) struct sched_entity *
+yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+#ifndef SCHED_BVT_NO_FAST_PATH
+	if (e && e == st.cur)
+		return yield_lane(e, now, deadline);
+#endif
+	sched_bvt_yield(e, now);
+	return sched_pick(now, deadline);
+}
+
 /*
  * yield_lane() when exactly two entities are runnable and the last decision
  * planned cur's slice against the other one (two domains yielding to each
@@ -1076,7 +1081,9 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
  * checked that best is alone in the run queue (lane only, heap empty), so
  * cur, once billed, is best's runner-up and goes last, i.e. alone, in the
  * lane. Left to check: cur ran more than nothing and at most one MCU, and
- * best's slice fits the max slice. The decision and every value it stores
+ * best's gap is the one its memoized plan was made at (then the slice fits
+ * the max slice, and the plan is the memo's); anything else goes to
+ * yield_lane() or the general path. The decision and every value it stores
  * are yield_lane()'s (the unit tests compare with the general path, built
  * with -DSCHED_BVT_NO_FAST_PATH).
  */
@@ -1097,15 +1104,14 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	avt = cur->avt + cur->inc; /* the MCU it began */
 	evt = avt + cur->evt_off;
 	gap = evt + best->ctx_vt - best->evt; /* wraps past slice_cap: see yield_lane() */
-	if (gap == best->memo_gap) {
-		/* the steady state: below slice_cap (see slice_memo()) */
-		ns = best->memo_ns;
-		vt = best->memo_vt;
-	} else {
-		if (__builtin_expect(gap >= best->slice_cap, 0))
-			return yield_slow(cur, now, deadline);
-		vt = slice_memo_set(best, gap, &ns);
-	}
+	/* The steady state: best's last slice, planned at this very gap, so
+	 * the gap is below slice_cap (see slice_memo()). Any other gap: what
+	 * follows in yield_lane(), out of line, so that this path calls
+	 * nothing and keeps its values in registers. */
+	if (__builtin_expect(gap != best->memo_gap, 0))
+		return yield_other(cur, now, deadline);
+	ns = best->memo_ns;
+	vt = best->memo_vt;
 	st.next_evt = evt;
 	cur->avt = avt;
 	cur->evt = evt;
@@ -1129,19 +1135,6 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	st.dl = dl;
 	*deadline = dl;
 	return best;
-}
-
-/* sched_yield_pick() other than yield_pair(): out of line, so that the
- * two-entity path gets the registers to itself. */
-static __attribute__((noinline)) struct sched_entity *
-yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
-{
-#ifndef SCHED_BVT_NO_FAST_PATH
-	if (e && e == st.cur)
-		return yield_lane(e, now, deadline);
-#endif
-	sched_bvt_yield(e, now);
-	return sched_pick(now, deadline);
 }
 
 struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)

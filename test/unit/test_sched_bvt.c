@@ -1453,11 +1453,17 @@ static void test_slice_memo_follows_weight(void **state)
  * the decisions after a third entity woke (lane and heap again) and slept.
  * The yields come at varying points: within the MCU (the two-entity path),
  * right at its end (still one MCU), after more than one MCU (the general
- * path's charge) and at once (nothing run: the general path).
+ * path's charge, also after more than 2^32 ns) and at once (nothing run:
+ * the general path); twice sched_yield_pick(NULL) comes after a yield.
  */
 static uint64_t pair_trace(bool combined, uint32_t w0, uint32_t w1, uint64_t ctx)
 {
-	static const uint64_t runs[] = { 50 * US, 100 * US, 30 * US, 250 * US, 0, 70 * US, 100 * US + 1 };
+	/* Within the MCU and at its end (d - 1 = MCU - 1); one past it; none
+	 * (d - 1 wraps); more than 2^32 ns (the 32-bit halves of the MCU test:
+	 * d - 1 = 2^32 + 50 us - 1 is below the MCU in its low half). */
+	static const uint64_t runs[] = { 50 * US, 100 * US, 30 * US, 250 * US, 0, 70 * US,
+					 100 * US + 1, 40 * US, 50 * US, 60 * US, 50 * US, 60 * US,
+					 (UINT64_C(1) << 32) + 50 * US };
 	uint64_t now = 0, dl, sum = 0;
 	struct sched_entity *e;
 	int step, i;
@@ -1475,8 +1481,13 @@ static uint64_t pair_trace(bool combined, uint32_t w0, uint32_t w1, uint64_t ctx
 			sched_wake(&ent[2], now);
 		if (step == 80)
 			sched_sleep(&ent[2], now);
-		now += runs[step % 7];
-		if (e == &ent[2] || !combined) {
+		now += runs[step % 13];
+		if (step == 40 || step == 41) {
+			/* NULL yields nothing (sched.h), after a yield too: with
+			 * st.fast cleared and the other one alone in the queue. */
+			sched_yield(e, now);
+			e = combined ? sched_yield_pick(NULL, now, &dl) : sched_pick(now, &dl);
+		} else if (e == &ent[2] || !combined) {
 			sched_yield(e, now);
 			e = sched_pick(now, &dl);
 		} else {
