@@ -131,8 +131,9 @@ replace_section mm-bench "$out"
     echo '```'
     echo
     echo "Reading it: \`vector_svc\`, \`svc_insn_fetch\` and \`trap_return*\` are the trap, as in the"
-    echo "null hypercall; \`time_now\` reads and converts the clock (the BVT decision charges by it);"
-    echo "\`hc_sched_op\` is the yield's glue with the switch inlined into it (timer check, CPU-time"
+    echo "null hypercall; \`arm_generic_timer_count\` reads the counter (the BVT decision charges by"
+    echo "the clock); \`hc_sched_op\` is the yield's glue with the clock conversion (\`time_now()\`,"
+    echo "inline) and the switch inlined into it (timer check, CPU-time"
     echo "accounting, the calls of \`arch_mmu_activate\` and \`arch_switch\`; on boards whose guests"
     echo "cannot read the counter, system time published to the domain that runs next: not on"
     echo "qemu-virt); \`sched_yield_pick\` is the BVT decision."
