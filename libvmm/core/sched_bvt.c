@@ -1137,7 +1137,7 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	return best;
 }
 
-struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+struct sched_entity *sched_yield_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
 	struct sched_entity *f = st.fast;

@@ -385,11 +385,12 @@ void schedule_leave_dead(struct domain *d)
  * The yield: another runnable domain goes first; fresh time is published for
  * us when we run again. d stays runnable, so the pick returns d or another
  * domain, never NULL: said to the compiler, which then drops schedule_to()'s
- * idle cases from the domain switch benchmark's path. d is the caller's
+ * idle cases from the domain switch benchmark's path. d is the current
  * current domain, never NULL in a hypercall.
  */
-static long sched_op_yield(struct domain *d)
+static __attribute__((noinline)) long sched_op_yield(void)
 {
+	struct domain *d = current;
 	uint64_t now = time_now();
 	struct sched_entity *e;
 
@@ -473,12 +474,15 @@ static long sched_op_shutdown(struct domain *d, uint32_t reason)
 
 long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 {
-	struct domain *d = current;
+	struct domain *d;
 
 	(void)a2;
 	(void)a3;
+	/* The benchmarked path, tested first and out of line: a tail call into a
+	 * function with no stack frame for the other commands' locals. */
 	if (cmd == VMM_SCHEDOP_yield)
-		return sched_op_yield(d); /* the benchmarked path: tested first */
+		return sched_op_yield();
+	d = current;
 	switch (cmd) {
 	case VMM_SCHEDOP_block:
 		return sched_op_block(d);
