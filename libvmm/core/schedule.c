@@ -396,10 +396,10 @@ static __attribute__((noinline)) long sched_op_yield(void)
 
 	if (!d)
 		__builtin_unreachable();
-	glue.need_resched = false;
 	e = sched_yield_pick(&d->sched, now, &glue.slice_deadline);
 	if (!e)
 		__builtin_unreachable();
+	glue.need_resched = false; /* after the call: no zero kept across it */
 	schedule_to(d, domain_of(e), now);
 	return 0;
 }

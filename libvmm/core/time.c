@@ -12,8 +12,6 @@
 
 struct time_clock time_clock;
 
-bool time_guest_counter;
-
 /*
  * System time at boot, for test images that must run far from time 0 (the
  * conversions at large uptimes) on any board: an image defines

@@ -50,7 +50,7 @@ void time_init(void);
  * periodic refresh, no clock read or publication for time's sake on the
  * switch, upcall or interrupt paths. Set by time_init().
  */
-extern bool time_guest_counter;
+#define time_guest_counter (time_clock.guest_counter)
 
 /*
  * Sets the guest-counter mode from a VMM_GUEST_COUNTER_* value (time_init()
@@ -70,6 +70,9 @@ struct time_clock {
 	struct time_rate to_count;    /* ns -> counter ticks */
 	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
 	uint32_t guest_flags;         /* VMM_TIME_* published to every domain */
+	/* time_guest_counter (above): next to what time_now() reads, so that
+	 * the switch path tests it from the base address it has already. */
+	bool guest_counter;
 };
 extern struct time_clock time_clock;
 
