@@ -121,6 +121,7 @@ void time_init(void)
 	uint32_t freq = vmm_port_counter_freq();
 
 	time_clock.to_ns = time_rate_make(freq, NSEC_PER_SEC);
+	time_clock.ns_per_tick = time_clock.to_ns.has_frac ? 0 : time_clock.to_ns.whole;
 	time_clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
 	time_clock.boot_wallclock = vmm_port_rtc_read();
 	/* System time 0 was epoch ns before now: boot_count may wrap below 0;

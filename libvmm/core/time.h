@@ -70,6 +70,9 @@ struct time_clock {
 	struct time_rate to_count;    /* ns -> counter ticks */
 	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
 	uint32_t guest_flags;         /* VMM_TIME_* published to every domain */
+	/* to_ns.whole when the ratio is an integer (to_ns.has_frac clear),
+	 * else 0: time_now() tests the factor it multiplies by, one load. */
+	uint32_t ns_per_tick;
 	/* time_guest_counter (above): next to what time_now() reads, so that
 	 * the switch path tests it from the base address it has already. */
 	bool guest_counter;
@@ -87,9 +90,10 @@ uint64_t time_now_frac(uint64_t ticks);
 static inline uint64_t time_now(void)
 {
 	uint64_t ticks = vmm_port_counter_read() - time_clock.boot_count;
+	uint32_t m = time_clock.ns_per_tick;
 
-	if (__builtin_expect(!time_clock.to_ns.has_frac, 1))
-		return ticks * time_clock.to_ns.whole;
+	if (__builtin_expect(m != 0, 1))
+		return ticks * m;
 	return time_now_frac(ticks);
 }
 
