@@ -123,6 +123,21 @@ function(vmm_library_for_cpu out)
         endif()
       endforeach()
       target_compile_options(${copy} PRIVATE ${ARGN})
+      # Cortex-A9 erratum 754322 (a DSB before each CONTEXTIDR write,
+      # arch/armv7/mmu.c): the DSBs stay in the library itself and in the
+      # copies for a Cortex-A9 or an unnamed core; a copy for another named
+      # core leaves them out (two instructions per domain switch).
+      if("${ARGN}" MATCHES "-mcpu=" AND NOT "${ARGN}" MATCHES "-mcpu=cortex-a9([^0-9]|$)")
+        target_compile_definitions(${copy} PRIVATE VMM_CPU_ERRATUM_754322=0)
+      endif()
+      # Switch-path files tuned for generic ARMv7-A (libvmm/CMakeLists.txt):
+      # a source's options come after the target's, so after the -mcpu.
+      get_target_property(tuned ${lib} VMM_GENERIC_TUNE_SOURCES)
+      if(tuned)
+        list(TRANSFORM tuned PREPEND ${dir}/)
+        set_source_files_properties(${tuned} TARGET_DIRECTORY ${copy}
+          PROPERTIES COMPILE_OPTIONS -mtune=generic-armv7-a)
+      endif()
     endif()
     set(lib ${copy})
   endif()

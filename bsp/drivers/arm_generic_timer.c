@@ -3,7 +3,6 @@
  */
 #include "arm_generic_timer.h"
 
-#define CNTV_CTL_ENABLE (1u << 0)
 #define CNTKCTL_PL0VCTEN (1u << 1)
 
 void arm_generic_timer_init(void)
@@ -15,26 +14,12 @@ void arm_generic_timer_init(void)
 	arm_generic_timer_stop();
 }
 
-uint64_t arm_generic_timer_count(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
 uint32_t arm_generic_timer_freq(void)
 {
 	uint32_t f;
 
 	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
 	return f;
-}
-
-void arm_generic_timer_set(uint64_t count)
-{
-	__asm__ volatile("mcrr p15, 3, %0, %1, c14" ::"r"((uint32_t)count), "r"((uint32_t)(count >> 32)));
-	__asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" ::"r"(CNTV_CTL_ENABLE));
 }
 
 void arm_generic_timer_stop(void)

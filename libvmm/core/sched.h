@@ -141,7 +141,15 @@ void sched_bvt_yield(struct sched_entity *e, uint64_t now);
  * yield hypercall's path, which this keeps off sched_pick()'s slice-expiry
  * fast path. Same result as the two calls.
  */
-struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline);
+struct sched_entity *sched_yield_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now);
+/* The linked function takes the deadline's address before `now`: all three
+ * arguments then travel in registers (AAPCS puts a 64-bit argument in an
+ * even register pair, and r1 would be padding), none on the stack. */
+static inline struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now,
+						    uint64_t *deadline)
+{
+	return sched_yield_pick_to(e, deadline, now);
+}
 
 /*
  * Charges the running entity up to `now` and chooses the next one.

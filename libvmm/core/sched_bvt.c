@@ -279,10 +279,20 @@ static inline uint32_t slice_mcus(const struct sched_entity *e, uint64_t gap)
  * runner-up (two domains yielding to each other, equal CPU-bound domains at
  * slice ends) gets the same plan again, and the steady state skips the
  * division-free but long slice_mcus() and the two products. derive() clears
- * the memo (memo_gap = UINT64_MAX, no real gap) whenever inc, the
+ * the memo (memo_gap = MEMO_NONE, no real gap) whenever inc, the
  * reciprocal or the MCU change. The general path (pick_general) never uses
  * it: the -DSCHED_BVT_NO_FAST_PATH build ties the memo to slice_mcus().
+ *
+ * A memoized gap is below slice_cap (every caller checks first), and
+ * derive(), the only writer of slice_cap, clears the memo: so a gap equal
+ * to memo_gap is known to be below slice_cap without comparing
+ * (yield_pair() relies on it). That needs "no memo" (MEMO_NONE) to equal no
+ * gap a fast path computes, E' + C - E with both E in [2^58, 2^62) and C <=
+ * 2^58: below 2^62 + 2^58 when it does not wrap, above 2^64 - 2^62 when it
+ * does (a gap the callers send to the general path), never 2^63.
  */
+#define MEMO_NONE (UINT64_C(1) << 63)
+
 static inline uint64_t slice_memo(struct sched_entity *e, uint64_t gap, uint32_t *ns)
 {
 	if (gap != e->memo_gap) {
@@ -334,7 +344,7 @@ static void derive(struct sched_entity *e)
 	e->slice_cap = st.kfit * e->inc;
 	derive_slice(e);
 	e->fast_avt_max = VT_RENORM - e->inc;
-	e->memo_gap = UINT64_MAX; /* no slice memoized (see slice_memo()) */
+	e->memo_gap = MEMO_NONE; /* no slice memoized (see slice_memo()) */
 	/* No planned charge (see charge()). */
 	e->plan_end = e->charged_until;
 	e->plan_avt = e->avt;
@@ -1045,7 +1055,10 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 	return best;
 }
 
-struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline)
+/* sched_yield_pick() other than yield_pair(): out of line, so that the
+ * two-entity path gets the registers to itself. */
+static __attribute__((noinline)) struct sched_entity *
+yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
 	if (e && e == st.cur)
@@ -1053,6 +1066,91 @@ struct sched_entity *sched_yield_pick(struct sched_entity *e, uint64_t now, uint
 #endif
 	sched_bvt_yield(e, now);
 	return sched_pick(now, deadline);
+}
+
+/*
+ * yield_lane() when exactly two entities are runnable and the last decision
+ * planned cur's slice against the other one (two domains yielding to each
+ * other: the domain-switch benchmark). The caller checked st.fast == cur,
+ * which certifies what yield_lane() tests one by one (see sched_pick()'s
+ * fast path): since that decision no queue, parameter or charge changed
+ * (every such call clears st.fast), neither cur nor best (st.fast_next, the
+ * run queue's head) is warp-enabled, no warped entity is queued, st.preempt
+ * and st.yield are NULL, and cur's A is still the one its plan started from,
+ * so A + inc <= plan_avt < fast_avt_max: no rebase is due. The caller also
+ * checked that best is alone in the run queue (lane only, heap empty), so
+ * cur, once billed, is best's runner-up and goes last, i.e. alone, in the
+ * lane. Left to check: cur ran more than nothing and at most one MCU, and
+ * best's gap is the one its memoized plan was made at (then the slice fits
+ * the max slice, and the plan is the memo's); anything else goes to
+ * yield_lane() or the general path. The decision and every value it stores
+ * are yield_lane()'s (the unit tests compare with the general path, built
+ * with -DSCHED_BVT_NO_FAST_PATH).
+ */
+static inline __attribute__((unused)) struct sched_entity *
+yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *lane = &st.uq.lane;
+	uint64_t d1, avt, evt, gap, vt, dl;
+	uint32_t ns;
+
+	/* d = now - charged_until in [1, MCU], MCU < 2^32: d - 1 < MCU, in
+	 * 32-bit halves (the high half of d - 1 is 0). */
+	d1 = now - cur->charged_until - 1;
+	if (__builtin_expect((uint32_t)(d1 >> 32) != 0, 0))
+		return yield_slow(cur, now, deadline);
+	if (__builtin_expect((uint32_t)d1 >= st.mcu32, 0))
+		return yield_slow(cur, now, deadline);
+	avt = cur->avt + cur->inc; /* the MCU it began */
+	evt = avt + cur->evt_off;
+	gap = evt + best->ctx_vt - best->evt; /* wraps past slice_cap: see yield_lane() */
+	/* The steady state: best's last slice, planned at this very gap, so
+	 * the gap is below slice_cap (see slice_memo()). Any other gap: what
+	 * follows in yield_lane(), out of line, so that this path calls
+	 * nothing and keeps its values in registers. */
+	if (__builtin_expect(gap != best->memo_gap, 0))
+		return yield_other(cur, now, deadline);
+	ns = best->memo_ns;
+	vt = best->memo_vt;
+	st.next_evt = evt;
+	cur->avt = avt;
+	cur->evt = evt;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane, cur is its only member */
+	cur->pos[0] = SCHED_POS_LANE;
+	cur->next = lane;
+	cur->prev = lane;
+	lane->next = cur;
+	lane->prev = cur;
+	best->charged_until = now;
+	best->running = true;
+	st.cur = best;
+	avt = best->avt + vt;
+	dl = now + ns;
+	best->plan_end = dl;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
+	st.fast_next = cur;
+	st.dl = dl;
+	*deadline = dl;
+	return best;
+}
+
+struct sched_entity *sched_yield_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now)
+{
+#ifndef SCHED_BVT_NO_FAST_PATH
+	struct sched_entity *f = st.fast;
+
+	/* Two tests, not one &&: GCC would compute the pair as a flag first. */
+	if (__builtin_expect(f == e, 1)) {
+		struct sched_entity *best = st.fast_next;
+
+		if (__builtin_expect(f != NULL, 1) && best->next == &st.uq.lane && !st.uq.heap.n)
+			return yield_pair(e, best, now, deadline);
+	}
+#endif
+	return yield_other(e, now, deadline);
 }
 
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)

@@ -10,15 +10,7 @@
 
 #define NSEC_PER_SEC 1000000000ull
 
-static struct {
-	uint64_t boot_count;          /* counter value at system time 0 */
-	struct time_rate to_ns;       /* counter ticks -> ns */
-	struct time_rate to_count;    /* ns -> counter ticks */
-	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
-	uint32_t guest_flags;         /* VMM_TIME_* published to every domain */
-} clock;
-
-bool time_guest_counter;
+struct time_clock time_clock;
 
 /*
  * System time at boot, for test images that must run far from time 0 (the
@@ -107,18 +99,18 @@ int time_set_guest_counter(uint32_t kind)
 {
 	switch (kind) {
 	case VMM_GUEST_COUNTER_CNTVCT:
-		clock.guest_flags = VMM_TIME_COUNTER_CNTVCT;
+		time_clock.guest_flags = VMM_TIME_COUNTER_CNTVCT;
 		time_guest_counter = true;
 		return 0;
 	case VMM_GUEST_COUNTER_NONE:
-		clock.guest_flags = 0;
+		time_clock.guest_flags = 0;
 		time_guest_counter = false;
 		return 0;
 	default:
 		/* Safe fallback: published time works on every board. */
 		vmm_log("board: unknown guest_counter %u; guests get published time",
 			(unsigned)kind);
-		clock.guest_flags = 0;
+		time_clock.guest_flags = 0;
 		time_guest_counter = false;
 		return -VMM_EINVAL;
 	}
@@ -128,42 +120,32 @@ void time_init(void)
 {
 	uint32_t freq = vmm_port_counter_freq();
 
-	clock.to_ns = time_rate_make(freq, NSEC_PER_SEC);
-	clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
-	clock.boot_wallclock = vmm_port_rtc_read();
+	time_clock.to_ns = time_rate_make(freq, NSEC_PER_SEC);
+	time_clock.ns_per_tick = time_clock.to_ns.has_frac ? 0 : time_clock.to_ns.whole;
+	time_clock.to_count = time_rate_make(NSEC_PER_SEC, freq);
+	time_clock.boot_wallclock = vmm_port_rtc_read();
 	/* System time 0 was epoch ns before now: boot_count may wrap below 0;
 	 * every use of it is modulo 2^64. */
-	clock.boot_count = vmm_port_counter_read() -
-		time_rate_apply(&clock.to_count, time_epoch_ns(), 0);
+	time_clock.boot_count = vmm_port_counter_read() -
+		time_rate_apply(&time_clock.to_count, time_epoch_ns(), 0);
 	(void)time_set_guest_counter(vmm_board.guest_counter);
 }
 
-/* time_now() with a fractional ratio: out of line, so that the integer
- * ratio's path saves no registers for this call. */
-static __attribute__((noinline)) uint64_t time_now_frac(uint64_t ticks)
+/* time_now() with a fractional ratio, out of line (time.h). */
+uint64_t time_now_frac(uint64_t ticks)
 {
-	return time_rate_apply(&clock.to_ns, ticks, 0);
-}
-
-uint64_t time_now(void)
-{
-	uint64_t ticks = vmm_port_counter_read() - clock.boot_count;
-
-	/* the integer-ratio path inline: every switch reads the clock */
-	if (!clock.to_ns.has_frac)
-		return ticks * clock.to_ns.whole;
-	return time_now_frac(ticks);
+	return time_rate_apply(&time_clock.to_ns, ticks, 0);
 }
 
 /* time_ns_to_counter() in general, out of line (see time_now_frac()). */
 static __attribute__((noinline)) uint64_t time_ns_to_counter_rate(uint64_t ns)
 {
-	return clock.boot_count + time_rate_apply(&clock.to_count, ns, 1);
+	return time_clock.boot_count + time_rate_apply(&time_clock.to_count, ns, 1);
 }
 
 uint64_t time_ns_to_counter(uint64_t ns)
 {
-	uint32_t shift = clock.to_count.down_shift;
+	uint32_t shift = time_clock.to_count.down_shift;
 
 	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
 	 * the timer path takes there: ns >> shift, plus one if any bit shifted
@@ -174,14 +156,14 @@ uint64_t time_ns_to_counter(uint64_t ns)
 		uint32_t hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns;
 		uint64_t q = (uint64_t)(hi >> shift) << 32 | (hi << (32 - shift) | lo >> shift);
 
-		return clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
+		return time_clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
 	}
 	return time_ns_to_counter_rate(ns);
 }
 
 uint32_t time_boot_wallclock(void)
 {
-	return clock.boot_wallclock;
+	return time_clock.boot_wallclock;
 }
 
 /* Version protocol: odd while an update is under way (see guest_info.h). */
@@ -196,13 +178,13 @@ void time_publish_wallclock(struct vmm_shared_info *s)
 	struct vmm_vcpu_time_info *t = &s->vcpu_info.time;
 
 	time_version_bump(&s->wc_version);
-	s->wc_sec = clock.boot_wallclock;
+	s->wc_sec = time_clock.boot_wallclock;
 	s->wc_nsec = 0;
 	time_version_bump(&s->wc_version);
 	/* Constant from here on: the domain has not started yet. */
-	t->flags = clock.guest_flags;
-	t->counter_base = clock.boot_count;
-	t->ns_whole = clock.to_ns.whole;
-	t->ns_frac = clock.to_ns.frac;
-	t->counter_hz = clock.to_ns.den;
+	t->flags = time_clock.guest_flags;
+	t->counter_base = time_clock.boot_count;
+	t->ns_whole = time_clock.to_ns.whole;
+	t->ns_frac = time_clock.to_ns.frac;
+	t->counter_hz = time_clock.to_ns.den;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "vmm/guest_info.h"
+#include "vmm/port.h"
 
 /* x units of one clock = x * num / den units of another; whole + frac / 2^64
  * is num / den rounded down, the estimate that num and den correct. */
@@ -49,7 +50,7 @@ void time_init(void);
  * periodic refresh, no clock read or publication for time's sake on the
  * switch, upcall or interrupt paths. Set by time_init().
  */
-extern bool time_guest_counter;
+#define time_guest_counter (time_clock.guest_counter)
 
 /*
  * Sets the guest-counter mode from a VMM_GUEST_COUNTER_* value (time_init()
@@ -59,8 +60,42 @@ extern bool time_guest_counter;
  */
 int time_set_guest_counter(uint32_t kind);
 
-/* Nanoseconds since time_init(). */
-uint64_t time_now(void);
+/*
+ * The clock's state, set by time_init() (owned by time.c; time_now() below
+ * reads it inline: every domain switch and timer interrupt reads the clock).
+ */
+struct time_clock {
+	uint64_t boot_count;          /* counter value at system time 0 */
+	struct time_rate to_ns;       /* counter ticks -> ns */
+	struct time_rate to_count;    /* ns -> counter ticks */
+	uint32_t boot_wallclock;      /* RTC seconds at system time 0 */
+	uint32_t guest_flags;         /* VMM_TIME_* published to every domain */
+	/* to_ns.whole when the ratio is an integer (to_ns.has_frac clear),
+	 * else 0: time_now() tests the factor it multiplies by, one load. */
+	uint32_t ns_per_tick;
+	/* time_guest_counter (above): next to what time_now() reads, so that
+	 * the switch path tests it from the base address it has already. */
+	bool guest_counter;
+};
+extern struct time_clock time_clock;
+
+/* time_now() for a counter whose ns per tick is not an integer (time.c). */
+uint64_t time_now_frac(uint64_t ticks);
+
+/*
+ * Nanoseconds since time_init(). Inline, so that the switch and interrupt
+ * paths make one call (the board's counter read) instead of two; the
+ * integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns) is one product.
+ */
+static inline uint64_t time_now(void)
+{
+	uint64_t ticks = vmm_port_counter_read() - time_clock.boot_count;
+	uint32_t m = time_clock.ns_per_tick;
+
+	if (__builtin_expect(m != 0, 1))
+		return ticks * m;
+	return time_now_frac(ticks);
+}
 
 /* Board counter value at which system time reaches `ns` (rounded up). */
 uint64_t time_ns_to_counter(uint64_t ns);

@@ -1444,6 +1444,80 @@ static void test_slice_memo_follows_weight(void **state)
 	assert_true(reweigh_trace(true, 1 * MS) == reweigh_trace(false, 1 * MS));
 }
 
+/*
+ * Two domains yielding to each other take sched_yield_pick()'s two-entity
+ * path (yield_pair()), which relies on what st.fast certifies instead of
+ * testing it. Everything it leaves behind must be what sched_yield() +
+ * sched_pick() leave: each entity's A, E, plan, charge point and queueing
+ * stamp (the stamp only matters later, for a tie with a third entity), and
+ * the decisions after a third entity woke (lane and heap again) and slept.
+ * The yields come at varying points: within the MCU (the two-entity path),
+ * right at its end (still one MCU), after more than one MCU (the general
+ * path's charge, also after more than 2^32 ns) and at once (nothing run:
+ * the general path); twice sched_yield_pick(NULL) comes after a yield.
+ */
+static uint64_t pair_trace(bool combined, uint32_t w0, uint32_t w1, uint64_t ctx)
+{
+	/* Within the MCU and at its end (d - 1 = MCU - 1); one past it; none
+	 * (d - 1 wraps); more than 2^32 ns (the 32-bit halves of the MCU test:
+	 * d - 1 = 2^32 + 50 us - 1 is below the MCU in its low half). */
+	static const uint64_t runs[] = { 50 * US, 100 * US, 30 * US, 250 * US, 0, 70 * US,
+					 100 * US + 1, 40 * US, 50 * US, 60 * US, 50 * US, 60 * US,
+					 (UINT64_C(1) << 32) + 50 * US };
+	uint64_t now = 0, dl, sum = 0;
+	struct sched_entity *e;
+	int step, i;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(ctx, 100 * US, 10 * MS);
+	add(0, w0);
+	add(1, w1);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	sched_wake(&ent[1], 0);
+	e = sched_pick(0, &dl);
+	for (step = 0; step < 120; step++) {
+		if (step == 60)
+			sched_wake(&ent[2], now);
+		if (step == 80)
+			sched_sleep(&ent[2], now);
+		now += runs[step % 13];
+		if (step == 40 || step == 41) {
+			/* NULL yields nothing (sched.h), after a yield too: with
+			 * st.fast cleared and the other one alone in the queue. */
+			sched_yield(e, now);
+			e = combined ? sched_yield_pick(NULL, now, &dl) : sched_pick(now, &dl);
+		} else if (e == &ent[2] || !combined) {
+			sched_yield(e, now);
+			e = sched_pick(now, &dl);
+		} else {
+			e = sched_yield_pick(e, now, &dl);
+		}
+		sum = sum * 31 + (uint64_t)(e - ent);
+		sum = sum * 31 + dl;
+		for (i = 0; i < 3; i++) {
+			sum = sum * 31 + ent[i].avt;
+			sum = sum * 31 + ent[i].evt;
+			sum = sum * 31 + ent[i].seq;
+			sum = sum * 31 + ent[i].running;
+			if (ent[i].running) {
+				sum = sum * 31 + ent[i].charged_until;
+				sum = sum * 31 + ent[i].plan_avt;
+			}
+		}
+	}
+	return sum;
+}
+
+static void test_yield_pair_same_as_yield_then_pick(void **state)
+{
+	(void)state;
+	assert_true(pair_trace(true, 1, 1, 1 * MS) == pair_trace(false, 1, 1, 1 * MS));
+	assert_true(pair_trace(true, 1, 1, 0) == pair_trace(false, 1, 1, 0));
+	assert_true(pair_trace(true, 1, 3, 1 * MS) == pair_trace(false, 1, 3, 1 * MS));
+	assert_true(pair_trace(true, 7, 2, 200 * US) == pair_trace(false, 7, 2, 200 * US));
+}
+
 static const uint32_t trace_mixed[] = { 1, 2, 3 }, trace_equal[] = { 1, 1, 1, 1, 1, 1 };
 
 static void test_yield_pick_same_as_yield_then_pick(void **state)
@@ -1929,6 +2003,7 @@ int main(void)
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_traces_match_reference, setup),
 		cmocka_unit_test_setup(test_slice_memo_follows_weight, setup),
+		cmocka_unit_test_setup(test_yield_pair_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_yield_slice_bounds, setup),
 		cmocka_unit_test_setup(test_yield_uses_up_wake_preemption, setup),
 		cmocka_unit_test_setup(test_yield_twice_is_one_yield, setup),

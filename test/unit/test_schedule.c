@@ -114,7 +114,7 @@ static void test_timer_slack_rule_with_lone_domain(void **state)
 	assert_true(fake_hw.timer_count == time_ns_to_counter(t0 + 10 * MS));
 
 	/* 4 ms later the refresh is t0 + 14 ms: the timer fires 4 ms early,
-	 * within the 5 ms slack: left alone. */
+	 * within the 4.98 ms slack: left alone. */
 	sets = fake_hw.timer_sets;
 	advance_ms(4);
 	assert_int_equal(sched_op(VMM_SCHEDOP_yield), 0);

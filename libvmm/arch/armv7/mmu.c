@@ -66,6 +66,11 @@
 #define MPIDR_MP_EXT    (1u << 31)
 #define MMFR3_COHWALK(v) (((v) >> 20) & 0xfu)
 
+/* Cortex-A9 erratum 754322: see mmu_load(). On unless the build knows the core is another. */
+#ifndef VMM_CPU_ERRATUM_754322
+#define VMM_CPU_ERRATUM_754322 1
+#endif
+
 #define HV_FIRST_ENTRY (HV_RAM_VA >> SECTION_SHIFT)
 #define MASTER_SLOT    0xffffffffu  /* mmu_switch.active: the master table, ASID 0 */
 
@@ -334,8 +339,14 @@ static void mmu_pmu_set_user(unsigned int slot, uint32_t pmu_user)
  * with ASID 0, uses global mappings alone.
  *
  * Cortex-A9 erratum 754322 ("faulty MMU translations following an ASID
- * switch"): a DSB must precede every CONTEXTIDR write. Harmless and cheap
- * on every other core, so done for all of them.
+ * switch"): a DSB must precede every CONTEXTIDR write. Only the Cortex-A9
+ * has it: the copies of the library built for another named core
+ * (cmake/libvmm.cmake, vmm_library_for_cpu()) define
+ * VMM_CPU_ERRATUM_754322=0 and leave the two DSBs out; the library built
+ * for no core in particular (and the installed one) keeps them, since it
+ * may run on an A9. The sequence stays correct without them elsewhere: the
+ * ISBs alone order the CONTEXTIDR and TTBR0 writes (ARM ARM, "Synchronization
+ * of changes of ASID and TTBR"); the DSB only works around the A9's fault.
  *
  * flush: a new ASID generation (core/asid.h) starts here. The whole TLB is
  * invalidated while ASID 0 is loaded: from then on no walk can tag an entry
@@ -343,7 +354,8 @@ static void mmu_pmu_set_user(unsigned int slot, uint32_t pmu_user)
  */
 static inline __attribute__((always_inline)) void mmu_load(uint32_t ttbr0, uint32_t asid, bool flush)
 {
-	arm_dsb(); /* erratum 754322 */
+	if (VMM_CPU_ERRATUM_754322)
+		arm_dsb();
 	cp15_write_contextidr(0);
 	arm_isb();
 	cp15_write_ttbr0(ttbr0);
@@ -353,7 +365,8 @@ static inline __attribute__((always_inline)) void mmu_load(uint32_t ttbr0, uint3
 		arm_dsb();
 		arm_isb();
 	}
-	arm_dsb(); /* erratum 754322 */
+	if (VMM_CPU_ERRATUM_754322)
+		arm_dsb();
 	cp15_write_contextidr(asid);
 }
 
