@@ -378,7 +378,7 @@ replace_section cpu-bench "$out"
   echo "  domain switch, pong's return from \`block\` and the upcall entry."
   echo
   echo "The issue's target for the last one is 150 instructions. It is not met: the path contains a"
-  echo "domain switch (see the switch benchmark above: over 300 on its own) and the BVT wake-up of"
+  echo "domain switch (see the switch benchmark above: 250 on its own) and the BVT wake-up of"
   echo "the peer; without a wake-up that preempts at once (the hypervisor returns to the sender"
   echo "after \`send\`), the sender must also give up the CPU with a hypercall of its own."
   echo "Where the send-to-upcall instructions go (\`scripts/trace-profile.sh\` on"
