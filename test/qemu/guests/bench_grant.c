@@ -13,6 +13,7 @@
  *     mapping) or with grant copy (one batched grant_table_op per 16
  *     messages), answers, and the front end reads the answers.
  */
+#include "probe_grant.h"
 #include "probe_lib.h"
 #include "minios/ring.h"
 #include "vmm/grant_table.h"
@@ -67,55 +68,6 @@ static uint32_t self;
 static uint32_t mfn_of(const void *p)
 {
 	return p2m[((uint32_t)p - VMM_GUEST_BASE) >> 12];
-}
-
-static long gnttab(uint32_t cmd, void *op, uint32_t n)
-{
-	return vmm_hypercall5(VMM_HC_grant_table_op, cmd, (uint32_t)op, n, 0, 0);
-}
-
-static long map1(uint32_t ref, uint32_t va, uint32_t *handle)
-{
-	static struct vmm_gnttab_map_grant_ref op;
-	long rc;
-
-	op.host_addr = va;
-	op.flags = VMM_GNTMAP_host_map;
-	op.ref = ref;
-	op.dom = GRANTER_DOM;
-	rc = gnttab(VMM_GNTTABOP_map_grant_ref, &op, 1);
-	*handle = op.handle;
-	return rc ? rc : op.status;
-}
-
-static long unmap1(uint32_t va, uint32_t handle)
-{
-	static struct vmm_gnttab_unmap_grant_ref op;
-	long rc;
-
-	op.host_addr = va;
-	op.handle = handle;
-	rc = gnttab(VMM_GNTTABOP_unmap_grant_ref, &op, 1);
-	return rc ? rc : op.status;
-}
-
-/* The domain's own L2 at MAP_VA: its last MiB unmapped, the first frame pinned (as secure-rich). */
-static long l2_setup(const struct vmm_start_info *si)
-{
-	static struct vmm_mmu_update req;
-	static struct vmm_mmuext_op op;
-	uint32_t last = si->nr_pages / 256u - 1u, l2 = p2m[last * 256u], l1 = si->pt_base_mfn << 12;
-	long rc;
-
-	req.ptr = l1 + 4u * ((VMM_GUEST_BASE >> 20) + last);
-	req.val = 0;
-	rc = HYPERVISOR_mmu_update(&req, 1, 0, VMM_DOMID_SELF);
-	op.cmd = VMM_MMUEXT_PIN_L2_TABLE;
-	op.arg1 = l2;
-	rc = rc ? rc : HYPERVISOR_mmuext_op(&op, 1, 0, VMM_DOMID_SELF);
-	req.ptr = l1 + 4u * (MAP_VA >> 20);
-	req.val = (l2 << 12) | VMM_PTE_L1_TABLE;
-	return rc ? rc : HYPERVISOR_mmu_update(&req, 1, 0, VMM_DOMID_SELF);
 }
 
 static void grant(uint32_t ref, const void *page)
@@ -180,7 +132,7 @@ static uint32_t ring_run(uint32_t n, uint32_t len, int mapped)
 			}
 			ring_back_consume(&b);
 		}
-		if (!mapped && gnttab(VMM_GNTTABOP_copy, copies, k) != 0)
+		if (!mapped && probe_gnttab(VMM_GNTTABOP_copy, copies, k) != 0)
 			probe_puts("FAIL grant copy batch\n");
 		for (i = 0; i < k; i++) {
 			struct rsp *r = ring_back_next_rsp(&b);
@@ -250,18 +202,18 @@ void probe_main(const struct vmm_start_info *si)
 		setup.dom = VMM_DOMID_SELF;
 		setup.nr_frames = 1;
 		setup.frame_list = (uint32_t)&frame;
-		probe_expect("setup_table", gnttab(VMM_GNTTABOP_setup_table, &setup, 1) ? -1 : setup.status, 0);
+		probe_expect("setup_table", probe_gnttab(VMM_GNTTABOP_setup_table, &setup, 1) ? -1 : setup.status, 0);
 		granter();
 	}
-	probe_expect("own L2 at 0x40000000", l2_setup(si), 0);
+	probe_expect("own L2 at 0x40000000", probe_l2_setup(si, p2m, MAP_VA), 0);
 	/* dom1 publishes its grants when it first runs */
-	for (i = 0; i < 100 && map1(DATA_REF, DATA_VA, &handle) != 0; i++)
+	for (i = 0; i < 100 && probe_grant_map(GRANTER_DOM, DATA_REF, DATA_VA, &handle) != 0; i++)
 		HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
-	probe_expect("unmap", unmap1(DATA_VA, handle), 0);
+	probe_expect("unmap", probe_grant_unmap(DATA_VA, handle), 0);
 	for (i = 0; i < 64; i++) {
 		t0 = probe_ccnt();
-		map1(DATA_REF, DATA_VA, &handle);
-		unmap1(DATA_VA, handle);
+		probe_grant_map(GRANTER_DOM, DATA_REF, DATA_VA, &handle);
+		probe_grant_unmap(DATA_VA, handle);
 		t1 = probe_ccnt();
 		if (t1 - t0 < best)
 			best = t1 - t0;
@@ -269,14 +221,14 @@ void probe_main(const struct vmm_start_info *si)
 	probe_puts("grant map + unmap of one page = ");
 	probe_putd((long)best);
 	probe_puts(" instructions\n");
-	probe_expect("map the ring", map1(RING_REF, MAP_VA, &ring_handle), 0);
-	probe_expect("map the data page", map1(DATA_REF, DATA_VA, &data_handle), 0);
+	probe_expect("map the ring", probe_grant_map(GRANTER_DOM, RING_REF, MAP_VA, &ring_handle), 0);
+	probe_expect("map the data page", probe_grant_map(GRANTER_DOM, DATA_REF, DATA_VA, &data_handle), 0);
 	report_ring("64 B mapped", 1024, 60, 1);
 	report_ring("64 B copy", 1024, 60, 0);
 	report_ring("4 KiB mapped", 256, 4096, 1);
 	report_ring("4 KiB copy", 256, 4096, 0);
-	probe_expect("unmap the ring", unmap1(MAP_VA, ring_handle), 0);
-	probe_expect("unmap the data page", unmap1(DATA_VA, data_handle), 0);
+	probe_expect("unmap the ring", probe_grant_unmap(MAP_VA, ring_handle), 0);
+	probe_expect("unmap the data page", probe_grant_unmap(DATA_VA, data_handle), 0);
 	probe_puts(probe_failures ? "bench_grant: FAIL\n" : "bench_grant: done\n");
 	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
 }

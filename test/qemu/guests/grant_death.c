@@ -11,6 +11,7 @@
  *        and sees its own grant's in-use flag cleared once dom2 died.
  * The test's --post check (check-mem-returned.sh) proves no frame was lost.
  */
+#include "probe_grant.h"
 #include "probe_lib.h"
 #include "vmm/grant_table.h"
 
@@ -32,11 +33,6 @@ static uint32_t mfn_of(const void *p)
 	return p2m[((uint32_t)p - VMM_GUEST_BASE) >> 12];
 }
 
-static long gnttab(uint32_t cmd, void *op, uint32_t n)
-{
-	return vmm_hypercall5(VMM_HC_grant_table_op, cmd, (uint32_t)op, n, 0, 0);
-}
-
 static void yield(void)
 {
 	HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
@@ -51,7 +47,7 @@ static long setup_table(void)
 	setup.dom = VMM_DOMID_SELF;
 	setup.nr_frames = 1;
 	setup.frame_list = (uint32_t)&frame;
-	return gnttab(VMM_GNTTABOP_setup_table, &setup, 1) ? -1 : setup.status;
+	return probe_gnttab(VMM_GNTTABOP_setup_table, &setup, 1) ? -1 : setup.status;
 }
 
 static volatile struct vmm_grant_entry *grant(uint32_t grantee)
@@ -65,50 +61,6 @@ static volatile struct vmm_grant_entry *grant(uint32_t grantee)
 	return e;
 }
 
-static long map1(uint32_t dom, uint32_t ref, uint32_t va, uint32_t *handle)
-{
-	static struct vmm_gnttab_map_grant_ref op;
-	long rc;
-
-	op.host_addr = va;
-	op.flags = VMM_GNTMAP_host_map;
-	op.ref = ref;
-	op.dom = (uint16_t)dom;
-	rc = gnttab(VMM_GNTTABOP_map_grant_ref, &op, 1);
-	*handle = op.handle;
-	return rc ? rc : op.status;
-}
-
-static long unmap1(uint32_t va, uint32_t handle)
-{
-	static struct vmm_gnttab_unmap_grant_ref op;
-	long rc;
-
-	op.host_addr = va;
-	op.handle = handle;
-	rc = gnttab(VMM_GNTTABOP_unmap_grant_ref, &op, 1);
-	return rc ? rc : op.status;
-}
-
-/* The domain's own L2 at MAP_VA: its last MiB unmapped, that MiB's first frame pinned. */
-static long l2_setup(const struct vmm_start_info *si)
-{
-	static struct vmm_mmu_update req;
-	static struct vmm_mmuext_op op;
-	uint32_t last = si->nr_pages / 256u - 1u, l2 = p2m[last * 256u], l1 = si->pt_base_mfn << 12;
-	long rc;
-
-	req.ptr = l1 + 4u * ((VMM_GUEST_BASE >> 20) + last);
-	req.val = 0;
-	rc = HYPERVISOR_mmu_update(&req, 1, 0, VMM_DOMID_SELF);
-	op.cmd = VMM_MMUEXT_PIN_L2_TABLE;
-	op.arg1 = l2;
-	rc = rc ? rc : HYPERVISOR_mmuext_op(&op, 1, 0, VMM_DOMID_SELF);
-	req.ptr = l1 + 4u * (MAP_VA >> 20);
-	req.val = (l2 << 12) | VMM_PTE_L1_TABLE;
-	return rc ? rc : HYPERVISOR_mmu_update(&req, 1, 0, VMM_DOMID_SELF);
-}
-
 /* Maps dom's grant REF at MAP_VA once dom published it (0 or the last error). */
 static long map_when_granted(uint32_t dom, uint32_t *handle)
 {
@@ -116,7 +68,7 @@ static long map_when_granted(uint32_t dom, uint32_t *handle)
 	int i;
 
 	for (i = 0; i < 1000 && rc != 0; i++) {
-		rc = map1(dom, REF, MAP_VA, handle);
+		rc = probe_grant_map(dom, REF, MAP_VA, handle);
 		if (rc)
 			yield();
 	}
@@ -142,7 +94,7 @@ static void holder(const struct vmm_start_info *si)
 {
 	uint32_t handle;
 
-	probe_expect("holder: own L2", l2_setup(si), 0);
+	probe_expect("holder: own L2", probe_l2_setup(si, p2m, MAP_VA), 0);
 	probe_expect("holder: map dom0's page", map_when_granted(DOM0, &handle), 0);
 	probe_expect("holder: dom0's data", *(volatile uint32_t *)MAP_VA, PATTERN);
 	probe_puts("holder: powering off with dom0's page mapped\n");
@@ -162,28 +114,28 @@ void probe_main(const struct vmm_start_info *si)
 	if (probe_cmdline_has(si->cmd_line, "holder"))
 		holder(si);
 
-	probe_expect("own L2", l2_setup(si), 0);
+	probe_expect("own L2", probe_l2_setup(si, p2m, MAP_VA), 0);
 	probe_expect("setup_table", setup_table(), 0);
 	page[0] = PATTERN;
 	e = grant(HOLDER);
 	/* 1. the granter dies while its page is mapped here */
 	probe_expect("map dom1's page", map_when_granted(GRANTER, &handle), 0);
 	for (i = 0; i < 1000; i++) { /* dom1 gone: its grants are no more (-ESRCH) */
-		rc = map1(GRANTER, REF, MAP_VA + 0x1000u, &h2);
+		rc = probe_grant_map(GRANTER, REF, MAP_VA + 0x1000u, &h2);
 		if (rc == -VMM_ESRCH)
 			break;
 		if (rc == 0)
-			unmap1(MAP_VA + 0x1000u, h2);
+			probe_grant_unmap(MAP_VA + 0x1000u, h2);
 		yield();
 	}
 	probe_expect("dom1 died", rc, -VMM_ESRCH);
 	for (i = 0; i < 1024; i++)
 		bad += m[i] != PATTERN + i;
 	probe_expect("dom1's page still readable after its death, data intact", (long)bad, 0);
-	probe_expect("unmap dom1's page (frees it)", unmap1(MAP_VA, handle), 0);
+	probe_expect("unmap dom1's page (frees it)", probe_grant_unmap(MAP_VA, handle), 0);
 	/* 2. the holder dies with this domain's page mapped (it says so): the in-use flags go */
 	for (i = 0; i < 1000; i++) {
-		rc = map1(HOLDER, REF, MAP_VA, &h2);
+		rc = probe_grant_map(HOLDER, REF, MAP_VA, &h2);
 		if (rc == -VMM_ESRCH)
 			break;
 		yield();
