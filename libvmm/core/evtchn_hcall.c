@@ -9,6 +9,7 @@
 #include "evtchn_hcall.h"
 #include "guest_access.h"
 #include "log.h"
+#include "schedule.h"
 
 /* Room for the largest command struct. */
 union evtchn_op_buf {
@@ -77,7 +78,13 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 		if (guest_read_u32(d, arg, &op.send.port) != 0)
 			return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 					  "event_channel_op send: argument 0x%08x outside domain memory", (unsigned)arg);
-		return evtchn_send(d, op.send.port);
+		rc = evtchn_send(d, op.send.port);
+		/* The peer woke: if BVT says it preempts us (or that our slice
+		 * must end earlier), decide now, not at the next interrupt
+		 * (docs/scheduling.md "Wake-up"). Here rather than on the
+		 * common exit path, which the null hypercall takes. */
+		schedule_if_needed();
+		return rc;
 	}
 	if (cmd >= sizeof(evtchn_op_size) / sizeof(evtchn_op_size[0]))
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EINVAL,
@@ -95,5 +102,9 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	rc = evtchn_run(d, cmd, &op);
 	if (rc == 0)
 		guest_copy_to(d, arg, &op, size); /* checked writable above */
+	/* The other commands only raise the caller's own ports (bind_interdomain,
+	 * unmask), and the caller is running, not blocked: no wake-up. Checked
+	 * anyway, so that a wake-up added to one of them is honoured at once. */
+	schedule_if_needed();
 	return rc;
 }

@@ -4,13 +4,21 @@
  *   role=ping      (dom0, type "secure") offers port 1 to dom1, waits for
  *                  dom1's hello with sched_op(poll), then ROUNDS round trips:
  *                  send, poll for the answer (events masked: no upcalls).
- *                  Then a poll that must time out, and (PMU access) the
- *                  benchmarks: event ping-pong round trip, the send
- *                  hypercall to a blocked peer, and send -> peer's upcall
- *                  handler.
+ *                  Then a poll that must time out. With "preempt" (images
+ *                  where dom1 is warped, test/qemu/evtchn_preempt_config.c
+ *                  and the bench image) it also offers port 2 to dom2
+ *                  ("sink", not warped) and checks the wake-up verdict is
+ *                  honoured at once: the warped peer runs (and answers)
+ *                  before send returns, the unwarped one does not. With
+ *                  "bench" (PMU access, implies "preempt") the benchmarks:
+ *                  event ping-pong round trip, the send hypercall to a
+ *                  blocked peer that does not preempt, and send -> the
+ *                  preempting peer's upcall handler.
  *   role=pong      (dom1, type "rich") binds to dom0's port 1, answers every
  *                  event; for the upcall benchmark it blocks with events
  *                  unmasked and its upcall handler reads the cycle counter.
+ *   role=sink      (dom2 of the preempt images) binds to dom0's port 2 and
+ *                  answers every event, waiting in sched_op(poll).
  *   role=intruder  (dom2, type "untrusted": the policy keeps it apart from
  *                  dom0) tries to open a channel to dom0 and to send on a
  *                  port it guessed; both must be refused.
@@ -22,6 +30,7 @@
 #define ROUNDS       100
 #define BENCH_ROUNDS 32
 #define PING_PORT    1     /* the first port of a fresh domain */
+#define SINK_PORT    2     /* ping's second port (preempt images) */
 #define MS           1000000ull
 
 void probe_main(const struct vmm_start_info *si);
@@ -60,6 +69,11 @@ static long wait_port(uint32_t port)
 	return rc;
 }
 
+static int port_pending(uint32_t port)
+{
+	return (sh->evtchn_pending[port / 32] >> (port % 32)) & 1u;
+}
+
 static inline void ccnt_reset(void)
 {
 	__asm__ volatile("mcr p15, 0, %0, c9, c13, 0" ::"r"(0u));
@@ -92,19 +106,47 @@ void pong_upcall_c(struct vmm_trap_frame *f)
 
 /* ---- roles ------------------------------------------------------------- */
 
+/* role=ping with "preempt": the wake-up verdict honoured at once, both ways. */
+static void ping_preempt_checks(void)
+{
+	long ran;
+
+	/* dom1 (warped) polls for port 1: BVT says it preempts us, so it has
+	 * run, answered and blocked again before our send returns. */
+	send(PING_PORT);
+	ran = port_pending(PING_PORT);
+	probe_expect("ping: wake-up that preempts: the warped peer ran before send returned", ran, 1);
+	probe_expect("ping: its answer", wait_port(PING_PORT), 0);
+	/* dom2 (not warped) polls for port 2: its E is not below ours, so we
+	 * keep the CPU; it answers once we block. */
+	send(SINK_PORT);
+	ran = port_pending(SINK_PORT);
+	probe_expect("ping: wake-up that does not preempt: the sink did not run before send returned", ran, 0);
+	probe_expect("ping: the sink's answer once we wait", wait_port(SINK_PORT), 0);
+}
+
 static void ping(const struct vmm_start_info *si)
 {
 	struct vmm_evtchn_alloc_unbound au = {.dom = VMM_DOMID_SELF, .remote_dom = 1};
+	struct vmm_evtchn_alloc_unbound au2 = {.dom = VMM_DOMID_SELF, .remote_dom = 2};
 	struct vmm_acm_types t;
 	uint64_t t0;
 	uint32_t best_rt = 0xffffffffu, best_send = 0xffffffffu, a, b;
-	int i, ok = 0;
+	int bench = probe_cmdline_has(si->cmd_line, "bench");
+	int preempt = bench || probe_cmdline_has(si->cmd_line, "preempt");
+	int i, ok = 0, quiet = 0;
 
 	probe_expect("ping: acm_op get_types", HYPERVISOR_acm_op(VMM_ACMOP_get_types, &t), 0);
-	if (!probe_cmdline_has(si->cmd_line, "bench")) /* the bench image has no policy */
+	if (!preempt) /* the preempt and bench images have no policy */
 		probe_expect("ping: my types are {secure}", (long)t.types, 1);
 	probe_expect("ping: alloc_unbound for dom1", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au), 0);
 	probe_expect("ping: port", (long)au.port, PING_PORT);
+	if (preempt) {
+		probe_expect("ping: alloc_unbound for dom2",
+			     HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au2), 0);
+		probe_expect("ping: sink port", (long)au2.port, SINK_PORT);
+		probe_expect("ping: hello from the sink", wait_port(SINK_PORT), 0);
+	}
 	probe_expect("ping: hello from pong", wait_port(PING_PORT), 0);
 	for (i = 0; i < ROUNDS; i++) {
 		if (send(PING_PORT) != 0)
@@ -123,7 +165,11 @@ static void ping(const struct vmm_start_info *si)
 	probe_expect("ping: poll times out", poll_one(PING_PORT, t0 + 5 * MS), -VMM_ETIMEDOUT);
 	probe_expect("ping: not before the timeout", probe_system_time() >= t0 + 5 * MS, 1);
 
-	if (probe_cmdline_has(si->cmd_line, "bench")) {
+	if (preempt)
+		ping_preempt_checks();
+	if (bench) {
+		/* pong, warped, polls: each send switches to it at once, it
+		 * answers and polls again, our poll then finds the answer. */
 		for (i = 0; i < BENCH_ROUNDS; i++) {
 			a = probe_ccnt();
 			send(PING_PORT);
@@ -132,23 +178,25 @@ static void ping(const struct vmm_start_info *si)
 			if (b - a < best_rt)
 				best_rt = b - a;
 		}
-		/* pong now blocks with events unmasked; each event enters its handler */
-		send(PING_PORT);
-		wait_port(PING_PORT);
+		/* the sink polls and does not preempt: send returns to us */
 		for (i = 0; i < BENCH_ROUNDS; i++) {
-			HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0); /* pong is blocked */
 			a = probe_ccnt();
-			send(PING_PORT);
+			send(SINK_PORT);
 			b = probe_ccnt();
 			if (b - a < best_send)
 				best_send = b - a;
-			wait_port(PING_PORT); /* pong answers with its handler's reading */
+			quiet += !port_pending(SINK_PORT);
+			wait_port(SINK_PORT); /* the sink answers once we block */
 		}
+		probe_expect("ping: the sink never ran before send returned", quiet, BENCH_ROUNDS);
+		/* pong now blocks with events unmasked; each event preempts us
+		 * and enters its handler before send returns */
+		send(PING_PORT);
+		wait_port(PING_PORT);
 		for (i = 0; i < BENCH_ROUNDS; i++) {
-			HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
 			ccnt_reset();
 			send(PING_PORT);
-			wait_port(PING_PORT);
+			wait_port(PING_PORT); /* answered already: no wait */
 		}
 		probe_puts("bench: event ping-pong round trip = ");
 		probe_putd((long)best_rt);
@@ -181,6 +229,11 @@ static void pong(const struct vmm_start_info *si)
 			break;
 		send(bi.local_port);
 	}
+	if (probe_cmdline_has(si->cmd_line, "bench") || probe_cmdline_has(si->cmd_line, "preempt")) {
+		/* ping_preempt_checks() */
+		wait_port(bi.local_port);
+		send(bi.local_port);
+	}
 	if (probe_cmdline_has(si->cmd_line, "bench")) {
 		for (i = 0; i < BENCH_ROUNDS; i++) {
 			wait_port(bi.local_port);
@@ -194,12 +247,12 @@ static void pong(const struct vmm_start_info *si)
 		__atomic_store_n((uint32_t *)&sh->vcpu_info.evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
 		sh->vcpu_info.evtchn_upcall_mask = 0;
 		send(bi.local_port);
-		for (i = 0; i < 2 * BENCH_ROUNDS; i++) {
+		for (i = 0; i < BENCH_ROUNDS; i++) {
 			uint32_t seen = upcalls;
 
 			while (upcalls == seen)
 				HYPERVISOR_sched_op(VMM_SCHEDOP_block, 0);
-			if (i >= BENCH_ROUNDS && upcall_ccnt < best)
+			if (upcall_ccnt < best)
 				best = upcall_ccnt; /* ping zeroed the counter right before its send */
 			send(bi.local_port);
 		}
@@ -209,6 +262,31 @@ static void pong(const struct vmm_start_info *si)
 		probe_puts(" instructions\n");
 	}
 	probe_puts("evtchn: pong done\n");
+	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
+}
+
+/* role=sink: dom0's port 2, answered from sched_op(poll) until ping is done. */
+static void sink(const struct vmm_start_info *si)
+{
+	struct vmm_evtchn_bind_interdomain bi = {.remote_dom = 0, .remote_port = SINK_PORT};
+	int n = 1 + (probe_cmdline_has(si->cmd_line, "bench") ? BENCH_ROUNDS : 0), i, tries;
+	long rc = -1;
+
+	for (tries = 0; tries < 50 && rc != 0; tries++) {
+		HYPERVISOR_sched_op(VMM_SCHEDOP_yield, 0);
+		rc = HYPERVISOR_event_channel_op(VMM_EVTCHNOP_bind_interdomain, &bi);
+	}
+	probe_expect("sink: bind_interdomain to dom0", rc, 0);
+	probe_expect("sink: local port", (long)bi.local_port, PING_PORT);
+	port_clear(bi.local_port);
+	probe_expect("sink: hello", send(bi.local_port), 0);
+	for (i = 0; i < n; i++) {
+		if (wait_port(bi.local_port) != 0)
+			break;
+		send(bi.local_port);
+	}
+	probe_expect("sink: events answered", i, n);
+	probe_puts("evtchn: sink done\n");
 	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
 }
 
@@ -286,6 +364,8 @@ void probe_main(const struct vmm_start_info *si)
 		ping(si);
 	else if (probe_cmdline_has(si->cmd_line, "role=pong"))
 		pong(si);
+	else if (probe_cmdline_has(si->cmd_line, "role=sink"))
+		sink(si);
 	else if (probe_cmdline_has(si->cmd_line, "role=pirq-thief"))
 		pirq_thief(si);
 	else if (probe_cmdline_has(si->cmd_line, "role=pirq"))
