@@ -34,23 +34,30 @@ static int bit_test_and_set(volatile uint32_t *word, unsigned int bit)
  * the selector bit or the flag set again). A port that was already pending
  * has already been signalled (or is masked): nothing more to do.
  */
-void event_send(struct domain *d, unsigned int port)
+bool event_raise(struct domain *d, unsigned int port)
 {
 	struct vmm_shared_info *s = d->shared;
 	unsigned int word = port / 32, bit = port % 32;
+	bool blocked;
 
 	if (port >= VMM_NR_EVENT_PORTS || d->state == DOMAIN_DEAD || d->state == DOMAIN_FREE)
-		return;
+		return false;
 	if (bit_test_and_set(&s->evtchn_pending[word], bit))
-		return; /* already pending: nothing new to signal */
+		return false; /* already pending: nothing new to signal */
+	blocked = d->state == DOMAIN_BLOCKED;
 	if (!(s->evtchn_mask[word] & (1u << bit))) {
 		bit_test_and_set(&s->vcpu_info.evtchn_pending_sel, word);
 		s->vcpu_info.evtchn_upcall_pending = 1;
-		if (d->state == DOMAIN_BLOCKED && !d->evtchn.polling)
-			schedule_wake(d);
+		if (blocked && !d->evtchn.polling)
+			return true;
 	}
 	/* A poller waits for its listed ports only, masked or not. */
-	if (d->state == DOMAIN_BLOCKED && evtchn_poll_wakes(&d->evtchn, port))
+	return blocked && evtchn_poll_wakes(&d->evtchn, port);
+}
+
+void event_send(struct domain *d, unsigned int port)
+{
+	if (event_raise(d, port))
 		schedule_wake(d);
 }
 
@@ -70,6 +77,35 @@ void event_unmask(struct domain *d, unsigned int port)
 		schedule_wake(d);
 }
 
+/* A frame copy in pieces GCC moves inline (LDM/STM): a structure copy of
+ * this size is a memcpy call, three times the instructions. */
+static inline void event_frame_copy(struct vmm_trap_frame *dst, const struct vmm_trap_frame *src)
+{
+	_Static_assert(sizeof(*dst) == 68, "struct vmm_trap_frame: 17 words");
+	__builtin_memcpy(dst, src, 16);
+	__builtin_memcpy(&dst->r[4], &src->r[4], 16);
+	__builtin_memcpy(&dst->r[8], &src->r[8], 16);
+	__builtin_memcpy(&dst->r[12], &src->r[12], 16);
+	dst->cpsr = src->cpsr;
+}
+
+/*
+ * Pushes the interrupted frame at frame_va on the guest stack: 0, or
+ * -VMM_EFAULT if guest_copy_to() would refuse it. Usually the frame lies
+ * within one page: stored through a direct mapping as one structure copy,
+ * not the page-by-page copy loop.
+ */
+static int event_frame_push(struct domain *d, uint32_t frame_va, const struct vmm_trap_frame *f)
+{
+	struct vmm_trap_frame *dst = guest_page_map(d, frame_va, sizeof(*f), true);
+
+	if (!dst)
+		return guest_copy_to(d, frame_va, f, sizeof(*f));
+	event_frame_copy(dst, f);
+	guest_page_unmap(dst);
+	return 0;
+}
+
 void event_upcall_enter(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
@@ -81,7 +117,7 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 	 * virtual user mode on the kernel stack, in virtual kernel mode. */
 	sp = vtrap_upcall_stack(d, f);
 	frame_va = (sp - sizeof(*f)) & ~7u;
-	if (sp < sizeof(*f) || guest_copy_to(d, frame_va, f, sizeof(*f)) != 0) {
+	if (sp < sizeof(*f) || event_frame_push(d, frame_va, f) != 0) {
 		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
 			(unsigned)d->id, (unsigned)sp);
 		domain_kill(d, VMM_SHUTDOWN_crash);

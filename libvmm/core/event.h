@@ -5,6 +5,7 @@
 #ifndef VMM_CORE_EVENT_H
 #define VMM_CORE_EVENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmm/abi.h"
@@ -19,6 +20,12 @@ struct domain;
  * it for the port a notification reaches.
  */
 void event_send(struct domain *d, unsigned int port);
+
+/*
+ * event_send() without the wake-up: true if d must now be woken
+ * (schedule_wake() or schedule_wake_switch()), by the caller.
+ */
+bool event_raise(struct domain *d, unsigned int port);
 
 /*
  * Clears port's mask bit; if the port is pending, raises its selector bit

@@ -21,6 +21,7 @@
 #include "mm.h"
 #include "pirq.h"
 #include "policy.h"
+#include "schedule.h"
 
 _Static_assert(EVTCHN_BUCKET_PORTS * sizeof(struct evtchn) <= 4096u, "a bucket is one frame");
 _Static_assert(VMM_NR_EVENT_PORTS <= 0xFFFFu + 1u, "ports fit struct evtchn.num");
@@ -289,10 +290,11 @@ long evtchn_close(struct domain *caller, uint32_t port)
 	return 0;
 }
 
-long evtchn_send(struct domain *caller, uint32_t port)
+long evtchn_send_raise(struct domain *caller, uint32_t port, struct domain **wake)
 {
 	struct evtchn *e = evtchn_entry(&caller->evtchn, port);
 
+	*wake = NULL;
 	if (e && e->state == ECS_INTERDOMAIN) { /* the hot case first */
 		struct domain *peer = domain_at(e->remote_slot);
 
@@ -300,16 +302,27 @@ long evtchn_send(struct domain *caller, uint32_t port)
 			return 0; /* not reached: a dying peer unbinds us first */
 		if (policy_check(caller, peer) != 0)
 			return evtchn_policy(caller, caller, peer, "send");
-		event_send(peer, e->num);
+		if (event_raise(peer, e->num))
+			*wake = peer;
 		return 0;
 	}
 	if (e && e->state == ECS_IPI) {
-		event_send(caller, port);
+		event_send(caller, port); /* the caller runs: nobody to wake */
 		return 0;
 	}
 	if (e && e->state == ECS_UNBOUND)
 		return 0; /* nobody listens yet: dropped, as in Xen */
 	return evtchn_reject(caller, -VMM_EINVAL, "send: port %u is not an interdomain or IPI port", (unsigned)port);
+}
+
+long evtchn_send(struct domain *caller, uint32_t port)
+{
+	struct domain *wake;
+	long rc = evtchn_send_raise(caller, port, &wake);
+
+	if (wake)
+		schedule_wake(wake);
+	return rc;
 }
 
 long evtchn_status(struct domain *caller, struct vmm_evtchn_status *op)

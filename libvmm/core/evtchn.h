@@ -82,6 +82,13 @@ long evtchn_status(struct domain *caller, struct vmm_evtchn_status *op);
 long evtchn_bind_vcpu(struct domain *caller, const struct vmm_evtchn_bind_vcpu *op);
 long evtchn_unmask(struct domain *caller, uint32_t port);
 
+/*
+ * evtchn_send() without the wake-up: *wake is the peer that must now be
+ * woken (NULL if none), for the caller to wake (the send hypercall:
+ * schedule_wake_switch(), which acts on the scheduler's verdict at once).
+ */
+long evtchn_send_raise(struct domain *caller, uint32_t port, struct domain **wake);
+
 /* Raises VIRQ `virq` in d if d bound it (else the event is dropped). */
 void evtchn_send_virq(struct domain *d, unsigned int virq);
 

@@ -78,12 +78,15 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 		if (guest_read_u32(d, arg, &op.send.port) != 0)
 			return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 					  "event_channel_op send: argument 0x%08x outside domain memory", (unsigned)arg);
-		rc = evtchn_send(d, op.send.port);
+		struct domain *wake;
+
+		rc = evtchn_send_raise(d, op.send.port, &wake);
 		/* The peer woke: if BVT says it preempts us (or that our slice
 		 * must end earlier), decide now, not at the next interrupt
 		 * (docs/scheduling.md "Wake-up"). Here rather than on the
 		 * common exit path, which the null hypercall takes. */
-		schedule_if_needed();
+		if (wake)
+			schedule_wake_switch(wake);
 		return rc;
 	}
 	if (cmd >= sizeof(evtchn_op_size) / sizeof(evtchn_op_size[0]))

@@ -113,22 +113,41 @@ bool guest_range_writable(const struct domain *d, uint32_t va, uint32_t len)
 	return guest_range_backed(d, va, len, true);
 }
 
+void *guest_page_map(const struct domain *d, uint32_t va, uint32_t len, bool write)
+{
+	uint32_t off = va - VMM_GUEST_BASE, in_page, mfn;
+	uint8_t *frame;
+
+	/* Unsigned: a va below the base wraps to an offset >= mem_size. */
+	if (off >= d->mem_size || d->p2m == NULL)
+		return NULL;
+	in_page = off & (PAGE_SIZE - 1);
+	if (len == 0 || len > PAGE_SIZE - in_page)
+		return NULL; /* empty, or crosses into the next page */
+	if ((off >> MM_PAGE_SHIFT) >= d->max_pages)
+		return NULL; /* not reached: mem_size is max_pages pages */
+	mfn = d->p2m[off >> MM_PAGE_SHIFT];
+	if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(d, mfn)))
+		return NULL;
+	frame = arch_map_frame(mfn);
+	return frame ? frame + in_page : NULL;
+}
+
+void guest_page_unmap(void *p)
+{
+	arch_unmap_frame((void *)((uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1)));
+}
+
 int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val)
 {
-	const uint8_t *frame;
-	uint32_t mfn;
+	const uint32_t *p;
 
 	if (va & 3u)
 		return guest_copy_from(d, val, va, sizeof(*val));
-	if (!guest_range_valid(d, va, sizeof(*val)))
+	p = guest_page_map(d, va, sizeof(*val), false); /* aligned: within one page */
+	if (!p)
 		return -VMM_EFAULT;
-	mfn = domain_pfn_to_mfn(d, (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT);
-	if (mfn == MM_PFN_NONE)
-		return -VMM_EFAULT;
-	frame = arch_map_frame(mfn);
-	if (!frame)
-		return -VMM_EFAULT;
-	memcpy(val, frame + ((va - VMM_GUEST_BASE) & (PAGE_SIZE - 1)), sizeof(*val));
-	arch_unmap_frame((void *)(uintptr_t)frame);
+	*val = *p;
+	guest_page_unmap((void *)(uintptr_t)p);
 	return 0;
 }

@@ -40,6 +40,18 @@ int guest_copy_from(const struct domain *d, void *dst, uint32_t va, uint32_t len
  */
 int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val);
 
+/*
+ * Hot paths' direct access to a small range of d's memory: a hypervisor
+ * pointer to [va, va + len) if the range is not empty, lies within one page
+ * of d's memory backed by a frame and, for a write, that frame is not a page
+ * table (exactly what guest_copy_from()/guest_copy_to() accept for such a
+ * range); NULL otherwise, and when no temporary mapping is free: the caller
+ * then takes the copy functions, which decide. Release it with
+ * guest_page_unmap() before anything else maps a frame.
+ */
+void *guest_page_map(const struct domain *d, uint32_t va, uint32_t len, bool write);
+void guest_page_unmap(void *p);
+
 /* As guest_copy_from(), and -VMM_EFAULT with nothing written if a page of
  * the range is a page-table frame (L1 or L2 typed): guests change their
  * tables only through the checked page-table hypercalls. */

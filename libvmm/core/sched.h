@@ -117,6 +117,24 @@ void sched_remove(struct sched_entity *e, uint64_t now);
  */
 bool sched_wake(struct sched_entity *e, uint64_t now);
 
+/*
+ * sched_wake(e, now) and, if it returns true, sched_pick(now, deadline), in
+ * one call: a wake-up whose verdict is acted on at once (the event send
+ * hypercall). *picked tells whether the pick was made; its entity is
+ * returned (NULL when none was made, or nothing is runnable). Same results
+ * and state as the two calls; the usual preemption (e below the running
+ * entity and ahead of every queued one) is decided without e's trip
+ * through the run queue.
+ */
+struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now,
+					bool *picked);
+/* Arguments in registers, as sched_yield_pick(). */
+static inline struct sched_entity *sched_wake_pick(struct sched_entity *e, uint64_t now, uint64_t *deadline,
+						   bool *picked)
+{
+	return sched_wake_pick_to(e, deadline, now, picked);
+}
+
 /* Makes e not runnable (it blocked or was paused). */
 void sched_sleep(struct sched_entity *e, uint64_t now);
 

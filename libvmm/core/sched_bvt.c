@@ -691,13 +691,14 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 	e->slot = -1;
 }
 
-bool sched_wake(struct sched_entity *e, uint64_t now)
+static inline struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline);
+
+/* sched_wake() up to the queueing: the running entity charged, e's A
+ * (no credit banked while asleep), warp and E set, e runnable. */
+static inline void wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
 {
-	struct sched_entity *cur = st.cur;
 	uint64_t svt;
 
-	if (!registered(e) || e->runnable)
-		return false;
 	st.fast = NULL;
 	if (cur)
 		charge(cur, now); /* its A must be current for SVT and the comparison */
@@ -711,8 +712,13 @@ bool sched_wake(struct sched_entity *e, uint64_t now)
 	set_evt(e);
 	e->runnable = true;
 	e->running = false;
-	rq_insert(e);
 	st.nrunnable++;
+}
+
+/* The rest of sched_wake(): e queued, and the verdict. */
+static inline bool wake_end(struct sched_entity *e, struct sched_entity *cur)
+{
+	rq_insert(e);
 	if (!cur)
 		return true;
 	if (e->evt < cur->evt) {
@@ -721,6 +727,61 @@ bool sched_wake(struct sched_entity *e, uint64_t now)
 	}
 	/* Not lower than cur, but lower than the runner-up its deadline assumed. */
 	return e->evt < st.next_evt;
+}
+
+bool sched_wake(struct sched_entity *e, uint64_t now)
+{
+	struct sched_entity *cur = st.cur;
+
+	if (!registered(e) || e->runnable)
+		return false;
+	wake_begin(e, cur, now);
+	return wake_end(e, cur);
+}
+
+/*
+ * sched_wake_pick()'s usual case, decided without queueing e: e (runnable,
+ * not queued, its seq not yet taken) preempts cur and is ahead of every
+ * queued entity, so the pick sched_wake() asks for would switch to it.
+ * Exactly what sched_wake() + pick_general() do then, minus e's trip
+ * through the run queue: e takes its stamp, cur is billed and queued as
+ * requeue() does (after e's stamp, as there), e switched in and planned.
+ * (Unused when the tests compile the fast paths out.)
+ */
+static __attribute__((noinline, unused)) struct sched_entity *
+wake_switch(struct sched_entity *cur, struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+	e->seq = ++st.seq; /* rq_insert()'s stamp, taken before cur's */
+	charge_stop(cur, stop_time(now));
+	cur->running = false;
+	rq_insert(cur);
+	switch_in(e, now);
+	return pick_plan(e, now, deadline);
+}
+
+struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now,
+					bool *picked)
+{
+	struct sched_entity *cur = st.cur;
+
+	*picked = false;
+	if (!registered(e) || e->runnable)
+		return NULL;
+	wake_begin(e, cur, now);
+#ifndef SCHED_BVT_NO_FAST_PATH
+	/* No yield or earlier preemption pending (they change the pick's
+	 * rules), e below cur (it preempts) and strictly below the queue's
+	 * best: e's stamp would be the newest, so a tie goes to the queued
+	 * one, and the general path decides. */
+	if (cur && !st.yield && !st.preempt && e->evt < cur->evt && e->evt < rq_best()->evt) {
+		*picked = true;
+		return wake_switch(cur, e, now, deadline);
+	}
+#endif
+	if (!wake_end(e, cur))
+		return NULL;
+	*picked = true;
+	return sched_pick(now, deadline);
 }
 
 void sched_sleep(struct sched_entity *e, uint64_t now)
@@ -835,13 +896,33 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 	return dl;
 }
 
+/* The end of a decision that chose cur (running, charged or just switched
+ * in): no preemption or yield pending any more, cur's slice planned against
+ * the head of the run queue. */
+static inline struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *best;
+	uint64_t dl;
+	bool sw;
+
+	st.preempt = NULL;
+	st.yield = NULL;
+	best = rq_best();
+	dl = plan_slice(cur, best, now, &sw);
+	/* May the next decision take the fast path? (see sched_pick) */
+	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
+		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
+	st.fast_next = best;
+	st.dl = dl;
+	*deadline = dl;
+	return cur;
+}
+
 /* A scheduling decision in any state. Kept out of sched_pick() so that the
  * fast path does not pay for its registers. */
 static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *cur = st.cur, *best;
-	uint64_t dl;
-	bool sw;
 
 	if (cur) {
 		charge(cur, now);
@@ -868,17 +949,7 @@ static __attribute__((noinline)) struct sched_entity *pick_general(uint64_t now,
 		rq_remove(cur);
 		switch_in(cur, now);
 	}
-	st.preempt = NULL;
-	st.yield = NULL;
-	best = rq_best();
-	dl = plan_slice(cur, best, now, &sw);
-	/* May the next decision take the fast path? (see sched_pick) */
-	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
-		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
-	st.fast_next = best;
-	st.dl = dl;
-	*deadline = dl;
-	return cur;
+	return pick_plan(cur, now, deadline);
 }
 
 /*

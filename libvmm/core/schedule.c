@@ -244,6 +244,39 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *pre
 		schedule_switch(prev, next, now);
 }
 
+/*
+ * The wake-up of a hypercall that has nothing left to do but return (the
+ * event send): schedule_wake(d), and the decision its verdict asks for taken
+ * at once, in one scheduler call (sched_wake_pick()): a domain BVT says
+ * preempts the caller runs now; the caller gets the CPU back when it is
+ * picked again. One clock read serves the wake-up, the decision and the
+ * switch.
+ */
+void schedule_wake_switch(struct domain *d)
+{
+	struct sched_entity *e;
+	struct domain *prev = current;
+	uint64_t now;
+	bool picked;
+
+	if (d->state != DOMAIN_BLOCKED)
+		return;
+	if (!prev || glue.need_resched) {
+		/* not from a running domain's hypercall, or a decision is due
+		 * already: the usual way */
+		schedule_wake(d);
+		schedule_if_needed();
+		return;
+	}
+	d->state = DOMAIN_RUNNABLE;
+	glue.irq_now_valid = false;
+	now = time_now();
+	runstate_wake(d, now);
+	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
+	if (picked)
+		schedule_to(prev, domain_of(e), now);
+}
+
 static void schedule_at(uint64_t now)
 {
 	glue.need_resched = false;

@@ -17,6 +17,14 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 /* Makes a blocked (or newly built) domain runnable; may request a switch. */
 void schedule_wake(struct domain *d);
 
+/*
+ * schedule_wake(d) from the current domain's hypercall with nothing left to
+ * do but return: the decision the wake-up asks for (d preempts the caller,
+ * or the caller's slice ends earlier) is taken at once; returns when the
+ * caller runs again.
+ */
+void schedule_wake_switch(struct domain *d);
+
 /* Picks the next domain and switches to it (returns when we run again). */
 void schedule(void);
 
