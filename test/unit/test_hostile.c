@@ -21,6 +21,7 @@
 
 #include "test_domain.h"
 
+#include "arch.h"
 #include "console.h"
 #include "evtchn_hcall.h"
 #include "frametable.h"
@@ -153,6 +154,53 @@ static void test_copy_to_stops_at_a_table_frame(void **state)
 	assert_int_equal(pt_unpin(&d->pt, table_mfn), 0);
 	assert_int_equal(guest_copy_to(d, TABLE_VA, &val, 4), 0);
 	assert_int_equal(*table_word(0), 0xAAAAAAAAu);
+}
+
+/* The hot paths' direct mapping (the send's port, the upcall frame) takes
+ * exactly the one-page ranges the copies take, and nothing else. */
+static void test_page_map_boundaries(void **state)
+{
+	uint32_t end = VMM_GUEST_BASE + other->mem_size, val = 0;
+	void *p;
+
+	(void)state;
+	/* a write: last valid right below the table, first invalid reaches it */
+	p = guest_page_map(d, TABLE_VA - 4, 4, true);
+	assert_ptr_equal(p, test_guest_ptr(d, TABLE_VA - 4));
+	guest_page_unmap(p);
+	assert_null(guest_page_map(d, TABLE_VA - 4, 5, true));
+	assert_null(guest_page_map(d, TABLE_VA, 4, true));
+	assert_null(guest_page_map(d, TABLE_VA + 4092, 4, true));
+	/* reading a table is allowed (as guest_copy_from()) */
+	p = guest_page_map(d, TABLE_VA, 4, false);
+	assert_non_null(p);
+	guest_page_unmap(p);
+	/* one page at most: a whole page is fine, one byte more crosses */
+	p = guest_page_map(d, PFN_VA(PREV_PFN), 4096, true);
+	assert_non_null(p);
+	guest_page_unmap(p);
+	assert_null(guest_page_map(d, PFN_VA(PREV_PFN), 4097, true));
+	assert_null(guest_page_map(d, PFN_VA(PREV_PFN) + 1, 4096, true));
+	assert_null(guest_page_map(d, PFN_VA(PREV_PFN), 0, true));
+	/* unpopulated pfns, below the base, past the end */
+	assert_null(guest_page_map(d, PFN_VA(TABLE_PFN + 1), 4, false));
+	assert_null(guest_page_map(d, VMM_GUEST_BASE - 4, 4, false));
+	p = guest_page_map(d, VMM_GUEST_BASE, 4, false);
+	assert_non_null(p);
+	guest_page_unmap(p);
+	p = guest_page_map(other, end - 4, 4, true);
+	assert_non_null(p);
+	guest_page_unmap(p);
+	assert_null(guest_page_map(other, end, 4, true));
+	assert_null(guest_page_map(other, end - 4, 5, true));
+	assert_null(guest_page_map(other, 0xFFFFFFFCu, 4, false));
+	/* guest_read_u32() rides on it: last valid word, first invalid */
+	*(uint32_t *)test_guest_ptr(other, end - 4) = 0x12345678u;
+	assert_int_equal(guest_read_u32(other, end - 4, &val), 0);
+	assert_int_equal(val, 0x12345678u);
+	assert_int_equal(guest_read_u32(other, end, &val), -VMM_EFAULT);
+	assert_int_equal(guest_read_u32(d, PFN_VA(TABLE_PFN + 1), &val), -VMM_EFAULT);
+	assert_int_equal(arch_temp_maps_in_use(), 0); /* every mapping released */
 }
 
 /* ------------------------------------------------------------ handlers that write results */
@@ -397,6 +445,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_copy_to_stops_at_a_table_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_map_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_copy_into_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evtchn_result_into_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multicall_results_into_a_table_refused, setup, teardown),

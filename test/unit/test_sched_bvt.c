@@ -1530,6 +1530,201 @@ static void test_yield_pick_same_as_yield_then_pick(void **state)
 	assert_true(yield_trace(true, 6, trace_equal, -1) == yield_trace(false, 6, trace_equal, -1));
 }
 
+/* ------------------------------------------------------------------------ */
+/* sched_wake_pick(): sched_wake() and, if it says so, sched_pick() in one call */
+
+/* Everything the tests may read of the first n entities, and the decision. */
+static uint64_t state_sum(uint64_t sum, int n, const struct sched_entity *e, uint64_t dl)
+{
+	int i;
+
+	sum = sum * 31 + (e ? (uint64_t)(e - ent) + 1 : 0);
+	sum = sum * 31 + dl;
+	for (i = 0; i < n; i++) {
+		sum = sum * 31 + ent[i].avt;
+		sum = sum * 31 + ent[i].evt;
+		sum = sum * 31 + ent[i].seq;
+		sum = sum * 31 + ent[i].runnable;
+		sum = sum * 31 + ent[i].running;
+		sum = sum * 31 + ent[i].warped;
+		if (ent[i].running) {
+			sum = sum * 31 + ent[i].charged_until;
+			sum = sum * 31 + ent[i].plan_avt;
+		}
+	}
+	return sum;
+}
+
+/* One wake-up, as the send hypercall (combined) or as schedule_wake() +
+ * the deferred schedule() do it. Returns whether a pick was made. */
+static bool wake_decide(bool combined, struct sched_entity *w, uint64_t now, struct sched_entity **e,
+			uint64_t *dl)
+{
+	bool picked;
+
+	if (combined) {
+		struct sched_entity *got = sched_wake_pick(w, now, dl, &picked);
+
+		if (picked)
+			*e = got;
+		else
+			assert_null(got);
+		return picked;
+	}
+	picked = sched_wake(w, now);
+	if (picked)
+		*e = sched_pick(now, dl);
+	return picked;
+}
+
+/*
+ * A random run of n entities (the ones in warp_mask warp-enabled, some with
+ * a warp limit): slice ends, yields, blocks, wake-ups of sleepers (decided
+ * at once), sometimes two wake-ups before one decision (the second then
+ * meets a pending preemption). Everything observable is summed.
+ */
+static uint64_t wake_trace(bool combined, int n, const uint32_t *weights, unsigned int warp_mask, uint64_t seed)
+{
+	uint64_t now = 0, dl = SCHED_TIME_MAX, sum = 0;
+	struct sched_entity *e = NULL;
+	int step, i;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	for (i = 0; i < n; i++) {
+		struct sched_params p = (warp_mask >> i) & 1 ?
+			warp_params(weights[i], (uint64_t)(i + 1) * 700 * US, i % 2 ? 2 * MS : 0, 3 * MS) :
+			params(weights[i]);
+
+		assert_int_equal(sched_add(&ent[i], (uint32_t)i, &p), 0);
+	}
+	sched_wake(&ent[0], 0);
+	e = sched_pick(0, &dl);
+	for (step = 0; step < 20000; step++) {
+		struct sched_entity *o;
+		int op;
+
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		op = (int)((seed >> 33) % 10);
+		o = &ent[(seed >> 45) % (uint64_t)n];
+		now += 1 + (seed >> 40) % (op < 5 ? 120 * US : 3 * MS);
+		if (op < 2 && dl != SCHED_TIME_MAX) {
+			now = dl > now ? dl : now; /* a slice end */
+			e = sched_pick(now, &dl);
+		} else if (op < 3 && e) {
+			sched_yield(e, now);
+			e = sched_pick(now, &dl);
+		} else if (op < 5 && e) {
+			sched_sleep(e, now); /* the running one blocks */
+			e = sched_pick(now, &dl);
+		} else if (op < 6 && o->runnable && o != e) {
+			sched_sleep(o, now); /* a queued one is paused */
+			e = sched_pick(now, &dl);
+		} else if (!o->runnable) {
+			if (op == 9) {
+				/* another wake-up first, its decision not yet taken */
+				struct sched_entity *o2 = &ent[(seed >> 50) % (uint64_t)n];
+
+				if (o2 != o && !o2->runnable)
+					sum = sum * 31 + sched_wake(o2, now);
+				if (!wake_decide(combined, o, now, &e, &dl))
+					e = sched_pick(now, &dl); /* o2's decision */
+			} else {
+				sum = sum * 31 + wake_decide(combined, o, now, &e, &dl);
+			}
+		} else {
+			e = sched_pick(now, &dl);
+		}
+		for (i = 0; i < n; i++)
+			assert_true(ent[i].running == (&ent[i] == e)); /* only the picked one */
+		sum = state_sum(sum, n, e, dl);
+	}
+	return sum;
+}
+
+static const uint32_t wake_weights[] = { 1, 1, 2, 1, 3, 1 };
+
+static void test_wake_pick_same_as_wake_then_pick(void **state)
+{
+	static const struct {
+		int n;
+		unsigned int warp_mask;
+	} runs[] = { { 2, 0x2 }, { 3, 0x6 }, { 4, 0x0 }, { 4, 0xF }, { 6, 0x2A }, { 6, 0x01 } };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		uint64_t seed = 11 + i;
+
+		assert_true(wake_trace(true, runs[i].n, wake_weights, runs[i].warp_mask, seed) ==
+			    wake_trace(false, runs[i].n, wake_weights, runs[i].warp_mask, seed));
+	}
+}
+
+/*
+ * The boundaries of the one-call path, each compared with the two calls:
+ * a sleeper woken with W = 1 ns (E just below the running entity's:
+ * preempts, the last case taken at once) and with W = 0 (E equal: no
+ * preemption, the running one keeps the CPU with a shorter slice); a
+ * wake-up meeting an equal E already queued (that one goes first, FIFO);
+ * an entity already runnable, and an unregistered one (no pick).
+ */
+static uint64_t wake_boundary(bool combined, int which)
+{
+	struct sched_params w1 = warp_params(1, 1, 0, 0), w0 = warp_params(1, 0, 0, 0);
+	struct sched_entity *e, *got;
+	uint64_t dl = 0, now = 0, sum = 0;
+	bool picked;
+
+	memset(ent, 0, sizeof(ent));
+	init_globals(1 * MS, 100 * US, 10 * MS);
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, which == 1 ? &w0 : &w1), 0);
+	assert_int_equal(sched_add(&ent[2], 2, &w1), 0);
+	sched_wake(&ent[0], 0);
+	e = sched_pick(0, &dl);
+	assert_ptr_equal(e, &ent[0]);
+	now = 5 * MS + 30 * US;
+	switch (which) {
+	case 0: /* W = 1 ns: preempts */
+		assert_true(wake_decide(combined, &ent[1], now, &e, &dl));
+		assert_ptr_equal(e, &ent[1]);
+		break;
+	case 1: /* W = 0: no preemption, a shorter slice for ent[0] */
+		assert_true(wake_decide(combined, &ent[1], now, &e, &dl));
+		assert_ptr_equal(e, &ent[0]);
+		assert_true(dl != SCHED_TIME_MAX);
+		break;
+	case 2: /* ent[2], same E, woke first: it goes first */
+		assert_true(sched_wake(&ent[2], now));
+		assert_true(wake_decide(combined, &ent[1], now, &e, &dl));
+		assert_ptr_equal(e, &ent[2]);
+		break;
+	default: /* already runnable; not registered */
+		got = combined ? sched_wake_pick(&ent[0], now, &dl, &picked) : NULL;
+		assert_false(combined && picked);
+		assert_null(got);
+		got = combined ? sched_wake_pick(&ent[5], now, &dl, &picked) : NULL;
+		assert_false(combined && picked);
+		assert_null(got);
+		break;
+	}
+	sum = state_sum(sum, 3, e, dl);
+	/* and what follows: the same decisions */
+	now = dl != SCHED_TIME_MAX ? dl : now + 1 * MS;
+	e = sched_pick(now, &dl);
+	return state_sum(sum, 3, e, dl);
+}
+
+static void test_wake_pick_boundaries(void **state)
+{
+	int which;
+
+	(void)state;
+	for (which = 0; which < 4; which++)
+		assert_true(wake_boundary(true, which) == wake_boundary(false, which));
+}
+
 /*
  * The decisions of the traces above, recorded once. Every build of this
  * suite must reproduce them: the plain one (fast paths), -DSCHED_BVT_SLICE32
@@ -2001,6 +2196,8 @@ int main(void)
 		cmocka_unit_test_setup(test_rq_order_churn, setup),
 		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
+		cmocka_unit_test_setup(test_wake_pick_same_as_wake_then_pick, setup),
+		cmocka_unit_test_setup(test_wake_pick_boundaries, setup),
 		cmocka_unit_test_setup(test_traces_match_reference, setup),
 		cmocka_unit_test_setup(test_slice_memo_follows_weight, setup),
 		cmocka_unit_test_setup(test_yield_pair_same_as_yield_then_pick, setup),
