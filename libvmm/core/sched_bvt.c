@@ -691,8 +691,6 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 	e->slot = -1;
 }
 
-static inline struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline);
-
 /* sched_wake() up to the queueing: the running entity charged, e's A
  * (no credit banked while asleep), warp and E set, e runnable. */
 static inline void wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
@@ -737,51 +735,6 @@ bool sched_wake(struct sched_entity *e, uint64_t now)
 		return false;
 	wake_begin(e, cur, now);
 	return wake_end(e, cur);
-}
-
-/*
- * sched_wake_pick()'s usual case, decided without queueing e: e (runnable,
- * not queued, its seq not yet taken) preempts cur and is ahead of every
- * queued entity, so the pick sched_wake() asks for would switch to it.
- * Exactly what sched_wake() + pick_general() do then, minus e's trip
- * through the run queue: e takes its stamp, cur is billed and queued as
- * requeue() does (after e's stamp, as there), e switched in and planned.
- * (Unused when the tests compile the fast paths out.)
- */
-static __attribute__((noinline, unused)) struct sched_entity *
-wake_switch(struct sched_entity *cur, struct sched_entity *e, uint64_t now, uint64_t *deadline)
-{
-	e->seq = ++st.seq; /* rq_insert()'s stamp, taken before cur's */
-	charge_stop(cur, stop_time(now));
-	cur->running = false;
-	rq_insert(cur);
-	switch_in(e, now);
-	return pick_plan(e, now, deadline);
-}
-
-struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now,
-					bool *picked)
-{
-	struct sched_entity *cur = st.cur;
-
-	*picked = false;
-	if (!registered(e) || e->runnable)
-		return NULL;
-	wake_begin(e, cur, now);
-#ifndef SCHED_BVT_NO_FAST_PATH
-	/* No yield or earlier preemption pending (they change the pick's
-	 * rules), e below cur (it preempts) and strictly below the queue's
-	 * best: e's stamp would be the newest, so a tie goes to the queued
-	 * one, and the general path decides. */
-	if (cur && !st.yield && !st.preempt && e->evt < cur->evt && e->evt < rq_best()->evt) {
-		*picked = true;
-		return wake_switch(cur, e, now, deadline);
-	}
-#endif
-	if (!wake_end(e, cur))
-		return NULL;
-	*picked = true;
-	return sched_pick(now, deadline);
 }
 
 void sched_sleep(struct sched_entity *e, uint64_t now)
@@ -865,21 +818,9 @@ static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_ent
 	return dl;
 }
 
-/* plan_gap() in general: next may be the sentinel, cur may be warped. */
-static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_entity *next,
-				  uint64_t now, bool *sw)
+/* The deadline dl of cur's plan, no later than the end of its warp limit. */
+static inline uint64_t plan_warp_limit(const struct sched_entity *cur, uint64_t now, uint64_t dl)
 {
-	uint64_t dl;
-
-	if (is_nobody(next)) {
-		st.next_evt = KEY_NONE;
-		*sw = false;
-		dl = SCHED_TIME_MAX;
-		cur->plan_end = cur->charged_until;
-		cur->plan_avt = cur->avt;
-	} else {
-		dl = plan_gap(cur, next, now, sw);
-	}
 	if (cur->warped && cur->params.warp_limit_ns) {
 		uint64_t left = cur->params.warp_limit_ns - cur->warp_used, w;
 
@@ -896,6 +837,38 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 	return dl;
 }
 
+/* plan_gap() in general: next may be the sentinel, cur may be warped. */
+static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_entity *next,
+				  uint64_t now, bool *sw)
+{
+	uint64_t dl;
+
+	if (is_nobody(next)) {
+		st.next_evt = KEY_NONE;
+		*sw = false;
+		dl = SCHED_TIME_MAX;
+		cur->plan_end = cur->charged_until;
+		cur->plan_avt = cur->avt;
+	} else {
+		dl = plan_gap(cur, next, now, sw);
+	}
+	return plan_warp_limit(cur, now, dl);
+}
+
+/* A decision's last step: cur planned against best with deadline dl (sw:
+ * plan_gap()'s verdict); may the next decision take the fast path? (see
+ * sched_pick) */
+static inline struct sched_entity *pick_commit(struct sched_entity *cur, struct sched_entity *best,
+					       uint64_t dl, bool sw, uint64_t *deadline)
+{
+	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
+		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
+	st.fast_next = best;
+	st.dl = dl;
+	*deadline = dl;
+	return cur;
+}
+
 /* The end of a decision that chose cur (running, charged or just switched
  * in): no preemption or yield pending any more, cur's slice planned against
  * the head of the run queue. */
@@ -909,13 +882,7 @@ static inline struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t 
 	st.yield = NULL;
 	best = rq_best();
 	dl = plan_slice(cur, best, now, &sw);
-	/* May the next decision take the fast path? (see sched_pick) */
-	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
-		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
-	st.fast_next = best;
-	st.dl = dl;
-	*deadline = dl;
-	return cur;
+	return pick_commit(cur, best, dl, sw, deadline);
 }
 
 /* A scheduling decision in any state. Kept out of sched_pick() so that the
@@ -1222,6 +1189,69 @@ struct sched_entity *sched_yield_pick_to(struct sched_entity *e, uint64_t *deadl
 	}
 #endif
 	return yield_other(e, now, deadline);
+}
+
+/*
+ * sched_wake_pick()'s usual case, decided without queueing e: e (runnable,
+ * not queued, its seq not yet taken) preempts cur and is ahead of every
+ * queued entity, so the pick sched_wake() asks for would switch to it.
+ * Exactly what sched_wake() + pick_general() do then, minus e's trip
+ * through the run queue: e takes its stamp, cur is billed and queued as
+ * requeue() does (after e's stamp, as there), e switched in and planned
+ * (its slice from the memo, as the other fast paths do).
+ * (Unused when the tests compile the fast paths out.)
+ */
+static __attribute__((noinline, unused)) struct sched_entity *
+wake_switch(struct sched_entity *cur, struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *next;
+	uint64_t lim, gap, dl;
+	uint32_t ns;
+
+	e->seq = ++st.seq; /* rq_insert()'s stamp, taken before cur's */
+	charge_stop(cur, stop_time(now));
+	cur->running = false;
+	rq_insert(cur);
+	switch_in(e, now);
+	/* pick_plan(), with st.preempt and st.yield NULL already and next a
+	 * real entity (cur at least): plan_gap()'s plan, from e's memo when
+	 * the slice fits the max slice (e was switched in at now, so the
+	 * plan ends k MCUs from now, before now + max slice). */
+	next = rq_best();
+	lim = next->evt + e->ctx_vt;
+	gap = lim > e->evt ? lim - e->evt : 0;
+	if (gap >= e->slice_cap)
+		return pick_plan(e, now, deadline);
+	st.next_evt = next->evt;
+	e->plan_avt = e->avt + slice_memo(e, gap, &ns);
+	dl = now + ns;
+	e->plan_end = dl;
+	return pick_commit(e, next, plan_warp_limit(e, now, dl), true, deadline);
+}
+
+struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now,
+					bool *picked)
+{
+	struct sched_entity *cur = st.cur;
+
+	*picked = false;
+	if (!registered(e) || e->runnable)
+		return NULL;
+	wake_begin(e, cur, now);
+#ifndef SCHED_BVT_NO_FAST_PATH
+	/* No yield or earlier preemption pending (they change the pick's
+	 * rules), e below cur (it preempts) and strictly below the queue's
+	 * best: e's stamp would be the newest, so a tie goes to the queued
+	 * one, and the general path decides. */
+	if (cur && !st.yield && !st.preempt && e->evt < cur->evt && e->evt < rq_best()->evt) {
+		*picked = true;
+		return wake_switch(cur, e, now, deadline);
+	}
+#endif
+	if (!wake_end(e, cur))
+		return NULL;
+	*picked = true;
+	return sched_pick(now, deadline);
 }
 
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
