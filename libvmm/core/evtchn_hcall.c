@@ -67,7 +67,7 @@ static long evtchn_run(struct domain *d, uint32_t cmd, union evtchn_op_buf *op)
 
 long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 {
-	struct domain *d = current;
+	struct domain *d = current, *wake;
 	union evtchn_op_buf op;
 	uint32_t size;
 	long rc;
@@ -78,8 +78,6 @@ long hc_event_channel_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 		if (guest_read_u32(d, arg, &op.send.port) != 0)
 			return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 					  "event_channel_op send: argument 0x%08x outside domain memory", (unsigned)arg);
-		struct domain *wake;
-
 		rc = evtchn_send_raise(d, op.send.port, &wake);
 		/* The peer woke: if BVT says it preempts us (or that our slice
 		 * must end earlier), decide now, not at the next interrupt

@@ -92,6 +92,13 @@ static inline struct frame_table *ft_of(struct pt_space *s, uint32_t mfn)
 	return ft;
 }
 
+struct frame *pt_frame_lookup(struct pt_space *s, uint32_t mfn)
+{
+	struct frame_table *ft = ft_of(s, mfn);
+
+	return ft ? &ft->frames[mfn - ft->base_mfn] : NULL;
+}
+
 /*
  * The ownership rule, in one place: the frame's entry if the domain may
  * use mfn in its tables, else NULL (not covered by any table included).

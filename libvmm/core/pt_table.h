@@ -118,6 +118,14 @@ void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *o
 		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner);
 
 /*
+ * mfn's frame entry (any zone), or NULL if no frame table covers it,
+ * looked up through s's zone hint as the page-table code does (the hint
+ * moves to mfn's zone): for hot paths elsewhere (guest_access.c).
+ * s initialised (pt_space_init()).
+ */
+struct frame *pt_frame_lookup(struct pt_space *s, uint32_t mfn);
+
+/*
  * Pins the L1 table in frames [mfn, mfn + 4): mfn % 4 != 0: -VMM_EINVAL;
  * a frame not the domain's (or not in the frame table): -VMM_EPERM; already pinned:
  * -VMM_EEXIST; a frame mapped writable or typed otherwise: -VMM_EBUSY; an
