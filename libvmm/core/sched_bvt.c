@@ -1229,6 +1229,41 @@ wake_switch(struct sched_entity *cur, struct sched_entity *e, uint64_t now, uint
 	return pick_commit(e, next, plan_warp_limit(e, now, dl), true, deadline);
 }
 
+/*
+ * sched_wake_pick()'s other usual case: e (runnable, not queued) does not
+ * preempt cur (E not below cur's) but is below the runner-up cur's
+ * deadline was planned against, so that deadline must come earlier. The
+ * pick then keeps cur unless the run queue's best (e or another) is more
+ * than C below it, and re-plans cur's slice against the best: what
+ * sched_wake() + pick_general() do, with the plan from cur's memo when the
+ * slice fits the max slice (as the other fast paths). cur was charged to
+ * now by wake_begin(): pick_general()'s charge would change nothing.
+ * (Unused when the tests compile the fast paths out.)
+ */
+static __attribute__((noinline, unused)) struct sched_entity *
+wake_keep(struct sched_entity *cur, struct sched_entity *e, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *next;
+	uint64_t lim, gap, dl;
+	uint32_t ns;
+
+	rq_insert(e);
+	next = rq_best();
+	if (next->evt < cur->evt - cur->ctx_vt)
+		return pick_general(now, deadline); /* the best takes over after all */
+	lim = next->evt + cur->ctx_vt;
+	gap = lim > cur->evt ? lim - cur->evt : 0;
+	if (gap >= cur->slice_cap)
+		return pick_plan(cur, now, deadline);
+	st.next_evt = next->evt;
+	cur->plan_avt = cur->avt + slice_memo(cur, gap, &ns);
+	cur->plan_end = cur->charged_until + ns;
+	dl = now + st.max_slice_ns;
+	if (cur->plan_end < dl)
+		dl = cur->plan_end;
+	return pick_commit(cur, next, plan_warp_limit(cur, now, dl), true, deadline);
+}
+
 struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now,
 					bool *picked)
 {
@@ -1240,12 +1275,24 @@ struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadli
 	wake_begin(e, cur, now);
 #ifndef SCHED_BVT_NO_FAST_PATH
 	/* No yield or earlier preemption pending (they change the pick's
-	 * rules), e below cur (it preempts) and strictly below the queue's
-	 * best: e's stamp would be the newest, so a tie goes to the queued
-	 * one, and the general path decides. */
-	if (cur && !st.yield && !st.preempt && e->evt < cur->evt && e->evt < rq_best()->evt) {
-		*picked = true;
-		return wake_switch(cur, e, now, deadline);
+	 * rules). e below cur (it preempts) and strictly below the queue's
+	 * best (e's stamp would be the newest, so a tie goes to the queued
+	 * one, and the general path decides): the switch to e. e not below
+	 * cur but below the runner-up of cur's plan: cur's slice re-planned.
+	 * Else no decision is due. */
+	if (cur && !st.yield && !st.preempt) {
+		if (e->evt < cur->evt) {
+			if (e->evt < rq_best()->evt) {
+				*picked = true;
+				return wake_switch(cur, e, now, deadline);
+			}
+		} else if (e->evt < st.next_evt) {
+			*picked = true;
+			return wake_keep(cur, e, now, deadline);
+		} else {
+			rq_insert(e); /* wake_end(): no decision due */
+			return NULL;
+		}
 	}
 #endif
 	if (!wake_end(e, cur))
