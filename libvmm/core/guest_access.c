@@ -35,15 +35,24 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
 	return offset < d->mem_size && len <= d->mem_size - offset;
 }
 
-/* True if mfn is typed as a page table (the guest only ever reads those).
- * Through the zone hint of the domain's page-table state: one compare on
- * the hot paths (trap frames, upcalls, grant copies) instead of a zone
- * search. The lookup moves the hint, a cache the page-table code moves on
- * every lookup of its own: hence the cast. Before the builder set the
- * page-table state up, the zones are searched. */
-static bool guest_frame_is_table(const struct domain *d, uint32_t mfn)
+/* guest_frame_is_table()'s lookup when the zone hint misses: through the
+ * domain's page-table state, which moves the hint to mfn's zone (a cache
+ * the page-table code moves on every lookup of its own: hence the cast),
+ * or, before the builder set that state up, a search of the zones. */
+static __attribute__((noinline)) const struct frame *guest_frame_lookup(const struct domain *d, uint32_t mfn)
 {
-	const struct frame *f = d->pt.table ? pt_frame_lookup((struct pt_space *)&d->pt, mfn) : mm_frame(mfn);
+	return d->pt.table ? pt_frame_lookup((struct pt_space *)&d->pt, mfn) : mm_frame(mfn);
+}
+
+/* True if mfn is typed as a page table (the guest only ever reads those).
+ * The zone of the last lookup first: one compare on the hot paths (trap
+ * frames, upcalls, grant copies) instead of a zone search. Inlined into
+ * both callers (the copies' range check, guest_page_map()). */
+static inline __attribute__((always_inline)) bool guest_frame_is_table(const struct domain *d, uint32_t mfn)
+{
+	const struct frame_table *ft = d->pt.ft_hint;
+	const struct frame *f = ft && mfn - ft->base_mfn < ft->nr ? &ft->frames[mfn - ft->base_mfn] :
+								     guest_frame_lookup(d, mfn);
 
 	return f && f->u.use.type_count != 0 && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2);
 }

@@ -177,7 +177,7 @@ static inline struct sched_entity *rq_best(void)
 
 /* Queues e behind every queued entity of equal E (a new stamp).
  * e->warped must not change while e is queued. */
-static inline void rq_insert(struct sched_entity *e)
+static inline __attribute__((always_inline)) void rq_insert(struct sched_entity *e)
 {
 	e->seq = ++st.seq;
 	if (e->warped) {
@@ -461,8 +461,11 @@ static void charge_mcus(struct sched_entity *e, uint64_t now)
  * the deadline; at the deadline (or less than an MCU after it, timer latency)
  * exactly those k MCUs are complete, so the charge is two stores. Partial
  * charges in between (sched_wake) keep the plan's absolute targets valid.
+ * Out of line, with its helpers inside, and rq_insert() inlined: the code
+ * layout GCC chose before sched_wake_pick() added callers (the wake-up
+ * benchmark of bench/sched_bench.sh is what tells).
  */
-static inline void charge(struct sched_entity *e, uint64_t now)
+static __attribute__((noinline)) void charge(struct sched_entity *e, uint64_t now)
 {
 	if (e->params.warp_enabled)
 		charge_warp(e, now);
@@ -693,7 +696,7 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 
 /* sched_wake() up to the queueing: the running entity charged, e's A
  * (no credit banked while asleep), warp and E set, e runnable. */
-static inline void wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
+static inline __attribute__((always_inline)) void wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
 {
 	uint64_t svt;
 
@@ -714,7 +717,7 @@ static inline void wake_begin(struct sched_entity *e, struct sched_entity *cur, 
 }
 
 /* The rest of sched_wake(): e queued, and the verdict. */
-static inline bool wake_end(struct sched_entity *e, struct sched_entity *cur)
+static inline __attribute__((always_inline)) bool wake_end(struct sched_entity *e, struct sched_entity *cur)
 {
 	rq_insert(e);
 	if (!cur)
@@ -819,7 +822,7 @@ static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_ent
 }
 
 /* The deadline dl of cur's plan, no later than the end of its warp limit. */
-static inline uint64_t plan_warp_limit(const struct sched_entity *cur, uint64_t now, uint64_t dl)
+static inline __attribute__((always_inline)) uint64_t plan_warp_limit(const struct sched_entity *cur, uint64_t now, uint64_t dl)
 {
 	if (cur->warped && cur->params.warp_limit_ns) {
 		uint64_t left = cur->params.warp_limit_ns - cur->warp_used, w;
@@ -858,7 +861,7 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 /* A decision's last step: cur planned against best with deadline dl (sw:
  * plan_gap()'s verdict); may the next decision take the fast path? (see
  * sched_pick) */
-static inline struct sched_entity *pick_commit(struct sched_entity *cur, struct sched_entity *best,
+static inline __attribute__((always_inline)) struct sched_entity *pick_commit(struct sched_entity *cur, struct sched_entity *best,
 					       uint64_t dl, bool sw, uint64_t *deadline)
 {
 	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
@@ -872,7 +875,7 @@ static inline struct sched_entity *pick_commit(struct sched_entity *cur, struct 
 /* The end of a decision that chose cur (running, charged or just switched
  * in): no preemption or yield pending any more, cur's slice planned against
  * the head of the run queue. */
-static inline struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
+static inline __attribute__((always_inline)) struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *best;
 	uint64_t dl;
