@@ -39,7 +39,8 @@ bool guest_range_valid(const struct domain *d, uint32_t va, uint32_t len)
  * domain's page-table state, which moves the hint to mfn's zone (a cache
  * the page-table code moves on every lookup of its own: hence the cast),
  * or, before the builder set that state up, a search of the zones. */
-static __attribute__((noinline)) const struct frame *guest_frame_lookup(const struct domain *d, uint32_t mfn)
+static __attribute__((noinline)) const struct frame *
+guest_frame_lookup(const struct domain *d, uint32_t mfn)
 {
 	return d->pt.table ? pt_frame_lookup((struct pt_space *)&d->pt, mfn) : mm_frame(mfn);
 }
@@ -48,7 +49,8 @@ static __attribute__((noinline)) const struct frame *guest_frame_lookup(const st
  * The zone of the last lookup first: one compare on the hot paths (trap
  * frames, upcalls, grant copies) instead of a zone search. Inlined into
  * both callers (the copies' range check, guest_page_map()). */
-static inline __attribute__((always_inline)) bool guest_frame_is_table(const struct domain *d, uint32_t mfn)
+static inline __attribute__((always_inline)) bool
+guest_frame_is_table(const struct domain *d, uint32_t mfn)
 {
 	const struct frame_table *ft = d->pt.ft_hint;
 	const struct frame *f = ft && mfn - ft->base_mfn < ft->nr ? &ft->frames[mfn - ft->base_mfn] :

@@ -39,8 +39,8 @@ static inline bool acct_is_for(const struct runstate_acct *a, const struct domai
 
 /* d's first wake-up (at boot): a fresh record. Out of line, so that the
  * wake-up of the event send path saves no registers for it. */
-static __attribute__((noinline, cold)) void runstate_start(struct runstate_acct *a, const struct domain *d,
-							    uint64_t now)
+static __attribute__((noinline, cold)) void
+runstate_start(struct runstate_acct *a, const struct domain *d, uint64_t now)
 {
 	memset(a, 0, sizeof(*a));
 	a->used = true;

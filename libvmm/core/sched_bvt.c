@@ -696,7 +696,8 @@ void sched_remove(struct sched_entity *e, uint64_t now)
 
 /* sched_wake() up to the queueing: the running entity charged, e's A
  * (no credit banked while asleep), warp and E set, e runnable. */
-static inline __attribute__((always_inline)) void wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
+static inline __attribute__((always_inline)) void
+wake_begin(struct sched_entity *e, struct sched_entity *cur, uint64_t now)
 {
 	uint64_t svt;
 
@@ -717,7 +718,8 @@ static inline __attribute__((always_inline)) void wake_begin(struct sched_entity
 }
 
 /* The rest of sched_wake(): e queued, and the verdict. */
-static inline __attribute__((always_inline)) bool wake_end(struct sched_entity *e, struct sched_entity *cur)
+static inline __attribute__((always_inline)) bool
+wake_end(struct sched_entity *e, struct sched_entity *cur)
 {
 	rq_insert(e);
 	if (!cur)
@@ -822,7 +824,8 @@ static inline uint64_t plan_gap(struct sched_entity *cur, const struct sched_ent
 }
 
 /* The deadline dl of cur's plan, no later than the end of its warp limit. */
-static inline __attribute__((always_inline)) uint64_t plan_warp_limit(const struct sched_entity *cur, uint64_t now, uint64_t dl)
+static inline __attribute__((always_inline)) uint64_t
+plan_warp_limit(const struct sched_entity *cur, uint64_t now, uint64_t dl)
 {
 	if (cur->warped && cur->params.warp_limit_ns) {
 		uint64_t left = cur->params.warp_limit_ns - cur->warp_used, w;
@@ -861,8 +864,9 @@ static inline uint64_t plan_slice(struct sched_entity *cur, const struct sched_e
 /* A decision's last step: cur planned against best with deadline dl (sw:
  * plan_gap()'s verdict); may the next decision take the fast path? (see
  * sched_pick) */
-static inline __attribute__((always_inline)) struct sched_entity *pick_commit(struct sched_entity *cur, struct sched_entity *best,
-					       uint64_t dl, bool sw, uint64_t *deadline)
+static inline __attribute__((always_inline)) struct sched_entity *
+pick_commit(struct sched_entity *cur, struct sched_entity *best, uint64_t dl, bool sw,
+	    uint64_t *deadline)
 {
 	st.fast = sw && !cur->params.warp_enabled && !st.wq.n && !best->params.warp_enabled &&
 		  cur->plan_avt < cur->fast_avt_max ? cur : NULL;
@@ -875,7 +879,8 @@ static inline __attribute__((always_inline)) struct sched_entity *pick_commit(st
 /* The end of a decision that chose cur (running, charged or just switched
  * in): no preemption or yield pending any more, cur's slice planned against
  * the head of the run queue. */
-static inline __attribute__((always_inline)) struct sched_entity *pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
+static inline __attribute__((always_inline)) struct sched_entity *
+pick_plan(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 {
 	struct sched_entity *best;
 	uint64_t dl;

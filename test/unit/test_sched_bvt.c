@@ -1583,7 +1583,8 @@ static bool wake_decide(bool combined, struct sched_entity *w, uint64_t now, str
  * at once), sometimes two wake-ups before one decision (the second then
  * meets a pending preemption). Everything observable is summed.
  */
-static uint64_t wake_trace(bool combined, int n, const uint32_t *weights, unsigned int warp_mask, uint64_t seed)
+static uint64_t wake_trace(bool combined, int n, const uint32_t *weights, unsigned int warp_mask,
+			   uint64_t seed)
 {
 	uint64_t now = 0, dl = SCHED_TIME_MAX, sum = 0;
 	struct sched_entity *e = NULL;

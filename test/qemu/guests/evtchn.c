@@ -152,7 +152,8 @@ static void ping(const struct vmm_start_info *si)
 	probe_expect("ping: acm_op get_types", HYPERVISOR_acm_op(VMM_ACMOP_get_types, &t), 0);
 	if (!preempt) /* the preempt and bench images have no policy */
 		probe_expect("ping: my types are {secure}", (long)t.types, 1);
-	probe_expect("ping: alloc_unbound for dom1", HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au), 0);
+	probe_expect("ping: alloc_unbound for dom1",
+		     HYPERVISOR_event_channel_op(VMM_EVTCHNOP_alloc_unbound, &au), 0);
 	probe_expect("ping: port", (long)au.port, PING_PORT);
 	if (preempt) {
 		probe_expect("ping: alloc_unbound for dom2",
