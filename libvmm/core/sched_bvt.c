@@ -947,6 +947,51 @@ pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
 	return switch_plan(best, runq_top(&st.uq), now, deadline);
 }
 
+/*
+ * pick_switch() when exactly two entities are runnable: best (the runner-up
+ * of cur's plan, st.fast_next) is alone in the run queue (the caller checked
+ * the lane holds only it and the heap is empty), so cur, once billed, is
+ * alone in the lane after the switch and best's runner-up. The slice-end
+ * switch between two domains, the timer benchmark's case, as yield_pair()
+ * is for the yield. Left to check: cur goes last in the lane (runq_rotate()'s
+ * test, here against best) and best's gap is the one its memoized plan was
+ * made at; anything else takes pick_switch(). The decision and every value
+ * stored are pick_switch()'s (the unit tests compare with the general path).
+ */
+static inline __attribute__((always_inline)) struct sched_entity *
+pick_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *lane = &st.uq.lane;
+	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off, gap, dl;
+
+	gap = evt + best->ctx_vt - best->evt;
+	if (__builtin_expect(evt < best->evt || gap != best->memo_gap, 0))
+		return pick_switch(cur, best, now, deadline);
+	cur->avt = avt;
+	cur->evt = evt;
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane, cur is its only member */
+	cur->pos[0] = SCHED_POS_LANE;
+	cur->next = lane;
+	cur->prev = lane;
+	lane->next = cur;
+	lane->prev = cur;
+	st.next_evt = evt;
+	best->charged_until = now;
+	best->running = true;
+	st.cur = best;
+	avt = best->avt + best->memo_vt;
+	dl = now + best->memo_ns;
+	best->plan_end = dl;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
+	st.fast_next = cur;
+	st.dl = dl;
+	*deadline = dl;
+	return best;
+}
+
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 {
 #ifndef SCHED_BVT_NO_FAST_PATH
@@ -967,8 +1012,13 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	struct sched_entity *cur = st.fast;
 
 	if (cur) {
-		if (now - cur->plan_end < st.mcu_ns)
-			return pick_switch(cur, st.fast_next, now, deadline);
+		if (now - cur->plan_end < st.mcu_ns) {
+			struct sched_entity *best = st.fast_next;
+
+			if (best->next == &st.uq.lane && !st.uq.heap.n)
+				return pick_pair(cur, best, now, deadline);
+			return pick_switch(cur, best, now, deadline);
+		}
 	}
 #endif
 	return pick_general(now, deadline);
