@@ -929,10 +929,10 @@ switch_heap(struct sched_entity *cur, struct sched_entity *best, uint64_t now, u
 /* Fast path: cur's slice ended at its plan's end, the deadline (the decision
  * comes less than an MCU later: the interrupt's latency); best, the head of
  * the run queue, takes over (see sched_pick). */
-static inline __attribute__((always_inline)) struct sched_entity *
-pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
-	    uint64_t *deadline)
+static __attribute__((noinline, unused)) struct sched_entity *
+pick_switch(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 {
+	struct sched_entity *best = st.fast_next;
 	uint64_t avt = cur->plan_avt;
 
 	/* Exactly the planned MCUs: it stopped running at the deadline, the
@@ -953,21 +953,21 @@ pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
  * the lane holds only it and the heap is empty), so cur, once billed, is
  * alone in the lane after the switch and best's runner-up. The slice-end
  * switch between two domains, the timer benchmark's case, as yield_pair()
- * is for the yield. Left to check: cur goes last in the lane (runq_rotate()'s
- * test, here against best) and best's gap is the one its memoized plan was
- * made at; anything else takes pick_switch(). The decision and every value
+ * is for the yield. Left to check: best's gap is the one its memoized plan
+ * was made at; anything else takes pick_switch(). The decision and every value
  * stored are pick_switch()'s (the unit tests compare with the general path).
  */
-static inline __attribute__((always_inline)) struct sched_entity *
-pick_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
+static __attribute__((noinline, unused)) struct sched_entity *
+pick_pair(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 {
-	struct sched_entity *lane = &st.uq.lane;
-	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off, gap, dl;
+	struct sched_entity *lane = &st.uq.lane, *best = st.fast_next;
+	uint64_t evt = cur->plan_avt + cur->evt_off, avt, dl;
 
-	gap = evt + best->ctx_vt - best->evt;
-	if (__builtin_expect(evt < best->evt || gap != best->memo_gap, 0))
-		return pick_switch(cur, best, now, deadline);
-	cur->avt = avt;
+	/* runq_rotate()'s "cur goes last" needs no test: st.fast certifies
+	 * that the plan ends with cur's E above best's E + C (C >= 0). */
+	if (__builtin_expect(evt + best->ctx_vt - best->evt != best->memo_gap, 0))
+		return pick_switch(cur, deadline, now);
+	cur->avt = cur->plan_avt;
 	cur->evt = evt;
 	cur->running = false;
 	cur->seq = ++st.seq;
@@ -1013,11 +1013,10 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 
 	if (cur) {
 		if (now - cur->plan_end < st.mcu_ns) {
-			struct sched_entity *best = st.fast_next;
-
-			if (best->next == &st.uq.lane && !st.uq.heap.n)
-				return pick_pair(cur, best, now, deadline);
-			return pick_switch(cur, best, now, deadline);
+			/* Arguments in registers: tail calls, no frame here. */
+			if (st.fast_next->next == &st.uq.lane && !st.uq.heap.n)
+				return pick_pair(cur, deadline, now);
+			return pick_switch(cur, deadline, now);
 		}
 	}
 #endif

@@ -325,15 +325,20 @@ static __attribute__((noinline)) void schedule_timer_floor_due(uint64_t now)
 /*
  * The hardware timer holds the deadline that fired: sets the next one for
  * `running` (or stops it) whatever the slack says, before the interrupt is
- * EOIed -- an expired timer left as it is would fire again. `programmed`
- * is set to a value other than TIMER_STOPPED first, so that
- * schedule_timer_set() does stop it when nothing is due.
+ * EOIed -- an expired timer left as it is would fire again.
  */
 static inline __attribute__((always_inline)) void schedule_timer_rearm(uint64_t now, bool running)
 {
-	glue.programmed = now;
+	uint64_t next = schedule_next_event(now, running);
+
 	glue.programmed_bounded = running;
-	schedule_timer_set(schedule_next_event(now, running));
+	if (next >= TIMER_STOPPED) {
+		vmm_port_timer_stop();
+		glue.programmed = TIMER_STOPPED;
+		return;
+	}
+	glue.programmed = next;
+	vmm_port_timer_set(time_ns_to_counter(next));
 }
 
 /*
