@@ -77,6 +77,9 @@ static struct {
 	struct domain *decided;
 	uint64_t decided_now;
 	uint32_t timer_interrupts; /* reported at power-off (storm tests) */
+	/* Board counter ticks in TIME_REFRESH_NS - 1 ns, rounded down (see
+	 * schedule_timer_refresh()). */
+	uint64_t refresh_ticks;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -126,6 +129,7 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	timerq_init(&domain_timers);
+	glue.refresh_ticks = time_counter_span(TIME_REFRESH_NS - 1);
 	if (run_limit_ms) /* from now: system time need not start at 0 */
 		glue.run_limit_deadline = time_now() + (uint64_t)run_limit_ms * 1000000;
 	schedule_update_timer_floor();
@@ -366,14 +370,16 @@ static void schedule_timer_decide(uint64_t now)
  */
 void schedule_timer_interrupt(void)
 {
-	uint64_t now = time_now();
+	uint64_t count = vmm_port_counter_read(), now = time_from_counter(count);
+	struct domain *d = current;
 
 	glue.timer_interrupts++;
 	if (now >= glue.timer_floor) {
 		schedule_timer_floor_due(now);
 		/* Its wake-ups read the clock: decide at a `now` no earlier
 		 * than theirs, so that time never goes back for sched_*(). */
-		now = time_now();
+		count = vmm_port_counter_read();
+		now = time_from_counter(count);
 	}
 	if (now >= glue.slice_deadline)
 		glue.need_resched = true;
@@ -381,9 +387,27 @@ void schedule_timer_interrupt(void)
 		schedule_timer_decide(now);
 		return;
 	}
-	if (current && !time_guest_counter)
-		time_publish(current->shared, now);
-	schedule_timer_rearm(now, current != NULL);
+	if (d && !time_guest_counter) {
+		time_publish(d->shared, now);
+		/*
+		 * The refresh of a domain running alone, the tick of boards
+		 * whose guests cannot read the counter: when the next refresh
+		 * comes before anything else, it is programmed in counter ticks
+		 * from the count just read, without converting a deadline back
+		 * (refresh_ticks is TIME_REFRESH_NS - 1 ns rounded down, so the
+		 * hardware fires less than a tick and a nanosecond early -- an
+		 * early interrupt finds nothing due -- and never after the
+		 * recorded `programmed`, which is what the slack tests assume).
+		 */
+		uint64_t next = glue.slice_deadline < glue.timer_floor ? glue.slice_deadline : glue.timer_floor;
+		if (now + TIME_REFRESH_NS < next) {
+			glue.programmed = now + TIME_REFRESH_NS;
+			glue.programmed_bounded = true;
+			vmm_port_timer_set(count + glue.refresh_ticks);
+			return;
+		}
+	}
+	schedule_timer_rearm(now, d != NULL);
 }
 
 void schedule_poweroff(int code)

@@ -87,14 +87,20 @@ uint64_t time_now_frac(uint64_t ticks);
  * paths make one call (the board's counter read) instead of two; the
  * integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns) is one product.
  */
-static inline uint64_t time_now(void)
+/* System time at board counter value `count` (rounded down). */
+static inline uint64_t time_from_counter(uint64_t count)
 {
-	uint64_t ticks = vmm_port_counter_read() - time_clock.boot_count;
+	uint64_t ticks = count - time_clock.boot_count;
 	uint32_t m = time_clock.ns_per_tick;
 
 	if (__builtin_expect(m != 0, 1))
 		return ticks * m;
 	return time_now_frac(ticks);
+}
+
+static inline uint64_t time_now(void)
+{
+	return time_from_counter(vmm_port_counter_read());
 }
 
 /* time_ns_to_counter() for a counter whose period is not a power-of-two
@@ -122,6 +128,17 @@ static inline uint64_t time_ns_to_counter(uint64_t ns)
 		return time_clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
 	}
 	return time_ns_to_counter_rate(ns);
+}
+
+/*
+ * Whole counter ticks in `ns` (rounded down): a count that many ticks after
+ * the count `now` was read at is reached no later than system time
+ * now + ns + 1, at most two ticks before time_ns_to_counter(now + ns + 1).
+ * For deadlines programmed relative to a count just read (the refresh tick).
+ */
+static inline uint64_t time_counter_span(uint64_t ns)
+{
+	return time_rate_apply(&time_clock.to_count, ns, 0);
 }
 
 /* Wall-clock at system time 0 (UNIX seconds). */
