@@ -961,14 +961,16 @@ static __attribute__((noinline, unused)) struct sched_entity *
 pick_pair(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 {
 	struct sched_entity *lane = &st.uq.lane, *best = st.fast_next;
-	uint64_t evt = cur->plan_avt + cur->evt_off, avt, dl;
+	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off, dl;
 
+	/* Stored first, which frees registers: pick_switch() stores the
+	 * same two values if it takes over. */
+	cur->avt = avt;
+	cur->evt = evt;
 	/* runq_rotate()'s "cur goes last" needs no test: st.fast certifies
 	 * that the plan ends with cur's E above best's E + C (C >= 0). */
 	if (__builtin_expect(evt + best->ctx_vt - best->evt != best->memo_gap, 0))
 		return pick_switch(cur, deadline, now);
-	cur->avt = cur->plan_avt;
-	cur->evt = evt;
 	cur->running = false;
 	cur->seq = ++st.seq;
 	/* best leaves the lane, cur is its only member */
