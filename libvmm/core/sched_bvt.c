@@ -975,10 +975,10 @@ switch_heap(struct sched_entity *cur, struct sched_entity *best, uint64_t now, u
 /* Fast path: cur's slice ended at its plan's end, the deadline (the decision
  * comes less than an MCU later: the interrupt's latency); best, the head of
  * the run queue, takes over (see sched_pick). */
-static inline __attribute__((always_inline)) struct sched_entity *
-pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
-	    uint64_t *deadline)
+static __attribute__((noinline, unused)) struct sched_entity *
+pick_switch(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 {
+	struct sched_entity *best = st.fast_next;
 	uint64_t avt = cur->plan_avt;
 
 	/* Exactly the planned MCUs: it stopped running at the deadline, the
@@ -991,6 +991,53 @@ pick_switch(struct sched_entity *cur, struct sched_entity *best, uint64_t now,
 	if (!runq_rotate(&st.uq, best, cur))
 		return switch_heap(cur, best, now, deadline);
 	return switch_plan(best, runq_top(&st.uq), now, deadline);
+}
+
+/*
+ * pick_switch() when exactly two entities are runnable: best (the runner-up
+ * of cur's plan, st.fast_next) is alone in the run queue (the caller checked
+ * the lane holds only it and the heap is empty), so cur, once billed, is
+ * alone in the lane after the switch and best's runner-up. The slice-end
+ * switch between two domains, the timer benchmark's case, as yield_pair()
+ * is for the yield. Left to check: best's gap is the one its memoized plan
+ * was made at; anything else takes pick_switch(). The decision and every value
+ * stored are pick_switch()'s (the unit tests compare with the general path).
+ */
+static __attribute__((noinline, unused)) struct sched_entity *
+pick_pair(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
+{
+	struct sched_entity *lane = &st.uq.lane, *best = st.fast_next;
+	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off, dl;
+
+	/* Stored first, which frees registers: pick_switch() stores the
+	 * same two values if it takes over. */
+	cur->avt = avt;
+	cur->evt = evt;
+	/* runq_rotate()'s "cur goes last" needs no test: st.fast certifies
+	 * that the plan ends with cur's E above best's E + C (C >= 0). */
+	if (__builtin_expect(evt + best->ctx_vt - best->evt != best->memo_gap, 0))
+		return pick_switch(cur, deadline, now);
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane, cur is its only member */
+	cur->pos[0] = SCHED_POS_LANE;
+	cur->next = lane;
+	cur->prev = lane;
+	lane->next = cur;
+	lane->prev = cur;
+	st.next_evt = evt;
+	best->charged_until = now;
+	best->running = true;
+	st.cur = best;
+	avt = best->avt + best->memo_vt;
+	dl = now + best->memo_ns;
+	best->plan_end = dl;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
+	st.fast_next = cur;
+	st.dl = dl;
+	*deadline = dl;
+	return best;
 }
 
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
@@ -1013,8 +1060,12 @@ struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
 	struct sched_entity *cur = st.fast;
 
 	if (cur) {
-		if (now - cur->plan_end < st.mcu_ns)
-			return pick_switch(cur, st.fast_next, now, deadline);
+		if (now - cur->plan_end < st.mcu_ns) {
+			/* Arguments in registers: tail calls, no frame here. */
+			if (st.fast_next->next == &st.uq.lane && !st.uq.heap.n)
+				return pick_pair(cur, deadline, now);
+			return pick_switch(cur, deadline, now);
+		}
 	}
 #endif
 	return pick_general(now, deadline);

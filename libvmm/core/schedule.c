@@ -66,12 +66,20 @@ static struct {
 	 * later now: what schedule_program_timer()'s fast test relies on. */
 	bool programmed_bounded;
 	bool need_resched;
-	/* The timer interrupt's clock read, for the decision it asks for:
-	 * valid until anything else reads the clock for the scheduler (a
-	 * wake-up), so that `now` never goes backwards for sched_*(). */
-	bool irq_now_valid;
-	uint64_t irq_now;
+	/*
+	 * A decision the timer interrupt took (schedule_timer_decide()) and
+	 * schedule_if_needed() or the idle loop carries out after the EOI:
+	 * `decided` runs next (NULL: the idle loop), from `decided_now`.
+	 * Valid while need_resched is set and nothing touched the policy
+	 * since (a wake-up drops it: the full path decides anew).
+	 */
+	bool decision_valid;
+	struct domain *decided;
+	uint64_t decided_now;
 	uint32_t timer_interrupts; /* reported at power-off (storm tests) */
+	/* Board counter ticks in TIME_REFRESH_NS - 1 ns, rounded down (see
+	 * schedule_timer_refresh()). */
+	uint64_t refresh_ticks;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -121,6 +129,7 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	timerq_init(&domain_timers);
+	glue.refresh_ticks = time_counter_span(TIME_REFRESH_NS - 1);
 	if (run_limit_ms) /* from now: system time need not start at 0 */
 		glue.run_limit_deadline = time_now() + (uint64_t)run_limit_ms * 1000000;
 	schedule_update_timer_floor();
@@ -204,7 +213,7 @@ void schedule_wake(struct domain *d)
 	if (d->state != DOMAIN_BLOCKED)
 		return;
 	d->state = DOMAIN_RUNNABLE;
-	glue.irq_now_valid = false; /* sched_wake() gets a later now */
+	glue.decision_valid = false; /* taken before this wake-up: decide anew */
 	now = time_now();
 	runstate_wake(d, now);
 	if (sched_wake(&d->sched, now) || !current)
@@ -280,7 +289,7 @@ void schedule_wake_switch(struct domain *d)
 static void schedule_at(uint64_t now)
 {
 	glue.need_resched = false;
-	glue.irq_now_valid = false;
+	glue.decision_valid = false;
 	schedule_to(current, domain_of(sched_pick(now, &glue.slice_deadline)), now);
 }
 
@@ -289,14 +298,32 @@ void schedule(void)
 	schedule_at(time_now());
 }
 
+/*
+ * Carries out the timer interrupt's decision (the timer is programmed for
+ * it already): what schedule_to() does after its timer step. Out of line
+ * and with a frame of its own: the switch returns here when prev runs
+ * again.
+ */
+static __attribute__((noinline)) void schedule_decided(void)
+{
+	struct domain *prev = current, *next = glue.decided;
+	uint64_t now = glue.decided_now;
+
+	glue.need_resched = false;
+	glue.decision_valid = false;
+	current = next;
+	if (next && !time_guest_counter)
+		time_publish(next->shared, now); /* whoever runs next sees fresh time */
+	if (next != prev)
+		schedule_switch(prev, next, now);
+}
+
 void schedule_if_needed(void)
 {
 	if (!glue.need_resched)
 		return;
-	/* After a slice-end interrupt: its clock read serves the decision
-	 * (one read per switch, as on the yield path). */
-	if (glue.irq_now_valid)
-		schedule_at(glue.irq_now);
+	if (glue.decision_valid)
+		schedule_decided();
 	else
 		schedule();
 }
@@ -333,38 +360,87 @@ static __attribute__((noinline)) void schedule_timer_floor_due(uint64_t now)
 }
 
 /*
+ * The hardware timer holds the deadline that fired: sets the next one for
+ * `running` (or stops it) whatever the slack says, before the interrupt is
+ * EOIed -- an expired timer left as it is would fire again.
+ */
+static inline __attribute__((always_inline)) void schedule_timer_rearm(uint64_t now, bool running)
+{
+	uint64_t next = schedule_next_event(now, running);
+
+	glue.programmed_bounded = running;
+	if (next >= TIMER_STOPPED) {
+		vmm_port_timer_stop();
+		glue.programmed = TIMER_STOPPED;
+		return;
+	}
+	glue.programmed = next;
+	vmm_port_timer_set(time_ns_to_counter(next));
+}
+
+/*
+ * A switch is due at a timer interrupt (the slice ended, or a wake-up asked
+ * for one): the decision is taken here, before the EOI, so that the timer
+ * goes straight from the expired deadline to the next domain's (a stop now
+ * and a programming after the EOI would cost both); the switch itself
+ * happens after the EOI (schedule_decided()).
+ */
+static void schedule_timer_decide(uint64_t now)
+{
+	struct domain *next = domain_of(sched_pick(now, &glue.slice_deadline));
+
+	glue.decided = next;
+	glue.decided_now = now;
+	glue.decision_valid = true;
+	schedule_timer_rearm(now, next != NULL);
+}
+
+/*
  * The one-shot timer fired. Its cost must not depend on the number of
  * domains when no domain timer is due: one comparison with the cached
  * floor, the slice end, and the timer reprogrammed (or stopped) before the
- * interrupt is EOIed -- an expired timer left enabled would fire again.
+ * interrupt is EOIed.
  */
 void schedule_timer_interrupt(void)
 {
-	uint64_t now = time_now();
+	uint64_t count = vmm_port_counter_read(), now = time_from_counter(count);
+	struct domain *d = current;
 
 	glue.timer_interrupts++;
-	glue.irq_now = now;
-	glue.irq_now_valid = true; /* until a wake-up below reads the clock */
-	if (now >= glue.timer_floor)
+	if (now >= glue.timer_floor) {
 		schedule_timer_floor_due(now);
+		/* Its wake-ups read the clock: decide at a `now` no earlier
+		 * than theirs, so that time never goes back for sched_*(). */
+		count = vmm_port_counter_read();
+		now = time_from_counter(count);
+	}
 	if (now >= glue.slice_deadline)
 		glue.need_resched = true;
 	if (glue.need_resched) {
-		/* schedule() runs before we return to a domain and programs
-		 * the timer for whatever it picks. */
-		vmm_port_timer_stop();
-		glue.programmed = TIMER_STOPPED;
-		glue.programmed_bounded = false;
+		schedule_timer_decide(now);
 		return;
 	}
-	if (current && !time_guest_counter)
-		time_publish(current->shared, now);
-	/* The hardware still holds the deadline that fired: set the next one
-	 * (or stop it) whatever the slack says. `programmed` is not
-	 * TIMER_STOPPED, so that schedule_timer_set() does stop it. */
-	glue.programmed = now;
-	glue.programmed_bounded = current != NULL;
-	schedule_timer_set(schedule_next_event(now, current != NULL));
+	if (d && !time_guest_counter) {
+		time_publish(d->shared, now);
+		/*
+		 * The refresh of a domain running alone, the tick of boards
+		 * whose guests cannot read the counter: when the next refresh
+		 * comes before anything else, it is programmed in counter ticks
+		 * from the count just read, without converting a deadline back
+		 * (refresh_ticks is TIME_REFRESH_NS - 1 ns rounded down, so the
+		 * hardware fires less than a tick and a nanosecond early -- an
+		 * early interrupt finds nothing due -- and never after the
+		 * recorded `programmed`, which is what the slack tests assume).
+		 */
+		uint64_t next = glue.slice_deadline < glue.timer_floor ? glue.slice_deadline : glue.timer_floor;
+		if (now + TIME_REFRESH_NS < next) {
+			glue.programmed = now + TIME_REFRESH_NS;
+			glue.programmed_bounded = true;
+			vmm_port_timer_set(count + glue.refresh_ticks);
+			return;
+		}
+	}
+	schedule_timer_rearm(now, d != NULL);
 }
 
 void schedule_poweroff(int code)
@@ -398,7 +474,10 @@ void schedule_idle_loop(void)
 {
 	current = NULL;
 	for (;;) {
-		schedule();
+		if (glue.need_resched && glue.decision_valid)
+			schedule_decided(); /* the timer interrupt's, below */
+		else
+			schedule();
 		/* We come back here when nothing is runnable, or from a domain
 		 * that died (schedule_leave_dead(): pick the next one at once).
 		 * Either way nobody runs on a dead domain's stack any more. */

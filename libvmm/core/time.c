@@ -137,28 +137,10 @@ uint64_t time_now_frac(uint64_t ticks)
 	return time_rate_apply(&time_clock.to_ns, ticks, 0);
 }
 
-/* time_ns_to_counter() in general, out of line (see time_now_frac()). */
-static __attribute__((noinline)) uint64_t time_ns_to_counter_rate(uint64_t ns)
+/* time_ns_to_counter() in general, out of line (time.h). */
+uint64_t time_ns_to_counter_rate(uint64_t ns)
 {
 	return time_clock.boot_count + time_rate_apply(&time_clock.to_count, ns, 1);
-}
-
-uint64_t time_ns_to_counter(uint64_t ns)
-{
-	uint32_t shift = time_clock.to_count.down_shift;
-
-	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
-	 * the timer path takes there: ns >> shift, plus one if any bit shifted
-	 * out was set (rounded up). 1 <= shift <= 9 (2^9 divides 10^9, 2^10
-	 * does not), so in 32-bit halves: no carry out of 64 bits at any ns,
-	 * no 64-bit shift sequence. */
-	if (shift) {
-		uint32_t hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns;
-		uint64_t q = (uint64_t)(hi >> shift) << 32 | (hi << (32 - shift) | lo >> shift);
-
-		return time_clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
-	}
-	return time_ns_to_counter_rate(ns);
 }
 
 uint32_t time_boot_wallclock(void)

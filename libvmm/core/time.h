@@ -87,9 +87,10 @@ uint64_t time_now_frac(uint64_t ticks);
  * paths make one call (the board's counter read) instead of two; the
  * integer ratio (QEMU virt: 16 ns per tick; 1 MHz: 1000 ns) is one product.
  */
-static inline uint64_t time_now(void)
+/* System time at board counter value `count` (rounded down). */
+static inline uint64_t time_from_counter(uint64_t count)
 {
-	uint64_t ticks = vmm_port_counter_read() - time_clock.boot_count;
+	uint64_t ticks = count - time_clock.boot_count;
 	uint32_t m = time_clock.ns_per_tick;
 
 	if (__builtin_expect(m != 0, 1))
@@ -97,8 +98,48 @@ static inline uint64_t time_now(void)
 	return time_now_frac(ticks);
 }
 
-/* Board counter value at which system time reaches `ns` (rounded up). */
-uint64_t time_ns_to_counter(uint64_t ns);
+static inline uint64_t time_now(void)
+{
+	return time_from_counter(vmm_port_counter_read());
+}
+
+/* time_ns_to_counter() for a counter whose period is not a power-of-two
+ * number of ns (time.c). */
+uint64_t time_ns_to_counter_rate(uint64_t ns);
+
+/*
+ * Board counter value at which system time reaches `ns` (rounded up).
+ * Inline: every timer programming converts a deadline (the slice-end
+ * interrupt does it once per switch).
+ */
+static inline uint64_t time_ns_to_counter(uint64_t ns)
+{
+	uint32_t shift = time_clock.to_count.down_shift;
+
+	/* A power-of-two period (QEMU virt: 16 ns), the case every deadline of
+	 * the timer path takes there: ns >> shift, plus one if any bit shifted
+	 * out was set (rounded up). 1 <= shift <= 9 (2^9 divides 10^9, 2^10
+	 * does not), so in 32-bit halves: no carry out of 64 bits at any ns,
+	 * no 64-bit shift sequence. */
+	if (__builtin_expect(shift != 0, 1)) {
+		uint32_t hi = (uint32_t)(ns >> 32), lo = (uint32_t)ns;
+		uint64_t q = (uint64_t)(hi >> shift) << 32 | (hi << (32 - shift) | lo >> shift);
+
+		return time_clock.boot_count + q + ((lo & ((1u << shift) - 1)) != 0);
+	}
+	return time_ns_to_counter_rate(ns);
+}
+
+/*
+ * Whole counter ticks in `ns` (rounded down): a count that many ticks after
+ * the count `now` was read at is reached no later than system time
+ * now + ns + 1, at most two ticks before time_ns_to_counter(now + ns + 1).
+ * For deadlines programmed relative to a count just read (the refresh tick).
+ */
+static inline uint64_t time_counter_span(uint64_t ns)
+{
+	return time_rate_apply(&time_clock.to_count, ns, 0);
+}
 
 /* Wall-clock at system time 0 (UNIX seconds). */
 uint32_t time_boot_wallclock(void);

@@ -70,34 +70,48 @@ static enum irq_owner irq_dispatch(unsigned int irq)
 	return vmm_port_irq_handle(irq) ? IRQ_LIBVMM : IRQ_UNOWNED;
 }
 
+/* Runs the handler of one acknowledged interrupt and ends its claim. */
+static inline void irq_handle(unsigned int irq)
+{
+	enum irq_owner owner = irq_dispatch(irq);
+
+	vmm_port_irq_eoi(irq);
+	/*
+	 * Disabled after the EOI, not before: a controller without EOI
+	 * registers unmasks in vmm_port_irq_eoi() (mask on ack), which would
+	 * otherwise undo the disable and let the line storm. An unowned
+	 * source is logged once: it stays disabled. A guest's stays disabled
+	 * until the guest's physdev_op(eoi).
+	 */
+	if (owner == IRQ_GUEST) {
+		vmm_port_irq_disable(irq);
+	} else if (owner == IRQ_UNOWNED) {
+		vmm_log("unexpected interrupt %u disabled", irq);
+		vmm_port_irq_disable(irq);
+	}
+}
+
 void irq_poll(void)
 {
 	int irq;
 
-	while ((irq = vmm_port_irq_ack()) >= 0) {
-		enum irq_owner owner = irq_dispatch((unsigned int)irq);
-
-		vmm_port_irq_eoi((unsigned int)irq);
-		/*
-		 * Disabled after the EOI, not before: a controller without EOI
-		 * registers unmasks in vmm_port_irq_eoi() (mask on ack), which
-		 * would otherwise undo the disable and let the line storm.
-		 * An unowned source is logged once: it stays disabled. A
-		 * guest's stays disabled until the guest's physdev_op(eoi).
-		 */
-		if (owner == IRQ_GUEST) {
-			vmm_port_irq_disable((unsigned int)irq);
-		} else if (owner == IRQ_UNOWNED) {
-			vmm_log("unexpected interrupt %d disabled", irq);
-			vmm_port_irq_disable((unsigned int)irq);
-		}
-	}
+	while ((irq = vmm_port_irq_ack()) >= 0)
+		irq_handle((unsigned int)irq);
 }
 
+/*
+ * The IRQ exception: one interrupt per entry. Another one pending takes the
+ * exception again as soon as the domain runs (interrupts are unmasked in
+ * USR mode), so the common case -- the timer alone -- acknowledges once
+ * instead of twice (the second acknowledge would only return "none").
+ */
 void vmm_irq_entry(struct vmm_trap_frame *f)
 {
+	int irq = vmm_port_irq_ack();
+
 	(void)f;
-	irq_poll();
+	if (irq >= 0)
+		irq_handle((unsigned int)irq);
 	schedule_if_needed();
 }
 

@@ -11,10 +11,13 @@
  * Acknowledges and handles every pending interrupt until vmm_port_irq_ack()
  * returns -1: the timer, console input, and the board's own interrupts
  * (vmm_port_irq_handle()); any other is EOIed, then disabled and logged.
+ * The idle loop's way of taking interrupts.
  */
 void irq_poll(void);
 
-/* IRQ taken while a guest ran: irq_poll(), then reschedule if needed. */
+/* IRQ taken while a guest ran: acknowledges and handles one interrupt as
+ * irq_poll() does (another pending one takes the exception again), then
+ * reschedules if needed. */
 void vmm_irq_entry(struct vmm_trap_frame *f);
 
 /* Abort or undefined instruction (kind: 0 data, 1 prefetch, 2 undef, 3 other). */

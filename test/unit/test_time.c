@@ -155,6 +155,42 @@ static void test_many_sleeps_one_interrupt_each(void **state)
 	}
 }
 
+/*
+ * time_counter_span(), as the refresh tick uses it: from the count c that
+ * gave `now`, c + span(R - 1) is reached no later than system time now + R
+ * (never late for the `programmed` deadline the scheduler records) and at
+ * most two ticks before the exact count for now + R, at every rate and
+ * uptime.
+ */
+static void test_counter_span_never_late(void **state)
+{
+	static const uint64_t spans[] = {1, 999, 10000000 - 1, 123456789};
+	size_t f, i, j;
+
+	(void)state;
+	for (f = 0; f < sizeof(freqs) / sizeof(freqs[0]); f++) {
+		fake_reset();
+		fake_hw.counter_freq = freqs[f];
+		fake_hw.counter = 0;
+		time_init();
+		for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+			uint64_t c = xs[i] >> 4, now;
+
+			if ((unsigned __int128)c * 1000000000u / freqs[f] > (1ull << 62))
+				continue; /* system time must fit 64 bits */
+			fake_hw.counter = c;
+			now = time_now();
+			for (j = 0; j < sizeof(spans) / sizeof(spans[0]); j++) {
+				uint64_t k = time_counter_span(spans[j]);
+				uint64_t exact = time_ns_to_counter(now + spans[j] + 1);
+
+				assert_true(c + k <= exact);
+				assert_true(c + k + 2 >= exact);
+			}
+		}
+	}
+}
+
 /* 62.5 MHz is exactly 16 ns per tick: the rate has no fraction, and the
  * integer path must still be exact over the whole 64-bit range it covers. */
 static void test_integer_rate_is_exact(void **state)
@@ -302,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_deadlines_exact_at_every_rate_and_uptime),
 		cmocka_unit_test(test_pow2_deadlines_whole_range),
 		cmocka_unit_test(test_many_sleeps_one_interrupt_each),
+		cmocka_unit_test(test_counter_span_never_late),
 		cmocka_unit_test(test_publish_leaves_even_version),
 		cmocka_unit_test(test_guest_extrapolation_is_exact),
 		cmocka_unit_test(test_guest_counter_modes),
