@@ -278,7 +278,7 @@ void schedule_wake_switch(struct domain *d)
 		return;
 	}
 	d->state = DOMAIN_RUNNABLE;
-	glue.irq_now_valid = false;
+	glue.decision_valid = false; /* taken before this wake-up: decide anew */
 	now = time_now();
 	runstate_wake(d, now);
 	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
