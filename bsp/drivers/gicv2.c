@@ -17,14 +17,12 @@
 #define GICC_CTLR 0x00
 #define GICC_PMR  0x04
 #define GICC_BPR  0x08
-#define GICC_IAR  0x0c
-#define GICC_EOIR 0x10
 
-#define GIC_SPURIOUS   1020
 #define GIC_PRIO_IRQ   0xa0u
 #define GIC_PRIO_MASK  0xf0u
 
-static uintptr_t dist, cpu;
+static uintptr_t dist;
+uintptr_t gicv2_cpu; /* gicv2.h: read by the inline acknowledge and EOI */
 static unsigned int nr_irqs;
 
 void gicv2_init(uint32_t dist_phys, uint32_t cpu_phys)
@@ -32,7 +30,7 @@ void gicv2_init(uint32_t dist_phys, uint32_t cpu_phys)
 	unsigned int i;
 
 	dist = vmm_port_device_va(dist_phys);
-	cpu = vmm_port_device_va(cpu_phys);
+	gicv2_cpu = vmm_port_device_va(cpu_phys);
 	nr_irqs = 32 * ((mmio_read32(dist + GICD_TYPER) & 0x1f) + 1);
 	if (nr_irqs > GIC_SPURIOUS)
 		nr_irqs = GIC_SPURIOUS;
@@ -50,9 +48,9 @@ void gicv2_init(uint32_t dist_phys, uint32_t cpu_phys)
 	}
 	mmio_write32(dist + GICD_CTLR, 1);
 
-	mmio_write32(cpu + GICC_PMR, GIC_PRIO_MASK);
-	mmio_write32(cpu + GICC_BPR, 0);
-	mmio_write32(cpu + GICC_CTLR, 1);
+	mmio_write32(gicv2_cpu + GICC_PMR, GIC_PRIO_MASK);
+	mmio_write32(gicv2_cpu + GICC_BPR, 0);
+	mmio_write32(gicv2_cpu + GICC_CTLR, 1);
 }
 
 void gicv2_enable(unsigned int irq)
@@ -67,14 +65,3 @@ void gicv2_disable(unsigned int irq)
 		mmio_write32(dist + GICD_ICENABLER + (irq / 32) * 4, 1u << (irq % 32));
 }
 
-int gicv2_ack(void)
-{
-	uint32_t irq = mmio_read32(cpu + GICC_IAR) & 0x3ffu;
-
-	return irq >= GIC_SPURIOUS ? -1 : (int)irq;
-}
-
-void gicv2_eoi(unsigned int irq)
-{
-	mmio_write32(cpu + GICC_EOIR, irq);
-}

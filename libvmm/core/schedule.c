@@ -401,7 +401,7 @@ static void schedule_timer_decide(uint64_t now)
  * floor, the slice end, and the timer reprogrammed (or stopped) before the
  * interrupt is EOIed.
  */
-void schedule_timer_interrupt(void)
+bool schedule_timer_interrupt(void)
 {
 	uint64_t count = vmm_port_counter_read(), now = time_from_counter(count);
 	struct domain *d = current;
@@ -418,7 +418,7 @@ void schedule_timer_interrupt(void)
 		glue.need_resched = true;
 	if (glue.need_resched) {
 		schedule_timer_decide(now);
-		return;
+		return true;
 	}
 	if (d && !time_guest_counter) {
 		time_publish(d->shared, now);
@@ -437,10 +437,11 @@ void schedule_timer_interrupt(void)
 			glue.programmed = now + TIME_REFRESH_NS;
 			glue.programmed_bounded = true;
 			vmm_port_timer_set(count + glue.refresh_ticks);
-			return;
+			return false;
 		}
 	}
 	schedule_timer_rearm(now, d != NULL);
+	return false;
 }
 
 void schedule_poweroff(int code)

@@ -7,6 +7,7 @@
 #ifndef VMM_CORE_SCHEDULE_H
 #define VMM_CORE_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct domain;
@@ -31,8 +32,13 @@ void schedule(void);
 /* schedule() if a wake-up or the end of a slice asked for it. */
 void schedule_if_needed(void);
 
-/* Called from the timer interrupt: domain timers, slice end, run limit. */
-void schedule_timer_interrupt(void);
+/*
+ * Called from the timer interrupt, before its EOI: domain timers, slice
+ * end, run limit. True if it decided a switch, which schedule_if_needed()
+ * carries out after the EOI; false if nothing is left to do (the common
+ * tick: the caller may skip schedule_if_needed()).
+ */
+bool schedule_timer_interrupt(void);
 
 /* Disarms d's domain timer (a dying domain's must not fire). */
 void schedule_timer_cancel(struct domain *d);

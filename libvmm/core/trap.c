@@ -58,7 +58,7 @@ enum irq_owner {
 static enum irq_owner irq_dispatch(unsigned int irq)
 {
 	if (irq == vmm_port_timer_irq()) {
-		schedule_timer_interrupt();
+		(void)schedule_timer_interrupt();
 		return IRQ_LIBVMM;
 	}
 	if (irq == vmm_port_console_irq()) {
@@ -110,6 +110,17 @@ void vmm_irq_entry(struct vmm_trap_frame *f)
 	int irq = vmm_port_irq_ack();
 
 	(void)f;
+	/* The timer first, in straight-line code: a tick that leaves the
+	 * running domain running needs no schedule_if_needed() (nothing
+	 * else ran since the last decision point). */
+	if (irq == (int)vmm_port_timer_irq()) {
+		bool decided = schedule_timer_interrupt();
+
+		vmm_port_irq_eoi((unsigned int)irq);
+		if (decided)
+			schedule_if_needed();
+		return;
+	}
 	if (irq >= 0)
 		irq_handle((unsigned int)irq);
 	schedule_if_needed();

@@ -71,8 +71,8 @@ static void machine_step(void)
 		fake_hw.counter = fake_hw.timer_count;
 	}
 	fake_hw.counter += PATH_TICKS;
-	schedule_timer_interrupt();
-	schedule_if_needed();
+	if (schedule_timer_interrupt()) /* as vmm_irq_entry() does */
+		schedule_if_needed();
 }
 
 /* dom0_op from priv: the model runs until priv is the running domain. */
