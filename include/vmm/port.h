@@ -164,15 +164,17 @@ unsigned int vmm_port_console_irq(void);
  * vmm_port_timer_irq() / vmm_port_console_irq().
  *
  * How libvmm uses them: the hypervisor runs with IRQs masked and never nests
- * interrupts. When the CPU's IRQ line is raised while a guest runs, or when
- * the idle loop wakes from WFI, libvmm calls vmm_port_irq_ack() until it
- * returns -1; for each number it returns it runs the handler (timer, console,
- * or the board's vmm_port_irq_handle()), then calls vmm_port_irq_eoi() with
- * that number. An interrupt nobody owns is then disabled with
- * vmm_port_irq_disable() (after its EOI) and logged once.
+ * interrupts. When the CPU's IRQ line is raised while a guest runs, libvmm
+ * calls vmm_port_irq_ack() once, runs the handler of the number it returns
+ * (timer, console, or the board's vmm_port_irq_handle()), calls
+ * vmm_port_irq_eoi() with that number and returns to a domain; another
+ * interrupt still pending raises the IRQ line again at once. When the idle
+ * loop wakes from WFI, it calls vmm_port_irq_ack() until it returns -1,
+ * handling each number the same way. An interrupt nobody owns is disabled
+ * with vmm_port_irq_disable() (after its EOI) and logged once.
  *
  * Priorities and preemption play no part: any order among interrupts pending
- * together is correct, since all of them are handled before libvmm returns.
+ * together is correct, since each one is handled as soon as it is claimed.
  * The controller must only let every source libvmm enables reach the CPU's
  * IRQ input (a GIC: priority above the CPU interface's mask). FIQs are not
  * part of this contract: libvmm keeps them masked (CPSR.F = 1) in guests, in
@@ -201,7 +203,8 @@ void vmm_port_irq_disable(unsigned int irq);
  *    here, before the handler runs, so that an edge arriving during the
  *    handler is latched again and not lost.
  * Level-triggered sources are silenced by their handler (libvmm's timer
- * handler calls vmm_port_timer_stop(), the console handler drains
+ * handler reprograms the timer with vmm_port_timer_set() for a deadline in
+ * the future, or calls vmm_port_timer_stop(); the console handler drains
  * vmm_port_console_getc(), the board's handler clears its device) before
  * the EOI, so a level still asserted after the EOI is a new interrupt.
  */
