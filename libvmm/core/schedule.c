@@ -67,8 +67,9 @@ static struct {
 	bool programmed_bounded;
 	bool need_resched;
 	/*
-	 * A decision the timer interrupt took (schedule_timer_decide()) and
-	 * schedule_if_needed() or the idle loop carries out after the EOI:
+	 * A decision the timer interrupt took while a domain ran
+	 * (schedule_timer_decide()) and schedule_if_needed() carries out
+	 * after the EOI:
 	 * `decided` runs next (NULL: the idle loop), from `decided_now`.
 	 * Valid while need_resched is set and nothing touched the policy
 	 * since (a wake-up drops it: the full path decides anew).
@@ -77,8 +78,8 @@ static struct {
 	struct domain *decided;
 	uint64_t decided_now;
 	uint32_t timer_interrupts; /* reported at power-off (storm tests) */
-	/* Board counter ticks in TIME_REFRESH_NS - 1 ns, rounded down (see
-	 * schedule_timer_refresh()). */
+	/* Board counter ticks in TIME_REFRESH_NS - 1 ns, rounded down: the
+	 * refresh tick's deadline (see schedule_timer_interrupt()). */
 	uint64_t refresh_ticks;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
@@ -379,8 +380,9 @@ static inline __attribute__((always_inline)) void schedule_timer_rearm(uint64_t 
 }
 
 /*
- * A switch is due at a timer interrupt (the slice ended, or a wake-up asked
- * for one): the decision is taken here, before the EOI, so that the timer
+ * A switch is due at a timer interrupt taken while a domain runs (the slice
+ * ended, or a wake-up asked for one): the decision is taken here, before the
+ * EOI, so that the timer
  * goes straight from the expired deadline to the next domain's (a stop now
  * and a programming after the EOI would cost both); the switch itself
  * happens after the EOI (schedule_decided()).
@@ -417,6 +419,15 @@ bool schedule_timer_interrupt(void)
 	if (now >= glue.slice_deadline)
 		glue.need_resched = true;
 	if (glue.need_resched) {
+		if (!d) {
+			/* Idle: the idle loop decides once it has drained every
+			 * pending interrupt (a wake-up among them would
+			 * otherwise overturn a decision already charged). */
+			vmm_port_timer_stop();
+			glue.programmed = TIMER_STOPPED;
+			glue.programmed_bounded = false;
+			return true;
+		}
 		schedule_timer_decide(now);
 		return true;
 	}
@@ -475,10 +486,7 @@ void schedule_idle_loop(void)
 {
 	current = NULL;
 	for (;;) {
-		if (glue.need_resched && glue.decision_valid)
-			schedule_decided(); /* the timer interrupt's, below */
-		else
-			schedule();
+		schedule();
 		/* We come back here when nothing is runnable, or from a domain
 		 * that died (schedule_leave_dead(): pick the next one at once).
 		 * Either way nobody runs on a dead domain's stack any more. */

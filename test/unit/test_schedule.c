@@ -321,6 +321,40 @@ static void test_slice_end_reads_clock_once(void **state)
 	assert_non_null(current);
 }
 
+/*
+ * A timer interrupt in the idle loop takes no decision of its own: the idle
+ * loop decides once it has drained every pending interrupt (a wake-up later
+ * in the drain must not overturn a decision that already charged a domain).
+ * The interrupt stops the expired timer and asks for the decision.
+ */
+static void test_idle_timer_interrupt_leaves_decision_to_idle_loop(void **state)
+{
+	(void)state;
+	schedule_wake(a);
+	schedule_wake(b);
+	schedule();
+	current = a;
+	a->shared->vcpu_info.evtchn_upcall_pending = 0;
+	assert_int_equal(set_timer(time_now() + MS), 0);
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	current = b;
+	b->shared->vcpu_info.evtchn_upcall_pending = 0;
+	assert_int_equal(sched_op(VMM_SCHEDOP_block), 0);
+	assert_null(current); /* idle, a's timer armed */
+	assert_true(fake_hw.timer_armed);
+	advance_ms(1);
+	assert_true(schedule_timer_interrupt()); /* a woken: a decision is due */
+	assert_true(a->state == DOMAIN_RUNNABLE);
+	assert_null(current);
+	assert_false(fake_hw.timer_armed); /* stopped, not set for a's slice */
+	schedule(); /* the idle loop's decision */
+	assert_ptr_equal(current, a);
+	assert_true(fake_hw.timer_armed);
+	schedule_wake(b);
+	schedule();
+	assert_non_null(current);
+}
+
 /* set_timer_op: a deadline at or before now fires at once (the last such
  * is now), one after it is armed; 0 disarms. */
 static void test_set_timer_bounds(void **state)
@@ -364,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_slice_end_reads_clock_once),
 		cmocka_unit_test(test_domain_timers_many_domains),
 		cmocka_unit_test(test_lone_domain_tickless),
+		cmocka_unit_test(test_idle_timer_interrupt_leaves_decision_to_idle_loop),
 	};
 	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
