@@ -994,6 +994,41 @@ pick_switch(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 }
 
 /*
+ * The end of yield_pair() and pick_pair(): cur (billed: A and E set, and
+ * st.next_evt) leaves the CPU and becomes the only member of the lane, best
+ * (alone in the run queue until now) runs its memoized slice (vt, ns: its
+ * memo, loaded by the caller before its stores) against cur. Returns best.
+ */
+static inline __attribute__((always_inline)) struct sched_entity *
+pair_commit(struct sched_entity *cur, struct sched_entity *best, uint64_t vt, uint32_t ns,
+	    uint64_t now, uint64_t *deadline)
+{
+	struct sched_entity *lane = &st.uq.lane;
+	uint64_t avt, dl;
+
+	cur->running = false;
+	cur->seq = ++st.seq;
+	/* best leaves the lane, cur is its only member */
+	cur->pos[0] = SCHED_POS_LANE;
+	cur->next = lane;
+	cur->prev = lane;
+	lane->next = cur;
+	lane->prev = cur;
+	best->charged_until = now;
+	best->running = true;
+	st.cur = best;
+	avt = best->avt + vt;
+	dl = now + ns;
+	best->plan_end = dl;
+	best->plan_avt = avt;
+	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
+	st.fast_next = cur;
+	st.dl = dl;
+	*deadline = dl;
+	return best;
+}
+
+/*
  * pick_switch() when exactly two entities are runnable: best (the runner-up
  * of cur's plan, st.fast_next) is alone in the run queue (the caller checked
  * the lane holds only it and the heap is empty), so cur, once billed, is
@@ -1006,8 +1041,8 @@ pick_switch(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 static __attribute__((noinline, unused)) struct sched_entity *
 pick_pair(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 {
-	struct sched_entity *lane = &st.uq.lane, *best = st.fast_next;
-	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off, dl;
+	struct sched_entity *best = st.fast_next;
+	uint64_t avt = cur->plan_avt, evt = avt + cur->evt_off;
 
 	/* Stored first, which frees registers: pick_switch() stores the
 	 * same two values if it takes over. */
@@ -1017,27 +1052,8 @@ pick_pair(struct sched_entity *cur, uint64_t *deadline, uint64_t now)
 	 * that the plan ends with cur's E above best's E + C (C >= 0). */
 	if (__builtin_expect(evt + best->ctx_vt - best->evt != best->memo_gap, 0))
 		return pick_switch(cur, deadline, now);
-	cur->running = false;
-	cur->seq = ++st.seq;
-	/* best leaves the lane, cur is its only member */
-	cur->pos[0] = SCHED_POS_LANE;
-	cur->next = lane;
-	cur->prev = lane;
-	lane->next = cur;
-	lane->prev = cur;
 	st.next_evt = evt;
-	best->charged_until = now;
-	best->running = true;
-	st.cur = best;
-	avt = best->avt + best->memo_vt;
-	dl = now + best->memo_ns;
-	best->plan_end = dl;
-	best->plan_avt = avt;
-	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
-	st.fast_next = cur;
-	st.dl = dl;
-	*deadline = dl;
-	return best;
+	return pair_commit(cur, best, best->memo_vt, best->memo_ns, now, deadline);
 }
 
 struct sched_entity *sched_pick(uint64_t now, uint64_t *deadline)
@@ -1187,8 +1203,7 @@ yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 static inline __attribute__((unused)) struct sched_entity *
 yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, uint64_t *deadline)
 {
-	struct sched_entity *lane = &st.uq.lane;
-	uint64_t d1, avt, evt, gap, vt, dl;
+	uint64_t d1, avt, evt, gap, vt;
 	uint32_t ns;
 
 	/* d = now - charged_until in [1, MCU], MCU < 2^32: d - 1 < MCU, in
@@ -1212,26 +1227,7 @@ yield_pair(struct sched_entity *cur, struct sched_entity *best, uint64_t now, ui
 	st.next_evt = evt;
 	cur->avt = avt;
 	cur->evt = evt;
-	cur->running = false;
-	cur->seq = ++st.seq;
-	/* best leaves the lane, cur is its only member */
-	cur->pos[0] = SCHED_POS_LANE;
-	cur->next = lane;
-	cur->prev = lane;
-	lane->next = cur;
-	lane->prev = cur;
-	best->charged_until = now;
-	best->running = true;
-	st.cur = best;
-	avt = best->avt + vt;
-	dl = now + ns;
-	best->plan_end = dl;
-	best->plan_avt = avt;
-	st.fast = avt < best->fast_avt_max ? best : NULL; /* cur is not warp-enabled */
-	st.fast_next = cur;
-	st.dl = dl;
-	*deadline = dl;
-	return best;
+	return pair_commit(cur, best, vt, ns, now, deadline);
 }
 
 struct sched_entity *sched_yield_pick_to(struct sched_entity *e, uint64_t *deadline, uint64_t now)
