@@ -9,15 +9,9 @@
 # Guest instructions are counted under "(guest)".
 set -eu
 image=$1 bsp=$2 marker=${3:-vector_svc} from=${4:-20} to=${5:-100}
-args=()
-mapfile -t args < <("$(dirname "$0")/qemu-args.sh" "$image" "$bsp")
-[ ${#args[@]} -gt 0 ] || exit 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-timeout 300 qemu-system-arm "${args[@]}" -nographic -monitor none -serial null -nic none \
-  -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
-  -singlestep -d exec,nochain -D "$work/trace" -kernel "$image" </dev/null || true
-arm-none-eabi-nm -n "$image" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$work/syms"
+"$(dirname "$0")/qemu-trace.sh" "$image" "$bsp" "$work"
 awk -v marker="$marker" -v from="$from" -v to="$to" '
   function hex(s,   i, v) { v = 0; s = tolower(s)
     for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1

@@ -15,15 +15,9 @@
 # Guest instructions are counted under "(guest)".
 set -eu
 image=$1 bsp=$2 start=$3 end=$4 skip=${5:-5}
-args=()
-mapfile -t args < <("$(dirname "$0")/qemu-args.sh" "$image" "$bsp")
-[ ${#args[@]} -gt 0 ] || exit 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-timeout 300 qemu-system-arm "${args[@]}" -nographic -monitor none -serial null -nic none \
-  -semihosting-config enable=on,target=native -icount shift=0,sleep=off \
-  -singlestep -d exec,nochain -D "$work/trace" -kernel "$image" </dev/null >/dev/null 2>&1 || true
-arm-none-eabi-nm -n "$image" | awk '$2 ~ /^[tT]$/ { print $1, $3 }' >"$work/syms"
+"$(dirname "$0")/qemu-trace.sh" "$image" "$bsp" "$work"
 awk -v start="$start" -v end="$end" -v skip="$skip" '
   function hex(s,   i, v) { v = 0; s = tolower(s); sub(/^0x/, "", s)
     for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1

@@ -110,9 +110,10 @@ void vmm_irq_entry(struct vmm_trap_frame *f)
 	int irq = vmm_port_irq_ack();
 
 	(void)f;
-	/* The timer first, in straight-line code: a tick that leaves the
-	 * running domain running needs no schedule_if_needed() (nothing
-	 * else ran since the last decision point). */
+	/* The timer first, in straight-line code. schedule_timer_interrupt()
+	 * decides whenever a switch is due (the slice's end, or one a
+	 * wake-up asked for earlier): when it says none, there is nothing
+	 * for schedule_if_needed() to do. */
 	if (irq == (int)vmm_port_timer_irq()) {
 		bool decided = schedule_timer_interrupt();
 
