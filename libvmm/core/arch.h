@@ -71,6 +71,18 @@ void arch_set_tpidruro(uint32_t v);
 /* Writes DACR (ARM domain access) for the running domain's virtual mode. */
 void arch_set_dacr(uint32_t v);
 
+/*
+ * Stores trap frame f (17 words) at guest address va, 4-byte aligned, in
+ * the running domain's current address space with the domain's own rights
+ * (unprivileged stores, STRT): the words land only where the domain could
+ * store itself, so never in one of its page tables (it maps those
+ * read-only) nor in the hypervisor or another domain. For the upcall frame
+ * push of `current` (its tables and DACR are installed, even if written
+ * just before without a barrier). 0, or -VMM_EFAULT if a store faulted
+ * (the words before it may be written: the caller crashes the domain).
+ */
+int arch_guest_push_frame(uint32_t va, const struct vmm_trap_frame *f);
+
 /* Stores the SVC dispatch table for a vcpu's virtual mode in the word above
  * its trap frame, where the hypercall fast path (entry.S) loads it. */
 void arch_frame_set_svc_table(struct vmm_trap_frame *f, const void *table);

@@ -183,3 +183,15 @@ size_t console_rx_pending(void)
 {
 	return rx.count;
 }
+
+static uint32_t foreground_domid;
+
+uint32_t console_foreground(void)
+{
+	return foreground_domid;
+}
+
+void console_set_foreground(uint32_t domid)
+{
+	foreground_domid = domid;
+}

@@ -58,4 +58,11 @@ void console_rx_push(char c);
 size_t console_rx_pop(char *dst, size_t max);
 size_t console_rx_pending(void);
 
+/*
+ * The domain that receives UART input (dom0 until set_foreground_domain
+ * moves it; hypercall.c checks the caller's privilege and the id).
+ */
+uint32_t console_foreground(void);
+void console_set_foreground(uint32_t domid);
+
 #endif /* VMM_CORE_CONSOLE_H */

@@ -2,8 +2,9 @@
  * dom0_op: scheduler control for privileged domains (see vmm/dom0_op.h).
  */
 #include "domain.h"
+#include "dom0_hcall.h"
+#include "reject.h"
 #include "guest_access.h"
-#include "hypercall.h"
 #include "sched.h"
 #include "schedule.h"
 #include "time.h"

@@ -5,8 +5,8 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "reject.h"
 #include "guest_access.h"
-#include "hypercall.h"
 #include "log.h"
 #include "schedule.h"
 #include "time.h"
@@ -77,35 +77,6 @@ void event_unmask(struct domain *d, unsigned int port)
 		schedule_wake(d);
 }
 
-/* A frame copy in pieces GCC moves inline (LDM/STM): a structure copy of
- * this size is a memcpy call, three times the instructions. */
-static inline void event_frame_copy(struct vmm_trap_frame *dst, const struct vmm_trap_frame *src)
-{
-	_Static_assert(sizeof(*dst) == 68, "struct vmm_trap_frame: 17 words");
-	__builtin_memcpy(dst, src, 16);
-	__builtin_memcpy(&dst->r[4], &src->r[4], 16);
-	__builtin_memcpy(&dst->r[8], &src->r[8], 16);
-	__builtin_memcpy(&dst->r[12], &src->r[12], 16);
-	dst->cpsr = src->cpsr;
-}
-
-/*
- * Pushes the interrupted frame at frame_va on the guest stack: 0, or
- * -VMM_EFAULT if guest_copy_to() would refuse it. Usually the frame lies
- * within one page: stored through a direct mapping as one structure copy,
- * not the page-by-page copy loop.
- */
-static int event_frame_push(struct domain *d, uint32_t frame_va, const struct vmm_trap_frame *f)
-{
-	struct vmm_trap_frame *dst = guest_page_map(d, frame_va, sizeof(*f), true);
-
-	if (!dst)
-		return guest_copy_to(d, frame_va, f, sizeof(*f));
-	event_frame_copy(dst, f);
-	guest_page_unmap(dst);
-	return 0;
-}
-
 void event_upcall_enter(struct vmm_trap_frame *f)
 {
 	struct domain *d = current;
@@ -114,11 +85,15 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 	if (!d->event_callback)
 		return;
 	/* Below the interrupted sp, 8-byte aligned, like a signal frame; from
-	 * virtual user mode on the kernel stack, in virtual kernel mode. */
+	 * virtual user mode on the kernel stack, in virtual kernel mode. d is
+	 * current: the frame is stored through its own tables with its own
+	 * rights (arch_guest_push_frame()), so it lands only where the guest
+	 * could store itself -- never in a page table, never outside its
+	 * mappings -- and costs no translation of ours. */
 	sp = vtrap_upcall_stack(d, f);
 	frame_va = (sp - sizeof(*f)) & ~7u;
-	if (sp < sizeof(*f) || event_frame_push(d, frame_va, f) != 0) {
-		vmm_log("dom%u: upcall stack 0x%08x outside domain memory; domain crashed",
+	if (sp < sizeof(*f) || arch_guest_push_frame(frame_va, f) != 0) {
+		vmm_log("dom%u: upcall stack 0x%08x not writable by the domain; domain crashed",
 			(unsigned)d->id, (unsigned)sp);
 		domain_kill(d, VMM_SHUTDOWN_crash);
 		schedule();

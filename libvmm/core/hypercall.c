@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "console.h"
+#include "dom0_hcall.h"
 #include "domain.h"
 #include "event.h"
 #include "evtchn_hcall.h"
@@ -23,7 +25,6 @@
 #include "time.h"
 #include "vtrap.h"
 
-static uint32_t foreground_domid;
 static uint32_t foreground_logged; /* console input switch lines logged (VMM_REJECT_LOG_LIMIT) */
 
 static const char *const hypercall_names[VMM_HC_COUNT] = {
@@ -48,16 +49,6 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 	[VMM_HC_sched_op] = "sched_op",
 	[VMM_HC_set_foreground_domain] = "set_foreground_domain",
 };
-
-long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	err = vmm_vreject(d->id, &d->rejections_logged, err, fmt, ap);
-	va_end(ap);
-	return err;
-}
 
 /* Reserved or unknown numbers: -ENOSYS, logged once per number and domain. */
 static long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
@@ -101,11 +92,6 @@ long hc_xen_version(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	return xen_version_other(cmd, arg);
 }
 
-uint32_t console_foreground(void)
-{
-	return foreground_domid;
-}
-
 static long console_io_write(struct domain *d, uint32_t count, uint32_t buf)
 {
 	char chunk[128];
@@ -132,7 +118,7 @@ static long console_io_read(struct domain *d, uint32_t count, uint32_t buf)
 	char chunk[CONSOLE_RX_SIZE];
 	size_t n;
 
-	if (d->id != foreground_domid)
+	if (d->id != console_foreground())
 		return hypercall_reject(d, -VMM_EPERM, "console_io: read by a background domain");
 	if (count > VMM_CONSOLE_IO_MAX)
 		return hypercall_reject(d, -VMM_E2BIG, "console_io: read of %u bytes (max %u)",
@@ -171,9 +157,9 @@ long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t
 		return hypercall_reject(d, -VMM_EPERM, "set_foreground_domain: not privileged");
 	if (!domain_find(domid))
 		return hypercall_reject(d, -VMM_ESRCH, "set_foreground_domain: no domain %u", (unsigned)domid);
-	if (domid == foreground_domid)
+	if (domid == console_foreground())
 		return 0;
-	foreground_domid = domid;
+	console_set_foreground(domid);
 	/* A guest can switch in a loop: the line is rate-limited like refusals. */
 	if (foreground_logged < VMM_REJECT_LOG_LIMIT) {
 		vmm_log("console input now goes to dom%u", (unsigned)domid);

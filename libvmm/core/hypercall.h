@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "reject.h"
 #include "vmm/abi.h"
 
 struct domain;
@@ -37,22 +38,9 @@ long hypercall_dispatch(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint
  */
 void hypercall_slow(struct vmm_trap_frame *f);
 
-/*
- * Logs "[VMM] domN: <message> (<error>)" (rate-limited per domain, so a
- * hostile guest cannot flood the console) and returns `err`.
- */
-long hypercall_reject(struct domain *d, long err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* Handlers implemented in hypercall.c. */
 long hc_xen_version(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3);
 long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3);
 long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3);
-
-/* dom0_op.c */
-long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3);
-
-/* Domain that receives UART input (dom0 by default). */
-uint32_t console_foreground(void);
 
 #endif /* VMM_CORE_HYPERCALL_H */

@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "domain.h"
+#include "reject.h"
 #include "guest_access.h"
-#include "hypercall.h"
 #include "time.h"
 #include "vcpu_state.h"
 

@@ -7,10 +7,10 @@
 
 #include "console.h"
 #include "domain.h"
+#include "reject.h"
 #include "event.h"
 #include "evtchn.h"
 #include "guest_access.h"
-#include "hypercall.h"
 #include "log.h"
 #include "runstate.h"
 #include "sched.h"

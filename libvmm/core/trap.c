@@ -6,7 +6,6 @@
 #include "domain.h"
 #include "event.h"
 #include "evtchn.h"
-#include "hypercall.h"
 #include "log.h"
 #include "pirq.h"
 #include "schedule.h"

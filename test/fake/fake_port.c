@@ -11,6 +11,8 @@
 #include "arch.h"
 #include "asid.h"
 #include "console.h"
+#include "domain.h"
+#include "guest_access.h"
 #include "mm_hcall.h"
 #include "vmm/abi.h"
 #include "vmm/guest_info.h"
@@ -256,6 +258,15 @@ void arch_set_dacr(uint32_t v)
 {
 	fake_cpu.dacr = v;
 	fake_cpu.dacr_writes++;
+}
+
+/* The unprivileged stores of entry.S: on the host, what the domain could
+ * store itself is its own memory minus its page tables (the pseudo-physical
+ * view of guest_copy_to(); the fake has no page tables of the guest's). */
+int arch_guest_push_frame(uint32_t va, const struct vmm_trap_frame *f)
+{
+	fake_cpu.guest_pushes++;
+	return guest_copy_to(current, va, f, sizeof(*f));
 }
 
 /* entry.S labels the SVC tables point at: never run on the host. */

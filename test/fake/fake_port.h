@@ -98,6 +98,7 @@ struct fake_cpu {
 	uint32_t tpidrurw, tpidruro;
 	uint32_t dacr;
 	unsigned int dacr_writes;
+	unsigned int guest_pushes;  /* arch_guest_push_frame() calls (upcall frames) */
 	unsigned int vfp_saves, vfp_loads, vfp_enables;
 	bool user_regs_init;             /* arch_user_regs_init() ran */
 };

@@ -27,6 +27,7 @@
 #include "frametable.h"
 #include "grant_glue.h"
 #include "guest_access.h"
+#include "dom0_hcall.h"
 #include "hypercall.h"
 #include "log.h"
 #include "memory_op.h"

@@ -231,7 +231,7 @@ static void test_upcall_with_bad_stack_crashes_only_that_domain(void **state)
 	assert_int_equal(plain->state, DOMAIN_DEAD);
 	assert_int_equal(plain->shutdown_reason, VMM_SHUTDOWN_crash);
 	assert_int_equal(priv->state, DOMAIN_RUNNABLE);
-	assert_non_null(strstr(fake_hw.console, "upcall stack 0xe0000100 outside domain memory"));
+	assert_non_null(strstr(fake_hw.console, "upcall stack 0xe0000100 not writable by the domain"));
 }
 
 int main(void)

@@ -200,14 +200,20 @@ vector_irq:
 	b	trap_return
 
 vector_dabt:
-	/* Fixup: the fast path's instruction fetch faulted (Thumb caller at a
-	 * page boundary): resume at svc_other_mode in SVC mode (sp at
-	 * frame.pc, as there). sp_abt is free
+	/* Fixups. The fast path's instruction fetch faulted (Thumb caller at
+	 * a page boundary): resume at svc_other_mode in SVC mode (sp at
+	 * frame.pc, as there). One of arch_guest_push_frame()'s unprivileged
+	 * stores faulted: resume at its failure return. sp_abt is free
 	 * scratch: the abort path never uses its own stack. */
 	ldr	sp, =svc_insn_fetch + 8
 	cmp	lr, sp
 	ldreq	lr, =svc_other_mode
 	movseq	pc, lr
+	ldr	sp, =guest_store_first + 8
+	sub	sp, lr, sp              /* unsigned: <= the range iff a store faulted */
+	cmp	sp, #guest_store_last - guest_store_first
+	ldrls	lr, =guest_store_fault
+	movsls	pc, lr
 	save_frame_from 8
 	mov	r0, sp
 	mov	r1, #0                  /* TRAP_DATA_ABORT */
@@ -235,6 +241,47 @@ vector_reset:
 	mov	r1, #3                  /* TRAP_UNEXPECTED */
 	bl	vmm_trap_fault
 	b	trap_return
+
+/*
+ * int arch_guest_push_frame(uint32_t va, const struct vmm_trap_frame *f)
+ * (core/arch.h). STRT checks each store against the current address
+ * space's user permissions under the current DACR; a fault there is caught
+ * by vector_dabt's fixup, which resumes at guest_store_fault. The ISB
+ * first: the caller may have just switched TTBR0 (arch_mmu_activate() on
+ * the switch to this domain) or DACR (the upcall's virtual kernel mode)
+ * without a barrier, and these stores must use the new ones.
+ */
+	.global	arch_guest_push_frame
+arch_guest_push_frame:
+	push	{r4-r6, lr}
+	isb
+	ldm	r1!, {r2-r6, r12, lr}   /* r0..r6 */
+guest_store_first:
+	strt	r2, [r0], #4
+	strt	r3, [r0], #4
+	strt	r4, [r0], #4
+	strt	r5, [r0], #4
+	strt	r6, [r0], #4
+	strt	r12, [r0], #4
+	strt	lr, [r0], #4
+	ldm	r1!, {r2-r6, r12, lr}   /* r7..r12, sp */
+	strt	r2, [r0], #4
+	strt	r3, [r0], #4
+	strt	r4, [r0], #4
+	strt	r5, [r0], #4
+	strt	r6, [r0], #4
+	strt	r12, [r0], #4
+	strt	lr, [r0], #4
+	ldm	r1, {r2-r4}             /* lr, pc, cpsr */
+	strt	r2, [r0], #4
+	strt	r3, [r0], #4
+guest_store_last:
+	strt	r4, [r0], #4
+	mov	r0, #0
+	pop	{r4-r6, pc}
+guest_store_fault:
+	mvn	r0, #VMM_EFAULT - 1     /* -VMM_EFAULT */
+	pop	{r4-r6, pc}
 
 /*
  * void arch_switch(struct arch_hctx *prev, struct arch_hctx *next)
