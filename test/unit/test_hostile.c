@@ -201,6 +201,14 @@ static void test_page_map_boundaries(void **state)
 	assert_int_equal(val, 0x12345678u);
 	assert_int_equal(guest_read_u32(other, end, &val), -VMM_EFAULT);
 	assert_int_equal(guest_read_u32(d, PFN_VA(TABLE_PFN + 1), &val), -VMM_EFAULT);
+	/* its own checks (no guest_page_map() call): below the base, the last
+	 * word of the address space, an unaligned word across the end (the
+	 * copy's path), a page table (reads allowed) */
+	assert_int_equal(guest_read_u32(other, VMM_GUEST_BASE - 4, &val), -VMM_EFAULT);
+	assert_int_equal(guest_read_u32(other, 0xFFFFFFFCu, &val), -VMM_EFAULT);
+	assert_int_equal(guest_read_u32(other, end - 2, &val), -VMM_EFAULT);
+	assert_int_equal(guest_read_u32(other, end - 5, &val), 0);
+	assert_int_equal(guest_read_u32(d, PFN_VA(TABLE_PFN), &val), 0);
 	assert_int_equal(arch_temp_maps_in_use(), 0); /* every mapping released */
 }
 
