@@ -222,6 +222,14 @@ void arch_mmu_domain_clear(unsigned int slot);
  */
 const uint32_t *arch_mmu_hyp_entries(void);
 void arch_pt_entry_sync(const uint32_t *hv);
+/* arch_pt_entry_sync() for a whole range of table entries at hv (len bytes):
+ * a table the checks accepted by reading it through the cache. */
+void arch_pt_table_sync(const void *hv, uint32_t len);
+/* Discards the whole instruction cache and branch predictor: after frames
+ * changed owner at run time, so that no stale line of a previous owner's
+ * code can be fetched by the new one (the scrub goes through the data side
+ * only). */
+void arch_icache_invalidate_all(void);
 void arch_mmu_flush_va(unsigned int slot, uint32_t va);
 
 /* Makes instruction fetches see code the hypervisor just wrote at hv[0..len). */

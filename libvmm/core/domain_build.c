@@ -227,6 +227,11 @@ static int l2_slot(struct table_builder *tb, uint32_t *phys)
 		tb->l2_mfn = mfn;
 		tb->l2_used = 0;
 		frame_get_type(mm_table(mfn), mfn, (uint16_t)d->id, FRAME_TYPE_L2); /* the pin */
+		/* The whole frame, not only the quarters filled below: the guest
+		 * may point an L1 entry at any quarter of a pinned L2 frame, and
+		 * the walker must see the scrub's zeros there, not the frame's
+		 * older contents (cores whose walks skip the L1 data cache). */
+		arch_pt_table_sync(arch_phys_to_hv(mfn << MM_PAGE_SHIFT), PAGE_SIZE);
 	}
 	rc = frame_get_type(mm_table(tb->l2_mfn), tb->l2_mfn, (uint16_t)d->id, FRAME_TYPE_L2);
 	if (rc != 0)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arch.h"
 #include "domain.h"
 #include "domain_build.h"
 #include "guest_access.h"
@@ -209,7 +210,7 @@ static long memop_reservation(struct domain *d, uint32_t cmd, uint32_t arg)
 	bool populate = cmd != VMM_MEMOP_decrease_reservation;
 	const char *name = populate ? "populate" : "decrease";
 	struct vmm_memory_reservation r;
-	uint32_t i = 0;
+	uint32_t i = 0, pages_before = d->tot_pages;
 	long rc;
 
 	if (guest_copy_from(d, &r, arg, sizeof(r)) != 0)
@@ -222,6 +223,11 @@ static long memop_reservation(struct domain *d, uint32_t cmd, uint32_t arg)
 			break;
 	}
 	r.nr_done = i;
+	/* Frames that came from another owner were scrubbed through the data
+	 * side: drop any instruction-cache line of their old code before the
+	 * domain can fetch from them (once per call, not per frame). */
+	if (d->tot_pages > pages_before)
+		arch_icache_invalidate_all();
 	/* Fails only if the caller gave back the argument's own page in this
 	 * call: the result code still tells what happened. */
 	(void)guest_copy_to(d, arg + (uint32_t)offsetof(struct vmm_memory_reservation, nr_done), &r.nr_done,

@@ -72,6 +72,17 @@ static void ops_sync_entry(void *ctx, const uint32_t *hv)
 	arch_pt_entry_sync(hv);
 }
 
+static void ops_sync_table(void *ctx, uint32_t maddr, uint32_t len)
+{
+	uint8_t *p = arch_map_frame(maddr >> 12);
+
+	(void)ctx;
+	if (p) {
+		arch_pt_table_sync(p + (maddr & PAGE_MASK), len);
+		arch_unmap_frame(p);
+	}
+}
+
 static void ops_flush_all(void *ctx)
 {
 	space_flush(ctx);
@@ -120,6 +131,7 @@ const struct pt_ops pt_domain_ops = {
 	.flush_va = ops_flush_va,
 	.sync_icache = ops_sync_icache,
 	.sync_entry = ops_sync_entry,
+	.sync_table = ops_sync_table,
 	.set_base = ops_set_base,
 	.forget_base = ops_forget_base,
 	.copy_from = ops_copy_from,

@@ -325,6 +325,8 @@ int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 	}
 	for (i = s->hv_first; i < PT_L1_ENTRIES; i++)
 		s->ops->write(s->ctx, maddr + 4 * i, s->hv_l1[i - s->hv_first]);
+	for (i = 0; i < PT_L1_FRAMES; i++) /* what the walker reads is what was checked */
+		s->ops->sync_table(s->ctx, maddr + (i << 12), 1u << 12);
 	return 0;
 }
 
@@ -342,9 +344,12 @@ int pt_pin_l2(struct pt_space *s, uint32_t mfn)
 	if (err)
 		return err;
 	err = table_acquire(s, 2, mfn << 12, PT_L2_ENTRIES * PT_L2_PER_FRAME);
-	if (err)
+	if (err) {
 		frames_untype(s, mfn, 1, FRAME_TYPE_L2);
-	return err;
+		return err;
+	}
+	s->ops->sync_table(s->ctx, mfn << 12, 1u << 12); /* what the walker reads is what was checked */
+	return 0;
 }
 
 /* True if one of the 1024 entries of L2 frame mfn is a grant mapping. */

@@ -45,6 +45,13 @@ struct pt_ops {
 	/* The hypervisor stored an entry at its linear address hv (pt_space_linear()'s
 	 * window): make it visible to the table walker, as write does. */
 	void (*sync_entry)(void *ctx, const uint32_t *hv);
+	/* The checks just accepted the table(s) in [maddr, maddr + len) (one
+	 * frame of the domain), reading them through the cache: make the walker
+	 * see exactly what was checked (the target cleans the range to the point
+	 * of unification where walks do not look in the L1 data cache, as on the
+	 * Cortex-A8; without it the walker could read older, unchecked entries
+	 * from the next level, which the guest can plant there). */
+	void (*sync_table)(void *ctx, uint32_t maddr, uint32_t len);
 	/* Makes the pinned L1 at machine address l1 the domain's translation table. */
 	void (*set_base)(void *ctx, uint32_t l1);
 	/* Optional (may be NULL): the L1 at machine address l1 was unpinned and is no

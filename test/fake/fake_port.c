@@ -336,6 +336,17 @@ void arch_pt_entry_sync(const uint32_t *hv)
 	fake_mmu.entry_syncs++;
 }
 
+void arch_icache_invalidate_all(void)
+{
+	fake_mmu.icache_invalidations++;
+}
+
+void arch_pt_table_sync(const void *hv, uint32_t len)
+{
+	(void)hv;
+	fake_mmu.table_sync_bytes += len;
+}
+
 const uint32_t *arch_mmu_hyp_entries(void)
 {
 	static uint32_t hyp[4096 - FAKE_HV_FIRST_ENTRY];

@@ -44,6 +44,8 @@ struct fake_mmu {
 	unsigned int flushed_slot;       /* slot of the last flush */
 	uint32_t flushed_va;             /* va of the last arch_mmu_flush_va() */
 	unsigned int entry_syncs;        /* arch_pt_entry_sync() calls */
+	unsigned int icache_invalidations; /* arch_icache_invalidate_all() calls */
+	uint32_t table_sync_bytes;       /* bytes arch_pt_table_sync() made visible to the walker */
 };
 
 struct fake_hw {

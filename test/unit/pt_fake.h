@@ -47,6 +47,7 @@ static struct pt_space ptf_s;
 static struct {
 	unsigned int reads, writes, flush_all, flush_va, set_base, forget_base, syncs, entry_syncs;
 	uint32_t sync_bytes, last_sync;
+	uint32_t table_sync_bytes, last_table_sync; /* sync_table: bytes, last maddr */
 	uint32_t last_va, base, forgotten;
 	bool bad_access;        /* an op touched memory outside the frame table */
 } ptf_hw;
@@ -126,6 +127,16 @@ static inline void ptf_sync_entry(void *ctx, const uint32_t *hv)
 	ptf_hw.entry_syncs++;
 }
 
+static inline void ptf_sync_table(void *ctx, uint32_t maddr, uint32_t len)
+{
+	(void)ctx;
+	if ((maddr & 0xFFFu) + len > 4096u)
+		ptf_hw.bad_access = true; /* must stay within one frame */
+	(void)ptf_at(maddr);
+	ptf_hw.table_sync_bytes += len;
+	ptf_hw.last_table_sync = maddr;
+}
+
 static inline void ptf_set_base(void *ctx, uint32_t l1)
 {
 	(void)ctx;
@@ -172,6 +183,7 @@ static const struct pt_ops ptf_ops = {
 	.forget_base = ptf_forget_base,
 	.sync_icache = ptf_sync_icache,
 	.sync_entry = ptf_sync_entry,
+	.sync_table = ptf_sync_table,
 	.copy_from = ptf_copy_from,
 	.copy_to = ptf_copy_to,
 };

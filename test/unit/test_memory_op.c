@@ -234,6 +234,30 @@ static void test_populate_backs_pfns_and_returns_mfns(void **state)
 	assert_false(guest_range_accessible(d, VMM_GUEST_BASE + 701 * 4096, 1));
 }
 
+/* Frames a call hands over may hold a previous owner's code, scrubbed
+ * through the data side only: the instruction cache is discarded once per
+ * call that took any, never for one that took none. */
+static void test_populate_discards_stale_instructions(void **state)
+{
+	uint32_t list[3] = { 300, 301, 302 };
+
+	(void)state;
+	fake_mmu.icache_invalidations = 0;
+	assert_int_equal(populate1(0), -VMM_EEXIST); /* nothing taken */
+	assert_int_equal(populate1(2048), -VMM_EINVAL);
+	assert_int_equal(fake_mmu.icache_invalidations, 0);
+	assert_int_equal(populate(list, 3, 0), 3);
+	assert_int_equal(fake_mmu.icache_invalidations, 1);
+	list[0] = 303;
+	list[1] = 0; /* refused after one taken: still discarded */
+	assert_int_equal(populate(list, 2, 0), -VMM_EEXIST);
+	assert_int_equal(fake_mmu.icache_invalidations, 2);
+	list[0] = 300; /* giving frames back takes none */
+	set_arg(d, list, 1, 0);
+	assert_int_equal(memory_op(d, VMM_MEMOP_decrease_reservation, ARG_VA), 1);
+	assert_int_equal(fake_mmu.icache_invalidations, 2);
+}
+
 static void test_populate_order_gives_contiguous_runs(void **state)
 {
 	uint32_t list[2] = { 512, 768 }, i, k;
@@ -856,6 +880,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reservation_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_backs_pfns_and_returns_mfns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_populate_discards_stale_instructions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_order_gives_contiguous_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_stops_at_first_refusal, setup, teardown),

@@ -200,6 +200,31 @@ static void test_pin_l2_rollback_last_entry(void **state)
 	assert_int_equal(fr(L2A)->u.use.refcount, 1);
 }
 
+/* A pin checks the table by reading it through the cache: the whole table
+ * (a 4 KiB L2 frame, the four frames of an L1) is then made visible to the
+ * walker, so that a core whose walks skip the L1 data cache (Cortex-A8) sees
+ * what was checked and not older entries the guest left below it. A refused
+ * pin syncs nothing. */
+static void test_pin_makes_checked_tables_visible_to_walker(void **state)
+{
+	(void)state;
+	ptf_put(addr(L2A, 1023), ptf_small(ptf_mfn(L2A), true));
+	assert_int_equal(pt_pin_l2(&ptf_s, ptf_mfn(L2A)), -VMM_EBUSY);
+	assert_int_equal(ptf_hw.table_sync_bytes, 0);
+	ptf_put(addr(L2A, 1023), ptf_small(ptf_mfn(L2A), false));
+	assert_int_equal(pt_pin_l2(&ptf_s, ptf_mfn(L2A)), 0);
+	assert_int_equal(ptf_hw.table_sync_bytes, 4096);
+	assert_int_equal(ptf_hw.last_table_sync, addr(L2A, 0));
+	ptf_put(addr(L1A, 7), ptf_section(ptf_mfn(0), true));
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), -VMM_EBUSY);
+	assert_int_equal(ptf_hw.table_sync_bytes, 4096);
+	ptf_put(addr(L1A, 7), ptf_section(ptf_mfn(0), false));
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), 0);
+	assert_int_equal(ptf_hw.table_sync_bytes, 4096 + 16384);
+	assert_int_equal(ptf_hw.last_table_sync, ptf_mfn(L1A + 3) << 12);
+	assert_false(ptf_hw.bad_access);
+}
+
 static void test_pin_l2_hostile_frames(void **state)
 {
 	(void)state;
@@ -696,6 +721,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pin_l2_double_pin_unpin, setup),
+		cmocka_unit_test_setup(test_pin_makes_checked_tables_visible_to_walker, setup),
 		cmocka_unit_test_setup(test_pin_l1_alignment_and_owner, setup),
 		cmocka_unit_test_setup(test_pin_l1_copies_hypervisor_and_sets_domain, setup),
 		cmocka_unit_test_setup(test_domain_field_by_index, setup),

@@ -102,7 +102,7 @@ static int no_copy_to(void *ctx, uint32_t va, const void *s, uint32_t l)
 
 static const struct pt_ops ops = {
 	.read = rd, .write = wr, .flush_all = nop, .flush_va = nop_va, .set_base = nop_va,
-	.sync_icache = nop_sync, .sync_entry = nop_entry, .copy_from = no_copy_from, .copy_to = no_copy_to,
+	.sync_icache = nop_sync, .sync_entry = nop_entry, .sync_table = nop_sync, .copy_from = no_copy_from, .copy_to = no_copy_to,
 };
 
 static void scrub(uint32_t mfn) { (void)mfn; }

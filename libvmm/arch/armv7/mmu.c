@@ -243,6 +243,15 @@ void arch_pt_entry_sync(const uint32_t *hv)
 	arm_dsb();
 }
 
+void arch_pt_table_sync(const void *hv, uint32_t len)
+{
+	if (!mmu_switch.walk_coherent) {
+		arch_clean_dcache(hv, len); /* ends with a DSB */
+		return;
+	}
+	arm_dsb();
+}
+
 /* A slot whose space holds no ASID of this generation has no TLB entries to drop. */
 void arch_mmu_flush_va(unsigned int slot, uint32_t va)
 {
@@ -489,6 +498,15 @@ void arch_clean_dcache(const void *hv, uint32_t len)
 	for (; p < end; p += line)
 		cp15_write_dccmvau((uint32_t)p);
 	arm_dsb();
+}
+
+void arch_icache_invalidate_all(void)
+{
+	arm_dsb(); /* the scrub's stores are done (ICIALLU reads nothing, but order it) */
+	cp15_write_iciallu(0);
+	cp15_write_bpiall(0);
+	arm_dsb();
+	arm_isb();
 }
 
 void arch_sync_icache(const void *hv, uint32_t len)
