@@ -193,5 +193,7 @@ uint32_t console_foreground(void)
 
 void console_set_foreground(uint32_t domid)
 {
+	if (domid != foreground_domid)
+		rx.count = 0; /* typed for the old foreground: never handed to the new one */
 	foreground_domid = domid;
 }

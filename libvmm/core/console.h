@@ -60,7 +60,9 @@ size_t console_rx_pending(void);
 
 /*
  * The domain that receives UART input (dom0 until set_foreground_domain
- * moves it; hypercall.c checks the caller's privilege and the id).
+ * moves it; hypercall.c checks the caller's privilege and the id). A move
+ * discards input the old foreground domain has not read: what was typed for
+ * the secure domain never reaches the next one.
  */
 uint32_t console_foreground(void);
 void console_set_foreground(uint32_t domid);

@@ -367,6 +367,26 @@ static void test_console_read_into_a_table_refused(void **state)
 	assert_table_untouched();
 }
 
+/* Input typed for one foreground domain is never read by the next: a move
+ * discards what is pending; staying put keeps it. */
+static void test_foreground_switch_discards_unread_input(void **state)
+{
+	(void)state;
+	d->frame->r[7] = VMM_HC_set_foreground_domain;
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	console_rx_push('P');
+	console_rx_push('I');
+	console_rx_push('N');
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	assert_int_equal(console_rx_pending(), 3); /* the same domain: kept */
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, other->id, 0, 0, 0), 0);
+	assert_int_equal(console_rx_pending(), 0);
+	console_rx_push('x');
+	assert_int_equal(console_rx_pending(), 1); /* new input goes to the new foreground */
+	assert_int_equal(hypercall_dispatch(VMM_HC_set_foreground_domain, d->id, 0, 0, 0), 0);
+	assert_int_equal(console_rx_pending(), 0);
+}
+
 /* ------------------------------------------------------------ shared info */
 
 static void test_shared_info_frame_cannot_become_a_table(void **state)
@@ -465,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_info_frame_cannot_become_a_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_info_hold_dropped_at_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreground_switch_lines_rate_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreground_switch_discards_unread_input, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

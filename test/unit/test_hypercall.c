@@ -101,9 +101,9 @@ static void test_console_read_only_foreground(void **state)
 	char *dst = (char *)test_guest_ptr(priv, VMM_GUEST_BASE + 0xA000);
 
 	(void)state;
-	console_rx_push('k');
 	current = priv;
 	assert_int_equal(call(VMM_HC_set_foreground_domain, priv->id, 0, 0), 0);
+	console_rx_push('k'); /* typed for priv, the foreground domain */
 	current = plain;
 	assert_int_equal(call(VMM_HC_console_io, VMM_CONSOLEIO_read, 4, VMM_GUEST_BASE + 0xA000), -VMM_EPERM);
 	current = priv;
