@@ -88,8 +88,16 @@ struct vmm_board {
 
 extern const struct vmm_board vmm_board;
 
-/* Where device regions appear in the hypervisor's address space. */
+/* Where device regions appear in the hypervisor's address space: one after
+ * the other from VMM_DEVICE_VA_BASE, VMM_DEVICE_VA_SIZE bytes (255 MiB) in
+ * all. libvmm checks vmm_board.devices at boot (at most
+ * VMM_MAX_DEVICE_REGIONS, each non-empty, phys and size multiples of 1 MiB,
+ * not past 4 GiB, together within the window): a region that breaks a rule
+ * and every one after it are not mapped (vmm_port_device_va() returns 0 for
+ * them, so no driver reaches the wrong registers), and the boot stops with
+ * "[VMM] boot: device region #n ...; cannot start" (exit code 4). */
 #define VMM_DEVICE_VA_BASE 0xF0000000u
+#define VMM_DEVICE_VA_SIZE 0x0FF00000u
 
 /*
  * Translates a device physical address (inside one of vmm_board.devices) to

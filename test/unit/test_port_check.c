@@ -75,6 +75,76 @@ static void test_boot_goes_on_with_a_good_frequency(void **state)
 	assert_int_equal(fake_hw.console_len, 0);
 }
 
+#define MIB 0x100000u
+
+static int devices(const struct vmm_device_region *dev, unsigned int nr, unsigned int *valid)
+{
+	why[0] = 0;
+	return port_check_devices(dev, nr, valid, why, sizeof(why));
+}
+
+static void test_device_regions_in_whole_mib_are_accepted(void **state)
+{
+	struct vmm_device_region dev[VMM_MAX_DEVICE_REGIONS];
+	unsigned int valid = 99, i;
+
+	(void)state;
+	assert_int_equal(devices(NULL, 0, &valid), 0);
+	assert_int_equal(valid, 0);
+	for (i = 0; i < VMM_MAX_DEVICE_REGIONS; i++)
+		dev[i] = (struct vmm_device_region){ .phys = 0x10000000u + i * 0x1000000u, .size = MIB };
+	assert_int_equal(devices(dev, VMM_MAX_DEVICE_REGIONS, &valid), 0); /* the last valid count */
+	assert_int_equal(valid, VMM_MAX_DEVICE_REGIONS);
+	/* the whole 255 MiB window (the last valid total), and the last MiB below 4 GiB */
+	dev[0] = (struct vmm_device_region){ .phys = 0x20000000u, .size = VMM_DEVICE_VA_SIZE - MIB };
+	dev[1] = (struct vmm_device_region){ .phys = 0xFFF00000u, .size = MIB };
+	assert_int_equal(devices(dev, 2, &valid), 0);
+	assert_int_equal(VMM_DEVICE_VA_SIZE, 255 * MIB);
+	assert_null(port_check_devices(dev, 2, NULL, NULL, 0) ? "refused" : NULL); /* why and count optional */
+}
+
+static void test_bad_device_regions_are_refused_with_a_reason(void **state)
+{
+	struct vmm_device_region dev[VMM_MAX_DEVICE_REGIONS + 1];
+	unsigned int valid, i;
+
+	(void)state;
+	for (i = 0; i <= VMM_MAX_DEVICE_REGIONS; i++)
+		dev[i] = (struct vmm_device_region){ .phys = 0x10000000u + i * 0x1000000u, .size = MIB };
+	assert_int_equal(devices(dev, VMM_MAX_DEVICE_REGIONS + 1, &valid), -VMM_EINVAL); /* first invalid count */
+	assert_string_equal(why, "9 device regions, at most 8");
+	assert_int_equal(valid, VMM_MAX_DEVICE_REGIONS);
+	/* the reviewer's board: 4 KiB blocks in the same MiB */
+	dev[0] = (struct vmm_device_region){ .phys = 0x1C090000u, .size = 0x1000u };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	assert_string_equal(why, "device region #0 (0x1c090000 + 0x1000) is not in whole, aligned MiB");
+	assert_int_equal(valid, 0);
+	dev[0] = (struct vmm_device_region){ .phys = 0x1C000000u, .size = MIB };
+	dev[1] = (struct vmm_device_region){ .phys = 0x2C000000u, .size = 0x2000u };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	assert_int_equal(valid, 1); /* the good one before it is still mapped */
+	dev[1] = (struct vmm_device_region){ .phys = 0x2C000000u, .size = MIB + 1 };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	dev[1] = (struct vmm_device_region){ .phys = 0x2C080000u, .size = MIB };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	dev[1] = (struct vmm_device_region){ .phys = 0x2C000000u, .size = 0 };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	assert_string_equal(why, "device region #1 (0x2c000000 + 0x0) is empty");
+	/* past 4 GiB: the first MiB too many */
+	dev[1] = (struct vmm_device_region){ .phys = 0xFFF00000u, .size = 2 * MIB };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	assert_string_equal(why, "device region #1 (0xfff00000 + 0x200000) passes the end of the 4 GiB address space");
+	/* the window: 255 MiB in all, one MiB more is refused */
+	dev[0] = (struct vmm_device_region){ .phys = 0x20000000u, .size = VMM_DEVICE_VA_SIZE };
+	dev[1] = (struct vmm_device_region){ .phys = 0x40000000u, .size = MIB };
+	assert_int_equal(devices(dev, 2, &valid), -VMM_EINVAL);
+	assert_int_equal(valid, 1);
+	assert_non_null(strstr(why, "device region #1 (0x40000000 + 0x100000) does not fit the 255 MiB device window"));
+	dev[0].size = VMM_DEVICE_VA_SIZE + MIB;
+	assert_int_equal(devices(dev, 1, &valid), -VMM_EINVAL);
+	assert_int_equal(valid, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +152,8 @@ int main(void)
 		cmocka_unit_test(test_out_of_range_is_refused_with_a_reason),
 		cmocka_unit_test(test_boot_powers_off_with_code_4_on_a_bad_frequency),
 		cmocka_unit_test(test_boot_goes_on_with_a_good_frequency),
+		cmocka_unit_test(test_device_regions_in_whole_mib_are_accepted),
+		cmocka_unit_test(test_bad_device_regions_are_refused_with_a_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,6 +21,7 @@
 #include "asid.h"
 #include "cp15.h"
 #include "domain.h"
+#include "port_check.h"
 #include "vmm/guest_info.h"
 #include "vmm/port.h"
 
@@ -204,12 +205,18 @@ unsigned int arch_temp_maps_in_use(void)
 	return n;
 }
 
+/* Device regions arch_mmu_init() mapped: those port_check_devices() accepts
+ * (the boot stops later with the reason if it refused one). */
+static unsigned int mmu_nr_devices;
+
+_Static_assert(VMM_DEVICE_VA_BASE + VMM_DEVICE_VA_SIZE == HV_TEMP_VA, "the device window ends at the temporary mappings");
+
 uintptr_t vmm_port_device_va(uint32_t phys)
 {
 	uintptr_t va = VMM_DEVICE_VA_BASE;
 	unsigned int i;
 
-	for (i = 0; i < vmm_board.nr_devices && i < VMM_MAX_DEVICE_REGIONS; i++) {
+	for (i = 0; i < mmu_nr_devices; i++) {
 		const struct vmm_device_region *r = &vmm_board.devices[i];
 		if (phys >= r->phys && phys - r->phys < r->size)
 			return va + (phys - r->phys);
@@ -273,12 +280,12 @@ void arch_mmu_init(void)
 	/* Drop start.S's identity entries: below the hypervisor half, nothing stays. */
 	for (e = 0; e < HV_FIRST_ENTRY; e++)
 		hv_master_l1[e] = 0;
-	for (i = 0; i < vmm_board.nr_devices && i < VMM_MAX_DEVICE_REGIONS; i++) {
+	(void)port_check_devices(vmm_board.devices, vmm_board.nr_devices, &mmu_nr_devices, NULL, 0);
+	for (i = 0; i < mmu_nr_devices; i++) {
 		const struct vmm_device_region *r = &vmm_board.devices[i];
 		uint32_t off;
 
-		for (off = 0; off < r->size && va + off >= VMM_DEVICE_VA_BASE && va + off < HV_TEMP_VA;
-		     off += SECTION_SIZE)
+		for (off = 0; off < r->size; off += SECTION_SIZE)
 			hv_master_l1[(va + off) >> SECTION_SHIFT] =
 				((r->phys + off) & ~(SECTION_SIZE - 1)) | SECT | SECT_DEVICE | SECT_AP_PL1;
 		va += r->size;
