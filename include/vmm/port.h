@@ -35,6 +35,7 @@ struct vmm_device_region {
 };
 
 #define VMM_MAX_DEVICE_REGIONS 8
+#define VMM_MAX_BOARD_IRQS     8
 
 /* ----------------------------------------------------------------- memory */
 
@@ -84,6 +85,15 @@ struct vmm_board {
 	 * section below). 0 (VMM_GUEST_COUNTER_NONE) if the field is left out.
 	 */
 	uint32_t guest_counter;
+	/*
+	 * Interrupts the board handles itself in vmm_port_irq_handle() (a
+	 * counter-extension or watchdog line...), nr_board_irqs of them, at most
+	 * VMM_MAX_BOARD_IRQS: the static config may not give one of them to a
+	 * domain (a pirq would claim it first and the board's handler would
+	 * never run); such a config is refused at boot. Leave out if none.
+	 */
+	unsigned int board_irqs[VMM_MAX_BOARD_IRQS];
+	unsigned int nr_board_irqs;
 };
 
 extern const struct vmm_board vmm_board;

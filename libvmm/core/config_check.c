@@ -9,6 +9,7 @@
 #include "vmm/abi.h"
 #include "vmm/event_channel.h"
 #include "vmm/guest_info.h"
+#include "vmm/port.h"
 
 /* Largest per-domain BVT times (W, L, U) accepted from a config: one hour. */
 #define CONFIG_TIME_MAX_US 3600000000u
@@ -142,11 +143,21 @@ static bool config_domain_named(const struct vmm_config *cfg, const char *name)
 	return false;
 }
 
-static int config_check_pirq(const struct vmm_config *cfg, unsigned int i, unsigned int timer_irq,
-			     unsigned int console_irq, char *why, size_t len)
+static bool config_irq_listed(const unsigned int *irqs, unsigned int nr, unsigned int irq)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (irqs[i] == irq)
+			return true;
+	return false;
+}
+
+static int config_check_pirq(const struct vmm_config *cfg, unsigned int i, const struct config_irqs *own,
+			     char *why, size_t len)
 {
 	const struct vmm_pirq_config *p = &cfg->pirqs[i];
-	unsigned int j;
+	unsigned int j, timer_irq = own->timer, console_irq = own->console;
 
 	if (p->irq >= VMM_NR_PIRQS) {
 		vmm_snprintf(why, len, "pirq #%u: irq %u (max %u)", i, (unsigned)p->irq, VMM_NR_PIRQS - 1);
@@ -155,6 +166,11 @@ static int config_check_pirq(const struct vmm_config *cfg, unsigned int i, unsig
 	if (p->irq == timer_irq || p->irq == console_irq) {
 		vmm_snprintf(why, len, "pirq #%u: irq %u is libvmm's %s interrupt", i, (unsigned)p->irq,
 			     p->irq == timer_irq ? "timer" : "console");
+		return -VMM_EINVAL;
+	}
+	if (config_irq_listed(own->board, own->nr_board, p->irq)) {
+		vmm_snprintf(why, len, "pirq #%u: irq %u is the board's own interrupt (vmm_board.board_irqs)", i,
+			     (unsigned)p->irq);
 		return -VMM_EINVAL;
 	}
 	for (j = 0; j < i; j++)
@@ -171,8 +187,7 @@ static int config_check_pirq(const struct vmm_config *cfg, unsigned int i, unsig
 	return 0;
 }
 
-int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, unsigned int console_irq,
-		       char *why, size_t len)
+int config_check_pirqs(const struct vmm_config *cfg, const struct config_irqs *own, char *why, size_t len)
 {
 	unsigned int i;
 
@@ -182,8 +197,13 @@ int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, uns
 	}
 	if (cfg->nr_pirqs && !cfg->pirqs)
 		return config_reject(why, len, "nr_pirqs set but no pirqs table");
+	if (own->nr_board > VMM_MAX_BOARD_IRQS) {
+		vmm_snprintf(why, len, "vmm_board lists %u board interrupts (at most %u)", own->nr_board,
+			     VMM_MAX_BOARD_IRQS);
+		return -VMM_EINVAL;
+	}
 	for (i = 0; i < cfg->nr_pirqs; i++) {
-		int rc = config_check_pirq(cfg, i, timer_irq, console_irq, why, len);
+		int rc = config_check_pirq(cfg, i, own, why, len);
 
 		if (rc)
 			return rc;

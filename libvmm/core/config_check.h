@@ -25,15 +25,21 @@ int config_check_global(const struct vmm_config *cfg, unsigned int max_domains,
 int config_check_domain(const struct vmm_config *cfg, unsigned int index,
 			char *why, size_t len);
 
+/* The interrupts a domain may not be given: libvmm's own two (the port's
+ * timer and console lines) and the board's (vmm_board.board_irqs). */
+struct config_irqs {
+	unsigned int timer, console;
+	const unsigned int *board;
+	unsigned int nr_board;   /* at most VMM_MAX_BOARD_IRQS */
+};
+
 /*
  * Checks the physical-interrupt table (vmm_config.pirqs): count
  * 0..VMM_MAX_PIRQ_ASSIGN, table present if the count is not 0, each irq
- * below VMM_NR_PIRQS, not timer_irq or console_irq (libvmm's own), not
- * listed twice, owned by a configured domain. 0 or -VMM_EINVAL with a
- * reason in why[len].
+ * below VMM_NR_PIRQS, none of `own`'s, not listed twice, owned by a
+ * configured domain. 0 or -VMM_EINVAL with a reason in why[len].
  */
-int config_check_pirqs(const struct vmm_config *cfg, unsigned int timer_irq, unsigned int console_irq,
-		       char *why, size_t len);
+int config_check_pirqs(const struct vmm_config *cfg, const struct config_irqs *own, char *why, size_t len);
 
 /*
  * True for a name the config may use (domain and policy type names):

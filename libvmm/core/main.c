@@ -89,6 +89,7 @@ void vmm_main(void)
 {
 	char why[96];
 	const char *cpu_note;
+	struct config_irqs own_irqs;
 
 	arch_mmu_init();
 	vmm_port_init();
@@ -109,8 +110,12 @@ void vmm_main(void)
 	}
 	/* Communication rules: a malformed policy or interrupt table refuses
 	 * the whole image, never boots it with weaker isolation. */
+	own_irqs.timer = vmm_port_timer_irq();
+	own_irqs.console = vmm_port_console_irq();
+	own_irqs.board = vmm_board.board_irqs;
+	own_irqs.nr_board = vmm_board.nr_board_irqs;
 	if (policy_validate(&vmm_config, why, sizeof(why)) != 0 ||
-	    config_check_pirqs(&vmm_config, vmm_port_timer_irq(), vmm_port_console_irq(), why, sizeof(why)) != 0) {
+	    config_check_pirqs(&vmm_config, &own_irqs, why, sizeof(why)) != 0) {
 		vmm_log("config: %s; nothing to run", why);
 		schedule_poweroff(1);
 	}

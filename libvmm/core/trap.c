@@ -52,7 +52,8 @@ enum irq_owner {
  * console input) first, then the physical IRQs given to domains, then the
  * board's. The timer and console numbers are checked before the others, so
  * neither a BSP nor a config can take them over by mistake (see
- * vmm_port_irq_handle(); config_check_pirqs() refuses them too).
+ * vmm_port_irq_handle(); config_check_pirqs() refuses them too, and the
+ * lines the board lists as its own in vmm_board.board_irqs).
  */
 static enum irq_owner irq_dispatch(unsigned int irq)
 {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "config_check.h"
+#include "vmm/port.h"
 #include "evtchn.h"
 #include "hypercall.h"
 #include "pirq.h"
@@ -276,41 +277,61 @@ static void test_pirq_config_checks(void **state)
 	struct vmm_config cfg;
 	char why[96];
 	unsigned int i;
+	static const unsigned int board[VMM_MAX_BOARD_IRQS] = {150, 152, 600, 601, 602, 603, 604, 605};
+	struct config_irqs own = {.timer = 29, .console = 37, .board = board, .nr_board = 2};
 
 	(void)state;
 	for (i = 0; i <= VMM_MAX_PIRQ_ASSIGN; i++)
 		p[i] = (struct vmm_pirq_config){.irq = 40 + i, .domain = "rich"};
 	cfg = pirq_cfg(p, 0);
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), 0);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
 	cfg = pirq_cfg(p, VMM_MAX_PIRQ_ASSIGN);
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), 0);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
 	cfg = pirq_cfg(p, VMM_MAX_PIRQ_ASSIGN + 1);
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	cfg = pirq_cfg(NULL, 1);
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	cfg = pirq_cfg(p, 2);
 	p[1].irq = VMM_NR_PIRQS - 1;
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), 0);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
 	p[1].irq = VMM_NR_PIRQS;
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	p[1].irq = 0xFFFFFFFFu;
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	p[1].irq = 29; /* the timer's */
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	assert_non_null(strstr(why, "timer"));
 	p[1].irq = 37; /* the console's */
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	assert_non_null(strstr(why, "console"));
 	p[1].irq = 40; /* twice */
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	assert_non_null(strstr(why, "already assigned"));
 	p[1].irq = 0;
 	p[1].domain = "nobody";
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	p[1].domain = NULL;
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), -VMM_EINVAL);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
 	p[1].domain = "secure";
-	assert_int_equal(config_check_pirqs(&cfg, 29, 37, why, sizeof(why)), 0);
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
+	/* the board's own lines (vmm_board.board_irqs): the first and the last listed */
+	p[1].irq = 150;
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
+	assert_string_equal(why, "pirq #1: irq 150 is the board's own interrupt (vmm_board.board_irqs)");
+	p[1].irq = 152;
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
+	p[1].irq = 151; /* between them, not listed */
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
+	own.nr_board = 1; /* 152 no longer listed */
+	p[1].irq = 152;
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
+	own.nr_board = VMM_MAX_BOARD_IRQS + 1; /* a board listing too many */
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL);
+	assert_non_null(strstr(why, "board interrupts (at most 8)"));
+	own.nr_board = VMM_MAX_BOARD_IRQS; /* the most a board may list */
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), -VMM_EINVAL); /* 152 again */
+	p[1].irq = 151;
+	assert_int_equal(config_check_pirqs(&cfg, &own, why, sizeof(why)), 0);
 }
 
 static void test_pirq_bind_fire_eoi(void **state)

@@ -55,6 +55,8 @@ const struct vmm_board vmm_board = {
 	},
 	.nr_devices = 2,
 	.has_pmu = VMM_BSP_HAS_PMU,
+	.board_irqs = { VE_SP804_2_IRQ }, /* no config may give it to a domain */
+	.nr_board_irqs = 1,
 };
 
 static uintptr_t sp804;
