@@ -34,6 +34,9 @@ static uint32_t next_domid;
 static bool any_domain_failed;
 /* Dead domains whose storage waits for domain_reap(): the idle loop's test is one load. */
 static unsigned int nr_unreaped;
+/* Frames the live domains may still take: their unbacked reservations plus
+ * the hypervisor frames their use can add (see domain_promise()). */
+static uint32_t frames_promised;
 
 #define DOMAIN_STRUCT_ORDER 2u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
@@ -208,9 +211,58 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 	vmm_log("ENTRY ADDRESS: %08x", (unsigned)img->entry);
 }
 
+/*
+ * What a new domain may still take after its boot memory: the rest of its
+ * reservation (memory_op populate) and, at most, the hypervisor frames its
+ * use adds: every event-channel bucket, its grant state (one frame), and a
+ * machine-to-physical chunk (one frame per 4 MiB of RAM) for every frame it
+ * could populate, but never more chunks than the RAM has (one per 4 MiB of
+ * each bank, plus one where a bank starts mid-chunk).
+ */
+static uint32_t domain_later_frames(const struct domain *d)
+{
+	struct mm_usage u;
+	uint32_t unbacked = d->max_pages - d->tot_pages, chunks;
+
+	mm_usage(&u);
+	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS;
+	return unbacked + EVTCHN_NR_BUCKETS + 1 + (unbacked < chunks ? unbacked : chunks);
+}
+
+/*
+ * Static partitioning: a domain is only created if the RAM left can back,
+ * besides what it took, everything every live domain (itself included) may
+ * still take, so no domain's populate, event channel or grant can ever fail
+ * because another domain took its share. 0, or -VMM_ENOMEM with nothing
+ * promised.
+ */
+static int domain_promise(struct domain *d)
+{
+	uint32_t later = domain_later_frames(d), free = mm_free_frames();
+
+	if (free < frames_promised || free - frames_promised < later)
+		return -VMM_ENOMEM;
+	d->promised = later;
+	frames_promised += later;
+	return 0;
+}
+
+/* A dead or abandoned domain's promise goes back. */
+static void domain_unpromise(struct domain *d)
+{
+	frames_promised -= d->promised;
+	d->promised = 0;
+}
+
+uint32_t domain_frames_promised(void)
+{
+	return frames_promised;
+}
+
 /* Undoes a half-built domain: returns its memory (scrubbed when reused) and slot. */
 static void domain_abandon(struct domain *d)
 {
+	domain_unpromise(d);
 	asid_cache_retire(&d->asids); /* before the struct goes back to the allocator */
 	domain_mem_teardown(d);
 	domain_slot_free(d);
@@ -271,6 +323,14 @@ struct domain *domain_create(const struct vmm_domain_config *cfg)
 		vmm_log("domain '%s' refused: %u MiB: %s (%u MiB free)", name, (unsigned)(d->mem_size >> 20),
 			why, (unsigned)(mm_free_frames() >> 8));
 		domain_slot_free(d);
+		return NULL;
+	}
+	if (domain_promise(d) != 0) {
+		vmm_log("domain '%s' refused: its %u MiB reservation does not fit the RAM left "
+			"(%u KiB free, %u KiB kept for earlier domains, %u KiB needed)", name,
+			(unsigned)(d->mem_size >> 20), (unsigned)(mm_free_frames() << 2),
+			(unsigned)(frames_promised << 2), (unsigned)(domain_later_frames(d) << 2));
+		domain_abandon(d);
 		return NULL;
 	}
 	rc = domain_fill_memory(d, cfg, &img, why, sizeof(why));
@@ -365,6 +425,7 @@ void domain_kill(struct domain *d, int reason)
 	 * with the stack the CPU may be running on goes once nobody runs on it. */
 	arch_mmu_domain_clear(d->slot);
 	domain_mem_teardown(d);
+	domain_unpromise(d);
 	if (d != current) {
 		domain_slot_reap(d);
 		return;

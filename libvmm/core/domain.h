@@ -97,8 +97,18 @@ struct domain {
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
 	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
 	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
+	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
+
+/*
+ * Frames the live domains may still take (static partitioning): each one's
+ * unbacked reservation plus the hypervisor frames its use can add. A domain
+ * is only created if the RAM left covers this sum with its own share added
+ * ("its N MiB reservation does not fit the RAM left" otherwise); a dead
+ * domain's share goes back.
+ */
+uint32_t domain_frames_promised(void);
 
 /* The domain the CPU is running (NULL in the idle loop). */
 extern struct domain *current;

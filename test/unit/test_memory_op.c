@@ -600,6 +600,63 @@ static void test_decrease_of_the_callers_own_buffers(void **state)
 	assert_int_equal(d->tot_pages, 256);
 }
 
+/* ------------------------------------------------------------ static partitioning */
+
+/* A domain whose reservation (what it may still populate, plus the
+ * hypervisor frames its use can add) does not fit the RAM left after the
+ * shares already promised is refused at creation: no domain can take
+ * another's share, however much it populates. The last domain that fits
+ * and the first that does not; a dead domain's share comes back. */
+static void test_reservations_never_overcommit(void **state)
+{
+	struct vmm_domain_config c = { .name = "late", .image = test_elf, .image_end = test_elf + sizeof(test_elf) };
+	uint32_t promised0 = domain_frames_promised(), list[1] = { 300 };
+	struct domain *big, *e;
+	uint32_t mib;
+
+	(void)state;
+	/* "grow" (setup): 8 MiB, 1 MiB at boot: the other 7 MiB and more are kept */
+	assert_true(promised0 > 7 * 256);
+	/* the largest 1 MiB-at-boot domain that still fits, found from above */
+	for (mib = FAKE_RAM_SIZE >> 20; mib > 1; mib--) {
+		c.mem_size = mib * MIB;
+		c.mem_initial = 1 * MIB;
+		big = domain_create(&c);
+		if (big)
+			break;
+		assert_true(console_has("refused: its "));
+		assert_true(console_has(" MiB reservation does not fit the RAM left"));
+	}
+	assert_non_null(big);
+	assert_true(mib < (FAKE_RAM_SIZE >> 20) - 8); /* refused for "grow"'s share, not the RAM size */
+	assert_true(mm_free_frames() >= domain_frames_promised()); /* everyone can take everything */
+	/* one MiB more does not fit next to it */
+	c.mem_size = 1 * MIB;
+	c.mem_initial = 0;
+	e = domain_create(&c);
+	if (e) /* a 1 MiB domain may fit the rounding slack: then the next does not */
+		assert_null(domain_create(&c));
+	/* "big" populates all it may: still nothing of "grow"'s share is gone */
+	d = big;
+	current = big;
+	for (list[0] = 256; list[0] < big->max_pages; list[0]++)
+		assert_int_equal(populate(list, 1, 0), 1);
+	d = domain_at(0);
+	current = d;
+	list[0] = 300;
+	assert_int_equal(populate(list, 1, 0), 1); /* "grow" still gets its own */
+	/* a dead domain's share comes back: the same size fits again */
+	domain_kill(big, VMM_SHUTDOWN_poweroff);
+	if (e)
+		domain_kill(e, VMM_SHUTDOWN_poweroff);
+	assert_true(domain_frames_promised() <= promised0);
+	c.mem_size = mib * MIB;
+	c.mem_initial = 1 * MIB;
+	big = domain_create(&c);
+	assert_non_null(big);
+	domain_kill(big, VMM_SHUTDOWN_poweroff);
+}
+
 /* ------------------------------------------------------------ dead domains */
 
 static void test_dead_domain_returns_everything(void **state)
@@ -881,6 +938,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_commands, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_backs_pfns_and_returns_mfns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_discards_stale_instructions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reservations_never_overcommit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_order_gives_contiguous_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_stops_at_first_refusal, setup, teardown),
