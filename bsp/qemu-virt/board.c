@@ -33,6 +33,13 @@
 #define VMM_BSP_NR_RAM_BANKS 1
 #endif
 
+/* Device regions: the GIC's MiB and the UART/RTC MiB. A test variant
+ * (test/qemu/bsp/qemu-virt-baddev) appends a malformed one. */
+#ifndef VIRT_EXTRA_DEVICES
+#define VIRT_EXTRA_DEVICES
+#define VIRT_NR_EXTRA_DEVICES 0
+#endif
+
 const struct vmm_board vmm_board = {
 	.name = "QEMU virt (Cortex-A15)",
 	.ram = VMM_BSP_RAM_BANKS,
@@ -40,8 +47,9 @@ const struct vmm_board vmm_board = {
 	.devices = {
 		{ .phys = 0x08000000u, .size = 0x00100000u }, /* GIC */
 		{ .phys = 0x09000000u, .size = 0x00100000u }, /* UART, RTC */
+		VIRT_EXTRA_DEVICES
 	},
-	.nr_devices = 2,
+	.nr_devices = 2 + VIRT_NR_EXTRA_DEVICES,
 	.has_pmu = VMM_BSP_HAS_PMU,
 	.guest_counter = VIRT_GUEST_COUNTER,
 };
