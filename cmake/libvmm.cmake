@@ -138,6 +138,13 @@ function(vmm_library_for_cpu out)
         set_source_files_properties(${tuned} TARGET_DIRECTORY ${copy}
           PROPERTIES COMPILE_OPTIONS -mtune=generic-armv7-a)
       endif()
+      # Cold files compiled for size, as in the library itself (libvmm/CMakeLists.txt).
+      get_target_property(sized ${lib} VMM_SIZE_SOURCES)
+      if(sized)
+        list(TRANSFORM sized PREPEND ${dir}/)
+        set_source_files_properties(${sized} TARGET_DIRECTORY ${copy}
+          PROPERTIES COMPILE_OPTIONS -Os)
+      endif()
     endif()
     set(lib ${copy})
   endif()
