@@ -35,7 +35,7 @@ static bool any_domain_failed;
 /* Dead domains whose storage waits for domain_reap(): the idle loop's test is one load. */
 static unsigned int nr_unreaped;
 
-#define DOMAIN_STRUCT_ORDER 2u
+#define DOMAIN_STRUCT_ORDER 1u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
 
 struct domain *domain_at(unsigned int slot)

@@ -112,14 +112,37 @@ static int block_get(struct frame_table *ft, uint32_t chunk_mfn, int whole, stru
 	return mfn == chunk_mfn;
 }
 
+/*
+ * Freeing a lent block can make its own chunk one free run, which gives that
+ * chunk's lent block back, and so on: the blocks go on a list (linked through
+ * their own first word: they are ours until freed) that the outermost call
+ * empties, so the hypervisor stack holds one level whatever the chain.
+ */
+static struct frame *puts_pending;
+static bool putting;
+
 static void block_put(struct frame_table *ft, struct frame *block, int own)
 {
-	uint32_t mfn = (win_base + (uint32_t)((uint8_t *)block - win_hv)) >> MM_PAGE_SHIFT;
-	struct mm_zone *z = zone_of(mfn);
-
 	(void)ft;
-	if (own || (z && frame_free(&z->ft, mfn, 1) == 0))
+	if (own) {
 		usage.table_bytes -= FRAME_CHUNK_BYTES;
+		return;
+	}
+	*(struct frame **)(void *)block = puts_pending;
+	puts_pending = block;
+	if (putting)
+		return;
+	putting = true;
+	while (puts_pending) {
+		struct frame *b = puts_pending;
+		uint32_t mfn = (win_base + (uint32_t)((uint8_t *)b - win_hv)) >> MM_PAGE_SHIFT;
+		struct mm_zone *z = zone_of(mfn);
+
+		puts_pending = *(struct frame **)(void *)b;
+		if (z && frame_free(&z->ft, mfn, 1) == 0)
+			usage.table_bytes -= FRAME_CHUNK_BYTES;
+	}
+	putting = false;
 }
 
 static const struct frame_block_ops block_ops = { .get = block_get, .put = block_put };

@@ -379,6 +379,40 @@ static void test_two_gib_in_four_banks(void **state)
 	assert_int_equal(mm_free(mfn, 0), 0);
 }
 
+/*
+ * A chain of lent blocks: a domain's whole 4 MiB of the window (B, its block
+ * lent by the image's chunk) gives back two frames, which become the block
+ * lent to a chunk outside the window (A). Freeing A's frame gives A's block
+ * back, which makes B one free run, which gives B's block back: everything
+ * as before, whatever the order (block_put() runs the chain as a list).
+ */
+static void test_chain_of_lent_blocks(void **state)
+{
+	struct mm_usage u0, u;
+	uint32_t b, a, o;
+
+	(void)state;
+	mm_usage(&u0);
+	assert_int_equal(mm_alloc(FRAME_MAX_ORDER, 5, MM_LINEAR, &b), 0);
+	assert_true(mm_frame_linear(b));
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + BLOCK + 4096); /* B's block, its m2p chunk */
+	assert_int_equal(mm_free(b, 1), 0);
+	assert_int_equal(mm_alloc(0, 5, MM_OUTSIDE, &a), 0);
+	assert_int_equal(mm_frame(b)->owner, FRAME_OWNER_HYP); /* A's block */
+	assert_int_equal(mm_frame(b + 1)->owner, FRAME_OWNER_HYP);
+	for (o = 1; o < FRAME_MAX_ORDER; o++)
+		assert_int_equal(mm_free(b + (1u << o), o), 0);
+	assert_int_equal(mm_frame(b + 2)->owner, FRAME_OWNER_FREE);
+	assert_true(frame_chunk_has_block(mm_table(b), b));
+	assert_int_equal(mm_free(a, 0), 0);
+	assert_false(frame_chunk_has_block(mm_table(b), b));
+	assert_false(frame_chunk_has_block(mm_table(a), a));
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_int_equal(u.free_bytes, u0.free_bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup(test_release_payloads_gives_their_pages_back, boot),
 		cmocka_unit_test_setup(test_payloads_outside_image_are_not_released, boot),
 		cmocka_unit_test_setup(test_two_gib_in_four_banks, boot),
+		cmocka_unit_test_setup(test_chain_of_lent_blocks, boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
