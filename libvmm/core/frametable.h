@@ -55,11 +55,12 @@ enum frame_type {
 #define FRAME_TABLE_MAX_NR 0xFFFFFu
 
 /*
- * One machine frame: 8 bytes (0.2% of RAM). An owned frame keeps its
- * type and two 16-bit counts. A free frame needs neither: on the head of
- * a free run the same bytes hold the run's doubly linked list links, as
- * 20-bit frame indices (low 16 bits in u.list, high 4 bits each in
- * list_hi), so no memory beyond the table is needed for the allocator.
+ * One machine frame: 8 bytes (0.2% of the RAM in use: see the chunks
+ * below). An owned frame keeps its type and two 16-bit counts. A free frame
+ * needs neither: on the head of a free run below FRAME_MAX_ORDER the same
+ * bytes hold the run's doubly linked list links, as 20-bit frame indices
+ * (low 16 bits in u.list, high 4 bits each in list_hi), so no memory
+ * beyond the table is needed for the allocator.
  */
 struct frame {
 	uint16_t owner;      /* FRAME_OWNER_* or a domain id */
