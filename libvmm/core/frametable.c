@@ -132,21 +132,28 @@ static void chunk_release(struct frame_table *ft, struct frame_chunk *c)
 	ft->blocks->put(ft, block, 0); /* last: put() may free into this table */
 }
 
+/* Lists a whole free chunk at order 10 (and gives its lent block back). */
+static void chunk_link(struct frame_table *ft, uint32_t idx)
+{
+	struct frame_chunk *c = chunk_of(ft, ft->base_mfn + idx);
+	uint32_t head = ft->free_head[FRAME_MAX_ORDER];
+
+	c->next = head == FRAME_NONE ? CHUNK_LINK_NONE : head;
+	c->listed = 1;
+	ft->free_head[FRAME_MAX_ORDER] = idx;
+	chunk_release(ft, c);
+}
+
 static void run_link(struct frame_table *ft, uint32_t idx, uint32_t order)
 {
 	uint32_t head = ft->free_head[order];
+	struct frame *f;
 
 	if (order == FRAME_MAX_ORDER) {
-		struct frame_chunk *c = chunk_of(ft, ft->base_mfn + idx);
-
-		c->next = head == FRAME_NONE ? CHUNK_LINK_NONE : head;
-		c->listed = 1;
-		ft->free_head[order] = idx;
-		chunk_release(ft, c);
+		chunk_link(ft, idx);
 		return;
 	}
-	struct frame *f = ent(ft, idx);
-
+	f = ent(ft, idx);
 	f->free_order = (uint8_t)order;
 	run_set_prev(f, FRAME_NONE);
 	run_set_next(f, head);
