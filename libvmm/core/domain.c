@@ -38,7 +38,7 @@ static unsigned int nr_unreaped;
  * the hypervisor frames their use can add (see domain_promise()). */
 static uint32_t frames_promised;
 
-#define DOMAIN_STRUCT_ORDER 2u
+#define DOMAIN_STRUCT_ORDER 1u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
 
 struct domain *domain_at(unsigned int slot)

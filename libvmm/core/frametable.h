@@ -8,15 +8,16 @@
  * that the 16 KiB aligned, contiguous runs an L1 table needs (order 2) stay
  * available as long as small frames are given back.
  *
- * The table memory is supplied by the caller (sized by the RAM the board
- * has), so nothing here is sized at compile time. The module is pure C and
- * does no locking: the hypervisor is single-core and runs it with
- * interrupts masked. It is not yet wired into the domain builder; mm.c still
- * hands out the boot-time domain blocks.
+ * The directory (and, for a dense table, the entries) is supplied by the
+ * caller; a sparse table takes a block of entries per chunk in use
+ * (struct frame_block_ops), so nothing here is sized at compile time. The
+ * module is pure C and does no locking: the hypervisor is single-core and
+ * runs it with interrupts masked.
  */
 #ifndef VMM_CORE_FRAMETABLE_H
 #define VMM_CORE_FRAMETABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Owners other than a domain id (domain ids are below 0x7FF0). */
@@ -54,11 +55,12 @@ enum frame_type {
 #define FRAME_TABLE_MAX_NR 0xFFFFFu
 
 /*
- * One machine frame: 8 bytes (0.2% of RAM). An owned frame keeps its
- * type and two 16-bit counts. A free frame needs neither: on the head of
- * a free run the same bytes hold the run's doubly linked list links, as
- * 20-bit frame indices (low 16 bits in u.list, high 4 bits each in
- * list_hi), so no memory beyond the table is needed for the allocator.
+ * One machine frame: 8 bytes (0.2% of the RAM in use: see the chunks
+ * below). An owned frame keeps its type and two 16-bit counts. A free frame
+ * needs neither: on the head of a free run below FRAME_MAX_ORDER the same
+ * bytes hold the run's doubly linked list links, as 20-bit frame indices
+ * (low 16 bits in u.list, high 4 bits each in list_hi), so no memory
+ * beyond the table is needed for the allocator.
  */
 struct frame {
 	uint16_t owner;      /* FRAME_OWNER_* or a domain id */
@@ -83,24 +85,128 @@ _Static_assert(sizeof(struct frame) == 8, "struct frame is 8 bytes");
 /* Clears one frame before it changes owner (the port maps it if needed). */
 typedef void (*frame_scrub_fn)(uint32_t mfn);
 
+/*
+ * Entries are kept per chunk: the 2^FRAME_MAX_ORDER frames (4 MiB) of the
+ * allocator's largest run, aligned on the machine frame number. A chunk
+ * whose frames all read alike -- wholly free (one order-10 run) or wholly
+ * unmanaged -- needs no entries: its directory entry says which. Any other
+ * chunk has a block of 1024 entries (8 KiB), so the table costs memory in
+ * proportion to the RAM in use, not to the RAM there is.
+ */
+#define FRAME_CHUNK_SHIFT FRAME_MAX_ORDER
+#define FRAME_CHUNK_FRAMES (1u << FRAME_CHUNK_SHIFT)
+#define FRAME_CHUNK_BYTES (FRAME_CHUNK_FRAMES * 8u) /* one block: two frames */
+
+/*
+ * One chunk's directory entry (8 bytes on the target: pt_fast.S reads the
+ * first word at index k << 3). `neg` is k * FRAME_CHUNK_BYTES minus the
+ * block's address (k: the chunk's index in the directory), so that the
+ * entry of frame mfn is at (mfn - dir_base) * 8 - neg: one load and one
+ * subtraction; 0 when the chunk has no block. The assembly's subtraction
+ * borrows exactly when there is a block (any block lies above the 8 MiB
+ * a directory spans), which is how it refuses a chunk without one.
+ */
+struct frame_chunk {
+	uintptr_t neg;          /* k * FRAME_CHUNK_BYTES - block address, or 0: no block */
+	uint32_t next : 21;     /* listed: the next order-10 run's index, or CHUNK_LINK_NONE */
+	uint32_t listed : 1;    /* a free order-10 run, on free_head[FRAME_MAX_ORDER] */
+	uint32_t lent : 1;      /* its block came from elsewhere (block_ops->get() returned 0) */
+	uint32_t own : 1;       /* its block is its own first two frames (get() returned 1) */
+};
+
+/* Directory entries a table over [base_mfn, base_mfn + nr) needs (nr >= 1). */
+#define FRAME_DIR_LEN(base_mfn, nr) \
+	(((((base_mfn) + (nr)-1u) >> FRAME_CHUNK_SHIFT) - ((base_mfn) >> FRAME_CHUNK_SHIFT)) + 1u)
+
+struct frame_table;
+
+/*
+ * Where a sparse table (frame_table_init() without `frames`) gets a block
+ * when a chunk without one gets an owner.
+ *   get: 8 KiB the hypervisor reaches directly, 8-byte aligned, for the
+ *        chunk at chunk_mfn. `whole`: the chunk goes to one owner as one
+ *        run (its own frames cannot hold the block). Returns 1 if the block
+ *        is the chunk's own first two frames (they become FRAME_OWNER_HYP
+ *        until every other frame of the chunk is free again), 0 if it lies
+ *        elsewhere, negative if there is none. get() may allocate from any
+ *        table, this one included.
+ *   put: the chunk is one free run again and gives its block back: `own`,
+ *        its own two frames, already free again (for the caller's
+ *        accounting); else a block get() lent, for the caller to free.
+ */
+struct frame_block_ops {
+	int (*get)(struct frame_table *ft, uint32_t chunk_mfn, int whole, struct frame **block);
+	void (*put)(struct frame_table *ft, struct frame *block, int own);
+};
+
 struct frame_table {
-	struct frame *frames;      /* nr entries, frames[i] is machine frame base_mfn + i */
+	struct frame_chunk *dir;   /* per chunk from dir_base on */
+	uint32_t dir_base;         /* base_mfn rounded down to a chunk */
+	uint32_t dir_nr;           /* directory entries: FRAME_DIR_LEN(base_mfn, nr) */
 	uint32_t base_mfn;         /* first machine frame covered */
 	uint32_t nr;               /* frames covered (RAM and holes) */
 	uint32_t nr_free;          /* frames in the allocator */
 	uint32_t free_head[FRAME_MAX_ORDER + 1]; /* per order: first free run, or FRAME_NONE */
 	frame_scrub_fn scrub;      /* called for every frame handed to a new owner */
+	const struct frame_block_ops *blocks; /* sparse tables only (NULL: every chunk has a block) */
 };
 
 /*
- * Sets up `ft` over machine frames [base_mfn, base_mfn + nr) using the
- * caller's `frames` array (nr entries). Every frame starts unmanaged
- * (FRAME_OWNER_NONE); give RAM to the allocator with frame_add_ram(). -VMM_EINVAL if nr
- * is 0 or above FRAME_TABLE_MAX_NR, frames or scrub is NULL, or the range
- * passes the 4 GiB end.
+ * Sets up `ft` over machine frames [base_mfn, base_mfn + nr) with the
+ * caller's directory `dir` (FRAME_DIR_LEN(base_mfn, nr) entries). With
+ * `frames` the table is dense: every chunk's block is part of that array,
+ * which starts at the first frame of base_mfn's chunk (frames[i] is machine
+ * frame dir_base + i, base_mfn - dir_base + nr entries: the entries below
+ * base_mfn read unmanaged, as in a sparse table's blocks). Without it (NULL)
+ * the table is sparse: no chunk has a block; give blocks with
+ * frame_chunk_attach() or set ft->blocks before RAM is added. Every frame
+ * starts unmanaged (FRAME_OWNER_NONE); give RAM to the allocator with
+ * frame_add_ram(). -VMM_EINVAL if nr is 0 or above FRAME_TABLE_MAX_NR, dir
+ * or scrub is NULL, or the range passes the 4 GiB end.
  */
-int frame_table_init(struct frame_table *ft, struct frame *frames, uint32_t base_mfn,
-		     uint32_t nr, frame_scrub_fn scrub);
+int frame_table_init(struct frame_table *ft, struct frame_chunk *dir, struct frame *frames,
+		     uint32_t base_mfn, uint32_t nr, frame_scrub_fn scrub);
+
+/*
+ * Gives the chunk holding mfn (covered, without a block, unmanaged) the
+ * block `block` (FRAME_CHUNK_BYTES, 8-byte aligned, kept for good): every
+ * entry reads unmanaged. -VMM_EINVAL otherwise.
+ */
+int frame_chunk_attach(struct frame_table *ft, uint32_t mfn, struct frame *block);
+
+/* True if the chunk holding mfn (covered) has a block. */
+int frame_chunk_has_block(const struct frame_table *ft, uint32_t mfn);
+
+/* What a frame of a chunk without a block reads as (read only). */
+struct frame *frame_uniform(const struct frame_table *ft, uint32_t mfn);
+
+/*
+ * Frame mfn's entry; mfn must be covered (base_mfn <= mfn < base_mfn + nr).
+ * O(1): the chunk's directory entry, then the block. A chunk without a
+ * block answers with a shared read-only entry (free or unmanaged).
+ */
+static inline struct frame *frame_entry(const struct frame_table *ft, uint32_t mfn)
+{
+	uint32_t rel = mfn - ft->dir_base;
+	uintptr_t neg = ft->dir[rel >> FRAME_CHUNK_SHIFT].neg;
+
+	if (neg == 0)
+		return frame_uniform(ft, mfn);
+	return (struct frame *)((uintptr_t)rel * 8u - neg);
+}
+
+/*
+ * The hot paths' lookup: the entry of frame dir_base + rel (rel below
+ * base_mfn - dir_base + nr: frames of the zone's chunks, those outside the
+ * zone read unmanaged), or NULL if its chunk has no block (the frame is
+ * free or unmanaged: owned by nobody).
+ */
+static inline struct frame *frame_entry_owned(const struct frame_chunk *dir, uint32_t rel)
+{
+	uintptr_t neg = dir[rel >> FRAME_CHUNK_SHIFT].neg;
+
+	return neg ? (struct frame *)((uintptr_t)rel * 8u - neg) : NULL;
+}
 
 /*
  * Hands frames [mfn, mfn + count) to the allocator: at boot, one call per
@@ -137,12 +243,16 @@ int frame_alloc(struct frame_table *ft, uint32_t order, uint16_t owner, uint32_t
 int frame_free(struct frame_table *ft, uint32_t mfn, uint32_t order);
 
 /* Free run heads of `order`, for checks: the first (a table index, or
- * FRAME_NONE), and the one after index idx. */
+ * FRAME_NONE), and the one after index idx (order-10 runs are listed in
+ * the directory, smaller ones in their head's entry). */
 uint32_t frame_free_first(const struct frame_table *ft, uint32_t order);
 uint32_t frame_free_next(const struct frame_table *ft, uint32_t idx);
 
-/* The frame's entry, or NULL if the table does not cover mfn. */
-struct frame *frame_get(struct frame_table *ft, uint32_t mfn);
+/* The frame's entry, or NULL if the table does not cover mfn (see frame_entry()). */
+static inline struct frame *frame_get(struct frame_table *ft, uint32_t mfn)
+{
+	return mfn - ft->base_mfn < ft->nr ? frame_entry(ft, mfn) : NULL;
+}
 
 /* True if mfn is covered and owned by `owner` (a domain or FRAME_OWNER_HYP). */
 int frame_owned_by(struct frame_table *ft, uint32_t mfn, uint16_t owner);

@@ -53,10 +53,22 @@ static inline __attribute__((always_inline)) bool
 guest_frame_is_table(const struct domain *d, uint32_t mfn)
 {
 	const struct frame_table *ft = d->pt.ft_hint;
-	const struct frame *f = ft && mfn - ft->base_mfn < ft->nr ? &ft->frames[mfn - ft->base_mfn] :
-								     guest_frame_lookup(d, mfn);
+	const struct frame *f;
 
-	return f && f->u.use.type_count != 0 && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2);
+	if (ft && mfn - ft->base_mfn < ft->nr) {
+		/* frame_entry_owned(), the chunk tested rather than the pointer */
+		uint32_t rel = mfn - ft->dir_base;
+		uintptr_t neg = ft->dir[rel >> FRAME_CHUNK_SHIFT].neg;
+
+		if (neg == 0)
+			return false; /* free or unmanaged */
+		f = (const struct frame *)((uintptr_t)rel * 8u - neg);
+	} else {
+		f = guest_frame_lookup(d, mfn);
+		if (!f)
+			return false;
+	}
+	return f->u.use.type_count != 0 && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2);
 }
 
 /* Inside the domain's memory and every page of it backed by a frame (and

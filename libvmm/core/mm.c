@@ -38,6 +38,8 @@ struct mm_zone {
 };
 
 static struct mm_zone zones[MM_ZONES_MAX];
+static uint32_t win_base;  /* the linear window: physical base ... */
+static uint8_t *win_hv;    /* ... and its hypervisor address */
 static unsigned int nr_zones;
 static struct mm_usage usage;
 static uint32_t payload_base, payload_end;  /* mm_release_payloads(), 0 when done */
@@ -78,6 +80,72 @@ struct frame *mm_frame(uint32_t mfn)
 
 	return ft ? frame_get(ft, mfn) : NULL;
 }
+
+/* The zone whose frame table is ft. */
+static struct mm_zone *zone_of_table(const struct frame_table *ft)
+{
+	return (struct mm_zone *)(void *)((uint8_t *)(uintptr_t)ft - offsetof(struct mm_zone, ft));
+}
+
+/*
+ * A chunk's block of frame entries (frametable.h): a chunk of the window
+ * being split keeps its entries in its own first two frames; any other
+ * chunk (a whole 4 MiB run handed to a domain, or a chunk outside the
+ * window) borrows two frames of the window, given back when the chunk is
+ * wholly free again.
+ */
+static int block_get(struct frame_table *ft, uint32_t chunk_mfn, int whole, struct frame **block)
+{
+	uint32_t mfn = chunk_mfn;
+
+	if (whole || !zone_of_table(ft)->linear) {
+		unsigned int i;
+
+		for (i = 0; i < nr_zones; i++)
+			if (zones[i].linear && frame_alloc(&zones[i].ft, 1, FRAME_OWNER_HYP, &mfn) == 0)
+				break;
+		if (i == nr_zones)
+			return -VMM_ENOMEM;
+	}
+	*block = arch_phys_to_hv(mfn << MM_PAGE_SHIFT);
+	usage.table_bytes += FRAME_CHUNK_BYTES;
+	return mfn == chunk_mfn;
+}
+
+/*
+ * Freeing a lent block can make its own chunk one free run, which gives that
+ * chunk's lent block back, and so on: the blocks go on a list (linked through
+ * their own first word: they are ours until freed) that the outermost call
+ * empties, so the hypervisor stack holds one level whatever the chain.
+ */
+static struct frame *puts_pending;
+static bool putting;
+
+static void block_put(struct frame_table *ft, struct frame *block, int own)
+{
+	(void)ft;
+	if (own) {
+		usage.table_bytes -= FRAME_CHUNK_BYTES;
+		return;
+	}
+	*(struct frame **)(void *)block = puts_pending;
+	puts_pending = block;
+	if (putting)
+		return;
+	putting = true;
+	while (puts_pending) {
+		struct frame *b = puts_pending;
+		uint32_t mfn = (win_base + (uint32_t)((uint8_t *)b - win_hv)) >> MM_PAGE_SHIFT;
+		struct mm_zone *z = zone_of(mfn);
+
+		puts_pending = *(struct frame **)(void *)b;
+		if (z && frame_free(&z->ft, mfn, 1) == 0)
+			usage.table_bytes -= FRAME_CHUNK_BYTES;
+	}
+	putting = false;
+}
+
+static const struct frame_block_ops block_ops = { .get = block_get, .put = block_put };
 
 int mm_frame_linear(uint32_t mfn)
 {
@@ -171,24 +239,64 @@ static uint32_t zones_frames(void)
 	return n;
 }
 
-/* What mm_init() carves: every zone's frame table and m2p chunk directory. */
-static uint32_t zones_table_bytes(void)
+/* Directory bytes mm_init() carves: every zone's frame-table and m2p chunk directories. */
+static uint32_t zones_dir_bytes(void)
 {
 	uint32_t i, n = 0;
 
 	for (i = 0; i < nr_zones; i++)
-		n += zones[i].ft.nr * (uint32_t)sizeof(struct frame) + zone_chunks(&zones[i]) * (uint32_t)sizeof(struct m2p_chunk);
+		n += FRAME_DIR_LEN(zones[i].ft.base_mfn, zones[i].ft.nr) * (uint32_t)sizeof(struct frame_chunk) +
+		     zone_chunks(&zones[i]) * (uint32_t)sizeof(struct m2p_chunk);
+	return n;
+}
+
+/*
+ * Where zone_populate() puts the hypervisor's frames [hyp_first, hyp_end)
+ * in zone z: *lo, *hi (empty if the zone does not hold them). Below lo,
+ * unmanaged; from hi on, free.
+ */
+static void zone_hyp_range(const struct mm_zone *z, uint32_t hyp_first, uint32_t hyp_end, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t first = z->ft.base_mfn, end = z->ft.base_mfn + z->ft.nr;
+
+	*lo = hyp_first > first ? hyp_first : first;
+	*hi = hyp_end < end ? hyp_end : end;
+	if (*lo >= *hi)
+		*lo = *hi = first; /* nothing unmanaged, nothing the hypervisor's */
+}
+
+/* True if chunk c (its first frame) of zone z needs a block once populated: neither
+ * wholly unmanaged (the boot loader's, below the image) nor one whole free run. */
+static bool chunk_needs_block(const struct mm_zone *z, uint32_t c, uint32_t hyp_first, uint32_t hyp_end)
+{
+	uint32_t first = z->ft.base_mfn, end = z->ft.base_mfn + z->ft.nr, lo, hi;
+	uint32_t ce = c + FRAME_CHUNK_FRAMES;
+
+	zone_hyp_range(z, hyp_first, hyp_end, &lo, &hi);
+	if ((ce < end ? ce : end) <= lo)
+		return false;
+	return !(c >= first && ce <= end && c >= hi);
+}
+
+/* Blocks every zone needs at boot with the hypervisor's frames [hyp_first, hyp_end). */
+static uint32_t zones_boot_blocks(uint32_t hyp_first, uint32_t hyp_end)
+{
+	uint32_t i, c, n = 0;
+
+	for (i = 0; i < nr_zones; i++)
+		for (c = zones[i].ft.base_mfn & ~(FRAME_CHUNK_FRAMES - 1); c < zones[i].ft.base_mfn + zones[i].ft.nr;
+		     c += FRAME_CHUNK_FRAMES)
+			n += chunk_needs_block(&zones[i], c, hyp_first, hyp_end);
 	return n;
 }
 
 /* Frames [first, end) of a zone: reserved ones to the hypervisor, the rest to the allocator. */
 static int zone_populate(struct mm_zone *z, uint32_t hyp_first, uint32_t hyp_end)
 {
-	uint32_t first = z->ft.base_mfn, end = z->ft.base_mfn + z->ft.nr;
-	uint32_t lo = hyp_first > first ? hyp_first : first;
-	uint32_t hi = hyp_end < end ? hyp_end : end;
+	uint32_t first = z->ft.base_mfn, end = z->ft.base_mfn + z->ft.nr, lo, hi;
 	int rc = 0;
 
+	zone_hyp_range(z, hyp_first, hyp_end, &lo, &hi);
 	if (lo >= hi)
 		return frame_add_ram(&z->ft, first, z->ft.nr);
 	/* Below the image in the window: the boot loader's, left unmanaged. */
@@ -208,33 +316,52 @@ static bool payload_inside_image(const struct arch_hv_layout *lay)
 int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_hv_layout *lay,
 	    char *why, size_t len)
 {
-	uint32_t total, bytes, carve, i;
-	uint8_t *p;
+	uint32_t total, bytes, carve, i, c, nblocks = 0, hyp_first = lay->image_base >> MM_PAGE_SHIFT;
+	uint8_t *p, *block;
 
 	memset(&usage, 0, sizeof(usage));
 	zones_plan(ram, nr, lay);
 	total = zones_frames();
-	bytes = zones_table_bytes();
-	bytes = (bytes + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	carve = lay->image_end;
-	if ((uint64_t)carve + bytes > (uint64_t)lay->window_base + lay->window_size) {
+	/* The blocks of the chunks that are neither free nor unmanaged once the
+	 * image and what is carved here are the hypervisor's: as many as the
+	 * carve's own end needs (it only grows, so this settles at once). */
+	for (;;) {
+		bytes = (nblocks * FRAME_CHUNK_BYTES + zones_dir_bytes() + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		uint32_t need = zones_boot_blocks(hyp_first, (carve + bytes) >> MM_PAGE_SHIFT);
+
+		if (need <= nblocks)
+			break;
+		nblocks = need;
+	}
+	if ((carve & (PAGE_SIZE - 1)) != 0 || (uint64_t)carve + bytes > (uint64_t)lay->window_base + lay->window_size) {
 		vmm_snprintf(why, len, "frame tables (%u KiB for %u MiB of RAM) do not fit in the RAM window",
 			     (unsigned)(bytes >> 10), (unsigned)(total >> 8));
 		return -VMM_ENOMEM;
 	}
-	p = arch_phys_to_hv(carve);
+	win_base = lay->window_base;
+	win_hv = arch_phys_to_hv(lay->window_base);
+	block = arch_phys_to_hv(carve);
+	p = block + nblocks * FRAME_CHUNK_BYTES;
 	for (i = 0; i < nr_zones; i++) {
 		struct mm_zone *z = &zones[i];
-		struct frame *frames = (struct frame *)(void *)p;
+		struct frame_chunk *dir = (struct frame_chunk *)(void *)p;
 		int rc;
 
-		p += z->ft.nr * sizeof(struct frame);
+		p += FRAME_DIR_LEN(z->ft.base_mfn, z->ft.nr) * sizeof(struct frame_chunk);
 		z->m2p = (struct m2p_chunk *)(void *)p;
 		p += zone_chunks(z) * sizeof(struct m2p_chunk);
 		memset(z->m2p, 0, zone_chunks(z) * sizeof(struct m2p_chunk));
-		rc = frame_table_init(&z->ft, frames, z->ft.base_mfn, z->ft.nr, mm_scrub);
+		rc = frame_table_init(&z->ft, dir, NULL, z->ft.base_mfn, z->ft.nr, mm_scrub);
+		for (c = z->ft.dir_base; rc == 0 && c < z->ft.base_mfn + z->ft.nr; c += FRAME_CHUNK_FRAMES) {
+			if (!chunk_needs_block(z, c, hyp_first, (carve + bytes) >> MM_PAGE_SHIFT))
+				continue;
+			rc = frame_chunk_attach(&z->ft, c > z->ft.base_mfn ? c : z->ft.base_mfn, (struct frame *)(void *)block);
+			block += FRAME_CHUNK_BYTES;
+		}
+		z->ft.blocks = &block_ops;
 		if (rc == 0)
-			rc = zone_populate(z, lay->image_base >> MM_PAGE_SHIFT, (carve + bytes) >> MM_PAGE_SHIFT);
+			rc = zone_populate(z, hyp_first, (carve + bytes) >> MM_PAGE_SHIFT);
 		if (rc != 0) {
 			vmm_snprintf(why, len, "RAM zone %u refused by the frame table (%d)", (unsigned)i, rc);
 			return rc;
@@ -246,7 +373,7 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
 		payload_base = lay->payload_base;
 		payload_end = lay->payload_end;
 	}
-	usage.table_bytes = bytes;
+	usage.table_bytes += bytes; /* blocks given since (none, normally) are counted already */
 	usage.ram_bytes = total << MM_PAGE_SHIFT;
 	usage.nr_zones = nr_zones;
 	return 0;
@@ -356,7 +483,7 @@ int mm_free(uint32_t mfn, uint32_t order)
 
 	if (!z || order > FRAME_MAX_ORDER)
 		return -VMM_EINVAL;
-	owner = z->ft.frames[mfn - z->ft.base_mfn].owner;
+	owner = frame_get(&z->ft, mfn)->owner;
 	rc = frame_free(&z->ft, mfn, order);
 	if (rc != 0)
 		return rc;
@@ -375,7 +502,7 @@ uint32_t mm_release_payloads(void)
 	for (; mfn < last; mfn++) {
 		struct mm_zone *z = zone_of(mfn);
 
-		if (z && z->ft.frames[mfn - z->ft.base_mfn].owner == FRAME_OWNER_HYP &&
+		if (z && frame_get(&z->ft, mfn)->owner == FRAME_OWNER_HYP &&
 		    frame_free(&z->ft, mfn, 0) == 0)
 			n++;
 	}
@@ -405,8 +532,14 @@ void mm_for_each_owned(uint16_t owner, void (*fn)(uint32_t mfn, void *arg), void
 	unsigned int z;
 	uint32_t i;
 
+	/* chunks without a block are free or unmanaged: skipped whole */
 	for (z = 0; z < nr_zones; z++)
-		for (i = 0; i < zones[z].ft.nr; i++)
-			if (zones[z].ft.frames[i].owner == owner)
-				fn(zones[z].ft.base_mfn + i, arg);
+		for (i = 0; i < zones[z].ft.nr; i++) {
+			uint32_t mfn = zones[z].ft.base_mfn + i;
+
+			if (!frame_chunk_has_block(&zones[z].ft, mfn))
+				i = (mfn | (FRAME_CHUNK_FRAMES - 1)) - zones[z].ft.base_mfn; /* its last frame */
+			else if (frame_get(&zones[z].ft, mfn)->owner == owner)
+				fn(mfn, arg);
+		}
 }

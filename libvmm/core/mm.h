@@ -10,9 +10,12 @@
  * zones (MM_LINEAR); domain memory prefers the other zones, so that the
  * window stays free for the hypervisor.
  *
- * The frame tables (8 bytes per frame) and the machine-to-physical table's
- * directory (12 bytes per 4 MiB) are sized from the actual RAM and carved
- * from the RAM right after the hypervisor image, not reserved in the image.
+ * The frame tables' directories (8 bytes per 4 MiB), the blocks of entries
+ * (8 KiB per 4 MiB chunk, frametable.h) of the chunks in use at boot, and
+ * the machine-to-physical table's directory (12 bytes per 4 MiB) are sized
+ * from the actual RAM and carved from the RAM right after the hypervisor
+ * image, not reserved in the image. Other chunks get their blocks from the
+ * allocator while their frames have owners (block_get() in mm.c).
  * The machine-to-physical entries themselves live in one-page chunks (1024
  * frames each) taken from the linear window while a domain holds a frame
  * in that chunk's 4 MiB (mm_free() of the last one gives the page back):
@@ -45,7 +48,7 @@
 /* What the hypervisor itself takes, for the boot log and docs/performance.md. */
 struct mm_usage {
 	uint32_t image_bytes;   /* loaded image: code, data, .bss, boot stack, master table */
-	uint32_t table_bytes;   /* frame tables + m2p directory (carved at boot) + m2p chunks taken since */
+	uint32_t table_bytes;   /* frame-table directories and blocks, m2p directory and chunks (carved at boot and taken since) */
 	uint32_t hyp_bytes;     /* frames taken since boot by FRAME_OWNER_HYP */
 	uint32_t released_bytes; /* image pages given back after boot (mm_release_boot()) */
 	uint32_t ram_bytes;     /* RAM in all banks */

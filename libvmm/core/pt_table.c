@@ -27,17 +27,34 @@ static void fast_limit(struct pt_space *s)
 }
 
 /*
- * The zone the fast path looks frames up in: ft_hint's. The assembly
- * loads and stores a frame as two words (LDRD/STRD: the array must be
- * word aligned) and finds its index with (val >> 1) - zone_bias, which
- * needs base_mfn below 2^20 (always: 32-bit machine addresses).
+ * The zone the fast path looks frames up in: ft_hint's. The assembly finds
+ * a frame's index from the zone's first chunk with (val >> 1) - zone_bias
+ * (dir_base below 2^20: always, 32-bit machine addresses), its chunk's
+ * directory entry, then the entry (frame_entry()). Frames between dir_base
+ * and base_mfn are in no RAM of the zone: their entries read unmanaged.
  */
 static void fast_zone(struct pt_space *s, struct frame_table *ft)
 {
 	s->ft_hint = ft;
-	s->fast.frames = ft ? ft->frames : NULL;
-	s->fast.zone_bias = ft ? (ft->base_mfn << 11) | (FAST_SMALL_FORM >> 1) : 0;
-	s->fast.zone_nr = ft && ((uintptr_t)ft->frames & 3u) == 0 && ft->nr <= FRAME_TABLE_MAX_NR ? ft->nr : 0;
+	s->fast.dir = ft ? ft->dir : NULL;
+	s->fast.zone_bias = ft ? (ft->dir_base << 11) | (FAST_SMALL_FORM >> 1) : 0;
+	s->fast.zone_nr = ft && ((uintptr_t)ft->dir & 7u) == 0 && ft->nr <= FRAME_TABLE_MAX_NR ?
+				  ft->base_mfn + ft->nr - ft->dir_base : 0;
+}
+
+/* mfn's entry in ft_hint's zone's chunks for the fast paths, as the assembly finds
+ * it (frame_entry_owned(), spelled out so that the compiler tests the chunk, not the
+ * pointer); false if it is not there or its chunk has no block (no owner). */
+static inline bool fast_frame(const struct pt_fast *fp, uint32_t mfn, struct frame **f)
+{
+	uint32_t rel = mfn - (fp->zone_bias >> 11);
+	uintptr_t neg;
+
+	if (rel >= fp->zone_nr)
+		return false;
+	neg = fp->dir[rel >> FRAME_CHUNK_SHIFT].neg;
+	*f = (struct frame *)((uintptr_t)rel * 8u - neg);
+	return neg != 0;
 }
 
 void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *ops, void *ctx,
@@ -96,7 +113,7 @@ struct frame *pt_frame_lookup(struct pt_space *s, uint32_t mfn)
 {
 	struct frame_table *ft = ft_of(s, mfn);
 
-	return ft ? &ft->frames[mfn - ft->base_mfn] : NULL;
+	return ft ? frame_entry(ft, mfn) : NULL;
 }
 
 /*
@@ -556,19 +573,19 @@ int pt_grant_unmap(struct pt_space *s, uint32_t pte, uint32_t mfn)
  * one more use (read/write: typed writable, or untyped with type count 0).
  * Takes the counts and returns true; false with nothing changed otherwise.
  */
-static bool fast_take(struct pt_space *s, uint32_t val)
+static inline __attribute__((always_inline)) bool fast_take(struct pt_space *s, uint32_t val)
 {
 	const struct pt_fast *fp = &s->fast;
 	struct frame *f;
-	uint32_t idx, tc, ref;
+	uint32_t tc, ref;
 
 	if ((val & FAST_SMALL_MASK) != FAST_SMALL_FORM)
 		return false;
-	/* The frame, in the zone of the last lookup only (the general path moves the hint). */
-	idx = (val >> 12) - (fp->zone_bias >> 11);
-	if (idx >= fp->zone_nr)
+	/* The frame, in the zone of the last lookup only (the general path moves the hint);
+	 * a chunk without a block reads free or unmanaged: refused below, as the assembly
+	 * refuses it when its subtraction does not borrow. */
+	if (!fast_frame(fp, val >> 12, &f))
 		return false;
-	f = &fp->frames[idx];
 	tc = f->u.use.type_count;
 	ref = f->u.use.refcount;
 	if (f->owner != (uint16_t)fp->owner_word || ref == FRAME_COUNT_MAX)
@@ -625,13 +642,12 @@ bool pt_update_va_fast(struct pt_space *s, uint32_t va, uint32_t val, uint32_t f
 bool pt_update_fast(struct pt_space *s, uint32_t maddr, uint32_t val)
 {
 	const struct pt_fast *fp = &s->fast;
-	const struct frame *t;
-	uint32_t *l2e, idx = (maddr >> 12) - (fp->zone_bias >> 11);
+	struct frame *t;
+	uint32_t *l2e;
 
 	/* The entry: in a pinned L2 frame of the domain (in the zone), in the window, empty. */
-	if (maddr % 4 != 0 || idx >= fp->zone_nr)
+	if (maddr % 4 != 0 || !fast_frame(fp, maddr >> 12, &t))
 		return false;
-	t = &fp->frames[idx];
 	if (t->owner != (uint16_t)fp->owner_word || t->type != FRAME_TYPE_L2 || t->u.use.type_count == 0)
 		return false;
 	l2e = fast_entry(fp, maddr);

@@ -88,9 +88,10 @@ struct pt_fast {
 				* the window offset of its L2, 0 in the low two bits */
 	uint8_t *lin_va;       /* the linear window */
 	uint32_t lin_words;    /* lin_size / 4 (0: no window) */
-	struct frame *frames;  /* frame table of ft_hint's zone ... */
-	uint32_t zone_bias;    /* ... (base_mfn << 11) | (the fast read/write form >> 1) ... */
-	uint32_t zone_nr;      /* ... its frame count (0: no zone, or one the fast path cannot use) */
+	const struct frame_chunk *dir; /* chunk directory of ft_hint's zone ... */
+	uint32_t zone_bias;    /* ... (dir_base << 11) | (the fast read/write form >> 1) ... */
+	uint32_t zone_nr;      /* ... frames from dir_base to the zone's end (0: no zone, or one
+				* the fast path cannot use) */
 	uint32_t ones;         /* 0xFFFFFFFF: the +1 per halfword of USUB16 */
 };
 

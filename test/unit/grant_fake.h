@@ -30,6 +30,7 @@
 #define GF_MAPS    64u
 
 static struct frame gf_frames[GF_NR];
+static struct frame_chunk gf_dir[FRAME_DIR_LEN(GF_BASE, GF_NR)];
 static struct frame_table gf_ft;
 static uint8_t gf_mem[GF_NR][4096];
 static uint8_t gf_guest[GF_NDOM + 1][GF_GSIZE];
@@ -223,7 +224,7 @@ static inline void gf_reset(void)
 	gf_map_fail = 0;
 	gf_mapped_now = 0;
 	gf_orphans_freed = 0;
-	frame_table_init(&gf_ft, gf_frames, GF_BASE, GF_NR, gf_scrub);
+	frame_table_init(&gf_ft, gf_dir, gf_frames, GF_BASE, GF_NR, gf_scrub);
 	for (d = 1; d <= GF_NDOM; d++) {
 		frame_mark_owned(&gf_ft, gf_mfn(d, 0), GF_PER_DOM, (uint16_t)d);
 		for (i = 0; i < GF_PER_DOM; i++) {

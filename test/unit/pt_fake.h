@@ -38,6 +38,7 @@
 #define PTF_GSIZE     0x4000u
 
 static struct frame ptf_frames[PTF_NR];
+static struct frame_chunk ptf_dir[FRAME_DIR_LEN(PTF_BASE, PTF_NR)];
 static struct frame_table ptf_ft;
 static uint8_t ptf_mem[PTF_NR * 4096u];
 static uint8_t ptf_guest[PTF_GSIZE];
@@ -196,7 +197,7 @@ static inline void ptf_reset(void)
 	memset(&ptf_hw, 0, sizeof(ptf_hw));
 	memset(ptf_mem, 0, PTF_RESET_BYTES);
 	memset(ptf_guest, 0, sizeof(ptf_guest));
-	frame_table_init(&ptf_ft, ptf_frames, PTF_BASE, PTF_NR, ptf_scrub);
+	frame_table_init(&ptf_ft, ptf_dir, ptf_frames, PTF_BASE, PTF_NR, ptf_scrub);
 	for (i = 0; i < PTF_NR; i++)
 		ptf_frames[i].owner = i < PTF_DOM_NR ? PTF_DOM : i < PTF_OTHER_END ? PTF_OTHER : FRAME_OWNER_HYP;
 	for (i = 0; i < PT_L1_ENTRIES - PTF_HV_FIRST; i++)

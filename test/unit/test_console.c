@@ -196,15 +196,15 @@ static void test_buffered_lines_of_sources_stay_whole_and_ordered(void **state)
 	assert_string_equal(fake_hw.console, "[dom1] two\n[dom0] one three\n");
 }
 
-/* Queues lines of 104 bytes ("[d] " + 99 + "\n") with the UART stuck until
- * `left` bytes of the buffer are free (left < 104). */
+/* Queues lines of 104 bytes ("[d] " + 99 + "\n") with the UART stuck, then one
+ * line of 5 to 108 bytes, until `left` bytes of the buffer are free (left < 104):
+ * whatever CONSOLE_TX_SIZE is. */
 static void fill_tx_buffer(size_t left)
 {
 	fake_hw.tx_room = 0;
-	while (CONSOLE_TX_SIZE - console_tx_pending() >= 104 + left)
+	while (CONSOLE_TX_SIZE - console_tx_pending() >= 104 + 5 + left)
 		put_line("d", 99, 'f');
-	while (CONSOLE_TX_SIZE - console_tx_pending() > left)
-		put_line("d", 0, 'e');                /* 5-byte lines: "[d] \n" */
+	put_line("d", CONSOLE_TX_SIZE - console_tx_pending() - left - 5, 'e');
 	assert_int_equal(CONSOLE_TX_SIZE - console_tx_pending(), left);
 }
 

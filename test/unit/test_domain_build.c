@@ -294,10 +294,11 @@ static void test_no_table_memory_fails_cleanly(void **state)
 	uint32_t mfn, before, n = 0;
 
 	(void)state;
-	/* leave the window two frames: the p2m list fits, the L1 does not */
+	/* leave the window four frames: the p2m list, the block of frame entries and the m2p
+	 * chunk of the memory outside the window (two frames, one) fit, the L1 does not */
 	while (mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn) == 0)
 		n++;
-	for (mfn = MFN(FAKE_RAM_BASE + 16 * MIB) - 2; mfn < MFN(FAKE_RAM_BASE + 16 * MIB); mfn++)
+	for (mfn = MFN(FAKE_RAM_BASE + 16 * MIB) - 4; mfn < MFN(FAKE_RAM_BASE + 16 * MIB); mfn++)
 		assert_int_equal(mm_free(mfn, 0), 0);
 	before = mm_free_frames();
 	assert_int_equal(domain_mem_build(d, MIB, why, sizeof(why)), -VMM_ENOMEM);

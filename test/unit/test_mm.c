@@ -39,12 +39,17 @@ static int boot(void **state)
 	return mm_init(banks, 3, &lay, why, sizeof(why));
 }
 
-/* Carved at boot: 8 bytes per frame, a directory entry (pointer, frame, count) per 4 MiB chunk of each zone. */
-static uint32_t table_bytes(uint32_t frames, uint32_t chunks)
-{
-	uint32_t dir = chunks * (uint32_t)(sizeof(uint32_t *) == 4 ? 12 : 16);
+/* A chunk's block of frame entries (8 KiB). */
+#define BLOCK FRAME_CHUNK_BYTES
 
-	return (frames * (uint32_t)sizeof(struct frame) + dir + 4095) & ~4095u;
+/* Carved at boot: a block per chunk that is neither wholly free nor wholly unmanaged, and
+ * per 4 MiB chunk of each zone a frame-table directory entry (block, list link) and an m2p
+ * directory entry (pointer, frame, count). */
+static uint32_t table_bytes(uint32_t blocks, uint32_t chunks)
+{
+	uint32_t dir = chunks * (uint32_t)(sizeof(struct frame_chunk) + (sizeof(uint32_t *) == 4 ? 12 : 16));
+
+	return (blocks * BLOCK + dir + 4095) & ~4095u;
 }
 
 static void test_zones_cover_banks_and_cut_at_window(void **state)
@@ -56,9 +61,10 @@ static void test_zones_cover_banks_and_cut_at_window(void **state)
 	mm_usage(&u);
 	assert_int_equal(u.nr_zones, 4); /* bank 0: window + above; banks 1, 2 */
 	assert_int_equal(u.ram_bytes, 48 * MIB);
-	/* zones of 16, 8, 8 and 16 MiB, all 4 MiB aligned: 12 chunks */
+	/* zones of 16, 8, 8 and 16 MiB, all 4 MiB aligned: 12 chunks; the only chunk with a block
+	 * at boot is the window's first (the boot loader's MiB, the image, free frames) */
 	assert_int_equal(sizeof(struct frame), 8);
-	assert_int_equal(u.table_bytes, table_bytes(ram_frames, 12));
+	assert_int_equal(u.table_bytes, table_bytes(1, 12));
 	assert_int_equal(u.image_bytes, FAKE_IMAGE_SIZE);
 	/* everything but the boot loader's MiB, the image and the tables is free */
 	assert_int_equal(mm_free_frames(), ram_frames - 256 - MFN(FAKE_IMAGE_SIZE) - MFN(u.table_bytes));
@@ -99,7 +105,13 @@ static void test_tables_must_fit_in_window(void **state)
 	struct mm_usage u;
 
 	(void)state;
+	/* a window that ends inside the first chunk: the zone above it starts inside that
+	 * chunk too, so it needs a block at boot as well (two in all) */
+	lay.window_size = 2 * MIB;
+	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
 	mm_usage(&u);
+	assert_int_equal(u.nr_zones, 4);
+	assert_int_equal(u.table_bytes, table_bytes(2, 1 + 6 + 2 + 4));
 	/* last fitting: window ends right after the tables */
 	lay.window_size = lay.image_end + u.table_bytes - lay.window_base;
 	assert_int_equal(mm_init(banks, 3, &lay, why, sizeof(why)), 0);
@@ -115,27 +127,47 @@ static void test_tables_must_fit_in_window(void **state)
 
 static void test_linear_allocations_stay_in_window(void **state)
 {
-	uint32_t mfn, n = 0, last = 0;
+	static uint32_t taken[4096];
+	uint32_t mfn, n = 0, last = 0, pair = 0;
 
 	(void)state;
 	while (mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn) == 0) {
 		assert_true(mm_frame_linear(mfn));
-		last = mfn;
-		n++;
+		assert_true(n < 4096);
+		taken[n++] = mfn;
 	}
+	/* a frame and an aligned pair of frames the domain's first frame outside will need */
+	for (uint32_t i = 0; i < n; i++)
+		if ((taken[i] & 1u) == 0 && i + 1 < n && taken[i + 1] == taken[i] + 1)
+			pair = taken[i];
+	last = taken[n - 1] == pair + 1 ? taken[0] : taken[n - 1];
+	assert_true(pair != 0 && last != pair && last != pair + 1);
 	assert_true(n > 0);
 	/* the window is used up, the other zones are still free */
 	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), -VMM_ENOMEM);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
-	/* ...but a domain frame there needs an m2p chunk from the window: refused, nothing taken */
+	/* ...but a domain frame there needs its chunk's block of entries (two frames) and an
+	 * m2p chunk (one) from the window: refused, nothing taken */
 	assert_int_equal(mm_alloc(0, 3, 0, &mfn), -VMM_ENOMEM);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
-	/* one window frame free again: the chunk takes it, the domain frame comes from outside */
 	assert_int_equal(mm_free(last, 0), 0);
+	assert_int_equal(mm_alloc(0, 3, 0, &mfn), -VMM_ENOMEM); /* the m2p page alone: not enough */
+	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256 + 1);
+	/* three window frames free again: the block and the chunk take them, the domain frame
+	 * comes from outside (two would do for a domain frame in the window and its m2p chunk) */
+	assert_int_equal(mm_free(pair, 0), 0);
+	assert_int_equal(mm_free(pair + 1, 0), 0);
 	assert_int_equal(mm_alloc(0, 3, 0, &mfn), 0);
 	assert_false(mm_frame_linear(mfn));
 	assert_int_equal(mm_frame(last)->owner, FRAME_OWNER_HYP);
+	assert_int_equal(mm_frame(pair)->owner, FRAME_OWNER_HYP);
+	assert_int_equal(mm_frame(pair + 1)->owner, FRAME_OWNER_HYP);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256 - 1);
+	/* given back: the chunk is one free run again and returns its block */
+	assert_int_equal(mm_free(mfn, 0), 0);
+	assert_int_equal(mm_frame(pair)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_frame(last)->owner, FRAME_OWNER_FREE);
+	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256 + 3);
 }
 
 static void test_domain_allocations_prefer_outside_window(void **state)
@@ -180,11 +212,12 @@ static void test_m2p_follows_ownership(void **state)
 	mm_m2p_set(MFN(FAKE_RAM_BASE + 24 * MIB), 1); /* ignored, no crash */
 }
 
-/* m2p chunks: taken for a domain's first frame in 4 MiB, counted as tables, never for the hypervisor. */
+/* m2p chunks: taken for a domain's first frame in 4 MiB, counted as tables, never for the
+ * hypervisor. (Outside the window, a chunk's first owner also costs its block of entries.) */
 static void test_m2p_chunks(void **state)
 {
 	struct mm_usage u0, u;
-	uint32_t a, b, h;
+	uint32_t a, b, h, t0;
 
 	(void)state;
 	mm_usage(&u0);
@@ -192,16 +225,19 @@ static void test_m2p_chunks(void **state)
 	mm_m2p_set(h, 5); /* a hypervisor frame keeps no pfn */
 	assert_int_equal(mm_m2p(h), MM_PFN_NONE);
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_false(mm_frame_linear(h));
+	t0 = u0.table_bytes + BLOCK; /* h's chunk (outside the window): its block, no m2p chunk */
+	assert_int_equal(u.table_bytes, t0);
 	assert_int_equal(mm_alloc(0, 7, MM_OUTSIDE, &a), 0);
+	assert_int_equal(a >> 10, h >> 10);
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(u.table_bytes, t0 + 4096);
 	assert_int_equal(u.hyp_bytes, u0.hyp_bytes + 4096); /* h only */
 	/* a second frame in the same 4 MiB: no new chunk */
 	assert_int_equal(mm_alloc(0, 7, MM_OUTSIDE, &b), 0);
 	assert_int_equal(b >> 10, a >> 10);
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(u.table_bytes, t0 + 4096);
 	/* first and last entry of a chunk, and its neighbours untouched */
 	mm_m2p_set(a & ~1023u, 1);
 	mm_m2p_set(a | 1023u, 2);
@@ -213,9 +249,10 @@ static void test_m2p_chunks(void **state)
 	assert_int_equal(mm_free(b, 0), 0);
 	assert_int_equal(mm_m2p(b), MM_PFN_NONE);
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(u.table_bytes, t0 + 4096);
 	assert_int_equal(mm_m2p(a & ~1023u), 1);
-	/* the last domain frame of the chunk gives its page back: everything as before */
+	/* the last domain frame of the chunk gives its page back, the last frame its block:
+	 * everything as before */
 	assert_int_equal(mm_free(a, 0), 0);
 	assert_int_equal(mm_free(h, 0), 0);
 	mm_usage(&u);
@@ -227,7 +264,7 @@ static void test_m2p_chunks(void **state)
 	assert_int_equal(frame_get_ref(mm_table(a + 1), a + 1, 7), 0);
 	assert_int_equal(mm_free(a, 2), -VMM_EBUSY);
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes + 4096);
+	assert_int_equal(u.table_bytes, t0 + 4096);
 }
 
 static void test_scrub_through_temporary_mapping(void **state)
@@ -305,6 +342,77 @@ static void test_payloads_outside_image_are_not_released(void **state)
 	assert_int_equal(mm_release_payloads(), 4096);
 }
 
+/*
+ * 2 GiB in four banks (the most the port layer allows), the window in the
+ * first: what is carved at boot is the directories and the one block of the
+ * image's chunk, not 8 bytes per frame (4 MiB); the chunks of the banks read
+ * free without a block; a hypervisor frame in the window costs nothing more
+ * (its chunk keeps its block in its own frames).
+ */
+static void test_two_gib_in_four_banks(void **state)
+{
+	static const struct vmm_ram_bank big[] = {
+		{ .base = FAKE_RAM_BASE, .size = 64 * MIB },
+		{ .base = FAKE_RAM_BASE + 128 * MIB, .size = 448 * MIB },
+		{ .base = FAKE_RAM_BASE + 640 * MIB, .size = 512 * MIB },
+		{ .base = FAKE_RAM_BASE + 1280 * MIB, .size = 1024 * MIB },
+	};
+	struct mm_usage u, u2;
+	uint32_t mfn;
+
+	(void)state;
+	assert_int_equal(mm_init(big, 4, &lay, why, sizeof(why)), 0);
+	mm_usage(&u);
+	assert_int_equal(u.ram_bytes >> 20, 2048);
+	assert_int_equal(u.nr_zones, 5); /* bank 0: the window and above it */
+	assert_int_equal(u.table_bytes, table_bytes(1, 512));
+	assert_true(u.table_bytes < 32 * 1024);
+	assert_int_equal(mm_free_frames(), 2048 * 256 - 256 - MFN(FAKE_IMAGE_SIZE) - MFN(u.table_bytes));
+	assert_int_equal(mm_frame(MFN(FAKE_RAM_BASE + 2304 * MIB) - 1)->owner, FRAME_OWNER_FREE);
+	assert_null(mm_frame(MFN(FAKE_RAM_BASE + 2304 * MIB)));
+	assert_null(mm_frame(MFN(FAKE_RAM_BASE + 128 * MIB) - 1)); /* hole */
+	assert_int_equal(mm_frame(MFN(FAKE_RAM_BASE + 128 * MIB))->owner, FRAME_OWNER_FREE);
+	assert_false(frame_chunk_has_block(mm_table(MFN(FAKE_RAM_BASE + 1280 * MIB)), MFN(FAKE_RAM_BASE + 1280 * MIB)));
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), 0);
+	mm_usage(&u2);
+	assert_int_equal(u2.table_bytes, u.table_bytes); /* from the image's chunk */
+	assert_int_equal(mm_free(mfn, 0), 0);
+}
+
+/*
+ * A chain of lent blocks: a domain's whole 4 MiB of the window (B, its block
+ * lent by the image's chunk) gives back two frames, which become the block
+ * lent to a chunk outside the window (A). Freeing A's frame gives A's block
+ * back, which makes B one free run, which gives B's block back: everything
+ * as before, whatever the order (block_put() runs the chain as a list).
+ */
+static void test_chain_of_lent_blocks(void **state)
+{
+	struct mm_usage u0, u;
+	uint32_t b, a, o;
+
+	(void)state;
+	mm_usage(&u0);
+	assert_int_equal(mm_alloc(FRAME_MAX_ORDER, 5, MM_LINEAR, &b), 0);
+	assert_true(mm_frame_linear(b));
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + BLOCK + 4096); /* B's block, its m2p chunk */
+	assert_int_equal(mm_free(b, 1), 0);
+	assert_int_equal(mm_alloc(0, 5, MM_OUTSIDE, &a), 0);
+	assert_int_equal(mm_frame(b)->owner, FRAME_OWNER_HYP); /* A's block */
+	assert_int_equal(mm_frame(b + 1)->owner, FRAME_OWNER_HYP);
+	for (o = 1; o < FRAME_MAX_ORDER; o++)
+		assert_int_equal(mm_free(b + (1u << o), o), 0);
+	assert_int_equal(mm_frame(b + 2)->owner, FRAME_OWNER_FREE);
+	assert_true(frame_chunk_has_block(mm_table(b), b));
+	assert_int_equal(mm_free(a, 0), 0);
+	assert_false(frame_chunk_has_block(mm_table(b), b));
+	assert_false(frame_chunk_has_block(mm_table(a), a));
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes);
+	assert_int_equal(u.free_bytes, u0.free_bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +427,8 @@ int main(void)
 		cmocka_unit_test_setup(test_usage_counts_hypervisor_frames, boot),
 		cmocka_unit_test_setup(test_release_payloads_gives_their_pages_back, boot),
 		cmocka_unit_test_setup(test_payloads_outside_image_are_not_released, boot),
+		cmocka_unit_test_setup(test_two_gib_in_four_banks, boot),
+		cmocka_unit_test_setup(test_chain_of_lent_blocks, boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,7 +31,8 @@
 struct zone {
 	uint32_t base, nr;
 	struct frame_table ft;
-	struct frame frames[0x180];
+	struct frame frames[0x200]; /* from the zone's first chunk on: frames[z->base % 1024 + i] */
+	struct frame_chunk dir[2];
 	uint8_t mem[0x180 * 4096];
 };
 
@@ -116,12 +117,12 @@ static int setup(void **state)
 		struct zone *z = &zones[i];
 
 		memset(z->mem, 0, sizeof(z->mem));
-		assert_int_equal(frame_table_init(&z->ft, z->frames, z->base, z->nr, scrub), 0);
+		assert_int_equal(frame_table_init(&z->ft, z->dir, z->frames, z->base, z->nr, scrub), 0);
 		for (j = 0; j < z->nr; j++)
-			z->frames[j].owner = DOM;
+			frame_get(&z->ft, z->base + j)->owner = DOM;
 	}
-	zones[1].frames[zones[1].nr - 1].owner = OTHER;
-	zones[2].frames[zones[2].nr - 1].owner = FRAME_OWNER_HYP;
+	frame_get(&zones[1].ft, zones[1].base + zones[1].nr - 1)->owner = OTHER;
+	frame_get(&zones[2].ft, zones[2].base + zones[2].nr - 1)->owner = FRAME_OWNER_HYP;
 	for (i = 0; i < PT_L1_ENTRIES - HV_FIRST; i++)
 		hv_l1[i] = ((HV_FIRST + i) << 20) | 0x412u;
 	pt_space_init(&sp, table, &ops, NULL, hv_l1, HV_FIRST, DOM);

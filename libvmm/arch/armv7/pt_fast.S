@@ -11,7 +11,8 @@
  * L2 lies in the window (the L1 is pinned, so the L2 is a pinned L2 of the
  * domain); that L2 entry empty; val a small page of the one read/write form
  * (normal WBWA, nG, AP = 3, APX = 0, XN free) of a frame in the zone of the
- * last lookup, owned by the domain (free_order FRAME_NOT_HEAD, as every
+ * last lookup (counted from its first chunk), in a chunk with a block of
+ * entries (frametable.h: a chunk without one has no owner), owned by the domain (free_order FRAME_NOT_HEAD, as every
  * owned frame has), typed writable or untyped with type count 0, neither
  * count at FRAME_COUNT_MAX. Then both counts + 1, type writable, the entry
  * stored and made visible to the table walker, and the INVLPG flush if
@@ -32,6 +33,10 @@
  *   - val: (val >> 1) - ((base_mfn << 11) | (form >> 1)) is idx << 11 iff
  *     bits 1-11 are the form (XN, bit 0, is shifted out; APX must be 0);
  *     ROR #11 turns any other low bits into a value >= 2^21 > zone_nr.
+ *   - the entry: idx >> 10 indexes the chunk directory, whose first word is
+ *     k * 8 KiB - block (0: no block); idx * 8 minus it is the entry, and
+ *     the subtraction borrows (C = 0, the chain goes on) iff there is a
+ *     block (frametable.h says why).
  * The frame's two words then decide the rest in one compare: word 0 must
  * equal owner_word (an untyped frame may differ in bit 16 when its type
  * count is 0), the old entry's type bits must be 0, and USUB16 by all-ones
@@ -56,7 +61,7 @@ hc_update_va_mapping_fast:
 	ldr	r12, [r12]
 	add	r12, r12, #PT_FAST_DOMAIN_OFFSET
 	/* r3 limit, r4 owner_word, r5 l1, r6 lin_bias, r7 lin_va, r8 lin_words,
-	 * r9 frames, r10 zone_bias, r11 zone_nr, r12 all-ones */
+	 * r9 chunk directory, r10 zone_bias, r11 zone_nr, r12 all-ones */
 	ldm	r12, {r3-r12}
 	lsr	lr, r0, #20             /* L1 index */
 	cmp	r2, #2                  /* flags: VMM_UVMF_NONE or VMM_UVMF_INVLPG */
@@ -69,7 +74,9 @@ hc_update_va_mapping_fast:
 	ldrlo	r6, [r7, r3]!           /* r6 = old L2 entry, r7 = its linear address */
 	rsblo	r5, r10, r1, lsr #1     /* idx << 11 iff val has the read/write form */
 	rsbslo	r3, r11, r5, ror #11    /* form, and the frame in the zone */
-	addlo	r9, r9, r5, lsr #8      /* &frames[idx] */
+	lsrlo	r3, r5, #21             /* its chunk */
+	ldrlo	r3, [r9, r3, lsl #3]    /* k * 8 KiB - block, 0 if none */
+	rsbslo	r9, r3, r5, lsr #8      /* the frame's entry; no borrow (HS): no block */
 	ldrdlo	r10, r11, [r9]          /* r10 owner/type/free_order, r11 type_count | refcount << 16 */
 	bhs	1f
 	eor	r10, r10, r4            /* 0 iff owned, typed writable, not a free run head */

@@ -158,10 +158,12 @@ dcache_invalidate_all:
 	bx	lr
 	.ltorg
 
-	/* The boot/idle stack. */
+	/* The boot/idle stack: 4 KiB. Deepest use measured in every QEMU test
+	 * (painted below vmm_main()'s frame, read at power-off): 1632 bytes, the
+	 * boot of the largest configurations (ELF loading, domain building). */
 	.section .bss.boot_stack, "aw", %nobits
 	.align	3
 	.global hv_boot_stack_top
 hv_boot_stack:
-	.space	8192
+	.space	4096
 hv_boot_stack_top:
