@@ -214,19 +214,24 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 /*
  * What a new domain may still take after its boot memory: the rest of its
  * reservation (memory_op populate) and, at most, the hypervisor frames its
- * use adds: every event-channel bucket, its grant state (one frame), and a
- * machine-to-physical chunk (one frame per 4 MiB of RAM) for every frame it
- * could populate, but never more chunks than the RAM has (one per 4 MiB of
- * each bank, plus one where a bank starts mid-chunk).
+ * use adds: every event-channel bucket, its grant state (one frame), and
+ * for every 4 MiB chunk of RAM a populated frame may open, its
+ * machine-to-physical chunk (one frame) and its frame-table block (two
+ * frames, FRAME_CHUNK_BYTES): at most one chunk per frame it may populate,
+ * never more than the RAM has (one per 4 MiB of each bank, plus one where a
+ * bank starts mid-chunk).
  */
 static uint32_t domain_later_frames(const struct domain *d)
 {
 	struct mm_usage u;
 	uint32_t unbacked = d->max_pages - d->tot_pages, chunks;
+	uint32_t per_chunk = 1 + FRAME_CHUNK_BYTES / (1u << MM_PAGE_SHIFT);
 
 	mm_usage(&u);
 	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS;
-	return unbacked + EVTCHN_NR_BUCKETS + 1 + (unbacked < chunks ? unbacked : chunks);
+	if (unbacked < chunks)
+		chunks = unbacked;
+	return unbacked + EVTCHN_NR_BUCKETS + 1 + chunks * per_chunk;
 }
 
 /*
