@@ -219,19 +219,22 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
  * machine-to-physical chunk (one frame) and its frame-table block (two
  * frames, FRAME_CHUNK_BYTES): at most one chunk per frame it may populate,
  * never more than the RAM has (one per 4 MiB of each bank, plus one where a
- * bank starts mid-chunk).
+ * bank starts mid-chunk). Any of these hypervisor frames may have to split
+ * a wholly free chunk of the window, whose own block then costs two frames
+ * more: counted once per chunk, and once for the buckets and grant state.
  */
 static uint32_t domain_later_frames(const struct domain *d)
 {
 	struct mm_usage u;
 	uint32_t unbacked = d->max_pages - d->tot_pages, chunks;
-	uint32_t per_chunk = 1 + FRAME_CHUNK_BYTES / (1u << MM_PAGE_SHIFT);
+	uint32_t block = FRAME_CHUNK_BYTES / (1u << MM_PAGE_SHIFT);
+	uint32_t per_chunk = 1 + block + block; /* m2p page, block, a window split */
 
 	mm_usage(&u);
 	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS;
 	if (unbacked < chunks)
 		chunks = unbacked;
-	return unbacked + EVTCHN_NR_BUCKETS + 1 + chunks * per_chunk;
+	return unbacked + EVTCHN_NR_BUCKETS + 1 + block + chunks * per_chunk;
 }
 
 /*
