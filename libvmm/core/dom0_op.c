@@ -92,6 +92,7 @@ long hc_dom0_op(uint32_t op_va, uint32_t a1, uint32_t a2, uint32_t a3)
 	(void)a3;
 	if (!(caller->flags & VMM_DOMCFG_PRIVILEGED))
 		return hypercall_reject(caller, -VMM_EPERM, "dom0_op: not privileged");
+	schedule_settle(); /* the scheduler's state as of now, before it is read or changed */
 	if (guest_copy_from(caller, &op, op_va, sizeof(op)) != 0)
 		return hypercall_reject(caller, -VMM_EFAULT, "dom0_op: op 0x%08x outside domain memory",
 					(unsigned)op_va);

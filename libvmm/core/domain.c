@@ -407,10 +407,12 @@ void domain_reap(void)
 
 void domain_kill(struct domain *d, int reason)
 {
-	uint64_t now = time_now(), cpu_us;
+	uint64_t now, cpu_us;
 
 	if (!domain_live(d))
 		return;
+	schedule_settle(); /* its CPU time and the scheduler's state, as of now */
+	now = time_now();
 	cpu_us = (d->cpu_time_ns + (d == current ? now - d->run_start_ns : 0)) / 1000;
 	console_flush(&d->console, d->tag);
 	if (d->state == DOMAIN_RUNNABLE)

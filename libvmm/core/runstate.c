@@ -15,6 +15,7 @@
 #include "domain.h"
 #include "reject.h"
 #include "guest_access.h"
+#include "schedule.h"
 #include "time.h"
 #include "vcpu_state.h"
 
@@ -92,6 +93,7 @@ static long vcpu_op_get_runstate(struct domain *d, uint32_t arg)
 {
 	struct vmm_vcpu_runstate_info info;
 
+	schedule_settle(); /* a hand-off to d: its running time starts there */
 	runstate_get(d, time_now(), &info);
 	if (guest_copy_to(d, arg, &info, sizeof(info)) != 0)
 		return hypercall_reject(d, -VMM_EFAULT,

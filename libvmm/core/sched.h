@@ -135,6 +135,17 @@ static inline struct sched_entity *sched_wake_pick(struct sched_entity *e, uint6
 	return sched_wake_pick_to(e, deadline, now, picked);
 }
 
+/*
+ * For the event hand-off (schedule.c): true if waking e (not runnable) now
+ * or at any time before the next scheduling decision would make
+ * sched_wake_pick() switch from cur (running) to e. A sufficient test, not
+ * an exact one (false when in doubt), with no side effect: the caller may
+ * then switch to e at once and make the sched_wake_pick() call that
+ * accounts for it later, with the hand-off's time, before any other
+ * sched_*() call.
+ */
+bool sched_handoff_ok(const struct sched_entity *cur, const struct sched_entity *e);
+
 /* Makes e not runnable (it blocked or was paused). */
 void sched_sleep(struct sched_entity *e, uint64_t now);
 

@@ -1356,6 +1356,39 @@ struct sched_entity *sched_wake_pick_to(struct sched_entity *e, uint64_t *deadli
 	return sched_pick(now, deadline);
 }
 
+/*
+ * The event hand-off's test (sched.h): would sched_wake_pick(e, now) switch
+ * from cur to e at every `now` from cur's last charge until the next
+ * decision? Sufficient conditions, read from the stored state without a
+ * clock. e wakes warped: warp enabled, W > 0 and U passed by cur's last
+ * charge (now is later). Its E then is max(A, SVT) + bias - W. SVT is at
+ * most the A of every runnable entity (a woken entity's A is raised to it,
+ * runnable A only grow), so whatever SVT has become by `now`, e's E stays
+ * strictly below the E of cur and of the queue's best when e's A - W is
+ * below theirs and e's W exceeds the W they hold. cur's E must not drop
+ * before `now`: it only can by a warp that starts, which a warp-enabled cur
+ * running unwarped might do (its U passing); such a cur is refused.
+ */
+bool sched_handoff_ok(const struct sched_entity *cur, const struct sched_entity *e)
+{
+	const struct sched_entity *w;
+	uint64_t key, we = e->warp_vt;
+
+	if (!e->params.warp_enabled || cur != st.cur || st.yield || !registered(e) || e->runnable)
+		return false;
+	if (cur->charged_until < e->warp_back)
+		return false; /* U may not have passed: e might wake unwarped */
+	if (cur->params.warp_enabled && !cur->warped)
+		return false; /* cur's warp may start before `now` */
+	key = e->avt + VT_EVT_BIAS - we; /* e's E if SVT <= its A */
+	/* Below cur, the unwarped queue's head (W = 0 there) and the warped
+	 * queue's head: below the best of them, rq_best(). */
+	if (key >= cur->evt || we <= VT_EVT_BIAS - cur->evt_off || key >= runq_top(&st.uq)->evt)
+		return false;
+	w = heap_top(&st.wq);
+	return is_nobody(w) || (key < w->evt && we > VT_EVT_BIAS - w->evt_off);
+}
+
 int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint64_t now)
 {
 	bool queued;

@@ -17,6 +17,7 @@
 #include "time.h"
 #include "timerq.h"
 #include "trap.h"
+#include "vmm/dom0_op.h"
 #include "vmm/port.h"
 
 /* Defaults when the config leaves them 0 (docs/scheduling.md). */
@@ -108,6 +109,53 @@ _Static_assert(TIMERQ_NEVER == SCHED_TIME_MAX, "an empty timer queue is 'never'"
 static struct domain *domain_of(struct sched_entity *e)
 {
 	return e ? (struct domain *)((char *)e - offsetof(struct domain, sched)) : NULL;
+}
+
+/*
+ * The event hand-off (docs/scheduling.md "Hand-off"): a send that wakes a
+ * peer which BVT lets preempt the sender, whenever the wake-up is accounted
+ * (sched_handoff_ok()), switches to the peer at once and leaves the
+ * accounting -- the wake-up and the decision, the runstate, the CPU time,
+ * all at the hand-off's time -- to the next scheduler entry
+ * (schedule_settle()), after the peer's handler has run. Only the timer is
+ * set at once: no later than a quantum after the hand-off (every slice is at
+ * least that long), so that the peer cannot outrun the plan the settling
+ * will make.
+ */
+static struct {
+	struct domain *from;  /* the sender, switched out */
+	struct domain *to;    /* the peer switched in; NULL: nothing to settle */
+	uint64_t now;         /* system time of the hand-off */
+} handoff;
+
+/* The accounting a hand-off left (see above); out of line and cold: the
+ * entries only test handoff.to. */
+static __attribute__((noinline)) void schedule_settle_now(void)
+{
+	struct domain *prev = handoff.from, *d = handoff.to;
+	uint64_t now = handoff.now;
+	struct sched_entity *e;
+	bool picked;
+
+	handoff.to = NULL;
+	runstate_wake(d, now);
+	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
+	if (!picked || domain_of(e) != d) {
+		/* Not reached (sched_handoff_ok() is sufficient, the unit tests
+		 * check it against the full path): the policy ran someone else
+		 * at `now`; decide again at once. */
+		vmm_log("scheduler: hand-off dom%u -> dom%u not confirmed; deciding again",
+			(unsigned)prev->id, (unsigned)d->id);
+		glue.need_resched = true;
+	}
+	prev->cpu_time_ns += now - prev->run_start_ns;
+	d->run_start_ns = now;
+}
+
+void schedule_settle(void)
+{
+	if (handoff.to)
+		schedule_settle_now();
 }
 
 /* Recomputes the cached floor after a domain timer or the run limit changed,
@@ -213,6 +261,7 @@ void schedule_wake(struct domain *d)
 
 	if (d->state != DOMAIN_BLOCKED)
 		return;
+	schedule_settle();
 	d->state = DOMAIN_RUNNABLE;
 	glue.decision_valid = false; /* taken before this wake-up: decide anew */
 	now = time_now();
@@ -255,6 +304,33 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *pre
 }
 
 /*
+ * The hand-off itself (see `handoff` above): d, blocked, becomes the running
+ * domain at once. What schedule_to() does, without the policy: the timer is
+ * only brought forward to a quantum from now if it is set later. Returns
+ * when prev runs again.
+ */
+static void schedule_handoff(struct domain *prev, struct domain *d)
+{
+	uint64_t now = time_now(), limit = now + VMM_SCHED_QUANTUM_MIN_NS;
+
+	d->state = DOMAIN_RUNNABLE;
+	handoff.from = prev;
+	handoff.to = d;
+	handoff.now = now;
+	current = d;
+	if (glue.programmed > limit) {
+		/* Earlier only: the bounds schedule_program_timer() relies on
+		 * still hold. */
+		glue.programmed = limit;
+		vmm_port_timer_set(time_ns_to_counter(limit));
+	}
+	if (!time_guest_counter)
+		time_publish(d->shared, now);
+	arch_mmu_activate(d->slot, (d->flags & VMM_DOMCFG_PMU_USER) != 0);
+	arch_switch(&prev->hctx, &d->hctx);
+}
+
+/*
  * The wake-up of a hypercall that has nothing left to do but return (the
  * event send): schedule_wake(d), and the decision its verdict asks for taken
  * at once, in one scheduler call (sched_wake_pick()): a domain BVT says
@@ -278,6 +354,15 @@ void schedule_wake_switch(struct domain *d)
 		schedule_if_needed();
 		return;
 	}
+	schedule_settle(); /* a hand-off to us, not accounted yet */
+	/* A poller resumes in the hypervisor (its poll ends there) and most
+	 * often answers with a hypercall at once, which settles: deferring
+	 * saves it nothing, so pollers take the usual way. */
+	if (d->sched.params.warp_enabled && !d->evtchn.polling &&
+	    sched_handoff_ok(&prev->sched, &d->sched)) {
+		schedule_handoff(prev, d);
+		return;
+	}
 	d->state = DOMAIN_RUNNABLE;
 	glue.decision_valid = false; /* taken before this wake-up: decide anew */
 	now = time_now();
@@ -289,6 +374,7 @@ void schedule_wake_switch(struct domain *d)
 
 static void schedule_at(uint64_t now)
 {
+	schedule_settle();
 	glue.need_resched = false;
 	glue.decision_valid = false;
 	schedule_to(current, domain_of(sched_pick(now, &glue.slice_deadline)), now);
@@ -296,6 +382,7 @@ static void schedule_at(uint64_t now)
 
 void schedule(void)
 {
+	schedule_settle(); /* before the clock read: time never goes back for sched_*() */
 	schedule_at(time_now());
 }
 
@@ -405,9 +492,12 @@ static void schedule_timer_decide(uint64_t now)
  */
 bool schedule_timer_interrupt(void)
 {
-	uint64_t count = vmm_port_counter_read(), now = time_from_counter(count);
+	uint64_t count, now;
 	struct domain *d = current;
 
+	schedule_settle();
+	count = vmm_port_counter_read();
+	now = time_from_counter(count);
 	glue.timer_interrupts++;
 	if (now >= glue.timer_floor) {
 		schedule_timer_floor_due(now);
@@ -501,6 +591,7 @@ void schedule_idle_loop(void)
 
 void schedule_leave_dead(struct domain *d)
 {
+	schedule_settle();
 	current = NULL;
 	glue.need_resched = true;
 	arch_switch(&d->hctx, &idle_hctx);
@@ -516,11 +607,13 @@ void schedule_leave_dead(struct domain *d)
 static __attribute__((noinline)) long sched_op_yield(void)
 {
 	struct domain *d = current;
-	uint64_t now = time_now();
+	uint64_t now;
 	struct sched_entity *e;
 
 	if (!d)
 		__builtin_unreachable();
+	schedule_settle();
+	now = time_now();
 	e = sched_yield_pick(&d->sched, now, &glue.slice_deadline);
 	if (!e)
 		__builtin_unreachable();
@@ -607,6 +700,7 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 	 * function with no stack frame for the other commands' locals. */
 	if (cmd == VMM_SCHEDOP_yield)
 		return sched_op_yield();
+	schedule_settle();
 	d = current;
 	switch (cmd) {
 	case VMM_SCHEDOP_block:
@@ -622,6 +716,7 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 
 void schedule_timer_cancel(struct domain *d)
 {
+	schedule_settle();
 	d->timer_deadline = 0;
 	timerq_cancel(&domain_timers, d->slot);
 	timerq_cancel(&domain_timers, POLL_TIMER_ID(d->slot));
@@ -632,10 +727,12 @@ long hc_set_timer_op(uint32_t deadline_lo, uint32_t deadline_hi, uint32_t a2, ui
 {
 	struct domain *d = current;
 	uint64_t deadline = ((uint64_t)deadline_hi << 32) | deadline_lo;
-	uint64_t now = time_now();
+	uint64_t now;
 
 	(void)a2;
 	(void)a3;
+	schedule_settle();
+	now = time_now();
 	if (deadline && deadline > now) {
 		d->timer_deadline = deadline;
 		timerq_arm(&domain_timers, d->slot, deadline);

@@ -29,6 +29,15 @@ void schedule_wake_switch(struct domain *d);
 /* Picks the next domain and switches to it (returns when we run again). */
 void schedule(void);
 
+/*
+ * Accounts the event hand-off still pending, if any (schedule.c, "Hand-off"
+ * in docs/scheduling.md): the wake-up and the scheduling decision it made,
+ * at the hand-off's time. Every scheduler entry does it first; code that
+ * reads a domain's scheduling or CPU-time state outside schedule.c (domain
+ * death, dom0_op, the runstate) calls it before.
+ */
+void schedule_settle(void);
+
 /* schedule() if a wake-up or the end of a slice asked for it. */
 void schedule_if_needed(void);
 

@@ -26,6 +26,7 @@
 #define SEC UINT64_C(1000000000)
 
 #define NENT SCHED_MAX_ENTITIES
+#define VT_EVT_BIAS_TEST (UINT64_C(1) << 59) /* sched_bvt.c's VT_EVT_BIAS */
 
 static struct sched_entity ent[NENT + 1];
 
@@ -1663,6 +1664,174 @@ static void test_wake_pick_same_as_wake_then_pick(void **state)
 }
 
 /*
+ * The event hand-off's test (sched_handoff_ok()) is sufficient: whenever it
+ * says a sleeper may be switched to at once, the wake-up accounted later --
+ * at any time before the running entity's next decision -- picks that
+ * sleeper. Random runs as wake_trace()'s, warped and unwarped sleepers of
+ * several W (down to 1 ns, some with warp limits and U), running entities
+ * warped or not; each wake-up is checked at a random time up to the
+ * deadline. The test must say yes often (a test that always says no is
+ * sufficient too, and useless) and no to some wake-ups that then preempt
+ * anyway (it is not exact: it needs no clock).
+ */
+static void test_handoff_ok_implies_wake_switch(void **state)
+{
+	static const uint64_t warps[] = { 1, 50 * US, 700 * US, 2 * MS, 5 * MS };
+	unsigned long yes = 0, no_but_switched = 0, no = 0;
+	uint64_t seed = 4242;
+	int run;
+
+	(void)state;
+	for (run = 0; run < 24; run++) {
+		int n = 2 + run % 5, step, i;
+		uint64_t now = 0, dl = SCHED_TIME_MAX;
+		struct sched_entity *e;
+
+		memset(ent, 0, sizeof(ent));
+		init_globals(run % 3 ? 1 * MS : 0, 100 * US, 10 * MS);
+		for (i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			struct sched_params p = (seed >> 60) % 4 ?
+				warp_params(1 + (uint32_t)((seed >> 20) % 3), warps[(seed >> 30) % 5],
+					    (seed >> 40) % 2 ? 300 * US : 0, (seed >> 41) % 2 ? 2 * MS : 0) :
+				params(1 + (uint32_t)((seed >> 20) % 3));
+
+			assert_int_equal(sched_add(&ent[i], (uint32_t)i, &p), 0);
+		}
+		sched_wake(&ent[0], 0);
+		e = sched_pick(0, &dl);
+		for (step = 0; step < 4000; step++) {
+			struct sched_entity *o;
+			int op;
+
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			op = (int)((seed >> 33) % 8);
+			o = &ent[(seed >> 45) % (uint64_t)n];
+			now += 1 + (seed >> 40) % (op < 4 ? 150 * US : 2 * MS);
+			if (dl != SCHED_TIME_MAX && now > dl)
+				now = dl; /* the decision due then comes first */
+			if (op < 2 && dl != SCHED_TIME_MAX) {
+				now = dl;
+				e = sched_pick(now, &dl);
+			} else if (op < 3 && e) {
+				sched_sleep(e, now);
+				e = sched_pick(now, &dl);
+			} else if (!o->runnable && e) {
+				bool ok = sched_handoff_ok(e, o), picked;
+				uint64_t span = dl == SCHED_TIME_MAX ? 20 * MS : dl - now;
+				uint64_t at = now + (seed >> 20) % (span ? span : 1);
+				struct sched_entity *got = sched_wake_pick(o, at, &dl, &picked);
+
+				now = at;
+				if (ok) {
+					yes++;
+					if (!picked || got != o)
+						fail_msg("run %d step %d: hand-off to %d allowed, the wake-up kept %d",
+							 run, step, (int)(o - ent), picked ? (int)(got - ent) : -1);
+				} else {
+					no++;
+					no_but_switched += picked && got == o;
+				}
+				if (picked)
+					e = got;
+			} else if (!o->runnable) {
+				sched_wake(o, now); /* idle: no hand-off from nobody */
+				e = sched_pick(now, &dl);
+			} else {
+				e = sched_pick(now, &dl);
+			}
+		}
+	}
+	assert_true(yes > 500);
+	assert_true(no > 500);
+	assert_true(no_but_switched > 0);
+}
+
+/* Each condition of sched_handoff_ok() at its edge. ent[0] runs unwarped
+ * (E = A + bias); ent[1] sleeps, warp-enabled with W; ent[2] sleeps or
+ * waits in the queue. */
+static void test_handoff_ok_edges(void **state)
+{
+	struct sched_params w = warp_params(1, 1 * MS, 0, 0);
+	struct sched_entity *e;
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &w), 0);
+	add(2, 1);
+	sched_wake(&ent[0], 0);
+	e = sched_pick(0, &dl);
+	assert_ptr_equal(e, &ent[0]);
+	assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+	assert_false(sched_handoff_ok(&ent[1], &ent[1]));  /* not the running one */
+	assert_false(sched_handoff_ok(&ent[0], &ent[2]));  /* no warp */
+	w.warp_enabled = false; /* W set, warping not enabled */
+	assert_int_equal(sched_add(&ent[4], 4, &w), 0);
+	assert_false(sched_handoff_ok(&ent[0], &ent[4]));
+	assert_false(sched_handoff_ok(&ent[0], &ent[0]));  /* runnable */
+	/* e's A - W: one below cur's A (ok), equal (refused) */
+	ent[1].avt = ent[0].avt + ent[1].warp_vt - 1;
+	assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].avt++;
+	assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].avt = ent[0].avt;
+	/* U: passed at cur's last charge (ok), one ns later (refused) */
+	ent[1].warp_back = ent[0].charged_until;
+	assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].warp_back++;
+	assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].warp_back = 0;
+	/* a yield pending: refused */
+	sched_yield(&ent[0], 0);
+	assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+	e = sched_pick(0, &dl); /* nobody else runnable: ent[0] again */
+	assert_ptr_equal(e, &ent[0]);
+	assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+	/* the queue's head: ent[2] runnable with E just above e's (ok), equal (refused) */
+	sched_wake(&ent[2], 0);
+	e = sched_pick(0, &dl);
+	assert_ptr_equal(e, &ent[0]);
+	ent[1].avt = ent[2].evt - VT_EVT_BIAS_TEST + ent[1].warp_vt - 1;
+	if (ent[1].avt + VT_EVT_BIAS_TEST - ent[1].warp_vt < ent[0].evt) {
+		assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+		ent[1].avt++;
+		assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+	}
+}
+
+/* The warped queue's head w (alone there, E just below the running
+ * entity's: C kept it waiting): e's A - W one below w's E and e's W above
+ * w's (ok); A - W equal (refused); W equal (refused). */
+static void test_handoff_ok_warped_queue_edges(void **state)
+{
+	struct sched_params w1 = warp_params(1, 1 * MS, 0, 0), w3 = warp_params(1, 500 * US, 0, 0);
+	struct sched_entity *e;
+	uint64_t dl;
+
+	(void)state;
+	add(0, 1);
+	assert_int_equal(sched_add(&ent[1], 1, &w1), 0);
+	assert_int_equal(sched_add(&ent[3], 3, &w3), 0);
+	sched_wake(&ent[0], 0);
+	e = sched_pick(0, &dl);
+	assert_ptr_equal(e, &ent[0]);
+	ent[3].avt = ent[0].avt + 2 * ent[3].warp_vt; /* wakes warped, E above ent[0]'s */
+	(void)sched_wake(&ent[3], 0); /* a re-plan of ent[0] at most: E above its */
+	assert_true(ent[3].warped && ent[3].runnable && !ent[3].running);
+	ent[3].evt = ent[0].evt - 10; /* as after ent[0] was charged within C */
+	ent[3].avt = ent[3].evt - ent[3].evt_off;
+	ent[1].avt = ent[3].evt - VT_EVT_BIAS_TEST + ent[1].warp_vt - 1;
+	assert_true(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].avt++;
+	assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+	ent[1].avt--;
+	ent[1].warp_vt = ent[3].warp_vt;
+	ent[1].avt = ent[3].evt - VT_EVT_BIAS_TEST + ent[1].warp_vt - 1;
+	assert_false(sched_handoff_ok(&ent[0], &ent[1]));
+}
+
+/*
  * The boundaries of the one-call path, each compared with the two calls:
  * a sleeper woken with W = 1 ns (E just below the running entity's:
  * preempts, the last case taken at once) and with W = 0 (E equal: no
@@ -2198,6 +2367,9 @@ int main(void)
 		cmocka_unit_test_setup(test_slice_exact_all_configs, setup),
 		cmocka_unit_test_setup(test_yield_pick_same_as_yield_then_pick, setup),
 		cmocka_unit_test_setup(test_wake_pick_same_as_wake_then_pick, setup),
+		cmocka_unit_test_setup(test_handoff_ok_implies_wake_switch, setup),
+		cmocka_unit_test_setup(test_handoff_ok_edges, setup),
+		cmocka_unit_test_setup(test_handoff_ok_warped_queue_edges, setup),
 		cmocka_unit_test_setup(test_wake_pick_boundaries, setup),
 		cmocka_unit_test_setup(test_traces_match_reference, setup),
 		cmocka_unit_test_setup(test_slice_memo_follows_weight, setup),
