@@ -111,53 +111,6 @@ static struct domain *domain_of(struct sched_entity *e)
 	return e ? (struct domain *)((char *)e - offsetof(struct domain, sched)) : NULL;
 }
 
-/*
- * The event hand-off (docs/scheduling.md "Hand-off"): a send that wakes a
- * peer which BVT lets preempt the sender, whenever the wake-up is accounted
- * (sched_handoff_ok()), switches to the peer at once and leaves the
- * accounting -- the wake-up and the decision, the runstate, the CPU time,
- * all at the hand-off's time -- to the next scheduler entry
- * (schedule_settle()), after the peer's handler has run. Only the timer is
- * set at once: no later than a quantum after the hand-off (every slice is at
- * least that long), so that the peer cannot outrun the plan the settling
- * will make.
- */
-static struct {
-	struct domain *from;  /* the sender, switched out */
-	struct domain *to;    /* the peer switched in; NULL: nothing to settle */
-	uint64_t now;         /* system time of the hand-off */
-} handoff;
-
-/* The accounting a hand-off left (see above); out of line and cold: the
- * entries only test handoff.to. */
-static __attribute__((noinline)) void schedule_settle_now(void)
-{
-	struct domain *prev = handoff.from, *d = handoff.to;
-	uint64_t now = handoff.now;
-	struct sched_entity *e;
-	bool picked;
-
-	handoff.to = NULL;
-	runstate_wake(d, now);
-	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
-	if (!picked || domain_of(e) != d) {
-		/* Not reached (sched_handoff_ok() is sufficient, the unit tests
-		 * check it against the full path): the policy ran someone else
-		 * at `now`; decide again at once. */
-		vmm_log("scheduler: hand-off dom%u -> dom%u not confirmed; deciding again",
-			(unsigned)prev->id, (unsigned)d->id);
-		glue.need_resched = true;
-	}
-	prev->cpu_time_ns += now - prev->run_start_ns;
-	d->run_start_ns = now;
-}
-
-void schedule_settle(void)
-{
-	if (handoff.to)
-		schedule_settle_now();
-}
-
 /* Recomputes the cached floor after a domain timer or the run limit changed,
  * so that programming the timer compares one value instead of two. */
 static void schedule_update_timer_floor(void)
@@ -255,6 +208,75 @@ static void schedule_program_timer(uint64_t now, bool running)
 	schedule_program_timer_full(now, running);
 }
 
+/*
+ * The event hand-off (docs/scheduling.md "Hand-off"): a send that wakes a
+ * peer which BVT lets preempt the sender, whenever the wake-up is accounted
+ * (sched_handoff_ok()), switches to the peer at once and leaves the
+ * accounting -- the wake-up and the decision, the runstate, the CPU time,
+ * all at the hand-off's time -- to the next scheduler entry
+ * (schedule_settle()), after the peer's handler has run. Only the timer is
+ * set at once: no later than a quantum after the hand-off (every slice is at
+ * least that long), so that the peer cannot outrun the plan the settling
+ * will make.
+ */
+bool schedule_handoff_enabled = true;
+uint32_t schedule_handoffs;
+
+static struct {
+	struct domain *from;  /* the sender, switched out */
+	struct domain *to;    /* the peer switched in; NULL: nothing to settle */
+	uint64_t now;         /* system time of the hand-off */
+	uint64_t limit;       /* the timer it set: now + a quantum */
+} handoff;
+
+/* The accounting a hand-off left (see above); out of line and cold: the
+ * entries only test handoff.to. */
+static __attribute__((noinline)) void schedule_settle_now(void)
+{
+	struct domain *prev = handoff.from, *d = handoff.to;
+	uint64_t now = handoff.now;
+	struct sched_entity *e;
+	bool picked;
+
+	handoff.to = NULL;
+	runstate_wake(d, now);
+	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
+	if (!picked || domain_of(e) != d) {
+		/* Not reached (sched_handoff_ok() is sufficient, the unit tests
+		 * check it against the full path): the policy ran someone else
+		 * at `now`; the next decision point takes the decision. Logged
+		 * once: a guest must not be able to flood the log with it. */
+		static bool logged;
+
+		if (!logged)
+			vmm_log("scheduler: hand-off dom%u -> dom%u not confirmed; deciding again",
+				(unsigned)prev->id, (unsigned)d->id);
+		logged = true;
+		glue.need_resched = true;
+	}
+	prev->cpu_time_ns += now - prev->run_start_ns;
+	d->run_start_ns = now;
+	/* The timer still holds the hand-off's early limit (nothing has
+	 * programmed it since): move it to the plan now, or it fires for
+	 * nothing -- the slack rule keeps a timer that is early by less than
+	 * 5 ms. A refresh dated from the hand-off is only earlier. */
+	if (glue.programmed == handoff.limit) {
+		glue.programmed_bounded = true;
+		schedule_timer_set(schedule_next_event(now, true));
+	}
+}
+
+bool schedule_handoff_pending(void)
+{
+	return handoff.to != NULL;
+}
+
+void schedule_settle(void)
+{
+	if (handoff.to)
+		schedule_settle_now();
+}
+
 void schedule_wake(struct domain *d)
 {
 	uint64_t now;
@@ -314,9 +336,11 @@ static void schedule_handoff(struct domain *prev, struct domain *d)
 	uint64_t now = time_now(), limit = now + VMM_SCHED_QUANTUM_MIN_NS;
 
 	d->state = DOMAIN_RUNNABLE;
+	schedule_handoffs++;
 	handoff.from = prev;
 	handoff.to = d;
 	handoff.now = now;
+	handoff.limit = limit;
 	current = d;
 	if (glue.programmed > limit) {
 		/* Earlier only: the bounds schedule_program_timer() relies on
@@ -347,6 +371,7 @@ void schedule_wake_switch(struct domain *d)
 
 	if (d->state != DOMAIN_BLOCKED)
 		return;
+	schedule_settle(); /* a hand-off to us, not accounted yet */
 	if (!prev || glue.need_resched) {
 		/* not from a running domain's hypercall, or a decision is due
 		 * already: the usual way */
@@ -354,11 +379,10 @@ void schedule_wake_switch(struct domain *d)
 		schedule_if_needed();
 		return;
 	}
-	schedule_settle(); /* a hand-off to us, not accounted yet */
 	/* A poller resumes in the hypervisor (its poll ends there) and most
 	 * often answers with a hypercall at once, which settles: deferring
 	 * saves it nothing, so pollers take the usual way. */
-	if (d->sched.params.warp_enabled && !d->evtchn.polling &&
+	if (d->sched.params.warp_enabled && !d->evtchn.polling && schedule_handoff_enabled &&
 	    sched_handoff_ok(&prev->sched, &d->sched)) {
 		schedule_handoff(prev, d);
 		return;
@@ -382,8 +406,7 @@ static void schedule_at(uint64_t now)
 
 void schedule(void)
 {
-	schedule_settle(); /* before the clock read: time never goes back for sched_*() */
-	schedule_at(time_now());
+	schedule_at(time_now()); /* settles first */
 }
 
 /*
@@ -591,7 +614,6 @@ void schedule_idle_loop(void)
 
 void schedule_leave_dead(struct domain *d)
 {
-	schedule_settle();
 	current = NULL;
 	glue.need_resched = true;
 	arch_switch(&d->hctx, &idle_hctx);
@@ -716,7 +738,6 @@ long hc_sched_op(uint32_t cmd, uint32_t arg, uint32_t a2, uint32_t a3)
 
 void schedule_timer_cancel(struct domain *d)
 {
-	schedule_settle();
 	d->timer_deadline = 0;
 	timerq_cancel(&domain_timers, d->slot);
 	timerq_cancel(&domain_timers, POLL_TIMER_ID(d->slot));

@@ -38,6 +38,14 @@ void schedule(void);
  */
 void schedule_settle(void);
 
+/* The hand-off is taken when allowed (default true). The unit tests clear
+ * it to compare the hand-off with the wake-up it defers. */
+extern bool schedule_handoff_enabled;
+/* Whether a hand-off waits for schedule_settle() (tests). */
+bool schedule_handoff_pending(void);
+/* Hand-offs taken since boot (tests, benchmarks). */
+extern uint32_t schedule_handoffs;
+
 /* schedule() if a wake-up or the end of a slice asked for it. */
 void schedule_if_needed(void);
 
