@@ -156,7 +156,9 @@ struct vmm_sched_poll {
  * set_callbacks(event_address, failsafe_address)
  *   event_address: guest entry point for event upcalls (see below).
  *   failsafe_address: reserved, must be 0 or a valid address; unused.
- *   Both must lie in the domain's memory: -VMM_EFAULT otherwise.
+ *   Both must lie in the domain's memory: -VMM_EFAULT otherwise. An ARM-state
+ *   event_address (bit 0 clear) must be word aligned: -VMM_EINVAL otherwise
+ *   (bit 1 set; the upcall's exception return to it would be UNPREDICTABLE).
  *
  * The upcall (thesis 5.2.4): when an event is pending for the domain and its
  * vcpu_info.evtchn_upcall_mask is 0, the hypervisor, on its next return to the
@@ -206,8 +208,9 @@ struct vmm_trap_frame {
  *   VMM_TRAP_* kind (guest address, bit 0 set: Thumb; 0: none) and the
  *   kernel stack for traps and upcalls that arrive in virtual user mode
  *   (Xen's stack_switch; 0: none). Each non-zero handler and kernel_sp - 4
- *   must lie in the domain's memory, kernel_sp be 8-byte aligned:
- *   -VMM_EFAULT / -VMM_EINVAL otherwise, and nothing changes. flags: 0 or
+ *   must lie in the domain's memory, kernel_sp be 8-byte aligned and every
+ *   ARM-state handler (bit 0 clear) word aligned: -VMM_EFAULT / -VMM_EINVAL
+ *   otherwise, and nothing changes. flags: 0 or
  *   VMM_TRAPTABLE_fast_syscall (any other bit: -VMM_EINVAL, nothing
  *   changes). table = 0 clears every handler and the flags. Returns 0.
  *

@@ -7,7 +7,9 @@
  * docs/policy.md); guests can only read their own part of it.
  *
  * Errors: unknown cmd -VMM_EINVAL; arg not wholly in the caller's memory
- * -VMM_EFAULT. Each refusal logs one rate-limited "[VMM]" line.
+ * -VMM_EFAULT, also (get_types/get_type_name, which write their result back) when it lies
+ * in one of the caller's page-table frames, which the hypervisor never
+ * writes for a guest. Each refusal logs one rate-limited "[VMM]" line.
  *
  * This header is self-standing; docs/abi.md is the reference.
  */

@@ -98,6 +98,19 @@ struct vmm_mmuext_op {
 #define VMM_SYNC_ICACHE_MAX       (1u << 20)
 #define VMM_MMUEXT_OP_MAX         64u
 
+/*
+ * Hypervisor time one mmuext_op or multicall may take (the hypervisor is not
+ * preemptible): once a batch has run this long, it stops before its next
+ * element with -VMM_EAGAIN (at least one element always runs). mmuext_op:
+ * the op not run is the one `done` counts up to; re-issue from there.
+ * multicall: the first entry not run gets result -VMM_EAGAIN (it and the
+ * ones after it were not run; a batched mmuext_op stopped by the budget
+ * reports -VMM_EAGAIN and its own `done`). Ordinary batches finish in far
+ * less; only batches of costly ops (pins of tables full of sections, large
+ * SYNC_ICACHE ranges, big populates) reach it.
+ */
+#define VMM_BATCH_BUDGET_NS      5000000u /* 5 ms */
+
 /* ---------------------------------------------------------------------------
  * multicall(calls, count)
  *   Runs `count` (0..VMM_MULTICALL_MAX, else -VMM_E2BIG) calls in order in one
@@ -106,7 +119,8 @@ struct vmm_mmuext_op {
  *   be batched (mmu_update, update_va_mapping, mmuext_op, memory_op,
  *   xen_version, console_io, set_timer_op); any other op gets result
  *   -VMM_EINVAL. Returns 0, or -VMM_EFAULT if an entry cannot be read or its
- *   result cannot be written (the calls before it have run).
+ *   result cannot be written (the calls before it have run), or -VMM_EAGAIN
+ *   if it used up VMM_BATCH_BUDGET_NS (above) before an entry.
  */
 struct vmm_multicall_entry {
 	uint32_t op;      /* hypercall number (VMM_HC_*) */

@@ -10,7 +10,9 @@
  * source therefore raises one event per eoi and cannot storm.
  *
  * Errors: unknown cmd -VMM_EINVAL; arg not wholly in the caller's memory
- * -VMM_EFAULT. Each refusal logs one rate-limited "[VMM]" line.
+ * -VMM_EFAULT, also (irq_status_query, which write their result back) when it lies
+ * in one of the caller's page-table frames, which the hypervisor never
+ * writes for a guest. Each refusal logs one rate-limited "[VMM]" line.
  *
  * This header is self-standing; docs/abi.md is the reference.
  */

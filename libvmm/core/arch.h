@@ -149,6 +149,14 @@ void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame);
  * arch_frame_from_guest() tells whether a trap came from guest (USR) code.
  */
 struct vmm_trap_frame *arch_frame_at_stack_top(uint8_t *stack_top, void *vcpu_info);
+/*
+ * Whether a guest entry point (bit 0: Thumb) may be handed to
+ * arch_frame_set_entry(): an ARM-state one must be word aligned (an
+ * exception return to ARM state with pc bit 1 set is UNPREDICTABLE, and
+ * the hypervisor executes it at PL1). Checked wherever a guest names one
+ * (trap handlers, event callback, ELF entry), not on the entry paths.
+ */
+bool arch_entry_aligned(uint32_t entry);
 void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp, uint32_t r0);
 void arch_frame_sanitize(struct vmm_trap_frame *f);
 bool arch_frame_from_guest(const struct vmm_trap_frame *f);

@@ -271,6 +271,11 @@ static int elf_plan_build(const void *image, size_t image_size, const struct elf
 	if (!entry_inside_segment(plan, eh.e_entry))
 		return elf_reject(why, why_len, "entry 0x%08x not inside a loaded segment",
 				  (unsigned)eh.e_entry);
+	/* Entered by an exception return: an ARM-state (bit 0 clear) pc with
+	 * bit 1 set is UNPREDICTABLE there. Thumb entries: any halfword. */
+	if ((eh.e_entry & 3u) == 2u)
+		return elf_reject(why, why_len, "entry 0x%08x: ARM-state entry not 4-byte aligned",
+				  (unsigned)eh.e_entry);
 	plan->result.entry = eh.e_entry;
 	return 0;
 }

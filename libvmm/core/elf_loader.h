@@ -7,7 +7,9 @@
  * segments with p_memsz > 0 are placed; other program headers are ignored
  * (a PT_LOAD with p_memsz == 0 and p_filesz == 0 is ignored too; p_filesz
  * must never exceed p_memsz). Segments are placed at p_vaddr (p_paddr is
- * ignored: guests run at their link address, see guest_info.h).
+ * ignored: guests run at their link address, see guest_info.h). The entry
+ * must lie in a loaded segment and, in ARM state (bit 0 clear), be word
+ * aligned (the first exception return into the domain loads it).
  *
  * Host side only: it knows nothing about page tables. The caller maps
  * host[0..size) as guest addresses [va_base, va_base + size).

@@ -115,6 +115,9 @@ long hc_set_callbacks(uint32_t event_address, uint32_t failsafe_address, uint32_
 	    (failsafe_address && !guest_range_valid(d, failsafe_address & ~1u, 4)))
 		return hypercall_reject(d, -VMM_EFAULT, "set_callbacks: address 0x%08x/0x%08x outside domain memory",
 					(unsigned)event_address, (unsigned)failsafe_address);
+	if (!arch_entry_aligned(event_address))
+		return hypercall_reject(d, -VMM_EINVAL, "set_callbacks: event address 0x%08x: ARM-state entry not 4-byte aligned",
+					(unsigned)event_address);
 	d->event_callback = event_address;
 	return 0;
 }

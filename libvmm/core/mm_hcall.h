@@ -8,6 +8,7 @@
 #ifndef VMM_CORE_MM_HCALL_H
 #define VMM_CORE_MM_HCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "pt_hcall.h"
@@ -33,5 +34,9 @@ long hc_mmuext_op(uint32_t ops, uint32_t count, uint32_t done, uint32_t domid);
  * before the guest runs again.
  */
 long mm_multicall(uint32_t calls, uint32_t count, pt_dispatch_fn dispatch, void *arg);
+
+/* True while an mmuext_op or multicall runs and has used VMM_BATCH_BUDGET_NS
+ * of hypervisor time since the outermost one began (pt_ops.over_budget). */
+bool mm_batch_over_budget(void);
 
 #endif /* VMM_CORE_MM_HCALL_H */

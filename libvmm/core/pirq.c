@@ -138,13 +138,17 @@ static long physdev_irq_status(struct domain *d, uint32_t arg)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 				  "physdev_op irq_status_query: argument 0x%08x outside domain memory",
 				  (unsigned)arg);
+	/* Readable is not writable (a page table): the result must be storable. */
+	if (!guest_range_writable(d, arg, sizeof(op)))
+		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
+				  "physdev_op irq_status_query: argument 0x%08x is in a page table", (unsigned)arg);
 	if (op.irq >= VMM_NR_PIRQS)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EINVAL,
 				  "physdev_op irq_status_query: irq %u (max %u)", (unsigned)op.irq,
 				  VMM_NR_PIRQS - 1);
 	p = pirq_bound_by(d, op.irq);
 	op.flags = p ? VMM_PHYSDEV_IRQ_NEEDS_EOI | (p->in_flight ? VMM_PHYSDEV_IRQ_IN_FLIGHT : 0u) : 0u;
-	guest_copy_to(d, arg, &op, sizeof(op)); /* the same range was readable */
+	guest_copy_to(d, arg, &op, sizeof(op)); /* checked writable above */
 	return 0;
 }
 

@@ -154,12 +154,16 @@ static long acm_get_type_name(struct domain *d, uint32_t arg)
 	if (guest_copy_from(d, &op, arg, sizeof(op)) != 0)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 				  "acm_op: buffer 0x%08x outside domain memory", (unsigned)arg);
+	/* Readable is not writable (a page table): the result must be storable. */
+	if (!guest_range_writable(d, arg, sizeof(op)))
+		return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
+				  "acm_op: buffer 0x%08x is in a page table", (unsigned)arg);
 	if (!policy_active || op.type >= policy_active->nr_types)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EINVAL, "acm_op: no type %u",
 				  (unsigned)op.type);
 	memset(op.name, 0, sizeof(op.name));
 	strncpy(op.name, policy_active->type_names[op.type], sizeof(op.name) - 1);
-	guest_copy_to(d, arg, &op, sizeof(op)); /* the same range was readable */
+	guest_copy_to(d, arg, &op, sizeof(op)); /* checked writable above */
 	return 0;
 }
 

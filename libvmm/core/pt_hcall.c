@@ -30,6 +30,12 @@ static inline bool is_self(uint32_t domid)
 	return domid == VMM_DOMID_SELF;
 }
 
+/* The batch hypercall in progress has used its hypervisor time (pt_ops.over_budget). */
+static inline bool over_budget(struct pt_space *s)
+{
+	return s->ops->over_budget && s->ops->over_budget(s->ctx);
+}
+
 /* Writes the done count if the guest asked for it. */
 static int put_done(struct pt_space *s, uint32_t done, uint32_t n)
 {
@@ -178,6 +184,11 @@ long pt_mmuext_op(struct pt_space *s, uint32_t ops, uint32_t count, uint32_t don
 	if (err)
 		return err;
 	for (i = 0; i < count; i++) {
+		if (i && over_budget(s)) {
+			err = reject(s, -VMM_EAGAIN, "mmuext_op: stopped before op %u of %u: hypervisor time budget used",
+				     (unsigned)i, (unsigned)count);
+			break;
+		}
 		if (s->ops->copy_from(s->ctx, &op, ops + i * EXT_SIZE, EXT_SIZE)) {
 			err = reject(s, -VMM_EFAULT, "mmuext_op: op %u at 0x%08x outside domain memory",
 				     (unsigned)i, (unsigned)(ops + i * EXT_SIZE));
@@ -233,6 +244,15 @@ long pt_multicall(struct pt_space *s, uint32_t calls, uint32_t count, pt_dispatc
 				    &e.result, sizeof(e.result)))
 			return reject(s, -VMM_EFAULT, "multicall: call %u at 0x%08x outside domain memory",
 				      (unsigned)i, (unsigned)at);
+		if (i && over_budget(s)) {
+			/* the entry was proven storable just above */
+			e.result = (int32_t)reject(s, -VMM_EAGAIN,
+						   "multicall: stopped before call %u of %u: hypervisor time budget used",
+						   (unsigned)i, (unsigned)count);
+			s->ops->copy_to(s->ctx, at + (uint32_t)offsetof(struct vmm_multicall_entry, result),
+					&e.result, sizeof(e.result));
+			return -VMM_EAGAIN;
+		}
 		if (pt_multicall_allowed(e.op))
 			e.result = (int32_t)dispatch(arg, e.op, e.args);
 		else

@@ -7,6 +7,7 @@
 #include "domain.h"
 #include "guest_access.h"
 #include "mm.h"
+#include "mm_hcall.h"
 #include "vmm/mmu.h"
 
 #define PAGE_MASK 0xFFFu
@@ -124,6 +125,12 @@ static int ops_copy_to(void *ctx, uint32_t va, const void *src, uint32_t len)
 	return guest_copy_to(ctx, va, src, len);
 }
 
+static bool ops_over_budget(void *ctx)
+{
+	(void)ctx;
+	return mm_batch_over_budget();
+}
+
 const struct pt_ops pt_domain_ops = {
 	.read = ops_read,
 	.write = ops_write,
@@ -136,6 +143,7 @@ const struct pt_ops pt_domain_ops = {
 	.forget_base = ops_forget_base,
 	.copy_from = ops_copy_from,
 	.copy_to = ops_copy_to,
+	.over_budget = ops_over_budget,
 };
 
 void pt_domain_init(struct domain *d, uint32_t l1_mfn)

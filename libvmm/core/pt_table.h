@@ -60,6 +60,10 @@ struct pt_ops {
 	/* Copies from/to the calling domain's memory at guest address va: 0 or -VMM_EFAULT. */
 	int (*copy_from)(void *ctx, void *dst, uint32_t va, uint32_t len);
 	int (*copy_to)(void *ctx, uint32_t va, const void *src, uint32_t len);
+	/* Optional (may be NULL: never): true once the batch hypercall in progress
+	 * has used its hypervisor time (VMM_BATCH_BUDGET_NS): mmuext_op and
+	 * multicall stop before their next element with -VMM_EAGAIN. */
+	bool (*over_budget)(void *ctx);
 };
 
 /* base_mfn when the domain has no L1 of its own yet. */

@@ -104,6 +104,11 @@ long vtrap_set_table(struct domain *d, uint32_t table_va, uint32_t flags)
 			return vmm_reject(d->id, &d->rejections_logged, -VMM_EFAULT,
 					  "set_trap_table: %s handler 0x%08x outside domain memory",
 					  trap_kind_names[i], (unsigned)t.handler[i]);
+	for (i = 0; i < VMM_TRAP_NR; i++)
+		if (!arch_entry_aligned(t.handler[i]))
+			return vmm_reject(d->id, &d->rejections_logged, -VMM_EINVAL,
+					  "set_trap_table: %s handler 0x%08x: ARM-state entry not 4-byte aligned",
+					  trap_kind_names[i], (unsigned)t.handler[i]);
 	if (t.kernel_sp & 7u)
 		return vmm_reject(d->id, &d->rejections_logged, -VMM_EINVAL,
 				  "set_trap_table: kernel stack 0x%08x not 8-byte aligned", (unsigned)t.kernel_sp);

@@ -175,8 +175,11 @@ void vmm_port_cpu_switch(void) { fake_hw.cpu_switches++; }
 
 uint64_t vmm_port_counter_read(void)
 {
+	uint64_t now = fake_hw.counter;
+
 	fake_hw.counter_reads++;
-	return fake_hw.counter;
+	fake_hw.counter += fake_hw.counter_step; /* time passing while the hypervisor works */
+	return now;
 }
 uint32_t vmm_port_counter_freq(void) { return fake_hw.counter_freq; }
 

@@ -58,6 +58,7 @@ struct fake_hw {
 	uint64_t timer_count;            /* last vmm_port_timer_set() value */
 	unsigned int timer_sets;         /* vmm_port_timer_set() calls */
 	unsigned int counter_reads;      /* vmm_port_counter_read() calls */
+	uint64_t counter_step;           /* added to counter after each read (0: time stands still) */
 	bool timer_armed;
 	int pending_irq;                 /* next vmm_port_irq_ack() result */
 	int pending_more[FAKE_PENDING_MAX]; /* then these, in order (pending_nr of them) */

@@ -574,6 +574,26 @@ static void test_entry_in_bss_accepted(void **state)
 	assert_int_equal(elf_check(f->image, f->image_size, &f->target, NULL, NULL, 0), 0);
 }
 
+/*
+ * An ARM-state entry (bit 0 clear) must be word aligned: the first exception
+ * return into the domain would otherwise load a pc with bit 1 set in ARM
+ * state, UNPREDICTABLE at PL1 (the hypervisor executes it). Thumb entries
+ * (bit 0 set) are halfword aligned by construction. Each low-bit pattern.
+ */
+static void test_entry_arm_alignment(void **state)
+{
+	struct fixture *f = *state;
+
+	put32(f->image + EH_ENTRY, LOAD_MIN + 0x100);   /* ARM, aligned */
+	assert_int_equal(elf_check(f->image, f->image_size, &f->target, NULL, NULL, 0), 0);
+	put32(f->image + EH_ENTRY, LOAD_MIN + 0x101);   /* Thumb at +0x100 */
+	assert_int_equal(elf_check(f->image, f->image_size, &f->target, NULL, NULL, 0), 0);
+	put32(f->image + EH_ENTRY, LOAD_MIN + 0x103);   /* Thumb at +0x102 */
+	assert_int_equal(elf_check(f->image, f->image_size, &f->target, NULL, NULL, 0), 0);
+	put32(f->image + EH_ENTRY, LOAD_MIN + 0x102);   /* ARM with bit 1 set */
+	expect_reject(f, "entry 0xc0008102: ARM-state entry not 4-byte aligned");
+}
+
 static void test_no_pt_load(void **state)
 {
 	struct fixture *f = *state;
@@ -773,6 +793,7 @@ int main(void)
 		T(test_overlapping_segments),
 		T(test_entry_outside_segments),
 		T(test_entry_in_bss_accepted),
+		T(test_entry_arm_alignment),
 		T(test_no_pt_load),
 		T(test_invalid_target),
 		T(test_image_inside_domain_memory),

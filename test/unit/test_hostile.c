@@ -32,6 +32,9 @@
 #include "log.h"
 #include "memory_op.h"
 #include "pt_table.h"
+#include "policy.h"
+#include "vmm/acm.h"
+#include "vmm/physdev.h"
 #include "vmm/abi.h"
 #include "vmm/dom0_op.h"
 #include "vmm/grant_table.h"
@@ -367,6 +370,47 @@ static void test_console_read_into_a_table_refused(void **state)
 	assert_table_untouched();
 }
 
+/* The two calls that wrote their result back without checking it could be
+ * stored: with the struct in a page-table frame they returned 0 and the
+ * guest read stale bytes as the result. Now -EFAULT, nothing written. The
+ * struct's last valid place ends right below the table; one byte more is
+ * refused. */
+static void test_query_results_into_a_table_refused(void **state)
+{
+	static const char *const names[] = { "only" };
+	static const struct vmm_policy pol = { .type_names = names, .nr_types = 1 };
+	struct vmm_physdev_irq_status_query *q;
+	struct vmm_acm_type_name *n;
+
+	(void)state;
+	d->frame->r[7] = VMM_HC_physdev_op;
+	q = test_guest_ptr(d, TABLE_VA - sizeof(*q));
+	q->irq = 5;
+	q->flags = 0xAAAAAAAAu;
+	assert_int_equal(hypercall_dispatch(VMM_HC_physdev_op, VMM_PHYSDEVOP_irq_status_query,
+					    TABLE_VA - sizeof(*q), 0, 0), 0);
+	assert_int_equal(q->flags, 0); /* not bound: written */
+	fake_console_clear();
+	assert_int_equal(hypercall_dispatch(VMM_HC_physdev_op, VMM_PHYSDEVOP_irq_status_query,
+					    TABLE_VA - sizeof(*q) + 1, 0, 0), -VMM_EFAULT);
+	assert_non_null(strstr(fake_hw.console, "irq_status_query"));
+	assert_table_untouched();
+
+	policy_activate(&pol);
+	d->frame->r[7] = VMM_HC_acm_op;
+	n = test_guest_ptr(d, TABLE_VA - sizeof(*n));
+	memset(n, 0x55, sizeof(*n));
+	n->type = 0;
+	assert_int_equal(hypercall_dispatch(VMM_HC_acm_op, VMM_ACMOP_get_type_name, TABLE_VA - sizeof(*n), 0, 0), 0);
+	assert_string_equal(n->name, "only");
+	fake_console_clear();
+	assert_int_equal(hypercall_dispatch(VMM_HC_acm_op, VMM_ACMOP_get_type_name, TABLE_VA - sizeof(*n) + 1, 0, 0),
+			 -VMM_EFAULT);
+	assert_non_null(strstr(fake_hw.console, "acm_op"));
+	policy_activate(NULL);
+	assert_table_untouched();
+}
+
 /* Input typed for one foreground domain is never read by the next: a move
  * discards what is pending; staying put keeps it. */
 static void test_foreground_switch_discards_unread_input(void **state)
@@ -482,6 +526,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dom0_op_in_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_populate_list_in_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_read_into_a_table_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_results_into_a_table_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_info_frame_cannot_become_a_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_info_hold_dropped_at_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreground_switch_lines_rate_limited, setup, teardown),

@@ -155,6 +155,15 @@ static void test_set_callbacks(void **state)
 	assert_int_equal(call(VMM_HC_set_callbacks, 0, 0, 0), -VMM_EFAULT);
 	assert_int_equal(call(VMM_HC_set_callbacks, VMM_GUEST_BASE + 0x8001, 0, 0), 0);
 	assert_int_equal(plain->event_callback, VMM_GUEST_BASE + 0x8001);
+	/* An ARM-state entry (bit 0 clear) must be word aligned: bit 1 set would
+	 * make the upcall's exception return UNPREDICTABLE. Thumb: any halfword. */
+	assert_int_equal(call(VMM_HC_set_callbacks, VMM_GUEST_BASE + 0x8000, 0, 0), 0);
+	assert_int_equal(call(VMM_HC_set_callbacks, VMM_GUEST_BASE + 0x8003, 0, 0), 0);
+	assert_int_equal(plain->event_callback, VMM_GUEST_BASE + 0x8003);
+	fake_console_clear();
+	assert_int_equal(call(VMM_HC_set_callbacks, VMM_GUEST_BASE + 0x8002, 0, 0), -VMM_EINVAL);
+	assert_int_equal(plain->event_callback, VMM_GUEST_BASE + 0x8003); /* unchanged */
+	assert_non_null(strstr(fake_hw.console, "set_callbacks"));
 }
 
 static void test_event_send_sets_bits_unless_masked(void **state)

@@ -145,6 +145,107 @@ static void test_multicall_dispatches_allowed_only(void **state)
 	assert_ptr_equal(fake_mmu.flushed_cache, &dom->asids);
 }
 
+/* Counter ticks in VMM_BATCH_BUDGET_NS at the fake port's 62.5 MHz (16 ns a tick). */
+#define BUDGET_TICKS (VMM_BATCH_BUDGET_NS / 16u)
+
+/* n INVLPG ops at ARGS (they read no clock) */
+static void put_invlpg_ops(unsigned int n)
+{
+	struct vmm_mmuext_op op = { .cmd = VMM_MMUEXT_INVLPG_LOCAL, .arg1 = 0x1000u };
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(guest_copy_to(dom, ARGS + i * sizeof(op), &op, sizeof(op)), 0);
+}
+
+static uint32_t done_word(void)
+{
+	uint32_t done = 0;
+
+	assert_int_equal(guest_copy_from(dom, &done, ARGS + 0x800, 4), 0);
+	return done;
+}
+
+/*
+ * The hypervisor is not preemptible: a batch (an mmuext_op of 64 pins of L1
+ * tables full of sections, 64 of those in a multicall) held the CPU for
+ * seconds to minutes. Now a batch stops before its next element once
+ * VMM_BATCH_BUDGET_NS have passed since the outermost batch began: -EAGAIN,
+ * `done` (mmuext_op) or the entry's result (multicall) say where to go on;
+ * the first element always runs. The fake counter advances `counter_step`
+ * per read: the check before element i sees i steps.
+ */
+static void test_mmuext_stops_at_time_budget(void **state)
+{
+	unsigned int flushes = fake_mmu.flush_va;
+
+	(void)state;
+	put_invlpg_ops(4);
+	/* last valid: one tick short of the budget before op 1, over it before op 2 */
+	fake_hw.counter_step = BUDGET_TICKS - 1;
+	assert_int_equal(call(VMM_HC_mmuext_op, ARGS, 4, ARGS + 0x800, VMM_DOMID_SELF), -VMM_EAGAIN);
+	assert_int_equal(done_word(), 2);
+	assert_int_equal(fake_mmu.flush_va, flushes + 2);
+	/* first invalid: the budget reached before op 1; op 0 still runs */
+	fake_console_clear();
+	fake_hw.counter_step = BUDGET_TICKS;
+	assert_int_equal(call(VMM_HC_mmuext_op, ARGS, 4, ARGS + 0x800, VMM_DOMID_SELF), -VMM_EAGAIN);
+	assert_int_equal(done_word(), 1);
+	assert_int_equal(fake_mmu.flush_va, flushes + 3);
+	assert_non_null(strstr(fake_hw.console, "mmuext_op: stopped before op 1 of 4"));
+	/* a single op never stops; time standing still never stops */
+	assert_int_equal(call(VMM_HC_mmuext_op, ARGS, 1, ARGS + 0x800, VMM_DOMID_SELF), 0);
+	fake_hw.counter_step = 0;
+	assert_int_equal(call(VMM_HC_mmuext_op, ARGS, 4, ARGS + 0x800, VMM_DOMID_SELF), 0);
+	assert_int_equal(done_word(), 4);
+}
+
+static void test_multicall_stops_at_time_budget(void **state)
+{
+	struct vmm_multicall_entry mc[3];
+	unsigned int i;
+
+	(void)state;
+	memset(mc, 0, sizeof(mc));
+	for (i = 0; i < 3; i++) {
+		mc[i].op = VMM_HC_xen_version;
+		mc[i].args[0] = VMM_XENVER_version;
+		mc[i].result = 1234;
+	}
+	assert_int_equal(guest_copy_to(dom, ARGS + 0x400, mc, sizeof(mc)), 0);
+	fake_hw.counter_step = BUDGET_TICKS - 1;
+	assert_int_equal(call(VMM_HC_multicall, ARGS + 0x400, 3, 0, 0), -VMM_EAGAIN);
+	assert_int_equal(guest_copy_from(dom, mc, ARGS + 0x400, sizeof(mc)), 0);
+	assert_int_equal(mc[0].result, VMM_ABI_VERSION);
+	assert_int_equal(mc[1].result, VMM_ABI_VERSION);
+	assert_int_equal(mc[2].result, -VMM_EAGAIN); /* not run */
+	for (i = 0; i < 3; i++)
+		mc[i].result = 1234;
+	assert_int_equal(guest_copy_to(dom, ARGS + 0x400, mc, sizeof(mc)), 0);
+	fake_hw.counter_step = BUDGET_TICKS;
+	assert_int_equal(call(VMM_HC_multicall, ARGS + 0x400, 3, 0, 0), -VMM_EAGAIN);
+	assert_int_equal(guest_copy_from(dom, mc, ARGS + 0x400, sizeof(mc)), 0);
+	assert_int_equal(mc[0].result, VMM_ABI_VERSION);
+	assert_int_equal(mc[1].result, -VMM_EAGAIN);
+	assert_int_equal(mc[2].result, 1234); /* after the stop: untouched */
+	/* the budget spans a batched mmuext_op: it stops inside, then the multicall */
+	put_invlpg_ops(4);
+	mc[0].op = VMM_HC_mmuext_op;
+	mc[0].args[0] = ARGS;
+	mc[0].args[1] = 4;
+	mc[0].args[2] = ARGS + 0x800;
+	mc[0].args[3] = VMM_DOMID_SELF;
+	mc[1].result = 1234;
+	assert_int_equal(guest_copy_to(dom, ARGS + 0x400, mc, sizeof(mc)), 0);
+	fake_hw.counter_step = BUDGET_TICKS - 1;
+	assert_int_equal(call(VMM_HC_multicall, ARGS + 0x400, 2, 0, 0), -VMM_EAGAIN);
+	assert_int_equal(guest_copy_from(dom, mc, ARGS + 0x400, sizeof(mc)), 0);
+	assert_int_equal(mc[0].result, -VMM_EAGAIN);
+	assert_int_equal(done_word(), 2);
+	assert_int_equal(mc[1].result, -VMM_EAGAIN);
+	fake_hw.counter_step = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +254,8 @@ int main(void)
 		cmocka_unit_test_setup(test_update_va_mapping_dispatched, setup),
 		cmocka_unit_test_setup(test_mmuext_flush_uses_domain_slot, setup),
 		cmocka_unit_test_setup(test_multicall_dispatches_allowed_only, setup),
+		cmocka_unit_test_setup(test_mmuext_stops_at_time_budget, setup),
+		cmocka_unit_test_setup(test_multicall_stops_at_time_budget, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -247,6 +247,39 @@ static void test_set_trap_table_validation(void **state)
 	assert_int_equal(d->traps.kernel_sp, 0);
 }
 
+/*
+ * An ARM-state handler (bit 0 clear) must be word aligned: the bounce, the
+ * fast bounce (entry.S) and the upcall enter it by an exception return, which
+ * is UNPREDICTABLE (at PL1, where the hypervisor runs it) for an ARM-state pc
+ * with bit 1 set. Thumb handlers (bit 0 set) may sit on any halfword. Each
+ * handler: +0 and +1, +3 accepted, +2 refused with nothing changed.
+ */
+static void test_set_trap_table_arm_alignment(void **state)
+{
+	struct vmm_trap_table t;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < VMM_TRAP_NR; i++) {
+		t = full_table;
+		t.handler[i] = H_PABT + 0x40;
+		put_table(&t);
+		assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, VMM_TRAPTABLE_fast_syscall), 0);
+		t.handler[i] = H_PABT + 0x41;
+		put_table(&t);
+		assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, VMM_TRAPTABLE_fast_syscall), 0);
+		t.handler[i] = H_PABT + 0x43;
+		put_table(&t);
+		assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, VMM_TRAPTABLE_fast_syscall), 0);
+		fake_console_clear();
+		t.handler[i] = H_PABT + 0x42;
+		put_table(&t);
+		assert_int_equal(call(VMM_HC_set_trap_table, TABLE_VA, VMM_TRAPTABLE_fast_syscall), -VMM_EINVAL);
+		assert_int_equal(d->traps.handler[i], H_PABT + 0x43); /* refusals change nothing */
+		assert_non_null(strstr(fake_hw.console, "set_trap_table"));
+	}
+}
+
 /* Every fault kind from kernel mode: pushed below the interrupted sp. */
 static void test_fault_bounce_from_kernel(void **state)
 {
@@ -765,6 +798,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restore_to_user_and_back, setup),
 		cmocka_unit_test_setup(test_dacr_follows_switch, setup),
 		cmocka_unit_test_setup(test_set_trap_table_validation, setup),
+		cmocka_unit_test_setup(test_set_trap_table_arm_alignment, setup),
 		cmocka_unit_test_setup(test_fault_bounce_from_kernel, setup),
 		cmocka_unit_test_setup(test_bounce_from_user, setup),
 		cmocka_unit_test_setup(test_user_svc_slow_path, setup),

@@ -65,6 +65,11 @@ void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp,
 	f->r[0] = r0;
 }
 
+bool arch_entry_aligned(uint32_t entry)
+{
+	return (entry & 3u) != 2u; /* Thumb (bit 0 set): any halfword; ARM: a word */
+}
+
 void arch_frame_sanitize(struct vmm_trap_frame *f)
 {
 	/* A guest-made frame may ask for any mode, I or F: it gets USR, IRQs
