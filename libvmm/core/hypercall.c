@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cold.h"
 #include "console.h"
 #include "dom0_hcall.h"
 #include "domain.h"
@@ -146,7 +147,7 @@ long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3)
 	}
 }
 
-long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3)
+VMM_COLD long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 
