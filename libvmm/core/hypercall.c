@@ -52,7 +52,7 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 };
 
 /* Reserved or unknown numbers: -ENOSYS, logged once per number and domain. */
-static long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+static VMM_COLD long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 	uint32_t nr = d->frame->r[7];
