@@ -138,12 +138,14 @@ function(vmm_library_for_cpu out)
         set_source_files_properties(${tuned} TARGET_DIRECTORY ${copy}
           PROPERTIES COMPILE_OPTIONS -mtune=generic-armv7-a)
       endif()
-      # Cold files compiled for size, as in the library itself (libvmm/CMakeLists.txt).
+      # Cold files compiled for size (-Os, Thumb-2), as in the library itself
+      # (libvmm/CMakeLists.txt).
       get_target_property(sized ${lib} VMM_SIZE_SOURCES)
+      get_target_property(size_flags ${lib} VMM_SIZE_FLAGS)
       if(sized)
         list(TRANSFORM sized PREPEND ${dir}/)
         set_source_files_properties(${sized} TARGET_DIRECTORY ${copy}
-          PROPERTIES COMPILE_OPTIONS -Os)
+          PROPERTIES COMPILE_OPTIONS "${size_flags}")
       endif()
     endif()
     set(lib ${copy})

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "cold.h"
+
 uint32_t asid_generation = 1;
 __attribute__((weak)) uint32_t vmm_asid_last = ASID_LAST; /* not const: GCC folds weak constants */
 
@@ -139,7 +141,7 @@ void asid_cache_forget(struct asid_cache *c, uint32_t l1_mfn)
 	c->key[w] = 0;
 }
 
-void asid_cache_retire(struct asid_cache *c)
+VMM_COLD void asid_cache_retire(struct asid_cache *c)
 {
 	uint32_t w;
 
@@ -154,7 +156,7 @@ uint32_t asid_flushes(void)
 	return asid_state.flushes;
 }
 
-void asid_reset(void)
+VMM_COLD void asid_reset(void)
 {
 	while (asid_state.held)
 		asid_space_retire(asid_state.held);

@@ -52,7 +52,7 @@ static bool config_name_taken(const struct vmm_config *cfg, unsigned int index)
 
 	for (i = 0; i < index; i++) {
 		const char *other = cfg->domains[i].name;
-		if (other && strcmp(other, cfg->domains[index].name) == 0)
+		if (other && vmm_streq(other, cfg->domains[index].name))
 			return true;
 	}
 	return false;
@@ -138,7 +138,7 @@ static bool config_domain_named(const struct vmm_config *cfg, const char *name)
 	unsigned int i;
 
 	for (i = 0; name && cfg->domains && i < cfg->nr_domains; i++)
-		if (cfg->domains[i].name && strcmp(cfg->domains[i].name, name) == 0)
+		if (cfg->domains[i].name && vmm_streq(cfg->domains[i].name, name))
 			return true;
 	return false;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cold.h"
 #include "format.h"
 #include "vmm/port.h"
 
@@ -92,7 +93,7 @@ void console_tx_kick(void)
 	}
 }
 
-void console_tx_drain(void)
+VMM_COLD void console_tx_drain(void)
 {
 	while (tx.count) {
 		vmm_port_console_putc(tx.buf[tx.head]);

@@ -38,7 +38,7 @@ static unsigned int nr_unreaped;
  * the hypervisor frames their use can add (see domain_promise()). */
 static uint32_t frames_promised;
 
-#define DOMAIN_STRUCT_ORDER 1u
+#define DOMAIN_STRUCT_ORDER 0u
 _Static_assert(sizeof(struct domain) <= (4096u << DOMAIN_STRUCT_ORDER), "struct domain outgrew its frames");
 
 struct domain *domain_at(unsigned int slot)
@@ -96,6 +96,7 @@ static struct domain *domain_slot_alloc(bool *no_mem)
 		return NULL;
 	}
 	d = arch_phys_to_hv(mfn << MM_PAGE_SHIFT); /* scrubbed by the allocator */
+	*(uint32_t *)d->stack = DOMAIN_STACK_CANARY;
 	d->slot = i;
 	d->self_mfn = mfn;
 	domains[i] = d;
@@ -104,6 +105,13 @@ static struct domain *domain_slot_alloc(bool *no_mem)
 
 static void domain_slot_free(struct domain *d)
 {
+	/* A stack that ran over its bottom has overwritten the structure below it: say so,
+	 * and fail the image's exit status (the tests catch it). */
+	if (*(const uint32_t *)d->stack != DOMAIN_STACK_CANARY) {
+		vmm_log("dom%u: PANIC: hypervisor stack overflow (%u bytes)", (unsigned)d->id,
+			(unsigned)DOMAIN_STACK_SIZE);
+		any_domain_failed = true;
+	}
 	domains[d->slot] = NULL;
 	mm_free(d->self_mfn, DOMAIN_STRUCT_ORDER);
 }

@@ -76,8 +76,13 @@ static int domain_take_run(struct domain *d, uint32_t pfn, uint32_t order, uint3
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < (1u << order); i++) {
+		/* Only the first can fail: the run lies in one 4 MiB chunk, whose m2p page it takes. */
+		rc = mm_m2p_set(mfn + i, pfn + i);
+		if (rc != 0) {
+			mm_free(mfn, order);
+			return rc;
+		}
 		d->p2m[pfn + i] = mfn + i;
-		mm_m2p_set(mfn + i, pfn + i);
 	}
 	d->tot_pages += 1u << order;
 	return 0;

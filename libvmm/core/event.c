@@ -4,6 +4,7 @@
 #include "event.h"
 
 #include "arch.h"
+#include "cold.h"
 #include "domain.h"
 #include "reject.h"
 #include "guest_access.h"
@@ -105,7 +106,7 @@ void event_upcall_enter(struct vmm_trap_frame *f)
 	arch_frame_set_entry(f, d->event_callback, frame_va, frame_va);
 }
 
-long hc_set_callbacks(uint32_t event_address, uint32_t failsafe_address, uint32_t a2, uint32_t a3)
+VMM_COLD long hc_set_callbacks(uint32_t event_address, uint32_t failsafe_address, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 

@@ -21,6 +21,7 @@
 #define VMM_CORE_FORMAT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 int vmm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -28,5 +29,12 @@ int vmm_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 int vmm_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * True if the two NUL-terminated strings are equal. The hypervisor's own
+ * loop, not libc's strcmp(): newlib's word-at-a-time version is 732 bytes of
+ * ARM code for a few name comparisons at boot and at PIRQ binding (issue 9).
+ */
+bool vmm_streq(const char *a, const char *b);
 
 #endif /* VMM_CORE_FORMAT_H */

@@ -109,6 +109,14 @@ static int glue_copy_to(void *ctx, uint32_t domid, uint32_t va, const void *src,
 	return d ? guest_copy_to(d, va, src, len) : -VMM_EFAULT;
 }
 
+static bool glue_accessible(void *ctx, uint32_t domid, uint32_t va, uint32_t len, bool write)
+{
+	struct domain *d = glue_domain(domid);
+
+	(void)ctx;
+	return d && (write ? guest_range_writable(d, va, len) : guest_range_accessible(d, va, len));
+}
+
 /* The image's access policy (core/policy.c) between granter and grantee. */
 static int glue_policy(void *ctx, uint32_t granter, uint32_t grantee)
 {
@@ -152,6 +160,7 @@ static const struct gnttab_ops glue_ops = {
 	.frame_unmap = glue_frame_unmap,
 	.copy_from = glue_copy_from,
 	.copy_to = glue_copy_to,
+	.accessible = glue_accessible,
 	.policy = glue_policy,
 	.map_va = glue_map_va,
 	.unmap_va = glue_unmap_va,

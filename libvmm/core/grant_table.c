@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cold.h"
 #include "log.h"
 #include "vmm/abi.h"
 #include "vmm/mmu.h"
@@ -217,7 +218,7 @@ static int table_frames_get(struct gnttab *gt, const uint32_t *frames, uint32_t 
 	return 0;
 }
 
-int gnttab_setup_table(struct gnttab *gt, struct vmm_gnttab_setup_table *op)
+VMM_COLD int gnttab_setup_table(struct gnttab *gt, struct vmm_gnttab_setup_table *op)
 {
 	uint32_t frames[VMM_GNTTAB_MAX_FRAMES];
 	uint32_t i, j;

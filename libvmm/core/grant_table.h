@@ -79,6 +79,8 @@ struct gnttab_ops {
 	/* Copies from/to domain domid's memory at guest address va: 0 or -VMM_EFAULT. */
 	int (*copy_from)(void *ctx, uint32_t domid, void *dst, uint32_t va, uint32_t len);
 	int (*copy_to)(void *ctx, uint32_t domid, uint32_t va, const void *src, uint32_t len);
+	/* True if copy_from() (write: copy_to()) of [va, va + len) in domid's memory would succeed. */
+	bool (*accessible)(void *ctx, uint32_t domid, uint32_t va, uint32_t len, bool write);
 	/* The access policy between a granter and a grantee: 0 or -VMM_EPERM. */
 	int (*policy)(void *ctx, uint32_t granter, uint32_t grantee);
 	/*

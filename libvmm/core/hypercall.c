@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cold.h"
 #include "console.h"
 #include "dom0_hcall.h"
 #include "domain.h"
@@ -51,7 +52,7 @@ static const char *const hypercall_names[VMM_HC_COUNT] = {
 };
 
 /* Reserved or unknown numbers: -ENOSYS, logged once per number and domain. */
-static long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
+static VMM_COLD long hc_reserved(uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 	uint32_t nr = d->frame->r[7];
@@ -146,7 +147,7 @@ long hc_console_io(uint32_t cmd, uint32_t count, uint32_t buf, uint32_t a3)
 	}
 }
 
-long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3)
+VMM_COLD long hc_set_foreground_domain(uint32_t domid, uint32_t a1, uint32_t a2, uint32_t a3)
 {
 	struct domain *d = current;
 

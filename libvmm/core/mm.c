@@ -15,9 +15,11 @@
 /*
  * The machine-to-physical table is kept in chunks of one page: 1024 pfns,
  * for the machine frames [k * 1024, (k + 1) * 1024). A chunk exists only
- * while a domain holds a frame in it (zone_alloc() takes it, mm_free()
- * gives it back with the last such frame), so RAM that only the
- * hypervisor uses, or nobody, costs a directory entry per 4 MiB instead
+ * while a domain holds a frame with a pfn in it (mm_m2p_set() takes it for
+ * the first pfn, mm_free() gives it back with the chunk's last domain
+ * frame), so RAM that only the hypervisor uses, or only the domains' page
+ * tables and structures outside their pfns (the builder's L1 tables in the
+ * linear window), or nobody, costs a directory entry per 4 MiB instead
  * of 4 bytes per frame; at most one page per 4 MiB of RAM, the size of a
  * flat table.
  */
@@ -171,14 +173,27 @@ static uint32_t zone_chunks(const struct mm_zone *z)
 	return ((z->ft.base_mfn + z->ft.nr - 1) >> M2P_CHUNK_SHIFT) - (z->ft.base_mfn >> M2P_CHUNK_SHIFT) + 1;
 }
 
-void mm_m2p_set(uint32_t mfn, uint32_t pfn)
+static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn);
+
+int mm_m2p_set(uint32_t mfn, uint32_t pfn)
 {
 	struct mm_zone *z = zone_of(mfn);
-	uint32_t *chunk = z ? m2p_chunk(z, mfn) : NULL;
+	uint32_t *chunk;
 
-	/* No chunk: no domain frame ever was there, nor is this one (see zone_alloc()). */
-	if (chunk)
-		chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] = pfn;
+	if (!z)
+		return 0; /* a hole */
+	chunk = m2p_chunk(z, mfn);
+	if (!chunk) {
+		/* No page: every entry reads MM_PFN_NONE already; only a domain's frame takes
+		 * one (a free or a hypervisor frame keeps no pfn: ignored). */
+		if (pfn == MM_PFN_NONE || frame_get(&z->ft, mfn)->owner >= FRAME_OWNER_NONE)
+			return 0;
+		if (m2p_chunk_take(z, mfn) != 0)
+			return -VMM_ENOMEM;
+		chunk = m2p_chunk(z, mfn);
+	}
+	chunk[mfn & (M2P_CHUNK_ENTRIES - 1)] = pfn;
+	return 0;
 }
 
 uint32_t mm_m2p(uint32_t mfn)
@@ -396,7 +411,6 @@ static int m2p_chunk_take(struct mm_zone *z, uint32_t mfn)
 		return -VMM_ENOMEM;
 	c->pfn = arch_phys_to_hv(page << MM_PAGE_SHIFT);
 	c->mfn = page;
-	c->users = 0;
 	memset(c->pfn, 0xFF, PAGE_SIZE); /* MM_PFN_NONE */
 	usage.table_bytes += PAGE_SIZE;
 	return 0;
@@ -408,10 +422,10 @@ static void m2p_chunk_put(struct mm_zone *z, uint32_t mfn, uint32_t n)
 	struct m2p_chunk *c = m2p_dir(z, mfn);
 	struct mm_zone *pz;
 
-	if (c->pfn == NULL || c->users < n)
+	if (c->users < n)
 		return; /* not reached: every domain frame was counted in zone_alloc() */
 	c->users -= n;
-	if (c->users != 0)
+	if (c->users != 0 || c->pfn == NULL)
 		return;
 	pz = zone_of(c->mfn);
 	if (pz && frame_free(&pz->ft, c->mfn, 0) == 0) {
@@ -426,11 +440,8 @@ static int zone_alloc(struct mm_zone *z, uint32_t order, uint16_t owner, uint32_
 
 	if (rc != 0)
 		return rc;
-	/* A domain's frames get pfns: their chunk must exist (a run never spans two). */
-	if (owner != FRAME_OWNER_HYP && m2p_chunk(z, *mfn) == NULL && m2p_chunk_take(z, *mfn) != 0) {
-		frame_free(&z->ft, *mfn, order);
-		return -VMM_ENOMEM;
-	}
+	/* A domain's frames are counted in their chunk (a run never spans two), whose
+	 * m2p page comes with the first pfn (mm_m2p_set()). */
 	m2p_clear(z, *mfn, 1u << order);
 	if (owner == FRAME_OWNER_HYP)
 		usage.hyp_bytes += PAGE_SIZE << order;

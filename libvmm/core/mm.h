@@ -85,8 +85,10 @@ struct frame *mm_frame(uint32_t mfn);
 
 /* Machine-to-physical: set when a domain's pfn gets frame mfn; read.
  * Only frames handed to a domain by mm_alloc() keep a pfn: for any other
- * frame mm_m2p_set() may be ignored and mm_m2p() reads MM_PFN_NONE. */
-void mm_m2p_set(uint32_t mfn, uint32_t pfn);
+ * frame mm_m2p_set() is ignored and mm_m2p() reads MM_PFN_NONE. The first
+ * pfn of a 4 MiB chunk takes the chunk's m2p page from the linear window:
+ * -VMM_ENOMEM (nothing set) if none is free, else 0. */
+int mm_m2p_set(uint32_t mfn, uint32_t pfn);
 uint32_t mm_m2p(uint32_t mfn);
 
 /* True if the hypervisor reaches frame mfn without a temporary mapping. */

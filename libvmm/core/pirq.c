@@ -12,6 +12,7 @@
 
 #include "domain.h"
 #include "evtchn.h"
+#include "format.h"
 #include "guest_access.h"
 #include "log.h"
 #include "vmm/physdev.h"
@@ -63,7 +64,7 @@ long pirq_claim_check(const struct domain *d, uint32_t irq)
 {
 	struct pirq_slot *p = pirq_find(irq);
 
-	if (!p || strcmp(p->owner, d->name) != 0)
+	if (!p || !vmm_streq(p->owner, d->name))
 		return -VMM_EPERM;
 	return p->bound ? -VMM_EEXIST : 0;
 }

@@ -42,7 +42,7 @@ static int policy_validate_types(const struct vmm_policy *p, char *why, size_t l
 			return -VMM_EINVAL;
 		}
 		for (j = 0; j < i; j++)
-			if (strcmp(p->type_names[i], p->type_names[j]) == 0) {
+			if (vmm_streq(p->type_names[i], p->type_names[j])) {
 				vmm_snprintf(why, len, "policy: type %u: name '%s' already used by type %u", i,
 					     p->type_names[i], j);
 				return -VMM_EINVAL;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "cold.h"
 #include "log.h"
 #include "vmm/abi.h"
 #include "vmm/mmu.h"
@@ -175,7 +176,7 @@ static long mmuext_one(struct pt_space *s, const struct vmm_mmuext_op *op, uint3
 	return err ? ext_fail(s, err, i, op) : 0;
 }
 
-long pt_mmuext_op(struct pt_space *s, uint32_t ops, uint32_t count, uint32_t done, uint32_t domid)
+VMM_COLD long pt_mmuext_op(struct pt_space *s, uint32_t ops, uint32_t count, uint32_t done, uint32_t domid)
 {
 	long err = batch_check(s, "mmuext_op", ops, count, EXT_SIZE, VMM_MMUEXT_OP_MAX, done, domid);
 	struct vmm_mmuext_op op;

@@ -4,6 +4,7 @@
 #include "pt_ops.h"
 
 #include "arch.h"
+#include "cold.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "mm.h"
@@ -146,7 +147,7 @@ const struct pt_ops pt_domain_ops = {
 	.over_budget = ops_over_budget,
 };
 
-void pt_domain_init(struct domain *d, uint32_t l1_mfn)
+VMM_COLD void pt_domain_init(struct domain *d, uint32_t l1_mfn)
 {
 	struct arch_hv_layout lay;
 

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "cold.h"
 #include "vmm/abi.h"
 #include "vmm/mmu.h"
 
@@ -311,7 +312,7 @@ static void frames_untype(struct pt_space *s, uint32_t mfn, uint32_t n, enum fra
 		frame_put_type(ft_of(s, mfn + i), mfn + i, type);
 }
 
-int pt_pin_l1(struct pt_space *s, uint32_t mfn)
+VMM_COLD int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 {
 	uint32_t i, maddr = mfn << 12;
 	int err;
@@ -347,7 +348,7 @@ int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 	return 0;
 }
 
-int pt_pin_l2(struct pt_space *s, uint32_t mfn)
+VMM_COLD int pt_pin_l2(struct pt_space *s, uint32_t mfn)
 {
 	struct frame *f = own_frame(s, mfn);
 	int err;
@@ -380,7 +381,7 @@ static bool l2_holds_grant(struct pt_space *s, uint32_t mfn)
 	return false;
 }
 
-int pt_unpin(struct pt_space *s, uint32_t mfn)
+VMM_COLD int pt_unpin(struct pt_space *s, uint32_t mfn)
 {
 	struct frame *f = own_frame(s, mfn);
 
@@ -685,7 +686,7 @@ static bool va_to_maddr(struct pt_space *s, uint32_t va, uint32_t *maddr)
 	return own_frame(s, *maddr >> 12) != NULL;
 }
 
-int pt_sync_icache(struct pt_space *s, uint32_t va, uint32_t len)
+VMM_COLD int pt_sync_icache(struct pt_space *s, uint32_t va, uint32_t len)
 {
 	uint32_t maddr, at, left, chunk;
 	int pass;

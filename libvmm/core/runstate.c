@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "cold.h"
 #include "domain.h"
 #include "reject.h"
 #include "guest_access.h"
@@ -102,7 +103,7 @@ static long vcpu_op_get_runstate(struct domain *d, uint32_t arg)
 	return 0;
 }
 
-long hc_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg, uint32_t a3)
+VMM_COLD long hc_vcpu_op(uint32_t cmd, uint32_t vcpuid, uint32_t arg, uint32_t a3)
 {
 	struct domain *d = current;
 

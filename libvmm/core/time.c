@@ -3,6 +3,7 @@
  */
 #include "time.h"
 
+#include "cold.h"
 #include "log.h"
 #include "vmm/abi.h"
 #include "vmm/guest_info.h"
@@ -44,7 +45,7 @@ static bool time_is_pow2_ratio(uint64_t to_hz, uint64_t from_hz)
 	return (q & (q - 1)) == 0;
 }
 
-struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
+VMM_COLD struct time_rate time_rate_make(uint64_t from_hz, uint64_t to_hz)
 {
 	struct time_rate r;
 	uint64_t rem;
@@ -116,7 +117,7 @@ int time_set_guest_counter(uint32_t kind)
 	}
 }
 
-void time_init(void)
+VMM_COLD void time_init(void)
 {
 	uint32_t freq = vmm_port_counter_freq();
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "cold.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "log.h"
@@ -82,7 +83,7 @@ static bool vtrap_addr_ok(const struct domain *d, uint32_t va)
 	return va == 0 || guest_range_valid(d, va & ~1u, 4);
 }
 
-long vtrap_set_table(struct domain *d, uint32_t table_va, uint32_t flags)
+VMM_COLD long vtrap_set_table(struct domain *d, uint32_t table_va, uint32_t flags)
 {
 	struct vmm_trap_table t;
 	unsigned int i;

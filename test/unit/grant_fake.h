@@ -110,6 +110,13 @@ static int gf_copy_to(void *ctx, uint32_t domid, uint32_t va, const void *src, u
 	return 0;
 }
 
+static bool gf_accessible(void *ctx, uint32_t domid, uint32_t va, uint32_t len, bool write)
+{
+	(void)ctx;
+	(void)write;
+	return gf_range(domid, va, len);
+}
+
 static int gf_policy(void *ctx, uint32_t a, uint32_t b)
 {
 	(void)ctx;
@@ -180,6 +187,7 @@ static const struct gnttab_ops gf_ops = {
 	.frame_unmap = gf_frame_unmap,
 	.copy_from = gf_copy_from,
 	.copy_to = gf_copy_to,
+	.accessible = gf_accessible,
 	.policy = gf_policy,
 	.map_va = gf_map_va,
 	.unmap_va = gf_unmap_va,

@@ -466,7 +466,7 @@ static int copy(uint32_t caller, struct vmm_gnttab_copy c)
 
 static void test_copy_directions(void **state)
 {
-	uint32_t g = gf_mfn(D1, 8), g2 = gf_mfn(D1, 9);
+	uint32_t g = gf_mfn(D1, 8), g2 = gf_mfn(D1, 9), i;
 
 	(void)state;
 	assert_int_equal(gf_setup(D1, 0, 1), 0);
@@ -489,6 +489,24 @@ static void test_copy_directions(void **state)
 	/* whole frame: offset 0, length 4096 */
 	assert_int_equal(copy(D2, cop(0, D1, 0, GF_GVA, VMM_DOMID_SELF, 0, 4096, SG)), 0);
 	assert_int_equal(gf_mapped_now, 0);
+	/* local -> local, in chunks; overlapping both ways copies as memmove does */
+	for (i = 0; i < 300; i++)
+		gf_guest[D2][0x1000 + i] = (uint8_t)i;
+	assert_int_equal(copy(D2, cop(GF_GVA + 0x1000u, VMM_DOMID_SELF, 0, GF_GVA + 0x2000u, D2, 0, 300, 0)), 0);
+	assert_memory_equal(&gf_guest[D2][0x2000], &gf_guest[D2][0x1000], 300);
+	assert_int_equal(copy(D2, cop(GF_GVA + 0x1000u, VMM_DOMID_SELF, 0, GF_GVA + 0x1005u, D2, 0, 300, 0)), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(gf_guest[D2][0x1005 + i], (uint8_t)i);
+	assert_int_equal(copy(D2, cop(GF_GVA + 0x1005u, VMM_DOMID_SELF, 0, GF_GVA + 0x1000u, D2, 0, 300, 0)), 0);
+	for (i = 0; i < 300; i++)
+		assert_int_equal(gf_guest[D2][0x1000 + i], (uint8_t)i);
+	/* a local side outside the caller's memory: refused before a byte moves */
+	gf_guest[D2][0x1000] = 0xEE;
+	assert_int_equal(copy(D2, cop(GF_GVA + 0x1000u, VMM_DOMID_SELF, 0, GF_GVA + GF_GSIZE - 7, D2, 0, 8, 0)),
+			 -VMM_EFAULT);
+	assert_int_equal(copy(D2, cop(GF_GVA + GF_GSIZE - 7, VMM_DOMID_SELF, 0, GF_GVA + 0x1000u, D2, 0, 8, 0)),
+			 -VMM_EFAULT);
+	assert_int_equal(gf_guest[D2][0x1000], 0xEE);
 }
 
 static void test_copy_refusals(void **state)

@@ -709,10 +709,25 @@ static void test_current_domain_dies_and_idle_reaps(void **state)
 	assert_ptr_equal(domain_at(slot), e);
 	assert_true(e->state == DOMAIN_DEAD);
 	assert_int_equal(e->tot_pages, 0);
-	assert_int_equal(mm_free_frames(), free0 - 2); /* struct domain with its stack: two frames */
+	assert_int_equal(mm_free_frames(), free0 - 1); /* struct domain with its stack: one frame */
 	domain_reap();
 	assert_null(domain_at(slot));
 	assert_int_equal(mm_free_frames(), free0);
+}
+
+/* A hypervisor stack that ran over its bottom (into struct domain) is reported when the
+ * domain is reaped, and fails the image's exit status. */
+static void test_stack_overflow_reported_at_reaping(void **state)
+{
+	struct domain *e;
+
+	(void)state;
+	e = make_domain("deep", 1 * MIB, 0, 0);
+	assert_int_equal(*(uint32_t *)e->stack, DOMAIN_STACK_CANARY);
+	e->stack[1] = 0; /* what a too deep call chain would leave */
+	domain_kill(e, VMM_SHUTDOWN_poweroff);
+	assert_true(console_has("PANIC: hypervisor stack overflow"));
+	assert_true(domain_any_failed());
 }
 
 /* A slot left by a domain that died while current is taken again without the idle loop. */
@@ -954,6 +969,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dead_domain_returns_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_domain_dies_and_idle_reaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_of_a_dead_current_domain_is_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stack_overflow_reported_at_reaping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_pages_clamped_to_the_maximum, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_slot_is_reusable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_sequences_match_the_model, setup, teardown),

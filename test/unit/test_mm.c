@@ -146,19 +146,27 @@ static void test_linear_allocations_stay_in_window(void **state)
 	/* the window is used up, the other zones are still free */
 	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn), -VMM_ENOMEM);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
-	/* ...but a domain frame there needs its chunk's block of entries (two frames) and an
-	 * m2p chunk (one) from the window: refused, nothing taken */
+	/* ...but a domain frame there needs its chunk's block of entries (two frames) from the
+	 * window, and its first pfn the chunk's m2p page (one): refused, nothing taken */
 	assert_int_equal(mm_alloc(0, 3, 0, &mfn), -VMM_ENOMEM);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256);
+	/* one window frame free: a domain frame can be that one (its chunk has its block),
+	 * but its pfn then finds no frame for the chunk's m2p page: refused, nothing set */
 	assert_int_equal(mm_free(last, 0), 0);
-	assert_int_equal(mm_alloc(0, 3, 0, &mfn), -VMM_ENOMEM); /* the m2p page alone: not enough */
+	assert_int_equal(mm_alloc(0, 3, 0, &mfn), 0);
+	assert_int_equal(mfn, last);
+	assert_int_equal(mm_m2p_set(mfn, 5), -VMM_ENOMEM);
+	assert_int_equal(mm_m2p(mfn), MM_PFN_NONE);
+	assert_int_equal(mm_free(mfn, 0), 0);
 	assert_int_equal(mm_free_frames(), (8 + 8 + 16) * 256 + 1);
-	/* three window frames free again: the block and the chunk take them, the domain frame
-	 * comes from outside (two would do for a domain frame in the window and its m2p chunk) */
+	/* three window frames free again: the block takes two, the domain frame comes from
+	 * outside and its first pfn's m2p page takes the third */
 	assert_int_equal(mm_free(pair, 0), 0);
 	assert_int_equal(mm_free(pair + 1, 0), 0);
 	assert_int_equal(mm_alloc(0, 3, 0, &mfn), 0);
 	assert_false(mm_frame_linear(mfn));
+	assert_int_equal(mm_m2p_set(mfn, 5), 0);
+	assert_int_equal(mm_m2p(mfn), 5);
 	assert_int_equal(mm_frame(last)->owner, FRAME_OWNER_HYP);
 	assert_int_equal(mm_frame(pair)->owner, FRAME_OWNER_HYP);
 	assert_int_equal(mm_frame(pair + 1)->owner, FRAME_OWNER_HYP);
@@ -212,8 +220,9 @@ static void test_m2p_follows_ownership(void **state)
 	mm_m2p_set(MFN(FAKE_RAM_BASE + 24 * MIB), 1); /* ignored, no crash */
 }
 
-/* m2p chunks: taken for a domain's first frame in 4 MiB, counted as tables, never for the
- * hypervisor. (Outside the window, a chunk's first owner also costs its block of entries.) */
+/* m2p chunks: taken for a domain's first pfn in 4 MiB (not for its frames without one, the
+ * builder's page tables), counted as tables, never for the hypervisor. (Outside the window,
+ * a chunk's first owner also costs its block of entries.) */
 static void test_m2p_chunks(void **state)
 {
 	struct mm_usage u0, u;
@@ -230,6 +239,12 @@ static void test_m2p_chunks(void **state)
 	assert_int_equal(u.table_bytes, t0);
 	assert_int_equal(mm_alloc(0, 7, MM_OUTSIDE, &a), 0);
 	assert_int_equal(a >> 10, h >> 10);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, t0); /* no pfn yet: no page */
+	assert_int_equal(mm_m2p_set(a, MM_PFN_NONE), 0);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, t0);
+	assert_int_equal(mm_m2p_set(a, 3), 0); /* the first pfn takes it */
 	mm_usage(&u);
 	assert_int_equal(u.table_bytes, t0 + 4096);
 	assert_int_equal(u.hyp_bytes, u0.hyp_bytes + 4096); /* h only */
@@ -261,6 +276,7 @@ static void test_m2p_chunks(void **state)
 	assert_int_equal(mm_m2p(a & ~1023u), MM_PFN_NONE);
 	/* a refused free (still referenced) keeps the chunk */
 	assert_int_equal(mm_alloc(2, 7, MM_OUTSIDE, &a), 0);
+	assert_int_equal(mm_m2p_set(a, 0), 0);
 	assert_int_equal(frame_get_ref(mm_table(a + 1), a + 1, 7), 0);
 	assert_int_equal(mm_free(a, 2), -VMM_EBUSY);
 	mm_usage(&u);
@@ -396,7 +412,10 @@ static void test_chain_of_lent_blocks(void **state)
 	assert_int_equal(mm_alloc(FRAME_MAX_ORDER, 5, MM_LINEAR, &b), 0);
 	assert_true(mm_frame_linear(b));
 	mm_usage(&u);
-	assert_int_equal(u.table_bytes, u0.table_bytes + BLOCK + 4096); /* B's block, its m2p chunk */
+	assert_int_equal(u.table_bytes, u0.table_bytes + BLOCK); /* B's block (no pfn: no m2p chunk) */
+	assert_int_equal(mm_m2p_set(b, 0), 0);
+	mm_usage(&u);
+	assert_int_equal(u.table_bytes, u0.table_bytes + BLOCK + 4096); /* and its m2p chunk */
 	assert_int_equal(mm_free(b, 1), 0);
 	assert_int_equal(mm_alloc(0, 5, MM_OUTSIDE, &a), 0);
 	assert_int_equal(mm_frame(b)->owner, FRAME_OWNER_HYP); /* A's block */

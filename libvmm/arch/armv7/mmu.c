@@ -19,6 +19,7 @@
 #include "arch.h"
 #include "arm.h"
 #include "asid.h"
+#include "cold.h"
 #include "cp15.h"
 #include "domain.h"
 #include "port_check.h"
@@ -270,7 +271,7 @@ void arch_mmu_flush_va(unsigned int slot, uint32_t va)
 	arm_isb();
 }
 
-void arch_mmu_init(void)
+VMM_COLD void arch_mmu_init(void)
 {
 	uintptr_t va = VMM_DEVICE_VA_BASE;
 	unsigned int i, e;
@@ -454,7 +455,7 @@ static void mmu_activate_master(void)
 	mmu_switch.active = MASTER_SLOT;
 }
 
-void *arch_mmu_window_open(unsigned int slot)
+VMM_COLD void *arch_mmu_window_open(unsigned int slot)
 {
 	mmu_switch.window_from = mmu_switch.active;
 	arch_mmu_activate(slot, mmu_switch.pmu_user != 0);
@@ -483,7 +484,7 @@ void arch_mmu_flush_spaces(const struct asid_cache *c)
 	arm_isb();
 }
 
-void arch_mmu_domain_clear(unsigned int slot)
+VMM_COLD void arch_mmu_domain_clear(unsigned int slot)
 {
 	if (slot >= VMM_MAX_DOMAINS)
 		return;
