@@ -272,7 +272,14 @@ void arch_unmap_frame(void *p);
 /* Temporary-mapping slots in use (tests and leak checks). */
 unsigned int arch_temp_maps_in_use(void);
 
-/* Fault details after a data/prefetch abort (DFAR/DFSR or IFAR/IFSR). */
+/* Fault details after a data/prefetch abort (DFAR/DFSR or IFAR/IFSR). The
+ * address of an asynchronous data abort is reported as 0: DFAR is not
+ * written for one and still holds the last synchronous fault's address,
+ * possibly another domain's or the hypervisor's. */
 void arch_fault_info(int kind, uint32_t *address, uint32_t *status);
+
+/* Whether a short-descriptor DFSR reports an asynchronous abort (FS 0b10110
+ * external, 0b11000 parity), for which DFAR holds no address. */
+bool arch_dfsr_async(uint32_t dfsr);
 
 #endif /* VMM_CORE_ARCH_H */

@@ -136,6 +136,15 @@ static inline struct sched_entity *sched_wake_pick(struct sched_entity *e, uint6
 }
 
 /*
+ * Registers the function sched_yield_pick() calls first when the yielding
+ * entity is not the running one: the caller has switched to it without
+ * telling the policy yet (the event hand-off, schedule.c) and the hook makes
+ * the deferred calls. Called on the yield's general path only, so that the
+ * benchmarked fast path pays nothing for it.
+ */
+void sched_set_settle_hook(void (*hook)(void));
+
+/*
  * For the event hand-off (schedule.c): true if waking e (not runnable) now
  * or at any time before the next scheduling decision would make
  * sched_wake_pick() switch from cur (running) to e. A sufficient test, not

@@ -156,6 +156,12 @@ struct sched_state {
 };
 
 static struct sched_state st;
+static void (*settle_hook)(void); /* see sched_set_settle_hook() */
+
+void sched_set_settle_hook(void (*hook)(void))
+{
+	settle_hook = hook;
+}
 static struct sched_entity sentinel; /* "nobody": E = A = KEY_NONE */
 
 /* An empty queue's best: the sentinel or the lane head, both keyed KEY_NONE. */
@@ -1173,6 +1179,11 @@ yield_lane(struct sched_entity *cur, uint64_t now, uint64_t *deadline)
 static __attribute__((noinline)) struct sched_entity *
 yield_other(struct sched_entity *e, uint64_t now, uint64_t *deadline)
 {
+	/* Not the running entity: the caller has accounting to do first
+	 * (sched_set_settle_hook()). Here, off the fast path: yield_pair()
+	 * needs st.fast == e, which a sleeper never is. */
+	if (e != st.cur && settle_hook)
+		settle_hook();
 #ifndef SCHED_BVT_NO_FAST_PATH
 	if (e && e == st.cur)
 		return yield_lane(e, now, deadline);

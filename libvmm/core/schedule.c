@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "cold.h"
 #include "console.h"
 #include "domain.h"
 #include "reject.h"
@@ -82,6 +83,14 @@ static struct {
 	/* Board counter ticks in TIME_REFRESH_NS - 1 ns, rounded down: the
 	 * refresh tick's deadline (see schedule_timer_interrupt()). */
 	uint64_t refresh_ticks;
+	/* The hand-off waiting for schedule_settle() (see schedule_handoff()):
+	 * here, so that the entries test it from the base they already hold. */
+	struct {
+		struct domain *from;  /* the sender, switched out */
+		struct domain *to;    /* the peer switched in; NULL: nothing to settle */
+		uint64_t now;         /* system time of the hand-off */
+		uint64_t limit;       /* the timer it set: now + a quantum */
+	} handoff;
 } glue = {
 	.slice_deadline = SCHED_TIME_MAX,
 	.timer_floor = SCHED_TIME_MAX,
@@ -131,6 +140,7 @@ int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 	};
 
 	timerq_init(&domain_timers);
+	sched_set_settle_hook(schedule_settle);
 	glue.refresh_ticks = time_counter_span(TIME_REFRESH_NS - 1);
 	if (run_limit_ms) /* from now: system time need not start at 0 */
 		glue.run_limit_deadline = time_now() + (uint64_t)run_limit_ms * 1000000;
@@ -222,23 +232,16 @@ static void schedule_program_timer(uint64_t now, bool running)
 bool schedule_handoff_enabled = true;
 uint32_t schedule_handoffs;
 
-static struct {
-	struct domain *from;  /* the sender, switched out */
-	struct domain *to;    /* the peer switched in; NULL: nothing to settle */
-	uint64_t now;         /* system time of the hand-off */
-	uint64_t limit;       /* the timer it set: now + a quantum */
-} handoff;
-
 /* The accounting a hand-off left (see above); out of line and cold: the
- * entries only test handoff.to. */
-static __attribute__((noinline)) void schedule_settle_now(void)
+ * entries only test glue.handoff.to. */
+static VMM_COLD void schedule_settle_now(void)
 {
-	struct domain *prev = handoff.from, *d = handoff.to;
-	uint64_t now = handoff.now;
+	struct domain *prev = glue.handoff.from, *d = glue.handoff.to;
+	uint64_t now = glue.handoff.now;
 	struct sched_entity *e;
 	bool picked;
 
-	handoff.to = NULL;
+	glue.handoff.to = NULL;
 	runstate_wake(d, now);
 	e = sched_wake_pick(&d->sched, now, &glue.slice_deadline, &picked);
 	if (!picked || domain_of(e) != d) {
@@ -260,7 +263,7 @@ static __attribute__((noinline)) void schedule_settle_now(void)
 	 * programmed it since): move it to the plan now, or it fires for
 	 * nothing -- the slack rule keeps a timer that is early by less than
 	 * 5 ms. A refresh dated from the hand-off is only earlier. */
-	if (glue.programmed == handoff.limit) {
+	if (glue.programmed == glue.handoff.limit) {
 		glue.programmed_bounded = true;
 		schedule_timer_set(schedule_next_event(now, true));
 	}
@@ -268,12 +271,12 @@ static __attribute__((noinline)) void schedule_settle_now(void)
 
 bool schedule_handoff_pending(void)
 {
-	return handoff.to != NULL;
+	return glue.handoff.to != NULL;
 }
 
 void schedule_settle(void)
 {
-	if (handoff.to)
+	if (glue.handoff.to)
 		schedule_settle_now();
 }
 
@@ -326,7 +329,7 @@ static inline __attribute__((always_inline)) void schedule_to(struct domain *pre
 }
 
 /*
- * The hand-off itself (see `handoff` above): d, blocked, becomes the running
+ * The hand-off itself (see "The event hand-off" above): d, blocked, becomes the running
  * domain at once. What schedule_to() does, without the policy: the timer is
  * only brought forward to a quantum from now if it is set later. Returns
  * when prev runs again.
@@ -337,10 +340,10 @@ static void schedule_handoff(struct domain *prev, struct domain *d)
 
 	d->state = DOMAIN_RUNNABLE;
 	schedule_handoffs++;
-	handoff.from = prev;
-	handoff.to = d;
-	handoff.now = now;
-	handoff.limit = limit;
+	glue.handoff.from = prev;
+	glue.handoff.to = d;
+	glue.handoff.now = now;
+	glue.handoff.limit = limit;
 	current = d;
 	if (glue.programmed > limit) {
 		/* Earlier only: the bounds schedule_program_timer() relies on
@@ -634,8 +637,7 @@ static __attribute__((noinline)) long sched_op_yield(void)
 
 	if (!d)
 		__builtin_unreachable();
-	schedule_settle();
-	now = time_now();
+	now = time_now(); /* a pending hand-off to d is settled by the policy's hook */
 	e = sched_yield_pick(&d->sched, now, &glue.slice_deadline);
 	if (!e)
 		__builtin_unreachable();

@@ -131,12 +131,30 @@ static void test_from_guest_is_usr_only(void **state)
 	assert_true(arch_frame_from_guest(&f));
 }
 
+/* DFSR.FS is bits 10 and 3:0: only 0b10110 and 0b11000 are asynchronous
+ * (their DFAR is stale); the domain (7:4), WnR (11) and ExT (12) bits do
+ * not change that. */
+static void test_dfsr_async(void **state)
+{
+	(void)state;
+	assert_true(arch_dfsr_async(0x406));   /* async external abort */
+	assert_true(arch_dfsr_async(0x408));   /* async parity error */
+	assert_true(arch_dfsr_async(0x1cf6));  /* ExT, WnR, domain 15, FS 0b10110 */
+	assert_false(arch_dfsr_async(0x405));  /* FS 0b10101: one below */
+	assert_false(arch_dfsr_async(0x407));  /* one above the first */
+	assert_false(arch_dfsr_async(0x409));  /* one above the second */
+	assert_false(arch_dfsr_async(0x006));  /* 0b00110: access flag, section (bit 10 clear) */
+	assert_false(arch_dfsr_async(0x008));  /* 0b01000: synchronous external abort */
+	assert_false(arch_dfsr_async(0x005));  /* translation fault */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_frame_masks_fiqs),
 		cmocka_unit_test(test_entry_masks_fiqs_in_arm_and_thumb),
 		cmocka_unit_test(test_sanitize_forces_fiqs_masked),
+		cmocka_unit_test(test_dfsr_async),
 		cmocka_unit_test(test_from_guest_is_usr_only),
 		cmocka_unit_test(test_sanitize_it_bits),
 		cmocka_unit_test(test_retry_undef_rewinds_by_state),

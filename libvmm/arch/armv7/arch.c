@@ -23,8 +23,8 @@ void arch_hctx_init(struct arch_hctx *c, struct vmm_trap_frame *frame)
 void arch_fault_info(int kind, uint32_t *address, uint32_t *status)
 {
 	if (kind == 0) {
-		*address = cp15_read_dfar();
 		*status = cp15_read_dfsr();
+		*address = arch_dfsr_async(*status) ? 0 : cp15_read_dfar();
 	} else if (kind == 1) {
 		*address = cp15_read_ifar();
 		*status = cp15_read_ifsr();

@@ -65,6 +65,13 @@ void arch_frame_set_entry(struct vmm_trap_frame *f, uint32_t entry, uint32_t sp,
 	f->r[0] = r0;
 }
 
+bool arch_dfsr_async(uint32_t dfsr)
+{
+	uint32_t fs = ((dfsr >> 6) & 0x10u) | (dfsr & 0xfu); /* FS[4] is bit 10 */
+
+	return fs == 0x16u || fs == 0x18u; /* asynchronous external abort, parity error */
+}
+
 bool arch_entry_aligned(uint32_t entry)
 {
 	return (entry & 3u) != 2u; /* Thumb (bit 0 set): any halfword; ARM: a word */
