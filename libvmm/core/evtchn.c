@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "cold.h"
 #include "domain.h"
 #include "event.h"
 #include "guest_access.h"
@@ -55,7 +56,7 @@ static int evtchn_bucket_alloc(struct domain *d, unsigned int b)
 }
 
 /* The lowest free port of d (its bucket allocated if needed), or -VMM_ENOSPC / -VMM_ENOMEM. */
-static long evtchn_port_alloc(struct domain *d)
+VMM_COLD static long evtchn_port_alloc(struct domain *d)
 {
 	struct evtchn_table *t = &d->evtchn;
 	unsigned int b, i;
@@ -71,7 +72,7 @@ static long evtchn_port_alloc(struct domain *d)
 }
 
 /* A new port of d, or an error logged against caller. */
-static long evtchn_port_new(struct domain *caller, struct domain *d, const char *what)
+VMM_COLD static long evtchn_port_new(struct domain *caller, struct domain *d, const char *what)
 {
 	long port = evtchn_port_alloc(d);
 
@@ -95,7 +96,7 @@ static struct evtchn *evtchn_used(struct domain *d, uint32_t port)
 }
 
 /* `dom` of an op: the caller for VMM_DOMID_SELF or its own id; other live domains for privileged callers. */
-static long evtchn_target(struct domain *caller, uint32_t dom, const char *what, struct domain **out)
+VMM_COLD static long evtchn_target(struct domain *caller, uint32_t dom, const char *what, struct domain **out)
 {
 	if (dom == VMM_DOMID_SELF || dom == caller->id) {
 		*out = caller;
@@ -117,7 +118,7 @@ static struct domain *evtchn_peer(struct domain *self, uint32_t dom)
 }
 
 /* Policy check with the refusal logged against the caller. */
-static long evtchn_policy(struct domain *caller, const struct domain *a, const struct domain *b,
+VMM_COLD static long evtchn_policy(struct domain *caller, const struct domain *a, const struct domain *b,
 			  const char *what)
 {
 	if (policy_check(a, b) == 0)
@@ -126,7 +127,7 @@ static long evtchn_policy(struct domain *caller, const struct domain *a, const s
 			     (unsigned)a->id, (unsigned)b->id);
 }
 
-long evtchn_alloc_unbound(struct domain *caller, struct vmm_evtchn_alloc_unbound *op)
+VMM_COLD long evtchn_alloc_unbound(struct domain *caller, struct vmm_evtchn_alloc_unbound *op)
 {
 	struct domain *d, *remote;
 	struct evtchn *e;
@@ -152,7 +153,7 @@ long evtchn_alloc_unbound(struct domain *caller, struct vmm_evtchn_alloc_unbound
 	return 0;
 }
 
-long evtchn_bind_interdomain(struct domain *caller, struct vmm_evtchn_bind_interdomain *op)
+VMM_COLD long evtchn_bind_interdomain(struct domain *caller, struct vmm_evtchn_bind_interdomain *op)
 {
 	struct domain *remote = evtchn_peer(caller, op->remote_dom);
 	struct evtchn *re, *le;
@@ -188,7 +189,7 @@ long evtchn_bind_interdomain(struct domain *caller, struct vmm_evtchn_bind_inter
 	return 0;
 }
 
-long evtchn_bind_virq(struct domain *caller, struct vmm_evtchn_bind_virq *op)
+VMM_COLD long evtchn_bind_virq(struct domain *caller, struct vmm_evtchn_bind_virq *op)
 {
 	struct evtchn *e;
 	long port;
@@ -212,7 +213,7 @@ long evtchn_bind_virq(struct domain *caller, struct vmm_evtchn_bind_virq *op)
 	return 0;
 }
 
-long evtchn_bind_pirq(struct domain *caller, struct vmm_evtchn_bind_pirq *op)
+VMM_COLD long evtchn_bind_pirq(struct domain *caller, struct vmm_evtchn_bind_pirq *op)
 {
 	struct evtchn *e;
 	long port, rc;
@@ -239,7 +240,7 @@ long evtchn_bind_pirq(struct domain *caller, struct vmm_evtchn_bind_pirq *op)
 	return 0;
 }
 
-long evtchn_bind_ipi(struct domain *caller, struct vmm_evtchn_bind_ipi *op)
+VMM_COLD long evtchn_bind_ipi(struct domain *caller, struct vmm_evtchn_bind_ipi *op)
 {
 	long port;
 
@@ -280,7 +281,7 @@ static void evtchn_release(struct domain *d, uint32_t port, struct evtchn *e)
 	memset(e, 0, sizeof(*e));
 }
 
-long evtchn_close(struct domain *caller, uint32_t port)
+VMM_COLD long evtchn_close(struct domain *caller, uint32_t port)
 {
 	struct evtchn *e = evtchn_used(caller, port);
 
@@ -325,7 +326,7 @@ long evtchn_send(struct domain *caller, uint32_t port)
 	return rc;
 }
 
-long evtchn_status(struct domain *caller, struct vmm_evtchn_status *op)
+VMM_COLD long evtchn_status(struct domain *caller, struct vmm_evtchn_status *op)
 {
 	struct domain *d;
 	struct evtchn *e;
@@ -370,7 +371,7 @@ long evtchn_status(struct domain *caller, struct vmm_evtchn_status *op)
 	return 0;
 }
 
-long evtchn_bind_vcpu(struct domain *caller, const struct vmm_evtchn_bind_vcpu *op)
+VMM_COLD long evtchn_bind_vcpu(struct domain *caller, const struct vmm_evtchn_bind_vcpu *op)
 {
 	struct evtchn *e = evtchn_used(caller, op->port);
 
@@ -406,7 +407,7 @@ void evtchn_send_pirq(struct domain *d, uint32_t port)
 	event_send(d, port);
 }
 
-void evtchn_domain_destroy(struct domain *d)
+VMM_COLD void evtchn_domain_destroy(struct domain *d)
 {
 	struct evtchn_table *t = &d->evtchn;
 	unsigned int b, i;

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "cold.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "evtchn_hcall.h"
@@ -39,7 +40,7 @@ static const uint8_t evtchn_op_size[] = {
 };
 
 /* Runs one command on the copy `op`. */
-static long evtchn_run(struct domain *d, uint32_t cmd, union evtchn_op_buf *op)
+static VMM_COLD long evtchn_run(struct domain *d, uint32_t cmd, union evtchn_op_buf *op)
 {
 	switch (cmd) {
 	case VMM_EVTCHNOP_alloc_unbound:

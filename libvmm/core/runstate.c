@@ -70,7 +70,7 @@ void runstate_block(const struct domain *d, uint64_t now)
 		a->blocked_since = now;
 }
 
-void runstate_get(const struct domain *d, uint64_t now, struct vmm_vcpu_runstate_info *info)
+VMM_COLD void runstate_get(const struct domain *d, uint64_t now, struct vmm_vcpu_runstate_info *info)
 {
 	const struct runstate_acct *a = acct_of(d);
 	uint64_t life = now > a->start ? now - a->start : 0;
@@ -90,7 +90,7 @@ void runstate_get(const struct domain *d, uint64_t now, struct vmm_vcpu_runstate
 	info->time[VMM_RUNSTATE_offline] = 0;
 }
 
-static long vcpu_op_get_runstate(struct domain *d, uint32_t arg)
+static VMM_COLD long vcpu_op_get_runstate(struct domain *d, uint32_t arg)
 {
 	struct vmm_vcpu_runstate_info info;
 

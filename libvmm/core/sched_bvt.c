@@ -94,6 +94,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cold.h"
 #include "sched_heap.h"
 #include "vmm/abi.h"
 #include "vmm/dom0_op.h"
@@ -594,7 +595,7 @@ static inline bool max_slice_valid(uint64_t s, uint64_t mcu)
 	return s >= mcu && s <= MAX_SLICE_MAX_NS;
 }
 
-const char *sched_global_invalid(const struct sched_global_params *g)
+VMM_COLD const char *sched_global_invalid(const struct sched_global_params *g)
 {
 	if (!mcu_valid(g->mcu_ns))
 		return "mcu_ns outside 50 us..1 s";
@@ -610,7 +611,7 @@ static inline bool globals_valid(const struct sched_global_params *g)
 	return !sched_global_invalid(g);
 }
 
-static void set_globals(const struct sched_global_params *g)
+VMM_COLD static void set_globals(const struct sched_global_params *g)
 {
 	unsigned int i;
 
@@ -631,7 +632,7 @@ static void set_globals(const struct sched_global_params *g)
 /* ------------------------------------------------------------------------ */
 /* Interface */
 
-int sched_init(const struct sched_global_params *g)
+VMM_COLD int sched_init(const struct sched_global_params *g)
 {
 	if (!g || !globals_valid(g))
 		return -VMM_EINVAL;
@@ -648,7 +649,7 @@ int sched_init(const struct sched_global_params *g)
 	return 0;
 }
 
-int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p)
+VMM_COLD int sched_add(struct sched_entity *e, uint32_t id, const struct sched_params *p)
 {
 	int i, slot = -1;
 
@@ -1427,7 +1428,7 @@ int sched_set_params(struct sched_entity *e, const struct sched_params *p, uint6
 	return 0;
 }
 
-int sched_set_global(const struct sched_global_params *g)
+VMM_COLD int sched_set_global(const struct sched_global_params *g)
 {
 	if (!g || !globals_valid(g))
 		return -VMM_EINVAL;
@@ -1436,13 +1437,13 @@ int sched_set_global(const struct sched_global_params *g)
 	return 0;
 }
 
-void sched_get_global(struct sched_global_params *g)
+VMM_COLD void sched_get_global(struct sched_global_params *g)
 {
 	if (g)
 		*g = st.g;
 }
 
-const char *sched_name(void)
+VMM_COLD const char *sched_name(void)
 {
 	return "Borrowed Virtual Time (bvt)";
 }

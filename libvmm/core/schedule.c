@@ -131,7 +131,7 @@ static void schedule_update_timer_floor(void)
 	glue.programmed_bounded = false; /* the floor may now be below it */
 }
 
-int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
+VMM_COLD int schedule_init(uint32_t ctx_allow_us, uint32_t mcu_us, uint32_t run_limit_ms)
 {
 	struct sched_global_params g = {
 		.ctx_allow_ns = ctx_allow_us ? (uint64_t)ctx_allow_us * 1000 : SCHED_DEFAULT_CTX_ALLOW_NS,
@@ -586,7 +586,7 @@ void schedule_poweroff(int code)
 	vmm_port_poweroff(code);
 }
 
-static void schedule_check_all_done(void)
+VMM_COLD static void schedule_check_all_done(void)
 {
 	if (domain_live_count() != 0)
 		return;
@@ -698,7 +698,7 @@ static long sched_op_poll(struct domain *d, uint32_t arg)
 	return evtchn_poll_end(d) ? 0 : -VMM_ETIMEDOUT;
 }
 
-static long sched_op_shutdown(struct domain *d, uint32_t reason)
+VMM_COLD static long sched_op_shutdown(struct domain *d, uint32_t reason)
 {
 	switch (reason) {
 	case VMM_SHUTDOWN_poweroff:
