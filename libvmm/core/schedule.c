@@ -632,12 +632,12 @@ void schedule_leave_dead(struct domain *d)
 static __attribute__((noinline)) long sched_op_yield(void)
 {
 	struct domain *d = current;
-	uint64_t now;
+	/* a pending hand-off to d is settled by the policy's hook (sched.h) */
+	uint64_t now = time_now();
 	struct sched_entity *e;
 
 	if (!d)
 		__builtin_unreachable();
-	now = time_now(); /* a pending hand-off to d is settled by the policy's hook */
 	e = sched_yield_pick(&d->sched, now, &glue.slice_deadline);
 	if (!e)
 		__builtin_unreachable();
