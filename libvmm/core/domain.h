@@ -15,6 +15,7 @@
 #include "arch.h"
 #include "asid.h"
 #include "console.h"
+#include "p2m.h"
 #include "pt_table.h"
 #include "evtchn.h"
 #include "sched.h"
@@ -67,15 +68,17 @@ struct domain {
 
 	/*
 	 * Memory (domain_build.h): pfns 0..max_pages-1 at VMM_GUEST_BASE in the
-	 * guest, backed by machine frames p2m[pfn] (not necessarily contiguous).
+	 * guest, backed by the machine frames p2m names (not necessarily contiguous).
 	 */
 	uint32_t mem_size;                 /* bytes: max_pages * 4 KiB */
 	uint32_t max_pages;                /* reservation: the configured size */
 	uint32_t tot_pages;                /* pfns backed now */
 	uint32_t init_pages;               /* pfns backed at boot (config mem_initial); 0: max_pages */
-	uint32_t *p2m;                     /* pfn -> mfn, MM_PFN_NONE if unbacked (hypervisor memory) */
-	uint32_t p2m_mfn;                  /* where the p2m list lives, 2^p2m_order frames */
-	uint32_t p2m_order;
+	/* Three words where the flat p2m list's pointer, frame and order were:
+	 * pt.fast below stays at PT_FAST_DOMAIN_OFFSET (arch/armv7/pt_fast.h). */
+	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
+	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
+	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
 	uint32_t l1_mfn;                   /* initial L1 table (4 frames, pinned) */
 	uint32_t nr_pt_frames;             /* table frames the builder took */
 	uint32_t p2m_list_va;              /* guest copy of the p2m list (start info), 0 if none */
@@ -84,6 +87,7 @@ struct domain {
 	 * initial L1 (pt_domain_init()); ops is NULL until then. */
 	struct pt_space pt;
 	struct asid_cache asids;           /* address spaces (L1 tables) with their ASIDs */
+	struct p2m p2m;                    /* pfn -> mfn (p2m.h): domain_pfn_to_mfn(), p2m_lookup(), p2m_set() */
 
 	struct vmm_trap_frame *frame;
 
@@ -105,9 +109,6 @@ struct domain {
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
-	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
-	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
-	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 

@@ -139,7 +139,7 @@ static void test_boot_backs_only_mem_initial(void **state)
 	assert_int_equal(d->max_pages, 2048);
 	assert_int_equal(d->tot_pages, 256);
 	for (pfn = 0; pfn < d->max_pages; pfn++)
-		assert_int_equal(d->p2m[pfn] != MM_PFN_NONE, pfn < 256);
+		assert_int_equal(domain_pfn_to_mfn(d, pfn) != MM_PFN_NONE, pfn < 256);
 	/* mapped exactly up to the last backed page */
 	assert_int_not_equal(fake_walk(d->l1_mfn << 12, VMM_GUEST_BASE + MIB - 4096), 0);
 	assert_int_equal(fake_walk(d->l1_mfn << 12, VMM_GUEST_BASE + MIB), 0);
@@ -209,14 +209,16 @@ static void test_populate_backs_pfns_and_returns_mfns(void **state)
 	assert_int_equal(populate(list, 3, 0), 3);
 	assert_int_equal(arg_of(d)->nr_done, 3);
 	assert_int_equal(d->tot_pages, 259);
-	assert_int_equal(mm_free_frames(), free0 - 3);
+	/* and the p2m leaf of pfn 2047's block (block 0 has one since boot: 1 MiB of 4) */
+	assert_int_equal(d->p2m.nr_leaves, 2);
+	assert_int_equal(mm_free_frames(), free0 - 3 - 1);
 	out = list_of(d);
 	for (i = 0; i < 3; i++) {
 		const struct frame *f = mm_frame(out[i]);
 		const uint8_t *p = fake_phys_ptr(out[i] << 12);
 		uint32_t b;
 
-		assert_int_equal(d->p2m[list[i]], out[i]);
+		assert_int_equal(domain_pfn_to_mfn(d, list[i]), out[i]);
 		assert_int_equal(mm_m2p(out[i]), list[i]);
 		assert_int_equal(f->owner, d->id);
 		assert_int_equal(f->u.use.type_count, 0); /* mapped nowhere: the guest maps it */
@@ -228,7 +230,7 @@ static void test_populate_backs_pfns_and_returns_mfns(void **state)
 	list[0] = 257;
 	set_arg(d, list, 1, 0);
 	assert_int_equal(memory_op(d, VMM_MEMOP_increase_reservation, ARG_VA), 1);
-	assert_int_equal(d->p2m[257], list_of(d)[0]);
+	assert_int_equal(domain_pfn_to_mfn(d, 257), list_of(d)[0]);
 	/* a guest copy through the hypervisor now reaches the new pfn */
 	assert_true(guest_range_accessible(d, VMM_GUEST_BASE + 700 * 4096, 4096));
 	assert_false(guest_range_accessible(d, VMM_GUEST_BASE + 701 * 4096, 1));
@@ -269,7 +271,7 @@ static void test_populate_order_gives_contiguous_runs(void **state)
 
 		assert_int_equal(mfn & 255, 0); /* aligned: a section can map it */
 		for (i = 0; i < 256; i++)
-			assert_int_equal(d->p2m[list[k] + i], mfn + i);
+			assert_int_equal(domain_pfn_to_mfn(d, list[k] + i), mfn + i);
 	}
 	assert_int_equal(d->tot_pages, 256 + 512);
 	/* misaligned for the order: first invalid after the last valid */
@@ -291,7 +293,7 @@ static void test_populate_refusals(void **state)
 	/* the last extent of the reservation (up to pfn 2047), and the next */
 	list[0] = 2048 - 4;
 	assert_int_equal(populate(list, 1, 2), 1);
-	assert_int_not_equal(d->p2m[2047], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 2047), MM_PFN_NONE);
 	list[0] = 2048;
 	assert_int_equal(populate(list, 1, 2), -VMM_EINVAL);
 	/* backed already (a boot page; the last boot page; one just populated) */
@@ -304,7 +306,7 @@ static void test_populate_refusals(void **state)
 	assert_int_equal(populate1(301), 1);
 	list[0] = 300;
 	assert_int_equal(populate(list, 1, 1), -VMM_EEXIST);
-	assert_int_equal(d->p2m[300], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
 	assert_int_equal(d->tot_pages, 256 + 4 + 1);
 	d->rejections_logged = 0;
 	assert_int_equal(populate1(255), -VMM_EEXIST);
@@ -318,9 +320,9 @@ static void test_populate_stops_at_first_refusal(void **state)
 	(void)state;
 	assert_int_equal(populate(list, 3, 0), -VMM_EEXIST);
 	assert_int_equal(arg_of(d)->nr_done, 1);
-	assert_int_not_equal(d->p2m[300], MM_PFN_NONE);
-	assert_int_equal(d->p2m[301], MM_PFN_NONE); /* after the refused one: untouched */
-	assert_int_equal(list_of(d)[0], d->p2m[300]);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 301), MM_PFN_NONE); /* after the refused one: untouched */
+	assert_int_equal(list_of(d)[0], domain_pfn_to_mfn(d, 300));
 	assert_int_equal(list_of(d)[1], 0); /* the refused element is not written */
 	assert_int_equal(list_of(d)[2], 301);
 }
@@ -354,7 +356,7 @@ static void test_populate_without_free_memory(void **state)
 		n++;
 	assert_int_equal(populate(list, 1, 0), -VMM_ENOMEM);
 	assert_int_equal(arg_of(d)->nr_done, 0);
-	assert_int_equal(d->p2m[400], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 400), MM_PFN_NONE);
 	assert_int_equal(d->tot_pages, 256);
 	for (i = 0; i < n; i++)
 		assert_int_equal(mm_free(hoard[i], 0), 0);
@@ -469,7 +471,7 @@ static void test_guest_pointers(void **state)
 	*tail = 300;
 	r->extent_start = end - 4;
 	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), 1);
-	assert_int_equal(*tail, d->p2m[300]);
+	assert_int_equal(*tail, domain_pfn_to_mfn(d, 300));
 	r->extent_start = end - 4;
 	r->nr_extents = 2;
 	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), -VMM_EFAULT);
@@ -500,13 +502,13 @@ static void test_decrease_gives_frames_back(void **state)
 
 	(void)state;
 	assert_int_equal(populate(list, 2, 0), 2);
-	mfn = d->p2m[300];
+	mfn = domain_pfn_to_mfn(d, 300);
 	p = fake_phys_ptr(mfn << 12);
 	p[7] = 0x5ec7e7u; /* the guest's data */
 	assert_int_equal(decrease1(300), 1);
 	assert_int_equal(arg_of(d)->nr_done, 1);
 	assert_int_equal(list_of(d)[0], 300); /* decrease writes nothing back */
-	assert_int_equal(d->p2m[300], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
 	assert_int_equal(mm_m2p(mfn), MM_PFN_NONE);
 	assert_int_equal(mm_frame(mfn)->owner, FRAME_OWNER_FREE);
 	assert_int_equal(d->tot_pages, 257);
@@ -516,7 +518,7 @@ static void test_decrease_gives_frames_back(void **state)
 	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, 0, &mfn), 0);
 	assert_int_equal(mm_free(mfn, 0), 0);
 	assert_int_equal(populate1(300), 1);
-	assert_int_equal(((uint32_t *)fake_phys_ptr(d->p2m[300] << 12))[7], 0);
+	assert_int_equal(((uint32_t *)fake_phys_ptr(domain_pfn_to_mfn(d, 300) << 12))[7], 0);
 	assert_int_equal(decrease(list, 2, 0), 2);
 	assert_int_equal(mm_free_frames(), free0);
 	assert_int_equal(d->tot_pages, 256);
@@ -524,7 +526,7 @@ static void test_decrease_gives_frames_back(void **state)
 
 static void test_decrease_refuses_frames_in_use(void **state)
 {
-	uint32_t list[2] = { 310, 311 }, mfn0 = d->p2m[0];
+	uint32_t list[2] = { 310, 311 }, mfn0 = domain_pfn_to_mfn(d, 0);
 	struct frame_table *ft;
 	uint32_t mfn;
 
@@ -541,7 +543,7 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	assert_int_equal(frame_put_ref(ft, mfn0), 0);
 	assert_int_equal(frame_put_type(ft, mfn0, FRAME_TYPE_WRITABLE), 0);
 	assert_int_equal(decrease1(0), -VMM_EBUSY);
-	assert_int_equal(d->p2m[0], mfn0);
+	assert_int_equal(domain_pfn_to_mfn(d, 0), mfn0);
 	assert_int_equal(frame_get_type(ft, mfn0, (uint16_t)d->id, FRAME_TYPE_WRITABLE), 0);
 	assert_int_equal(frame_get_ref(ft, mfn0, (uint16_t)d->id), 0);
 	/* unbacked, out of range */
@@ -550,14 +552,14 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	assert_int_equal(decrease1(0xFFFFFFFFu), -VMM_EINVAL);
 	/* typed only (a page table), referenced only (a mapping) */
 	assert_int_equal(populate(list, 2, 0), 2);
-	mfn = d->p2m[311];
+	mfn = domain_pfn_to_mfn(d, 311);
 	ft = mm_table(mfn);
 	assert_int_equal(frame_get_type(ft, mfn, (uint16_t)d->id, FRAME_TYPE_L2), 0);
 	assert_int_equal(decrease1(311), -VMM_EBUSY);
 	/* order-1 extent with one busy frame: all or nothing */
 	list[0] = 310;
 	assert_int_equal(decrease(list, 1, 1), -VMM_EBUSY);
-	assert_int_not_equal(d->p2m[310], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 310), MM_PFN_NONE);
 	assert_int_equal(frame_put_type(ft, mfn, FRAME_TYPE_L2), 0);
 	assert_int_equal(frame_get_ref(ft, mfn, (uint16_t)d->id), 0);
 	assert_int_equal(decrease1(311), -VMM_EBUSY);
@@ -566,7 +568,7 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	/* order-1 extent with one unbacked pfn: all or nothing */
 	list[0] = 310;
 	assert_int_equal(decrease(list, 1, 1), -VMM_EINVAL);
-	assert_int_not_equal(d->p2m[310], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 310), MM_PFN_NONE);
 	assert_int_equal(decrease1(310), 1);
 	assert_int_equal(d->tot_pages, 256);
 }
@@ -587,8 +589,8 @@ static void test_decrease_of_the_callers_own_buffers(void **state)
 	arg_of(d)->extent_start = va400;
 	assert_int_equal(memory_op(d, VMM_MEMOP_decrease_reservation, ARG_VA), -VMM_EFAULT);
 	assert_int_equal(arg_of(d)->nr_done, 1);
-	assert_int_equal(d->p2m[400], MM_PFN_NONE);
-	assert_int_not_equal(d->p2m[401], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 400), MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 401), MM_PFN_NONE);
 	/* the argument itself in pfn 401, which the call frees: the result still says so */
 	r = test_guest_ptr(d, VMM_GUEST_BASE + 401 * 4096);
 	memset(r, 0, sizeof(*r));
@@ -864,7 +866,7 @@ static void model_check(const enum model_state *m, uint32_t free0)
 	uint32_t pfn, backed = 0;
 
 	for (pfn = 0; pfn < d->max_pages; pfn++) {
-		uint32_t mfn = d->p2m[pfn];
+		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
 
 		assert_int_equal(mfn != MM_PFN_NONE, m[pfn] != M_UNBACKED);
 		if (mfn == MM_PFN_NONE)
@@ -899,10 +901,10 @@ static void test_random_sequences_match_the_model(void **state)
 		if (op < 2) { /* the guest maps or unmaps a populated page */
 			pfn = 256 + rnd(768);
 			if (m[pfn] == M_BACKED) {
-				assert_int_equal(frame_get_ref(mm_table(d->p2m[pfn]), d->p2m[pfn], (uint16_t)d->id), 0);
+				assert_int_equal(frame_get_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn), (uint16_t)d->id), 0);
 				m[pfn] = M_MAPPED;
 			} else if (m[pfn] == M_MAPPED) {
-				assert_int_equal(frame_put_ref(mm_table(d->p2m[pfn]), d->p2m[pfn]), 0);
+				assert_int_equal(frame_put_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn)), 0);
 				m[pfn] = M_BACKED;
 			}
 			model_check(m, free0);
@@ -939,7 +941,7 @@ static void test_random_sequences_match_the_model(void **state)
 	/* every mapping dropped, then the domain dies: the free count is back */
 	for (pfn = 256; pfn < 1024; pfn++)
 		if (m[pfn] == M_MAPPED)
-			assert_int_equal(frame_put_ref(mm_table(d->p2m[pfn]), d->p2m[pfn]), 0);
+			assert_int_equal(frame_put_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn)), 0);
 	domain_kill(e, VMM_SHUTDOWN_poweroff);
 	assert_int_equal(mm_free_frames(), free_before);
 }
