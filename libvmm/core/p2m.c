@@ -146,6 +146,9 @@ static int p2m_take_leaves(struct p2m *p, uint32_t pfn, uint32_t n, bool known, 
 {
 	uint32_t lo, end = pfn + n;
 
+	/* Written so that nothing overflows: the end is at most max_pages. */
+	if (p->dir == NULL || n == 0 || pfn >= p->max_pages || n > p->max_pages - pfn)
+		return -VMM_EINVAL;
 	for (lo = pfn; lo < end;) {
 		uint32_t b = lo >> P2M_BLOCK_SHIFT, hi = (b + 1) << P2M_BLOCK_SHIFT;
 		uint32_t mfn_lo = mfn == MM_PFN_NONE ? MM_PFN_NONE : mfn + (lo - pfn);

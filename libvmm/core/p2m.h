@@ -48,7 +48,7 @@
 #define P2M_LEAF          0x2u
 #define P2M_TAG_MASK      0xfffu
 #define P2M_INLINE_BLOCKS 16u
-#define P2M_MAX_BLOCKS    ((1u << MM_PAGE_SHIFT) / sizeof(uint32_t)) /* one directory frame */
+#define P2M_MAX_BLOCKS    1024u /* words in one directory frame: 4 GiB */
 
 struct p2m {
 	uint32_t *dir;          /* inline_dir or the directory frame; NULL: no p2m (before build, after teardown) */
@@ -94,16 +94,18 @@ void p2m_destroy(struct p2m *p);
 /*
  * Takes the leaves p2m_set() over [pfn, pfn + n) would need (blocks the
  * range covers only in part that are empty or one run), before anything
- * changes. 0, or -VMM_ENOMEM with nothing taken. The range must lie inside
- * max_pages.
+ * changes. 0, -VMM_EINVAL (empty, or not inside 0..max_pages-1, or no map)
+ * or -VMM_ENOMEM, with nothing taken.
  */
 int p2m_prepare(struct p2m *p, uint32_t pfn, uint32_t n);
 
 /*
  * pfns [pfn, pfn + n) -> mfn, mfn + 1, ... (mfn MM_PFN_NONE: unbacked). A
- * block left empty or one whole run gives its leaf back. 0, or -VMM_ENOMEM
- * (a leaf was needed and none is free: nothing changed); never fails after
- * p2m_prepare() of a range that covers this one.
+ * block left empty or one whole run gives its leaf back. 0, -VMM_EINVAL (as
+ * p2m_prepare()) or -VMM_ENOMEM (a leaf was needed and none is free), nothing
+ * changed on failure. Never fails after p2m_prepare() of a range that covers
+ * this one while its blocks stay as prepared (p2m_set()s of MM_PFN_NONE
+ * keep them so: they can only empty a block).
  */
 int p2m_set(struct p2m *p, uint32_t pfn, uint32_t n, uint32_t mfn);
 
