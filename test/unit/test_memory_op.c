@@ -659,6 +659,161 @@ static void test_reservations_never_overcommit(void **state)
 	domain_kill(big, VMM_SHUTDOWN_poweroff);
 }
 
+/* ------------------------------------------------------------ p2m leaves */
+
+/* Takes every free frame of the linear window (where p2m leaves come from); returns how many. */
+static uint32_t take_window(uint32_t *held, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (n < max && mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &held[n]) == 0)
+		n++;
+	assert_true(n < max);
+	return n;
+}
+
+static void give_window(const uint32_t *held, uint32_t n)
+{
+	while (n)
+		assert_int_equal(mm_free(held[--n], 0), 0);
+}
+
+static uint32_t p2m_word(const struct domain *dom, uint32_t block)
+{
+	return dom->p2m.dir[block];
+}
+
+/*
+ * 4 MiB at boot (block 0: one run, no leaf); block 1 a leaf while a MiB of
+ * it is populated, one run once the builder backs it whole (as at boot). A
+ * decrease of one page splits it into a leaf, the page populated again (the
+ * same frame: the allocator's last freed frame) joins it back.
+ */
+static void test_decrease_splits_a_run_and_populate_joins_it(void **state)
+{
+	uint32_t list[1] = { 1280 }, free0, mfn, i;
+
+	(void)state;
+	d = make_domain("runs", 8 * MIB, 4 * MIB, 0);
+	current = d;
+	assert_int_equal(p2m_word(d, 0) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(p2m_word(d, 1), P2M_EMPTY);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	free0 = mm_free_frames();
+	assert_int_equal(populate(list, 1, 8), 1);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_LEAF);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(mm_free_frames(), free0 - 256 - 1); /* and the leaf */
+	assert_int_equal(decrease(list, 1, 8), 1);
+	assert_int_equal(p2m_word(d, 1), P2M_EMPTY); /* nothing left in it: the leaf back */
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(mm_free_frames(), free0);
+	/* the whole block in one run: no leaf */
+	assert_int_equal(domain_mem_take(d, 1024, 10), 0);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	/* a wholly free chunk: its m2p page and block of frame entries came with it */
+	assert_int_equal(mm_free_frames(), free0 - 1024 - 3);
+	free0 = mm_free_frames();
+	mfn = domain_pfn_to_mfn(d, 1024);
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(domain_pfn_to_mfn(d, 1024 + i), mfn + i);
+	/* one page of the run back: a leaf holds the rest */
+	assert_int_equal(decrease1(1500), 1);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_LEAF);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(mm_free_frames(), free0 + 1 - 1);
+	assert_int_equal(mm_m2p(mfn + 476), MM_PFN_NONE);
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(domain_pfn_to_mfn(d, 1024 + i), i == 476 ? MM_PFN_NONE : mfn + i);
+	/* populated again: the freed frame comes back, the block is one run again */
+	assert_int_equal(populate1(1500), 1);
+	assert_int_equal(list_of(d)[0], mfn + 476);
+	assert_int_equal(p2m_word(d, 1), ((mfn << 12) | P2M_RUN));
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(mm_free_frames(), free0);
+	assert_int_equal(mm_m2p(mfn + 476), 1500);
+	/* the guest reads through the run */
+	*(uint32_t *)test_guest_ptr(d, VMM_GUEST_BASE + 1500 * 4096 + 8) = 0x600dcafe;
+	assert_int_equal(guest_read_u32(d, VMM_GUEST_BASE + 1500 * 4096 + 8, &i), 0);
+	assert_int_equal(i, 0x600dcafe);
+}
+
+/*
+ * A leaf the hypervisor cannot have (only if the promise were broken: the
+ * test takes the window's frames behind its back) refuses the operation
+ * before anything changes.
+ */
+static void test_no_leaf_frame_refuses_and_changes_nothing(void **state)
+{
+	static uint32_t held[FAKE_RAM_SIZE >> 12];
+	uint32_t n, free0, tot0, mfn;
+
+	(void)state;
+	d = make_domain("starved", 12 * MIB, 4 * MIB, 0);
+	current = d;
+	assert_int_equal(domain_mem_take(d, 1024, 10), 0); /* block 1: one run */
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	mfn = domain_pfn_to_mfn(d, 1500);
+	n = take_window(held, FAKE_RAM_SIZE >> 12);
+	free0 = mm_free_frames();
+	tot0 = d->tot_pages;
+	/* decrease of part of a run */
+	assert_int_equal(decrease1(1500), -VMM_ENOMEM);
+	assert_true(console_has("no frame for the p2m leaf of pfn 0x5dc"));
+	assert_int_equal(arg_of(d)->nr_done, 0);
+	assert_int_equal(memory_pfn_release(d, 1500), -VMM_ENOMEM);
+	assert_int_equal(domain_pfn_to_mfn(d, 1500), mfn);
+	assert_int_equal(mm_m2p(mfn), 1500);
+	assert_int_equal(mm_frame(mfn)->owner, d->id);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(d->tot_pages, tot0);
+	assert_int_equal(mm_free_frames(), free0);
+	/* populate of part of an empty block */
+	assert_int_equal(populate1(2100), -VMM_ENOMEM);
+	assert_int_equal(domain_pfn_to_mfn(d, 2100), MM_PFN_NONE);
+	assert_int_equal(p2m_word(d, 2), P2M_EMPTY);
+	assert_int_equal(d->tot_pages, tot0);
+	assert_int_equal(mm_free_frames(), free0);
+	give_window(held, n);
+	/* with a frame: both go through */
+	assert_int_equal(decrease1(1500), 1);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(memory_pfn_release(d, 1501), 0);
+	assert_int_equal(domain_pfn_to_mfn(d, 1501), MM_PFN_NONE);
+	assert_int_equal(populate1(2100), 1);
+	assert_int_equal(d->p2m.nr_leaves, 2);
+	assert_int_equal(d->tot_pages, tot0 - 1);
+}
+
+/*
+ * The promise counts a leaf for every block that has none: the frames a
+ * domain's leaves may ever take are kept for it at creation.
+ */
+static void test_promise_counts_p2m_leaves(void **state)
+{
+	uint32_t before, fixed = EVTCHN_NR_BUCKETS + 1 + FRAME_CHUNK_BYTES / 4096, unbacked, chunks;
+	struct domain *e;
+	struct mm_usage u;
+
+	(void)state;
+	/* all of it at boot: two runs, no leaf yet, nothing unbacked */
+	before = domain_frames_promised();
+	e = make_domain("full", 8 * MIB, 0, 0);
+	assert_int_equal(e->p2m.nr_leaves, 0);
+	assert_int_equal(e->tot_pages, e->max_pages);
+	assert_int_equal(domain_frames_promised() - before, fixed + 2);
+	domain_kill(e, VMM_SHUTDOWN_poweroff);
+	assert_int_equal(domain_frames_promised(), before);
+	/* "grow" (setup): 1 MiB of 8 at boot, block 0's leaf taken already, block 1's kept */
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	mm_usage(&u);
+	unbacked = d->max_pages - d->tot_pages;
+	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS; /* each: m2p, block, window split */
+	assert_true(chunks < unbacked);
+	assert_int_equal(d->promised, unbacked + fixed + 1 + chunks * (1 + 2 * FRAME_CHUNK_BYTES / 4096));
+}
+
 /* ------------------------------------------------------------ dead domains */
 
 static void test_dead_domain_returns_everything(void **state)
@@ -968,6 +1123,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decrease_gives_frames_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decrease_refuses_frames_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decrease_of_the_callers_own_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decrease_splits_a_run_and_populate_joins_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_leaf_frame_refuses_and_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_promise_counts_p2m_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_domain_returns_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_domain_dies_and_idle_reaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_of_a_dead_current_domain_is_reused, setup, teardown),
