@@ -75,7 +75,8 @@ struct domain {
 	uint32_t tot_pages;                /* pfns backed now */
 	uint32_t init_pages;               /* pfns backed at boot (config mem_initial); 0: max_pages */
 	/* Three words where the flat p2m list's pointer, frame and order were:
-	 * pt.fast below stays at PT_FAST_DOMAIN_OFFSET (arch/armv7/pt_fast.h). */
+	 * pt.fast below stays at PT_FAST_DOMAIN_OFFSET (arch/armv7/pt_fast.h)
+	 * and everything else where it was (the hot paths' offsets). */
 	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
 	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
 	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
@@ -87,7 +88,6 @@ struct domain {
 	 * initial L1 (pt_domain_init()); ops is NULL until then. */
 	struct pt_space pt;
 	struct asid_cache asids;           /* address spaces (L1 tables) with their ASIDs */
-	struct p2m p2m;                    /* pfn -> mfn (p2m.h): domain_pfn_to_mfn(), p2m_lookup(), p2m_set() */
 
 	struct vmm_trap_frame *frame;
 
@@ -109,6 +109,9 @@ struct domain {
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
+	/* pfn -> mfn (p2m.h): p2m_lookup(), domain_pfn_to_mfn(), p2m_set(). Last,
+	 * where the three counters now beside max_pages were: no other member moved. */
+	struct p2m p2m;
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "arch.h"
 #include "vmm/abi.h"
 
 #define BLOCK_MASK (P2M_BLOCK_PAGES - 1)
@@ -21,12 +22,21 @@ static bool is_leaf(uint32_t w)
 	return (w & P2M_TAG_MASK) == P2M_LEAF;
 }
 
+/* The pfns of block b: 1024, fewer in a last block that max_pages cuts short. */
+static uint32_t block_len(const struct p2m *p, uint32_t b)
+{
+	uint32_t left = p->max_pages - (b << P2M_BLOCK_SHIFT);
+
+	return left < P2M_BLOCK_PAGES ? left : P2M_BLOCK_PAGES;
+}
+
 int p2m_init(struct p2m *p, uint32_t max_pages)
 {
 	uint32_t nr = p2m_blocks(max_pages), mfn;
 	int rc;
 
 	p->dir = NULL;
+	p->leaf_bias = 0;
 	p->dir_mfn = MM_PFN_NONE;
 	p->max_pages = max_pages;
 	p->nr_leaves = 0;
@@ -75,7 +85,7 @@ void p2m_destroy(struct p2m *p)
 /* Block b as a leaf with the same entries as its empty or run word. */
 static int leaf_take(struct p2m *p, uint32_t b)
 {
-	uint32_t w = p->dir[b], mfn, i, *leaf;
+	uint32_t w = p->dir[b], len = block_len(p, b), mfn, i, *leaf;
 	int rc;
 
 	rc = mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &mfn);
@@ -83,30 +93,32 @@ static int leaf_take(struct p2m *p, uint32_t b)
 		return rc;
 	leaf = arch_phys_to_hv(mfn << MM_PAGE_SHIFT);
 	for (i = 0; i < P2M_BLOCK_PAGES; i++)
-		leaf[i] = w == P2M_EMPTY ? MM_PFN_NONE : (w >> MM_PAGE_SHIFT) + i;
+		leaf[i] = w == P2M_EMPTY || i >= len ? MM_PFN_NONE : (w >> MM_PAGE_SHIFT) + i;
+	/* The same for every leaf (a linear window): p2m_lookup()'s shortcut. */
+	p->leaf_bias = (uintptr_t)leaf - ((mfn << MM_PAGE_SHIFT) | P2M_LEAF);
 	p->dir[b] = (mfn << MM_PAGE_SHIFT) | P2M_LEAF;
 	p->nr_leaves++;
 	return 0;
 }
 
-/* A leaf whose entries are all unbacked, or one run of 1024, becomes a word again. */
+/* A leaf whose entries are all unbacked, or one run over the whole block, becomes a word again. */
 static void block_settle(struct p2m *p, uint32_t b)
 {
 	const uint32_t *leaf;
-	uint32_t i, first;
+	uint32_t i, first, len = block_len(p, b);
 
 	if (!is_leaf(p->dir[b]))
 		return;
 	leaf = leaf_of(p->dir[b]);
 	first = leaf[0];
 	if (first == MM_PFN_NONE) {
-		for (i = 1; i < P2M_BLOCK_PAGES; i++)
+		for (i = 1; i < len; i++)
 			if (leaf[i] != MM_PFN_NONE)
 				return;
 		leaf_drop(p, b, P2M_EMPTY);
 		return;
 	}
-	for (i = 1; i < P2M_BLOCK_PAGES; i++)
+	for (i = 1; i < len; i++)
 		if (leaf[i] != first + i)
 			return;
 	leaf_drop(p, b, (first << MM_PAGE_SHIFT) | P2M_RUN);
@@ -124,7 +136,7 @@ void p2m_settle(struct p2m *p, uint32_t pfn, uint32_t n)
 
 /*
  * True if writing entries [lo, hi) of block b (mfn for lo, MM_PFN_NONE for
- * none) needs a leaf: part of the block only, which is not one already and
+ * none) needs a leaf: part of the block's pfns only, which is not one already and
  * would change. mfn_lo is only looked at when known (known false: any change).
  */
 static bool block_needs_leaf(const struct p2m *p, uint32_t b, uint32_t lo, uint32_t hi, bool known,
@@ -132,7 +144,7 @@ static bool block_needs_leaf(const struct p2m *p, uint32_t b, uint32_t lo, uint3
 {
 	uint32_t w = p->dir[b];
 
-	if (hi - lo == P2M_BLOCK_PAGES || is_leaf(w))
+	if (hi - lo == block_len(p, b) || is_leaf(w))
 		return false;
 	if (!known)
 		return true;
@@ -187,7 +199,7 @@ int p2m_set(struct p2m *p, uint32_t pfn, uint32_t n, uint32_t mfn)
 
 		if (hi > end)
 			hi = end;
-		if (hi - lo == P2M_BLOCK_PAGES) {
+		if (hi - lo == block_len(p, b)) {
 			uint32_t w = mfn_lo == MM_PFN_NONE ? P2M_EMPTY : (mfn_lo << MM_PAGE_SHIFT) | P2M_RUN;
 
 			if (is_leaf(p->dir[b]))

@@ -10,9 +10,13 @@
  * per block:
  *
  *   0                      empty: no pfn of the block is backed
- *   (M << 12) | P2M_RUN    one run: all 1024 pfns backed, pfn -> M + (pfn & 1023)
+ *   (M << 12) | P2M_RUN    one run: every pfn of the block backed, pfn -> M + (pfn & 1023)
  *   (L << 12) | P2M_LEAF   leaf: frame L holds the block's 1024 mfns
  *                          (MM_PFN_NONE where unbacked)
+ *
+ * The block's pfns are those below max_pages: a last block that max_pages
+ * cuts short is one run when those are (a 1 MiB domain backed by one run at
+ * boot has no leaf, and its lookups take the run's short path).
  *
  * Bits 11..2 are 0; machine frames (M, L) are below 2^20 (32-bit physical
  * addresses). A leaf appears when a block stops being empty or one whole run
@@ -38,7 +42,6 @@
 
 #include <stdint.h>
 
-#include "arch.h"
 #include "mm.h"
 
 #define P2M_BLOCK_SHIFT   10u
@@ -52,6 +55,7 @@
 
 struct p2m {
 	uint32_t *dir;          /* inline_dir or the directory frame; NULL: no p2m (before build, after teardown) */
+	uintptr_t leaf_bias;    /* a leaf word plus this: the leaf's hypervisor address (set with the first leaf) */
 	uint32_t dir_mfn;       /* the directory frame, MM_PFN_NONE when inline */
 	uint32_t max_pages;
 	uint32_t nr_leaves;     /* leaf frames held */
@@ -67,7 +71,10 @@ static inline uint32_t p2m_blocks(uint32_t max_pages)
 /*
  * The frame behind pfn, or MM_PFN_NONE; pfn < max_pages, dir set (the
  * caller checks: this is the guest-access hot path). The run first: one
- * load, a test and an add.
+ * load, a test and an add. A leaf is reached without arch_phys_to_hv()'s
+ * call (a domain smaller than 4 MiB has only leaves): leaves are window
+ * frames, and the window maps linearly, so one bias turns every leaf word
+ * into its address.
  */
 static inline uint32_t p2m_lookup(const struct p2m *p, uint32_t pfn)
 {
@@ -77,7 +84,7 @@ static inline uint32_t p2m_lookup(const struct p2m *p, uint32_t pfn)
 		return (w >> MM_PAGE_SHIFT) + (pfn & (P2M_BLOCK_PAGES - 1));
 	if (w == P2M_EMPTY)
 		return MM_PFN_NONE;
-	return ((const uint32_t *)arch_phys_to_hv(w & ~P2M_TAG_MASK))[pfn & (P2M_BLOCK_PAGES - 1)];
+	return ((const uint32_t *)(w + p->leaf_bias))[pfn & (P2M_BLOCK_PAGES - 1)];
 }
 
 /*

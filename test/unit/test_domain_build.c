@@ -354,6 +354,97 @@ static void test_reservation_limits(void **state)
 }
 
 /*
+ * domain_mem_take() of part of a p2m block: the leaf (a window frame) is
+ * taken before the data frame, and given back if the data frame or its m2p
+ * page cannot be had. RAM: a 16 MiB window, the rest outside.
+ */
+static void test_take_refused_for_its_leaf_changes_nothing(void **state)
+{
+	static uint32_t held[FAKE_RAM_SIZE >> 12];
+	uint32_t n = 0, x, i, o = MM_PFN_NONE, o2 = MM_PFN_NONE, w = MM_PFN_NONE, free1, win_end;
+
+	(void)state;
+	win_end = MFN(FAKE_RAM_BASE + 16 * MIB);
+	assert_int_equal(p2m_init(&d->p2m, 2048), 0);
+	d->max_pages = 2048;
+	d->tot_pages = 0;
+	/* a domain frame outside the window with a pfn: its chunk has its m2p page */
+	assert_int_equal(mm_alloc(0, DOM_ID, MM_OUTSIDE, &x), 0);
+	assert_int_equal(mm_m2p_set(x, 1500), 0);
+	/* everything else taken; then one frame of x's chunk, one of another
+	 * outside chunk (no m2p page) and one of the window are kept at hand */
+	while (mm_alloc(0, FRAME_OWNER_HYP, 0, &held[n]) == 0)
+		n++;
+	for (i = 0; i < n; i++) {
+		if (o == MM_PFN_NONE && held[i] >= win_end && held[i] >> 10 == x >> 10)
+			o = held[i];
+		else if (o2 == MM_PFN_NONE && held[i] >= win_end && held[i] >> 10 != x >> 10)
+			o2 = held[i];
+		else if (w == MM_PFN_NONE && held[i] < win_end)
+			w = held[i];
+	}
+	assert_int_not_equal(o, MM_PFN_NONE);
+	assert_int_not_equal(o2, MM_PFN_NONE);
+	assert_int_not_equal(w, MM_PFN_NONE);
+	/* a data frame with its m2p page, no window frame for the leaf */
+	assert_int_equal(mm_free(o, 0), 0);
+	free1 = mm_free_frames();
+	assert_int_equal(domain_mem_take(d, 5, 0), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), free1);
+	assert_int_equal(d->tot_pages, 0);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(domain_pfn_to_mfn(d, 5), MM_PFN_NONE);
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, 0, &o), 0);
+	/* a window frame for the leaf, no data frame: the leaf goes back */
+	assert_int_equal(mm_free(w, 0), 0);
+	free1 = mm_free_frames();
+	assert_int_equal(domain_mem_take(d, 5, 0), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), free1);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(d->p2m.dir[0], P2M_EMPTY);
+	/* a window frame for the leaf, a data frame without an m2p page (which
+	 * the window cannot give once the leaf took its frame): the leaf goes back */
+	assert_int_equal(mm_free(o2, 0), 0);
+	free1 = mm_free_frames();
+	assert_int_equal(domain_mem_take(d, 5, 0), -VMM_ENOMEM);
+	assert_int_equal(mm_free_frames(), free1);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(d->p2m.dir[0], P2M_EMPTY);
+	assert_int_equal(d->tot_pages, 0);
+	assert_int_equal(mm_frame(o2)->owner, FRAME_OWNER_FREE);
+	/* with both: taken */
+	assert_int_equal(mm_free(o, 0), 0);
+	assert_int_equal(domain_mem_take(d, 5, 0), 0);
+	assert_int_equal(domain_pfn_to_mfn(d, 5), o);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(d->tot_pages, 1);
+	/* out of range, however far: no frame */
+	assert_int_equal(domain_pfn_to_mfn(d, 2048), MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 1u << 20), MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, UINT32_MAX), MM_PFN_NONE);
+	(void)x;
+}
+
+/* A domain with a size but no p2m (before the build, after teardown): nothing is backed. */
+static void test_guest_access_without_a_p2m(void **state)
+{
+	uint32_t v = 0x1234, buf[2];
+
+	(void)state;
+	d->mem_size = MIB;
+	d->max_pages = MIB >> 12;
+	assert_null(d->p2m.dir);
+	assert_false(guest_range_accessible(d, VMM_GUEST_BASE, 4));
+	assert_false(guest_range_writable(d, VMM_GUEST_BASE + 8, 4));
+	assert_int_equal(guest_copy_from(d, buf, VMM_GUEST_BASE, sizeof(buf)), -VMM_EFAULT);
+	assert_int_equal(guest_read_u32(d, VMM_GUEST_BASE + 4, &v), -VMM_EFAULT);
+	assert_int_equal(v, 0x1234);
+	assert_null(guest_page_map(d, VMM_GUEST_BASE, 4, false));
+	assert_int_equal(domain_pfn_to_mfn(d, 0), MM_PFN_NONE);
+	assert_true(guest_range_accessible(d, VMM_GUEST_BASE, 0)); /* empty: nothing to back */
+}
+
+/*
  * Machine-contiguous but not 1 MiB aligned: frames X+128..X+383 (X 1 MiB
  * aligned) freed so that the allocator hands out X+128 first, then X+256.
  * The MiB must get an L2 table, not a section (a section cannot start there).
@@ -549,6 +640,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reservation_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_contiguous_mib_is_not_a_section, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_p2m_list_only_if_it_fits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_access_without_a_p2m, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_take_refused_for_its_leaf_changes_nothing, setup_small_window,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_aligned_but_scattered_mib_is_not_a_section, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_create_on_fragmented_memory_outside_window, setup_small_window, teardown),
 		cmocka_unit_test_setup_teardown(test_create_with_bad_image_returns_everything, setup_small_window, teardown),

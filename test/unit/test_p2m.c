@@ -114,10 +114,14 @@ static void test_directory_frame_past_64_mib(void **state)
 	for (pfn = 0; pfn < max; pfn += 1000)
 		assert_int_equal(p2m_lookup(&p, pfn), MM_PFN_NONE);
 	assert_int_equal(p2m_lookup(&p, max - 1), MM_PFN_NONE);
-	/* the last pfn alone in its block */
+	/* the last pfn alone in its block: the whole block, one run, no leaf */
 	assert_int_equal(p2m_set(&p, max - 1, 1, M0), 0);
 	assert_int_equal(p2m_lookup(&p, max - 1), M0);
-	assert_int_equal(p.nr_leaves, 1);
+	assert_int_equal(word(P2M_INLINE_BLOCKS), (M0 << 12) | P2M_RUN);
+	assert_int_equal(p.nr_leaves, 0);
+	assert_int_equal(p2m_set(&p, max - 1, 1, MM_PFN_NONE), 0);
+	assert_int_equal(word(P2M_INLINE_BLOCKS), P2M_EMPTY);
+	assert_int_equal(mm_free_frames(), free0 - 1);
 	p2m_destroy(&p);
 	assert_null(p.dir);
 	assert_int_equal(mm_free_frames(), free0);
@@ -258,11 +262,25 @@ static void test_boundaries(void **state)
 		assert_int_equal(p2m_lookup(&p, pfn), 0x20000u + pfn);
 	assert_int_equal(word(0), (0x20000u << 12) | P2M_RUN);
 	assert_int_equal(word(1), ((0x20000u + BLK) << 12) | P2M_RUN);
-	assert_int_equal(tag(2), P2M_LEAF); /* 100 pfns: never one whole run */
-	assert_int_equal(p.nr_leaves, 1);
+	/* the short last block: its 100 pfns one run, no leaf */
+	assert_int_equal(word(2), ((0x20000u + 2 * BLK) << 12) | P2M_RUN);
+	assert_int_equal(p.nr_leaves, 0);
+	/* one of them goes: a leaf; back: one run again */
+	assert_int_equal(p2m_set(&p, max - 1, 1, MM_PFN_NONE), 0);
+	assert_int_equal(tag(2), P2M_LEAF);
+	assert_int_equal(p2m_lookup(&p, max - 2), 0x20000u + max - 2);
+	assert_int_equal(p2m_lookup(&p, max - 1), MM_PFN_NONE);
+	assert_int_equal(p2m_set(&p, max - 1, 1, 0x20000u + max - 1), 0);
+	assert_int_equal(word(2), ((0x20000u + 2 * BLK) << 12) | P2M_RUN);
+	/* the first 99 by themselves are not the whole block */
+	assert_int_equal(p2m_set(&p, 2 * BLK, 99, MM_PFN_NONE), 0);
+	assert_int_equal(tag(2), P2M_LEAF);
+	assert_int_equal(p2m_set(&p, 2 * BLK, 100, MM_PFN_NONE), 0);
+	assert_int_equal(word(2), P2M_EMPTY);
+	assert_int_equal(p.nr_leaves, 0);
 	/* across a block boundary: both ends' blocks get a leaf */
 	assert_int_equal(p2m_set(&p, BLK - 3, 6, MM_PFN_NONE), 0);
-	assert_int_equal(p.nr_leaves, 3);
+	assert_int_equal(p.nr_leaves, 2);
 	assert_int_equal(p2m_lookup(&p, BLK - 4), 0x20000u + BLK - 4);
 	assert_int_equal(p2m_lookup(&p, BLK - 3), MM_PFN_NONE);
 	assert_int_equal(p2m_lookup(&p, BLK + 2), MM_PFN_NONE);
