@@ -143,7 +143,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg);
 /*
  * Marks d dead with a reason, flushes its console line and logs it, and
  * gives its memory back to the allocator (domain_mem_teardown(): data
- * frames, tables, p2m list, shared-info mapping; scrubbed before anyone gets
+ * frames, tables, p2m leaves, shared-info mapping; scrubbed before anyone gets
  * them again). A domain other than `current` also loses its storage and its
  * slot at once. The current domain (dying in its own hypercall or trap) is
  * left for the idle loop: the CPU switches there (schedule_leave_dead(), so

@@ -831,6 +831,7 @@ static void test_dead_domain_returns_everything(void **state)
 	assert_int_equal(populate(list, 1, 8), 1);
 	assert_int_equal(populate(&list[2], 1, 0), 1);
 	assert_true(mm_free_frames() < free0);
+	assert_int_equal(e->p2m.nr_leaves, 1); /* block 0: 1 MiB of 4 at boot; its leaf goes too */
 	domain_kill(e, VMM_SHUTDOWN_crash); /* not current: everything back at once */
 	assert_int_equal(mm_free_frames(), free0);
 	assert_null(domain_at(slot));

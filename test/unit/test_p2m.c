@@ -268,6 +268,9 @@ static void test_boundaries(void **state)
 	/* one of them goes: a leaf; back: one run again */
 	assert_int_equal(p2m_set(&p, max - 1, 1, MM_PFN_NONE), 0);
 	assert_int_equal(tag(2), P2M_LEAF);
+	/* the leaf's entries past max_pages: unbacked, not the run's continuation */
+	for (pfn = 100; pfn < BLK; pfn++)
+		assert_int_equal(((const uint32_t *)fake_phys_ptr(word(2) & ~P2M_TAG_MASK))[pfn], MM_PFN_NONE);
 	assert_int_equal(p2m_lookup(&p, max - 2), 0x20000u + max - 2);
 	assert_int_equal(p2m_lookup(&p, max - 1), MM_PFN_NONE);
 	assert_int_equal(p2m_set(&p, max - 1, 1, 0x20000u + max - 1), 0);
