@@ -49,9 +49,9 @@ static struct domain *make(struct vmm_domain_config *c, const char *name, uint32
 	return d;
 }
 
-static bool in_window(uint32_t mfn)
+static bool mfn_in_window(uint32_t mfn)
 {
-	return (mfn << 12) - FAKE_RAM_BASE < WINDOW;
+	return (mfn << 12) - FAKE_RAM_BASE < fake_window_size;
 }
 
 /* memory_op populate/decrease of one extent; the result (1 or an error). */
@@ -82,7 +82,7 @@ static void test_hog_cannot_drain_the_window(void **state)
 	/* Every free frame outside the window to the hog, one at a time. */
 	for (pfn = TEMP_PFN; pfn < hog->max_pages; pfn++) {
 		assert_int_equal(memop1(hog, VMM_MEMOP_populate_physmap, pfn, 0), 1);
-		if (in_window(hog->p2m[pfn])) {
+		if (mfn_in_window(hog->p2m[pfn])) {
 			assert_int_equal(memop1(hog, VMM_MEMOP_decrease_reservation, pfn, 0), 1);
 			break;
 		}
@@ -109,7 +109,7 @@ static void test_hog_cannot_drain_the_window(void **state)
 		rc = memop1(hog, VMM_MEMOP_populate_physmap, pfn, 1);
 		if (rc != 1)
 			break;
-		assert_true(in_window(hog->p2m[pfn]));
+		assert_true(mfn_in_window(hog->p2m[pfn]));
 		taken += 2;
 	}
 	/* It stops where the window keeps the victim's share (its reservation is not used up). */
@@ -209,6 +209,44 @@ static void test_boot_keeps_every_domains_window_share(void **state)
 	assert_int_equal(mm_window_reserved(), 0);
 }
 
+/*
+ * The rule alone: with nothing free outside the window (here: no RAM outside
+ * it), a domain's frame may come from the window below the reserve -- the
+ * promises count every free frame then, the reserve only the hypervisor's
+ * part of them, which may be partly used already -- while with frames free
+ * outside it, a run that would go below the reserve is refused.
+ */
+static void test_window_rule(void **state)
+{
+	uint32_t mfn, free = mm_window_free_frames();
+
+	(void)state;
+	mm_window_reserve(free);
+	assert_int_equal(mm_alloc(0, 5, 0, &mfn), 0);      /* all RAM is the window */
+	assert_int_equal(mm_free(mfn, 0), 0);
+	assert_int_equal(mm_alloc(0, 5, MM_LINEAR, &mfn), 0);
+	assert_int_equal(mm_free(mfn, 0), 0);
+	mm_window_unreserve(free);
+	assert_int_equal(mm_window_reserved(), 0);
+}
+
+static void test_window_rule_with_ram_outside(void **state)
+{
+	uint32_t mfn, hyp, free;
+
+	(void)state;
+	free = mm_window_free_frames();
+	assert_true(mm_free_frames() > free); /* frames free outside */
+	mm_window_reserve(free - 2);
+	assert_int_equal(mm_alloc(1, 5, MM_LINEAR, &mfn), 0);        /* leaves the reserve */
+	assert_true(mfn_in_window(mfn));
+	assert_int_equal(mm_alloc(0, 5, MM_LINEAR, &hyp), -VMM_ENOMEM); /* would not */
+	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &hyp), 0); /* the hypervisor's own */
+	assert_int_equal(mm_free(hyp, 0), 0);
+	assert_int_equal(mm_free(mfn, 1), 0);
+	mm_window_unreserve(free - 2);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -217,17 +255,28 @@ static int setup(void **state)
 	return 0;
 }
 
-/* The zones again, with a 4 MiB window (no domain lives in the old ones). */
-static int setup_small_window(void **state)
+/* The zones again, with a `window` (no domain lives in the old ones). */
+static int zones_again(uint32_t window)
 {
 	struct arch_hv_layout lay;
 	char why[96];
 
-	(void)state;
 	test_core_boot();
-	fake_window_size = 4 * MIB;
+	fake_window_size = window;
 	arch_hv_layout(&lay);
 	return mm_init(vmm_board.ram, vmm_board.nr_ram_banks, &lay, why, sizeof(why));
+}
+
+static int setup_small_window(void **state)
+{
+	(void)state;
+	return zones_again(4 * MIB);
+}
+
+static int setup_all_window(void **state)
+{
+	(void)state;
+	return zones_again(FAKE_RAM_SIZE);
 }
 
 int main(void)
@@ -235,6 +284,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_hog_cannot_drain_the_window, setup),
 		cmocka_unit_test_setup(test_boot_keeps_every_domains_window_share, setup_small_window),
+		cmocka_unit_test_setup(test_window_rule_with_ram_outside, setup_small_window),
+		cmocka_unit_test_setup(test_window_rule, setup_all_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
