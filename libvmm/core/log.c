@@ -7,7 +7,7 @@
 #include "format.h"
 #include "log.h"
 
-static struct console_line vmm_line;
+static struct console_line vmm_line = {.hypervisor = true};
 
 void vmm_log(const char *fmt, ...)
 {
