@@ -493,10 +493,12 @@ uint32_t mm_window_free_frames(void)
  */
 static bool window_allows(uint32_t order, uint16_t owner)
 {
-	uint32_t free = mm_window_free_frames();
+	uint32_t free;
 
-	return owner == FRAME_OWNER_HYP || free_frames_in(false) == 0 ||
-	       (free >= (1u << order) && free - (1u << order) >= window_reserved);
+	if (owner == FRAME_OWNER_HYP || free_frames_in(false) == 0)
+		return true;
+	free = mm_window_free_frames();
+	return free >= (1u << order) && free - (1u << order) >= window_reserved;
 }
 
 static int alloc_window(uint32_t order, uint16_t owner, uint32_t *mfn)
