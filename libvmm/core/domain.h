@@ -108,6 +108,7 @@ struct domain {
 	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
 	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
 	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
+	uint32_t promised_window;          /* ... of which hypervisor frames, from the window */
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 

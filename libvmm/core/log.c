@@ -8,7 +8,7 @@
 #include "log.h"
 #include "vmm/port.h"
 
-static struct console_line vmm_line;
+static struct console_line vmm_line = {.hypervisor = true};
 
 void vmm_log(const char *fmt, ...)
 {
