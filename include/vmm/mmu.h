@@ -111,6 +111,17 @@ struct vmm_mmuext_op {
  */
 #define VMM_BATCH_BUDGET_NS      5000000u /* 5 ms */
 
+/*
+ * Section entries one L1 table may hold, for a domain whose maximum
+ * reservation is `max_pages` pages: twice what maps all of its memory once,
+ * plus 16. A pin of an L1 with more (mmuext_op pin_l1_table) and an
+ * mmu_update that would add one more to a pinned L1 fail with -VMM_E2BIG.
+ * Each section takes counts on 256 frames: the limit keeps one pin or unpin
+ * about as long as mapping the domain's own memory, where an L1 aliasing
+ * one MiB 3584 times would hold the CPU for ~917k frame updates.
+ */
+#define VMM_L1_SECTION_LIMIT(max_pages) (2u * (((max_pages) + 255u) / 256u) + 16u)
+
 /* ---------------------------------------------------------------------------
  * multicall(calls, count)
  *   Runs `count` (0..VMM_MULTICALL_MAX, else -VMM_E2BIG) calls in order in one

@@ -143,7 +143,13 @@ void vmm_port_init(void);
  * and output leave in bursts); docs/porting.md, "Console", has the numbers.
  */
 
-/* Writes one byte to the hypervisor console, waiting while the FIFO is full. */
+/*
+ * Writes one byte to the hypervisor console, waiting while the FIFO is full.
+ * Besides the drain before power-off, libvmm calls it for the few lines it
+ * logs from an asynchronous abort taken while the hypervisor ran, which may
+ * have interrupted any port call, vmm_port_console_try_putc() included: keep
+ * it a plain poll-and-write of the UART with no state of its own.
+ */
 void vmm_port_console_putc(char c);
 
 /*

@@ -58,20 +58,21 @@ static void console_tx_put(const char *s, size_t n)
 }
 
 /*
- * Makes room for a line of `n` bytes, first reporting lines dropped earlier
- * (the report goes in only together with the line, so it never crowds out
- * the output it precedes). False if there is no room: the line is dropped.
+ * Makes room for a line of `n` bytes that must leave `keep` bytes free,
+ * first reporting lines dropped earlier (the report goes in only together
+ * with the line, so it never crowds out the output it precedes). False if
+ * there is no room: the line is dropped.
  */
-static bool console_tx_reserve(size_t n)
+static bool console_tx_reserve(size_t n, size_t keep)
 {
 	char note[64];
 	int len;
 
 	if (tx.dropped == 0)
-		return console_tx_has_room(n);
+		return console_tx_has_room(n + keep);
 	len = vmm_snprintf(note, sizeof(note), "[VMM] console: %u line(s) dropped\n",
 			   tx.dropped);
-	if (len < 0 || (size_t)len >= sizeof(note) || !console_tx_has_room((size_t)len + n))
+	if (len < 0 || (size_t)len >= sizeof(note) || !console_tx_has_room((size_t)len + n + keep))
 		return false;
 	console_tx_put(note, (size_t)len);
 	tx.dropped = 0;
@@ -108,12 +109,14 @@ size_t console_tx_pending(void)
 	return tx.count;
 }
 
-/* Queues the line as "[tag] text\n", whole or not at all, and starts sending. */
+/* Queues the line as "[tag] text\n", whole or not at all, and starts sending.
+ * A domain's line leaves CONSOLE_TX_HV_RESERVE bytes for the hypervisor's. */
 static void console_emit(struct console_line *line, const char *tag)
 {
 	size_t tag_len = strlen(tag);
+	size_t keep = line->hypervisor ? 0 : CONSOLE_TX_HV_RESERVE;
 
-	if (console_tx_reserve(1 + tag_len + 2 + line->len + 1)) {
+	if (console_tx_reserve(1 + tag_len + 2 + line->len + 1, keep)) {
 		console_tx_put("[", 1);
 		console_tx_put(tag, tag_len);
 		console_tx_put("] ", 2);

@@ -18,6 +18,7 @@
 #ifndef VMM_CORE_CONSOLE_H
 #define VMM_CORE_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,9 +28,17 @@
                                 * VMM_CONSOLE_IO_MAX write of lines of 16 bytes or more, tagged,
                                 * fits whole */
 
+/*
+ * Bytes of the transmit buffer a domain's lines always leave free: the
+ * hypervisor's own lines (refusals, a domain's death, a panic dump before
+ * power-off) still fit while a domain writes faster than the wire.
+ */
+#define CONSOLE_TX_HV_RESERVE 1024
+
 struct console_line {
 	char buf[CONSOLE_LINE_MAX];
 	unsigned int len;
+	bool hypervisor;   /* the hypervisor's own ([VMM]) lines: may use all of the buffer */
 };
 
 /*

@@ -261,11 +261,17 @@ static uint32_t domain_later_frames(const struct domain *d)
 static int domain_promise(struct domain *d)
 {
 	uint32_t later = domain_later_frames(d), free = mm_free_frames();
+	uint32_t hyp = later - (d->max_pages - d->tot_pages);
 
 	if (free < frames_promised || free - frames_promised < later)
 		return -VMM_ENOMEM;
+	/* The hypervisor frames come from the linear window only: kept there too. */
+	if (mm_window_free_frames() < mm_window_reserved() + hyp)
+		return -VMM_ENOMEM;
 	d->promised = later;
+	d->promised_window = hyp;
 	frames_promised += later;
+	mm_window_reserve(hyp);
 	return 0;
 }
 
@@ -273,7 +279,9 @@ static int domain_promise(struct domain *d)
 static void domain_unpromise(struct domain *d)
 {
 	frames_promised -= d->promised;
+	mm_window_unreserve(d->promised_window);
 	d->promised = 0;
+	d->promised_window = 0;
 }
 
 uint32_t domain_frames_promised(void)

@@ -109,8 +109,9 @@ struct domain {
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
+	uint32_t promised_window;          /* ... of `promised` (beside max_pages): hypervisor frames, from the window */
 	/* pfn -> mfn (p2m.h): p2m_lookup(), domain_pfn_to_mfn(), p2m_set(). Last,
-	 * where the three counters now beside max_pages were: no other member moved. */
+	 * where three of the counters now beside max_pages were: no other member moved. */
 	struct p2m p2m;
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };

@@ -6,8 +6,9 @@
 #include "console.h"
 #include "format.h"
 #include "log.h"
+#include "vmm/port.h"
 
-static struct console_line vmm_line;
+static struct console_line vmm_line = {.hypervisor = true};
 
 void vmm_log(const char *fmt, ...)
 {
@@ -24,6 +25,22 @@ void vmm_log(const char *fmt, ...)
 		n = sizeof(buf) - 1;
 	console_write(&vmm_line, "VMM", buf, (size_t)n);
 	console_flush(&vmm_line, "VMM");
+}
+
+void vmm_log_now(const char *fmt, ...)
+{
+	char buf[CONSOLE_LINE_MAX + 1];
+	const char *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_vsnprintf(buf, sizeof(buf), fmt, ap); /* always terminated */
+	va_end(ap);
+	for (c = "[VMM] "; *c; c++)
+		vmm_port_console_putc(*c);
+	for (c = buf; *c; c++)
+		vmm_port_console_putc(*c);
+	vmm_port_console_putc('\n');
 }
 
 long vmm_vreject(uint32_t domid, uint32_t *logged, long err, const char *fmt, va_list ap)

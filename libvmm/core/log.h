@@ -16,6 +16,15 @@
 void vmm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * One "[VMM] " line written straight to the UART with the blocking
+ * vmm_port_console_putc(), past the console buffer: for code that may have
+ * interrupted the hypervisor anywhere, even inside the console code, and so
+ * must touch no hypervisor state (an asynchronous abort). The line may land
+ * ahead of buffered output or inside a line being sent.
+ */
+void vmm_log_now(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
  * Logs "[VMM] domN: <message> (error <err>)" for a refused guest request and
  * returns err. `logged` is the domain's counter: after VMM_REJECT_LOG_LIMIT
  * lines one note is printed and further rejections are silent, so a hostile

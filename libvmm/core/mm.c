@@ -45,6 +45,8 @@ static uint8_t *win_hv;    /* ... and its hypervisor address */
 static unsigned int nr_zones;
 static struct mm_usage usage;
 static uint32_t payload_base, payload_end;  /* mm_release_payloads(), 0 when done */
+/* Window frames the live domains' promises keep for the hypervisor (mm_window_reserve()). */
+static uint32_t window_reserved;
 
 void mm_scrub(uint32_t mfn)
 {
@@ -466,13 +468,53 @@ static int alloc_pass(uint32_t order, uint16_t owner, bool linear, uint32_t *mfn
 	return rc;
 }
 
+/* Free frames in the zones that are (or are not) linear. */
+static uint32_t free_frames_in(bool linear)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < nr_zones; i++)
+		if (zones[i].linear == linear)
+			n += zones[i].ft.nr_free;
+	return n;
+}
+
+uint32_t mm_window_free_frames(void)
+{
+	return free_frames_in(true);
+}
+
+/*
+ * A domain's run of 2^order frames may come from the window only if the
+ * window keeps the frames reserved for the hypervisor's later needs, or if
+ * nothing at all is free outside it: then every free frame is in the window
+ * and the promises (core/domain.c) already cover the domain's own share.
+ * The hypervisor's own frames always may.
+ */
+static bool window_allows(uint32_t order, uint16_t owner)
+{
+	uint32_t free;
+
+	if (owner == FRAME_OWNER_HYP || free_frames_in(false) == 0)
+		return true;
+	free = mm_window_free_frames();
+	return free >= (1u << order) && free - (1u << order) >= window_reserved;
+}
+
+static int alloc_window(uint32_t order, uint16_t owner, uint32_t *mfn)
+{
+	if (!window_allows(order, owner))
+		return -VMM_ENOMEM;
+	return alloc_pass(order, owner, true, mfn);
+}
+
 int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn)
 {
 	int rc;
 
 	switch (flags) {
 	case MM_LINEAR:
-		return alloc_pass(order, owner, true, mfn);
+		return alloc_window(order, owner, mfn);
 	case MM_OUTSIDE:
 		return alloc_pass(order, owner, false, mfn);
 	case 0:
@@ -482,8 +524,23 @@ int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn)
 	}
 	rc = alloc_pass(order, owner, false, mfn);
 	if (rc == -VMM_ENOMEM)
-		rc = alloc_pass(order, owner, true, mfn);
+		rc = alloc_window(order, owner, mfn);
 	return rc;
+}
+
+uint32_t mm_window_reserved(void)
+{
+	return window_reserved;
+}
+
+void mm_window_reserve(uint32_t frames)
+{
+	window_reserved += frames;
+}
+
+void mm_window_unreserve(uint32_t frames)
+{
+	window_reserved -= frames < window_reserved ? frames : window_reserved;
 }
 
 int mm_free(uint32_t mfn, uint32_t order)

@@ -70,7 +70,10 @@ int mm_init(const struct vmm_ram_bank *ram, unsigned int nr, const struct arch_h
  * Without flags: outside the window first, then inside. 0 with *mfn set,
  * -VMM_EINVAL (bad order/owner/flags) or -VMM_ENOMEM: no free run, or (for
  * a domain) the run's m2p chunk does not exist yet and the window has no
- * free frame for it (nothing taken either way).
+ * free frame for it, or (for a domain) the run would come from the window
+ * while frames are free outside it and would leave the window fewer free
+ * frames than mm_window_reserve() keeps for the hypervisor (nothing taken
+ * either way).
  */
 int mm_alloc(uint32_t order, uint16_t owner, uint32_t flags, uint32_t *mfn);
 
@@ -96,6 +99,19 @@ int mm_frame_linear(uint32_t mfn);
 
 uint32_t mm_free_frames(void);
 void mm_usage(struct mm_usage *u);
+
+/*
+ * Static partitioning when RAM lies outside the linear window: the
+ * hypervisor frames a live domain may still need (event-channel buckets,
+ * grant state, m2p pages, frame-table blocks) can only come from the
+ * window, so the window keeps that many free frames from the domains' own
+ * allocations (see mm_alloc()). domain.c reserves a domain's share with its
+ * promise and gives it back at its death.
+ */
+uint32_t mm_window_free_frames(void);
+uint32_t mm_window_reserved(void);
+void mm_window_reserve(uint32_t frames);
+void mm_window_unreserve(uint32_t frames);
 
 /*
  * Gives the image's guest-payload pages (arch_hv_layout(): whole pages

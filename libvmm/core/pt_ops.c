@@ -158,4 +158,5 @@ VMM_COLD void pt_domain_init(struct domain *d, uint32_t l1_mfn)
 	pt_base_adopt(&d->pt, l1_mfn);
 	d->pt.domid = d->id;
 	d->pt.rejections_logged = &d->rejections_logged;
+	pt_limit_sections(&d->pt, VMM_L1_SECTION_LIMIT(d->max_pages));
 }

@@ -85,7 +85,13 @@ void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *o
 	s->domid = owner;
 	s->log_budget = 0;
 	s->rejections_logged = &s->log_budget;
+	s->max_sections = PT_L1_ENTRIES;
 	fast_limit(s);
+}
+
+VMM_COLD void pt_limit_sections(struct pt_space *s, uint32_t max)
+{
+	s->max_sections = max;
 }
 
 static int fail(struct pt_space *s, int err, const char *why)
@@ -312,6 +318,24 @@ static void frames_untype(struct pt_space *s, uint32_t mfn, uint32_t n, enum fra
 		frame_put_type(ft_of(s, mfn + i), mfn + i, type);
 }
 
+static inline uint32_t *lin_ptr(const struct pt_space *s, uint32_t maddr);
+
+/* Section entries (bit 1 set: sections and the refused PXN form) among the
+ * guest entries of the L1 at maddr, but the one at index `skip`. */
+static VMM_COLD uint32_t l1_sections(struct pt_space *s, uint32_t maddr, uint32_t skip)
+{
+	const uint32_t *lin = lin_ptr(s, maddr);
+	uint32_t i, n = 0;
+
+	if (!lin_ptr(s, maddr + PT_L1_ENTRIES * 4u - 4u))
+		lin = NULL; /* wholly in the window, or read through the ops */
+
+	for (i = 0; i < s->hv_first; i++)
+		if (i != skip)
+			n += ((lin ? lin[i] : s->ops->read(s->ctx, maddr + 4 * i)) >> 1) & 1u;
+	return n;
+}
+
 VMM_COLD int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 {
 	uint32_t i, maddr = mfn << 12;
@@ -325,6 +349,8 @@ VMM_COLD int pt_pin_l1(struct pt_space *s, uint32_t mfn)
 			return fail(s, -VMM_EPERM, "L1 table in a frame the domain does not own");
 	if (frame_is_pinned_l1(frame_get(ft_of(s, mfn), mfn)))
 		return fail(s, -VMM_EEXIST, "L1 table already pinned");
+	if (l1_sections(s, maddr, PT_L1_ENTRIES) > s->max_sections)
+		return fail(s, -VMM_E2BIG, "L1 table holds more sections than the domain's limit");
 	err = frames_type(s, mfn, PT_L1_FRAMES, FRAME_TYPE_L1);
 	if (err)
 		return err;
@@ -484,6 +510,9 @@ int pt_update(struct pt_space *s, uint32_t maddr, uint32_t val)
 	}
 	if (entry_is_grant(s, level, s->ops->read(s->ctx, maddr)))
 		return fail(s, -VMM_EPERM, "entry is a grant mapping: only unmap_grant_ref removes it");
+	if (level == 1 && (val & PT_TYPE_MASK) == PT_L1_SECTION &&
+	    l1_sections(s, maddr & ~(PT_L1_FRAMES * 4096u - 1), l1_index(maddr)) >= s->max_sections)
+		return fail(s, -VMM_E2BIG, "one section more than the domain's limit in this L1 table");
 	err = entry_acquire(s, level, val, &e);
 	if (err)
 		return err;

@@ -123,11 +123,22 @@ struct pt_space {
 	uint32_t *rejections_logged; /* rate-limit counter of its log lines (log.h): &log_budget
 				      * after init; point it at the domain's own counter */
 	uint32_t log_budget;
+	uint32_t max_sections;     /* section entries one L1 may hold (pt_limit_sections()) */
 };
 
 /* Sets up `s` (no base, nothing pending). */
 void pt_space_init(struct pt_space *s, pt_table_fn table, const struct pt_ops *ops, void *ctx,
 		   const uint32_t *hv_l1, uint32_t hv_first, uint16_t owner);
+
+/*
+ * At most `max` section entries in any one L1 table of the space, checked at
+ * its pin and on every L1 update that adds a section (-VMM_E2BIG). A section
+ * takes counts on 256 frames, so without a bound one pin or unpin of an L1
+ * aliasing a MiB 3584 times holds the CPU for ~917k frame updates; with it,
+ * for about as long as mapping the domain's own memory takes. No limit until
+ * set (pt_space_init()).
+ */
+void pt_limit_sections(struct pt_space *s, uint32_t max);
 
 /*
  * mfn's frame entry (any zone), or NULL if no frame table covers it,

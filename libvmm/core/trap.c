@@ -2,6 +2,7 @@
  * C side of the trap paths (entry.S): interrupts and guest faults.
  */
 #include "arch.h"
+#include "cold.h"
 #include "console.h"
 #include "domain.h"
 #include "event.h"
@@ -146,6 +147,28 @@ static void trap_panic(const struct vmm_trap_frame *f, const char *what, uint32_
 	vmm_log("  r12 %08x sp %08x lr %08x cpsr %08x", (unsigned)f->r[12], (unsigned)f->sp,
 		(unsigned)f->lr, (unsigned)f->cpsr);
 	schedule_poweroff(2);
+}
+
+static uint32_t hyp_async_aborts;
+
+uint32_t trap_hyp_async_aborts(void)
+{
+	return hyp_async_aborts;
+}
+
+VMM_COLD void vmm_trap_hyp_data_abort(struct vmm_trap_frame *f)
+{
+	uint32_t addr, status;
+
+	arch_fault_info(TRAP_DATA_ABORT, &addr, &status);
+	if (!arch_dfsr_async(status)) {
+		trap_panic(f, trap_names[TRAP_DATA_ABORT], addr, status);
+		return;
+	}
+	if (hyp_async_aborts++ < TRAP_ASYNC_LOG_LIMIT)
+		vmm_log_now("asynchronous abort (status 0x%x) while the hypervisor ran at pc 0x%08x: resumed%s",
+			    (unsigned)status, (unsigned)f->pc,
+			    hyp_async_aborts == TRAP_ASYNC_LOG_LIMIT ? "; further ones are only counted" : "");
 }
 
 /* Hands a guest fault to the guest kernel's handler for it, if any. */

@@ -23,4 +23,21 @@ void vmm_irq_entry(struct vmm_trap_frame *f);
 /* Abort or undefined instruction (kind: 0 data, 1 prefetch, 2 undef, 3 other). */
 void vmm_trap_fault(struct vmm_trap_frame *f, int kind);
 
+/*
+ * Data abort taken while the hypervisor itself ran (entry.S, once its
+ * fixups for guest accesses are ruled out); f holds the interrupted
+ * registers, SVC mode's own sp and lr. An asynchronous abort (an external
+ * or parity error reported late, for an earlier write of a guest, a device
+ * or the hypervisor: ARMv7 cannot tell whose) is counted, logged for the
+ * first TRAP_ASYNC_LOG_LIMIT with vmm_log_now() (the hypervisor may have
+ * been interrupted anywhere), and the interrupted code resumes. Any other
+ * is a hypervisor bug: panic, power off with exit code 2.
+ */
+void vmm_trap_hyp_data_abort(struct vmm_trap_frame *f);
+
+#define TRAP_ASYNC_LOG_LIMIT 4u
+
+/* Asynchronous aborts vmm_trap_hyp_data_abort() resumed from since boot. */
+uint32_t trap_hyp_async_aborts(void);
+
 #endif /* VMM_CORE_TRAP_H */

@@ -505,8 +505,8 @@ void arch_mmu_window_close(void)
 void arch_fault_info(int kind, uint32_t *address, uint32_t *status)
 {
 	(void)kind;
-	*address = 0xdead0000u;
-	*status = 0x5u;
+	*status = fake_hw.fault_status ? fake_hw.fault_status : 0x5u;
+	*address = arch_dfsr_async(*status) ? 0 : 0xdead0000u; /* as the target's */
 }
 
 /* The target's assembly fast path of update_va_mapping (arch/armv7/pt_fast.S)

@@ -88,6 +88,7 @@ struct fake_hw {
 	int claimed;                     /* irq acked and not yet EOIed, or -1 */
 	const char *cpu_warning;         /* what vmm_port_cpu_init() returns */
 	unsigned int cpu_switches;       /* vmm_port_cpu_switch() calls */
+	uint32_t fault_status;           /* what arch_fault_info() reports as status (0: 0x5) */
 };
 
 extern struct fake_hw fake_hw;

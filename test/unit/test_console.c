@@ -106,16 +106,22 @@ static void test_rx_ring_keeps_order_and_bounds(void **state)
 
 /* ---------------------------------------------------------------- output buffer */
 
-/* One line of `len` text bytes, the UART taking whatever it can. */
-static void put_line(const char *tag, size_t len, char fill)
+/* One line of `len` text bytes from a domain (or the hypervisor), the UART taking whatever it can. */
+static void put_source_line(const char *tag, size_t len, char fill, bool hypervisor)
 {
-	struct console_line l = {0};
+	struct console_line l = {.hypervisor = hypervisor};
 	char buf[CONSOLE_LINE_MAX];
 
 	assert_true(len < CONSOLE_LINE_MAX);
 	memset(buf, fill, len);
 	buf[len] = '\n';
 	console_write(&l, tag, buf, len + 1);
+}
+
+/* The buffer's own rules (whole lines, drops, order): lines that may use all of it. */
+static void put_line(const char *tag, size_t len, char fill)
+{
+	put_source_line(tag, len, fill, true);
 }
 
 /* Transmit interrupts until the buffer is empty, each with `room` bytes free
@@ -239,6 +245,43 @@ static void test_full_buffer_drops_whole_lines_and_reports_them(void **state)
 	assert_string_equal(tail, "[VMM] console: 2 line(s) dropped\n[d] oo\n[d] pp\n");
 }
 
+/*
+ * A domain writing faster than the wire never takes the last
+ * CONSOLE_TX_HV_RESERVE bytes: the hypervisor's own lines (a refusal, a
+ * domain's death, a panic dump before power-off) still fit, whatever a
+ * domain floods. Its line that leaves exactly the reserve is kept, one byte
+ * more is dropped (and counted).
+ */
+static void test_domain_lines_leave_room_for_the_hypervisor(void **state)
+{
+	const char *p;
+	size_t room;
+	int i, n = 0;
+
+	(void)state;
+	fake_hw.tx_room = 0;
+	while (CONSOLE_TX_SIZE - console_tx_pending() >= CONSOLE_TX_HV_RESERVE + 54 + 54)
+		put_source_line("d", 49, 'f', false);
+	room = CONSOLE_TX_SIZE - console_tx_pending() - CONSOLE_TX_HV_RESERVE; /* 54..107 */
+	put_source_line("d", room - 5, 'g', false);             /* leaves exactly the reserve: kept */
+	assert_int_equal(CONSOLE_TX_SIZE - console_tx_pending(), CONSOLE_TX_HV_RESERVE);
+	put_source_line("d", 1, 'h', false);                    /* 6 bytes into it: dropped */
+	put_source_line("d", 0, 'i', false);                    /* even an empty line */
+	assert_int_equal(CONSOLE_TX_SIZE - console_tx_pending(), CONSOLE_TX_HV_RESERVE);
+	/* Five of the hypervisor's longest lines, the drop report first: all kept. */
+	for (i = 0; i < 5; i++)
+		put_source_line("VMM", CONSOLE_LINE_MAX - 1, 'v', true);
+	fake_hw.tx_room = -1;
+	console_tx_kick();
+	assert_non_null(strstr(fake_hw.console, "[d] ggg"));
+	assert_non_null(strstr(fake_hw.console, "[VMM] console: 2 line(s) dropped\n[VMM] vvv"));
+	for (p = fake_hw.console; (p = strstr(p, "[VMM] vvv")) != NULL; p++)
+		n++;
+	assert_int_equal(n, 5);
+	assert_null(strstr(fake_hw.console, "[d] h"));
+	assert_int_equal(console_tx_pending(), 0);
+}
+
 static void test_drain_sends_everything_before_poweroff(void **state)
 {
 	(void)state;
@@ -332,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup(test_buffered_lines_of_sources_stay_whole_and_ordered, setup),
 		cmocka_unit_test_setup(test_line_that_fits_exactly_is_kept, setup),
 		cmocka_unit_test_setup(test_full_buffer_drops_whole_lines_and_reports_them, setup),
+		cmocka_unit_test_setup(test_domain_lines_leave_room_for_the_hypervisor, setup),
 		cmocka_unit_test_setup(test_drain_sends_everything_before_poweroff, setup),
 		cmocka_unit_test_setup(test_poweroff_drains_the_buffer, setup),
 		cmocka_unit_test_setup(test_ring_wraps_keep_every_byte, setup),

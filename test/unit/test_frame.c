@@ -72,39 +72,58 @@ static void test_sanitize_forces_fiqs_masked(void **state)
 		assert_true(f.cpsr & PSR_F);                       /* FIQs masked */
 		assert_false(f.cpsr & (PSR_I | PSR_A | PSR_E));     /* IRQs on, nothing else */
 		assert_int_equal(f.cpsr & ~(PSR_GUEST_MASK | PSR_GUEST_FIXED), 0);
-		assert_int_equal(f.cpsr & PSR_GUEST_MASK, asked[i] & PSR_GUEST_MASK);
+		/* IT bits: test_sanitize_it_bits */
+		assert_int_equal(f.cpsr & PSR_GUEST_MASK & ~PSR_IT_MASK, asked[i] & PSR_GUEST_MASK & ~PSR_IT_MASK);
 		assert_int_equal(f.pc, (asked[i] & PSR_T) ? 0xC0008002u : 0xC0008000u);
 		assert_true(arch_frame_from_guest(&f));
 	}
 }
 
-/* IT bits survive only in Thumb state and only as a valid ITSTATE. */
+/* ITSTATE byte `it` as CPSR bits: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10. */
+static uint32_t cpsr_it(uint32_t it)
+{
+	return ((it & 0x3u) << 25) | ((it >> 2) << 10);
+}
+
+/* IT bits survive only in Thumb state and only as an ITSTATE an IT instruction can produce. */
 static void test_sanitize_it_bits(void **state)
 {
-	static const struct { uint32_t asked, it_kept; } cases[] = {
-		{ PSR_T | 0x06000000u, 0x06000000u },   /* IT[1:0] set, Thumb: kept */
-		{ PSR_T | 0x00000c00u, 0x00000c00u },   /* IT[3:2] set, Thumb: kept */
-		{ PSR_T | 0x0000fc00u, 0x0000fc00u },   /* IT[7:2], IT[3:2] non-zero: kept */
-		{ PSR_T | 0x0600fc00u, 0x0600fc00u },   /* every IT bit */
-		{ PSR_T | 0x00000400u, 0x00000400u },   /* IT[2] alone: last IT bit that keeps it */
-		{ PSR_T | 0x0000f000u, 0 },             /* IT[7:4] with IT[3:0] = 0: unpredictable, cleared */
-		{ PSR_T | 0x00001000u, 0 },             /* IT[4] alone */
-		{ 0x06000000u, 0 },                     /* ARM state: no IT bits at all */
-		{ 0x0600fc00u, 0 },
-		{ 0x00000400u, 0 },
+	static const struct { uint32_t thumb, it, kept; } cases[] = {
+		{ 1, 0x01u, 1 },   /* IT[0] alone: condition 0000, last of four */
+		{ 1, 0x02u, 1 },
+		{ 1, 0x04u, 1 },
+		{ 1, 0x08u, 1 },   /* EQ, one instruction */
+		{ 1, 0x0fu, 1 },
+		{ 1, 0xdfu, 1 },   /* LE with every mask bit: the last condition below "always" */
+		{ 1, 0xe8u, 1 },   /* AL, one instruction */
+		{ 1, 0xe4u, 1 },   /* AL, two: ITT AL */
+		{ 1, 0xe1u, 1 },   /* AL, four */
+		{ 1, 0xf0u, 0 },   /* IT[3:0] = 0 with the condition bits set */
+		{ 1, 0x10u, 0 },   /* IT[4] alone */
+		{ 1, 0xf8u, 0 },   /* condition 1111 now */
+		{ 1, 0xffu, 0 },   /* every IT bit */
+		{ 1, 0xecu, 0 },   /* AL then 1111 (an "else" of always) */
+		{ 1, 0xe6u, 0 },   /* AL, an "else" two instructions on */
+		{ 1, 0xe3u, 0 },   /* AL, an "else" in the last place */
+		{ 1, 0xfcu, 0 },
+		{ 0, 0x08u, 0 },   /* ARM state: no IT bits at all */
+		{ 0, 0xe8u, 0 },
+		{ 0, 0xffu, 0 },
 	};
 	struct vmm_trap_frame f;
 	unsigned int i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t t = cases[i].thumb ? PSR_T : 0;
+
 		memset(&f, 0, sizeof(f));
-		f.cpsr = cases[i].asked | 0xf00f0000u; /* flags and GE stay whatever happens */
+		f.cpsr = t | cpsr_it(cases[i].it) | 0xf00f0000u; /* flags and GE stay whatever happens */
 		f.pc = 0xC0008000u;
 		arch_frame_sanitize(&f);
-		assert_int_equal(f.cpsr & PSR_IT_MASK, cases[i].it_kept);
+		assert_int_equal(f.cpsr & PSR_IT_MASK, cases[i].kept ? cpsr_it(cases[i].it) : 0);
 		assert_int_equal(f.cpsr & 0xf00f0000u, 0xf00f0000u);
-		assert_int_equal(f.cpsr & PSR_T, cases[i].asked & PSR_T);
+		assert_int_equal(f.cpsr & PSR_T, t);
 	}
 }
 

@@ -514,6 +514,31 @@ static void test_foreground_switch_lines_rate_limited(void **state)
 	assert_int_equal(console_foreground(), other->id);
 }
 
+/* A domain flooding the console (UART stuck) still cannot crowd out the
+ * [VMM] line of its own refused call, nor another domain's death notice. */
+static void test_console_flood_keeps_hypervisor_lines(void **state)
+{
+	char *buf = test_guest_ptr(d, DATA_VA);
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4096; i++)
+		buf[i] = (i % 64) == 63 ? '\n' : 'x';
+	fake_hw.tx_room = 0;
+	current = d;
+	d->frame->r[7] = VMM_HC_console_io;
+	for (i = 0; i < 4; i++) /* 4 x 4544 bytes tagged: twice the buffer */
+		assert_int_equal(hypercall_dispatch(VMM_HC_console_io, VMM_CONSOLEIO_write, 4096, DATA_VA, 0), 4096);
+	assert_int_equal(hypercall_dispatch(VMM_HC_console_io, 99, 0, 0, 0), -VMM_EINVAL);
+	current = NULL;
+	domain_kill(other, VMM_SHUTDOWN_crash);
+	fake_hw.tx_room = -1;
+	console_tx_kick();
+	assert_non_null(strstr(fake_hw.console, "console_io: unknown command 99"));
+	assert_non_null(strstr(fake_hw.console, "(other) shut down: crash"));
+	assert_non_null(strstr(fake_hw.console, "line(s) dropped"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +556,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_info_hold_dropped_at_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreground_switch_lines_rate_limited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreground_switch_discards_unread_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_flood_keeps_hypervisor_lines, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,13 @@ static void test_space_set_up_by_builder(void **state)
 	assert_int_equal(dom->pt.hv_first, VMM_HYPERVISOR_VA_BASE >> 20);
 	assert_int_equal(dom->pt.hv_l1[0], FAKE_HV_ENTRY(0xE00));
 	assert_false(dom->pt.flush_pending);
+	/* twice the sections that map the reservation once, plus 16 */
+	assert_int_equal(dom->pt.max_sections, VMM_L1_SECTION_LIMIT(dom->max_pages));
+	assert_int_equal(VMM_L1_SECTION_LIMIT(0), 16);
+	assert_int_equal(VMM_L1_SECTION_LIMIT(1), 18);
+	assert_int_equal(VMM_L1_SECTION_LIMIT(256), 18);
+	assert_int_equal(VMM_L1_SECTION_LIMIT(257), 20);
+	assert_int_equal(VMM_L1_SECTION_LIMIT(4096), 48);
 }
 
 static void test_mmu_update_dispatched(void **state)

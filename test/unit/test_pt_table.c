@@ -717,10 +717,69 @@ static void test_domain_field_by_index(void **state)
 	check_model();
 }
 
+/*
+ * pt_limit_sections(): an L1 may hold `max` sections (entries in the
+ * hypervisor's half, copied sections, do not count): pinned with max, refused
+ * with max + 1 and nothing taken; an update adding a section past the limit is
+ * refused, one replacing a section is not. Counted through the linear window
+ * and through the ops.
+ */
+static void section_limit(bool linear)
+{
+	if (!linear)
+		pt_space_linear(&ptf_s, 0, 0, NULL);
+	pt_limit_sections(&ptf_s, 3);
+	ptf_put(addr(L1A, 0), ptf_section(ptf_mfn(0), false));
+	ptf_put(addr(L1A, 5), ptf_section(ptf_mfn(0), false));
+	ptf_put(addr(L1A, PTF_HV_FIRST - 2), ptf_section(ptf_mfn(0), false));
+	ptf_put(addr(L1A, PTF_HV_FIRST - 1), ptf_section(ptf_mfn(0), false));
+	ptf_put(addr(L1A, PTF_HV_FIRST), 0xFFFFFFFFu);
+	ptf_put(addr(L1A, 4095), 0xFFFFFFFFu);
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), -VMM_E2BIG);
+	assert_string_equal(ptf_s.why, "L1 table holds more sections than the domain's limit");
+	assert_true(ptf_all_zero());
+	ptf_put(addr(L1A, PTF_HV_FIRST - 2), 0); /* a fault entry: three sections left */
+	assert_int_equal(pt_pin_l1(&ptf_s, ptf_mfn(L1A)), 0);
+	ptf_model.l1[L1A] = true;
+	assert_int_equal(fr(0)->u.use.refcount, 3);
+	/* a fourth: refused, nothing changed */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 1), ptf_section(ptf_mfn(0x100), false)), -VMM_E2BIG);
+	assert_int_equal(ptf_get(addr(L1A, 1)), 0);
+	assert_int_equal(fr(0x100)->u.use.refcount, 0);
+	/* a fault or an L2 table entry is no section */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 1), 0x1E0u), 0);
+	/* replacing one of the three: allowed */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 5), ptf_section(ptf_mfn(0x100), true)), 0);
+	assert_int_equal(fr(0)->u.use.refcount, 2);
+	assert_int_equal(fr(0x100)->u.use.refcount, 1);
+	/* one dropped: room for one more, then none */
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0), 0), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 2), ptf_section(ptf_mfn(0), false)), 0);
+	assert_int_equal(pt_update(&ptf_s, addr(L1A, 0), ptf_section(ptf_mfn(0), false)), -VMM_E2BIG);
+	assert_string_equal(ptf_s.why, "one section more than the domain's limit in this L1 table");
+	assert_int_equal(pt_unpin(&ptf_s, ptf_mfn(L1A)), 0);
+	ptf_model.l1[L1A] = false;
+	assert_true(ptf_all_zero());
+}
+
+static void test_l1_section_limit_linear(void **state)
+{
+	(void)state;
+	section_limit(true);
+}
+
+static void test_l1_section_limit_through_ops(void **state)
+{
+	(void)state;
+	section_limit(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pin_l2_double_pin_unpin, setup),
+		cmocka_unit_test_setup(test_l1_section_limit_linear, setup),
+		cmocka_unit_test_setup(test_l1_section_limit_through_ops, setup),
 		cmocka_unit_test_setup(test_pin_makes_checked_tables_visible_to_walker, setup),
 		cmocka_unit_test_setup(test_pin_l1_alignment_and_owner, setup),
 		cmocka_unit_test_setup(test_pin_l1_copies_hypervisor_and_sets_domain, setup),

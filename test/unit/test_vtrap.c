@@ -790,9 +790,51 @@ static void test_fast_return_then_upcall(void **state)
 	assert_int_equal(pushed->r[0], 5);
 }
 
+/*
+ * A data abort the hypervisor takes itself: an asynchronous one (either
+ * encoding, with WnR set too) is counted and resumed, logged the first
+ * TRAP_ASYNC_LOG_LIMIT times only; anything else powers off with code 2.
+ */
+static void test_hyp_data_abort(void **state)
+{
+	static const uint32_t async[] = { 0x406u, 0x408u, 0xc06u };
+	struct vmm_trap_frame f = { .pc = 0xe0001234u, .cpsr = 0x1d3u };
+	const char *line = "[VMM] asynchronous abort (status 0x406) while the hypervisor ran at pc 0xe0001234: resumed";
+	const char *p;
+	unsigned int i, lines = 0;
+	jmp_buf off;
+
+	(void)state;
+	assert_int_equal(trap_hyp_async_aborts(), 0);
+	for (i = 0; i < TRAP_ASYNC_LOG_LIMIT + 3; i++) {
+		fake_hw.fault_status = async[i % 3];
+		vmm_trap_hyp_data_abort(&f);
+		assert_int_equal(trap_hyp_async_aborts(), i + 1);
+		assert_int_equal(fake_hw.poweroff_code, -1);
+	}
+	for (p = fake_hw.console; (p = strstr(p, "[VMM] asynchronous abort")) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, TRAP_ASYNC_LOG_LIMIT);
+	assert_non_null(strstr(fake_hw.console, line));
+	assert_non_null(strstr(fake_hw.console, "status 0x408"));
+	assert_non_null(strstr(fake_hw.console, "further ones are only counted"));
+
+	/* synchronous (a translation fault; FS 10110 without bit 10 is not async) */
+	fake_hw.fault_status = 0x006u;
+	fake_hw.poweroff_jump = &off;
+	if (setjmp(off) == 0)
+		vmm_trap_hyp_data_abort(&f);
+	fake_hw.poweroff_jump = NULL;
+	fake_hw.fault_status = 0;
+	assert_int_equal(fake_hw.poweroff_code, 2);
+	assert_int_equal(trap_hyp_async_aborts(), TRAP_ASYNC_LOG_LIMIT + 3);
+	assert_non_null(strstr(fake_hw.console, "PANIC: data abort in the hypervisor at pc 0xe0001234"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_hyp_data_abort, setup),
 		cmocka_unit_test_setup(test_new_domain_is_kernel_mode, setup),
 		cmocka_unit_test_setup(test_dacr_values, setup),
 		cmocka_unit_test_setup(test_restore_to_user_and_back, setup),

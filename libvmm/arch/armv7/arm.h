@@ -83,6 +83,5 @@
 
 /* IT[1:0] (CPSR 26:25) and IT[7:2] (15:10): only meaningful in Thumb state. */
 #define PSR_IT_MASK    0x0600fc00u
-#define PSR_IT_LOW     0x06000c00u  /* IT[3:0]: zero means "not in an IT block" */
 
 #endif /* VMM_ARCH_ARM_H */

@@ -214,11 +214,55 @@ vector_dabt:
 	cmp	sp, #guest_store_last - guest_store_first
 	ldrls	lr, =guest_store_fault
 	movsls	pc, lr
+	mrs	sp, spsr
+	tst	sp, #0xf                /* mode USR (0x10): the guest's */
+	bne	dabt_hypervisor
 	save_frame_from 8
 	mov	r0, sp
 	mov	r1, #0                  /* TRAP_DATA_ABORT */
 	bl	vmm_trap_fault
 	b	trap_return
+
+/*
+ * A data abort the hypervisor took itself: an asynchronous one (A is clear
+ * on the SVC and undefined-instruction paths) resumes, so everything the
+ * interrupted code had is kept. The frame (vmm_trap_frame: r0-r12, SVC sp
+ * and lr, pc, cpsr) goes on the SVC stack below a 64-byte gap: the SVC
+ * entry paths keep the guest's registers in the 60 bytes below sp before
+ * they move it. A and I stay set throughout (abort entry set them);
+ * vmm_trap_hyp_data_abort() returns only for an asynchronous abort.
+ */
+#define HYP_ABT_GAP   64
+#define HYP_ABT_SPACE (HYP_ABT_GAP + 68)
+dabt_hypervisor:
+	sub	lr, lr, #8              /* where the interrupted code resumes */
+	cps	#PSR_MODE_SVC
+	sub	sp, sp, #HYP_ABT_SPACE
+	stmia	sp, {r0-r12}
+	add	r0, sp, #HYP_ABT_SPACE
+	str	r0, [sp, #52]           /* frame.sp: SVC sp as it was */
+	str	lr, [sp, #56]           /* frame.lr: SVC lr */
+	cps	#PSR_MODE_ABT
+	mrs	r1, spsr
+	str	lr, [r0, #-(HYP_ABT_GAP + 8)]  /* frame.pc */
+	str	r1, [r0, #-(HYP_ABT_GAP + 4)]  /* frame.cpsr */
+	cps	#PSR_MODE_SVC
+	mov	r4, sp
+	bic	sp, sp, #7              /* AAPCS: 8-byte aligned at the call */
+	mov	r0, r4
+	bl	vmm_trap_hyp_data_abort
+	mov	sp, r4
+	ldr	r0, [sp, #60]
+	ldr	r1, [sp, #64]
+	cps	#PSR_MODE_ABT
+	mov	lr, r0
+	msr	spsr_cxsf, r1
+	cps	#PSR_MODE_SVC
+	ldr	lr, [sp, #56]
+	ldmia	sp, {r0-r12}
+	add	sp, sp, #HYP_ABT_SPACE
+	cps	#PSR_MODE_ABT
+	movs	pc, lr
 
 vector_pabt:
 	save_frame_from 4

@@ -77,16 +77,41 @@ bool arch_entry_aligned(uint32_t entry)
 	return (entry & 3u) != 2u; /* Thumb (bit 0 set): any halfword; ARM: a word */
 }
 
+/* ITSTATE as one byte: IT[1:0] is CPSR[26:25], IT[7:2] is CPSR[15:10]. */
+static uint32_t psr_it_byte(uint32_t cpsr)
+{
+	return ((cpsr >> 25) & 0x3u) | ((cpsr >> 8) & 0xfcu);
+}
+
+/*
+ * True if an IT instruction can leave ITSTATE `it`. IT[3:0] zero means no
+ * IT block (the upper bits must then be zero too). IT[7:4] is the next
+ * instruction's condition and each later one takes IT[7:5] with the mask
+ * bit shifted in: in an "always" block (IT[7:5] = 111) every one of them
+ * must stay 1110, so IT[4] and the mask bits above the terminating 1 are
+ * zero (condition 1111 inside an IT block is UNPREDICTABLE).
+ */
+static bool psr_it_valid(uint32_t it)
+{
+	uint32_t rest = it & 0x1fu;
+
+	if ((it & 0xfu) == 0)
+		return false;
+	if ((it >> 5) != 0x7u)
+		return true;
+	return (rest & (rest - 1u)) == 0; /* one bit, IT[4] excluded as IT[3:0] is non-zero */
+}
+
 void arch_frame_sanitize(struct vmm_trap_frame *f)
 {
 	/* A guest-made frame may ask for any mode, I or F: it gets USR, IRQs
 	 * on and FIQs masked (PSR_GUEST_FIXED). */
 	uint32_t cpsr = f->cpsr & PSR_GUEST_MASK;
 
-	/* IT bits only in Thumb state, and only as a valid ITSTATE: with
-	 * IT[3:0] zero (no IT block) the upper bits must be zero too, else
-	 * the instructions that follow execute UNPREDICTABLY. */
-	if (!(cpsr & PSR_T) || !(cpsr & PSR_IT_LOW))
+	/* IT bits only in Thumb state, and only as an ITSTATE an IT
+	 * instruction can produce, else the instructions that follow execute
+	 * UNPREDICTABLY. */
+	if (!(cpsr & PSR_T) || !psr_it_valid(psr_it_byte(cpsr)))
 		cpsr &= ~PSR_IT_MASK;
 	f->cpsr = cpsr | PSR_GUEST_FIXED;
 	f->pc &= (f->cpsr & PSR_T) ? ~1u : ~3u;

@@ -302,6 +302,25 @@ void probe_main(const struct vmm_start_info *si)
 	probe_expect("second MiB mapped again", mmu_update1(L1_ENTRY(sect), sect_val), 0);
 	probe_expect("the page kept its data", (long)(*(volatile uint32_t *)(VMM_GUEST_BASE + MIB + 0x1000u + 20u)),
 		     0x5a5aa5a5);
+	/* ---- aliasing sections: the L1 may hold VMM_L1_SECTION_LIMIT(512) = 20
+	 * (the builder's one or two among them), the next one is refused */
+	{
+		uint32_t k, alias = (p2m[256] << 12) | VMM_PTE_L1_SECTION | VMM_PTE_SECT_NORMAL |
+				    VMM_PTE_SECT_RO | VMM_PTE_SECT_NG;
+		long rc = 0;
+
+		for (k = 0; k < 64 && rc == 0; k++)
+			rc = mmu_update1(L1_ENTRY(0x500 + k), alias);
+		k--; /* the refused one */
+		probe_expect("sections past the limit refused", rc, -VMM_E2BIG);
+		probe_expect("sections accepted before (20 less the builder's 1 or 2)",
+			     (long)(k >= 18 && k <= 19 && nr_pages == 512), 1);
+		probe_expect("the refused entry stays empty", mmu_update1(L1_ENTRY(0x500 + k), 0), 0);
+		while (k--)
+			probe_expect("alias removed", mmu_update1(L1_ENTRY(0x500 + k), 0), 0);
+		probe_expect("room again", mmu_update1(L1_ENTRY(0x500), alias), 0);
+		probe_expect("and removed", mmu_update1(L1_ENTRY(0x500), 0), 0);
+	}
 	probe_puts(probe_failures ? "mm guest: FAILED\n" : "mm guest: all checks passed\n");
 	probe_shutdown(probe_failures ? VMM_SHUTDOWN_crash : VMM_SHUTDOWN_poweroff);
 }
