@@ -100,7 +100,7 @@ out=$(mktemp)
   echo "chunk's first pfn, not its first domain frame, so the builder's L1 tables next to the image no"
   echo "longer cost one (frame tables 76 -> 72 KiB)."
   echo
-  echo "Since (284 KiB on every board): the hypervisor's p2m in two levels (\`core/p2m.h\`) instead of a flat"
+  echo "Since (284 KiB, qemu-virt 288): the hypervisor's p2m in two levels (\`core/p2m.h\`) instead of a flat"
   echo "list of 4 bytes per page in a power-of-two run: a directory word per 4 MiB block, kept in the"
   echo "domain's structure, saying \"one machine run from M\" for every block the builder backs with one"
   echo "run, so a 16 MiB domain's p2m costs no frame (it was 16 KiB); domain state 40 -> 8 KiB. Lookups"
