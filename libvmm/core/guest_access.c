@@ -2,9 +2,10 @@
  * Checked guest memory access (see guest_access.h).
  *
  * Guest address VMM_GUEST_BASE + pfn * 4 KiB is pseudo-physical frame pfn;
- * its machine frame comes from the hypervisor's own p2m (p2m.h, the guest
- * cannot change it; its inline lookup: a run's frame in a few instructions) and is reached through the linear window or a
- * temporary mapping, one page at a time: frames need not be contiguous.
+ * its machine frame comes from the hypervisor's own p2m (p2m.h: the guest
+ * cannot change it; its inline lookup gives a run's frame in a few
+ * instructions) and is reached through the linear window or a temporary
+ * mapping, one page at a time: frames need not be contiguous.
  *
  * Writes never reach a frame in use as a page table (pinned L1 or L2, or
  * an L2 an L1 entry points at): the hypervisor would otherwise store, on the
