@@ -607,7 +607,8 @@ static void test_p2m_list_only_if_it_fits(void **state)
 	assert_non_null(dom);
 	si = fake_phys_ptr(domain_pfn_to_mfn(dom, 1) << 12);
 	assert_int_equal(si->p2m_list, VMM_GUEST_BASE + MIB - 0x1000);
-	assert_int_equal(((uint32_t *)fake_phys_ptr(domain_pfn_to_mfn(dom, 255) << 12))[255], domain_pfn_to_mfn(dom, 255));
+	assert_int_equal(((uint32_t *)fake_phys_ptr(domain_pfn_to_mfn(dom, 255) << 12))[255],
+			 domain_pfn_to_mfn(dom, 255));
 }
 
 static void test_create_with_bad_image_returns_everything(void **state)

@@ -1055,12 +1055,15 @@ static void test_random_sequences_match_the_model(void **state)
 		uint32_t done = 0;
 
 		if (op < 2) { /* the guest maps or unmaps a populated page */
+			uint32_t mfn;
+
 			pfn = 256 + rnd(768);
+			mfn = domain_pfn_to_mfn(d, pfn);
 			if (m[pfn] == M_BACKED) {
-				assert_int_equal(frame_get_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn), (uint16_t)d->id), 0);
+				assert_int_equal(frame_get_ref(mm_table(mfn), mfn, (uint16_t)d->id), 0);
 				m[pfn] = M_MAPPED;
 			} else if (m[pfn] == M_MAPPED) {
-				assert_int_equal(frame_put_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn)), 0);
+				assert_int_equal(frame_put_ref(mm_table(mfn), mfn), 0);
 				m[pfn] = M_BACKED;
 			}
 			model_check(m, free0);
@@ -1096,8 +1099,11 @@ static void test_random_sequences_match_the_model(void **state)
 	assert_true(outcomes[0][VMM_EBUSY] > 0 && outcomes[0][VMM_EINVAL] > 0);
 	/* every mapping dropped, then the domain dies: the free count is back */
 	for (pfn = 256; pfn < 1024; pfn++)
-		if (m[pfn] == M_MAPPED)
-			assert_int_equal(frame_put_ref(mm_table(domain_pfn_to_mfn(d, pfn)), domain_pfn_to_mfn(d, pfn)), 0);
+		if (m[pfn] == M_MAPPED) {
+			uint32_t mfn = domain_pfn_to_mfn(d, pfn);
+
+			assert_int_equal(frame_put_ref(mm_table(mfn), mfn), 0);
+		}
 	domain_kill(e, VMM_SHUTDOWN_poweroff);
 	assert_int_equal(mm_free_frames(), free_before);
 }
