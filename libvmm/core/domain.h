@@ -109,6 +109,9 @@ struct domain {
 	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
 	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
 	uint32_t promised_window;          /* ... of which hypervisor frames, from the window */
+	/* where a dead domain's teardown stands (domain_mem_teardown_step()) */
+	uint8_t teardown_phase;
+	uint32_t teardown_cursor;
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 
@@ -139,22 +142,35 @@ struct domain *domain_create(const struct vmm_domain_config *cfg);
 
 /*
  * Marks d dead with a reason, flushes its console line and logs it, and
- * gives its memory back to the allocator (domain_mem_teardown(): data
- * frames, tables, p2m list, shared-info mapping; scrubbed before anyone gets
- * them again). A domain other than `current` also loses its storage and its
- * slot at once. The current domain (dying in its own hypercall or trap) is
- * left for the idle loop: the CPU switches there (schedule_leave_dead(), so
- * on the target this call does not return), which frees the storage
- * (domain_reap()) and picks the next domain.
+ * starts giving its memory back to the allocator (domain_mem_teardown_step():
+ * data frames, tables, p2m list, shared-info mapping; scrubbed before anyone
+ * gets them again), for at most VMM_TEARDOWN_STEP_NS; domain_reap() does the
+ * rest. A domain other than `current` whose teardown finished also loses its
+ * storage and its slot at once. The current domain (dying in its own
+ * hypercall or trap) is left for the idle loop: the CPU switches there
+ * (schedule_leave_dead(), so on the target this call does not return), which
+ * finishes (domain_reap()) and picks the next domain.
  */
 void domain_kill(struct domain *d, int reason);
 
 /*
- * Frees the storage (struct and hypervisor stack) and the slot of every dead
- * domain but `current`: called by the idle loop and before a slot is taken.
- * Logs one line per domain with the free memory after it.
+ * Hypervisor time one call of domain_kill() or domain_reap() spends on dead
+ * domains' memory: a dead domain's pinned tables are only bounded by its
+ * frames' reference counts (thousands of tables a guest pinned one hypercall
+ * at a time), so their teardown goes in steps between which interrupts are
+ * taken and domains run.
  */
-void domain_reap(void);
+#define VMM_TEARDOWN_STEP_NS 1000000u /* 1 ms */
+
+/*
+ * Goes on with the teardown of every dead domain but `current` for up to
+ * VMM_TEARDOWN_STEP_NS, freeing the storage (struct and hypervisor stack)
+ * and the slot of each one done, with one line each giving the free memory
+ * after it. True if work is left (call again: the idle loop does, taking
+ * interrupts in between, before it waits or powers off). Called by the idle
+ * loop and before a slot is taken.
+ */
+bool domain_reap(void);
 
 /* Number of domains not FREE and not DEAD. */
 unsigned int domain_live_count(void);
