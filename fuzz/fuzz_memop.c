@@ -364,13 +364,12 @@ static void check_table(uint32_t mfn, void *arg)
 
 static void check_memory(void)
 {
-	uint32_t pfn, backed = 0;
+	uint32_t pfn, backed = 0, cursor, mfn;
 
 	if (d->tot_pages > d->max_pages)
 		die("tot_pages above max_pages");
 	for (pfn = 0; pfn < d->max_pages; pfn++) {
-		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
-
+		mfn = domain_pfn_to_mfn(d, pfn);
 		if (mfn == MM_PFN_NONE)
 			continue;
 		backed++;
@@ -381,7 +380,8 @@ static void check_memory(void)
 		die("tot_pages is not the number of backed pfns");
 	if (domain_pfn_to_mfn(d, 0) == MM_PFN_NONE)
 		die("the shared-info pfn was given back");
-	mm_for_each_owned((uint16_t)d->id, check_table, NULL);
+	for (cursor = 0; (mfn = mm_owned_next((uint16_t)d->id, &cursor)) != MM_PFN_NONE;)
+		check_table(mfn, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -411,20 +411,25 @@ static void domain_slot_reap(struct domain *d)
 		(unsigned)(mm_free_frames() << (MM_PAGE_SHIFT - 10)));
 }
 
-void domain_reap(void)
+bool domain_reap(void)
 {
+	uint64_t deadline;
 	unsigned int i;
 
 	if (nr_unreaped == 0)
-		return;
+		return false;
+	deadline = time_now() + VMM_TEARDOWN_STEP_NS;
 	for (i = 0; i < VMM_MAX_DOMAINS; i++) {
 		struct domain *d = domains[i];
 
-		if (d && d->state == DOMAIN_DEAD && d != current) {
-			domain_slot_reap(d);
-			nr_unreaped--;
-		}
+		if (!d || d->state != DOMAIN_DEAD || d == current)
+			continue;
+		if (!domain_mem_teardown_step(d, deadline))
+			return true; /* the rest at the next call */
+		domain_slot_reap(d);
+		nr_unreaped--;
 	}
+	return false;
 }
 
 void domain_kill(struct domain *d, int reason)
@@ -453,15 +458,19 @@ void domain_kill(struct domain *d, int reason)
 		domain_reason_name(reason), (unsigned long long)(cpu_us / 1000000),
 		(unsigned long long)(cpu_us % 1000000), (unsigned long long)(now / 1000000000),
 		(unsigned long long)((now / 1000) % 1000000));
-	/* Its memory and tables go back now (off its table first); the struct
-	 * with the stack the CPU may be running on goes once nobody runs on it. */
+	/* Its memory and tables go back (off its table first), a step now and
+	 * the rest from the idle loop (domain_reap()); the struct with the
+	 * stack the CPU may be running on goes once nobody runs on it. */
 	arch_mmu_domain_clear(d->slot);
-	domain_mem_teardown(d);
 	domain_unpromise(d);
+	nr_unreaped++;
 	if (d != current) {
-		domain_slot_reap(d);
+		if (domain_mem_teardown_step(d, now + VMM_TEARDOWN_STEP_NS)) {
+			domain_slot_reap(d);
+			nr_unreaped--;
+		}
 		return;
 	}
-	nr_unreaped++;
+	domain_mem_teardown_step(d, now + VMM_TEARDOWN_STEP_NS);
 	schedule_leave_dead(d); /* does not return on the target */
 }

@@ -110,6 +110,9 @@ struct domain {
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
 	uint32_t promised_window;          /* ... of `promised` (beside max_pages): hypervisor frames, from the window */
+	/* where a dead domain's teardown stands (domain_mem_teardown_step()) */
+	uint8_t teardown_phase;
+	uint32_t teardown_cursor;
 	/* pfn -> mfn (p2m.h): p2m_lookup(), domain_pfn_to_mfn(), p2m_set(). Last,
 	 * where three of the counters now beside max_pages were: no other member moved. */
 	struct p2m p2m;
@@ -143,22 +146,35 @@ struct domain *domain_create(const struct vmm_domain_config *cfg);
 
 /*
  * Marks d dead with a reason, flushes its console line and logs it, and
- * gives its memory back to the allocator (domain_mem_teardown(): data
- * frames, tables, p2m leaves, shared-info mapping; scrubbed before anyone gets
- * them again). A domain other than `current` also loses its storage and its
- * slot at once. The current domain (dying in its own hypercall or trap) is
- * left for the idle loop: the CPU switches there (schedule_leave_dead(), so
- * on the target this call does not return), which frees the storage
- * (domain_reap()) and picks the next domain.
+ * starts giving its memory back to the allocator (domain_mem_teardown_step():
+ * data frames, tables, p2m leaves, shared-info mapping; scrubbed before anyone
+ * gets them again), for at most VMM_TEARDOWN_STEP_NS; domain_reap() does the
+ * rest. A domain other than `current` whose teardown finished also loses its
+ * storage and its slot at once. The current domain (dying in its own
+ * hypercall or trap) is left for the idle loop: the CPU switches there
+ * (schedule_leave_dead(), so on the target this call does not return), which
+ * finishes (domain_reap()) and picks the next domain.
  */
 void domain_kill(struct domain *d, int reason);
 
 /*
- * Frees the storage (struct and hypervisor stack) and the slot of every dead
- * domain but `current`: called by the idle loop and before a slot is taken.
- * Logs one line per domain with the free memory after it.
+ * Hypervisor time one call of domain_kill() or domain_reap() spends on dead
+ * domains' memory: a dead domain's pinned tables are only bounded by its
+ * frames' reference counts (thousands of tables a guest pinned one hypercall
+ * at a time), so their teardown goes in steps between which interrupts are
+ * taken and domains run.
  */
-void domain_reap(void);
+#define VMM_TEARDOWN_STEP_NS 1000000u /* 1 ms */
+
+/*
+ * Goes on with the teardown of every dead domain but `current` for up to
+ * VMM_TEARDOWN_STEP_NS, freeing the storage (struct and hypervisor stack)
+ * and the slot of each one done, with one line each giving the free memory
+ * after it. True if work is left (call again: the idle loop does, taking
+ * interrupts in between, before it waits or powers off). Called by the idle
+ * loop and before a slot is taken.
+ */
+bool domain_reap(void);
 
 /* Number of domains not FREE and not DEAD. */
 unsigned int domain_live_count(void);

@@ -13,6 +13,7 @@
 #include "p2m.h"
 #include "pt_check.h"
 #include "pt_ops.h"
+#include "time.h"
 #include "vmm/abi.h"
 
 #define PAGE_SIZE        (1u << MM_PAGE_SHIFT)
@@ -366,73 +367,137 @@ static bool frame_pinned(uint32_t mfn, enum frame_type type)
 	return f && f->type == type && f->u.use.type_count != 0;
 }
 
-static void unpin_l1(uint32_t mfn, void *arg)
+static void unpin_l1(struct domain *d, uint32_t mfn)
 {
-	struct domain *d = arg;
-
 	if (mfn % 4 == 0 && frame_pinned(mfn, FRAME_TYPE_L1))
 		pt_unpin(&d->pt, mfn);
 }
 
-static void unpin_l2(uint32_t mfn, void *arg)
+static void unpin_l2(struct domain *d, uint32_t mfn)
 {
-	struct domain *d = arg;
-
 	if (frame_pinned(mfn, FRAME_TYPE_L2))
 		pt_unpin(&d->pt, mfn);
 }
 
 /* Frames the domain owns that are no pfn: the builder's tables, wherever the guest moved them. */
-static void free_table_frame(uint32_t mfn, void *arg)
+static void free_table_frame(struct domain *d, uint32_t mfn)
 {
-	struct domain *d = arg;
-
 	if (mm_m2p(mfn) == MM_PFN_NONE && mm_free(mfn, 0) == 0 && d->nr_pt_frames)
 		d->nr_pt_frames--;
 }
 
 /*
- * Once the guest ran, its tables are whatever it made of them (pinned
- * tables in its own frames, the builder's unpinned or moved): unpin every
- * L1 (so no L1 entry holds an L2 any more), then every L2, through
- * pt_table, so every count drops to 0; then free the table frames. The
- * data frames are freed by the caller as pfns.
+ * The steps of a teardown (d->teardown_phase). Once the guest ran, its
+ * tables are whatever it made of them (pinned tables in its own frames, the
+ * builder's unpinned or moved): unpin every L1 (so no L1 entry holds an L2
+ * any more), then every L2, through pt_table, so every count drops to 0;
+ * then free the table frames, then the data frames as pfns. A domain that
+ * never got that far (half-built) has only the builder's tables.
  */
-static void teardown_space(struct domain *d)
-{
-	uint16_t owner = (uint16_t)d->id;
+enum teardown_phase {
+	TEARDOWN_START,
+	TEARDOWN_UNPIN_L1,     /* d->teardown_cursor: mm_owned_next()'s */
+	TEARDOWN_UNPIN_L2,
+	TEARDOWN_TABLE_FRAMES,
+	TEARDOWN_DATA,         /* d->teardown_cursor: the next pfn */
+	TEARDOWN_DONE,
+};
 
-	d->pt.base_mfn = PT_NO_BASE;
-	mm_for_each_owned(owner, unpin_l1, d);
-	mm_for_each_owned(owner, unpin_l2, d);
-	pt_flush_pending(&d->pt);
-	mm_for_each_owned(owner, free_table_frame, d);
-	d->l1_mfn = MM_PFN_NONE;
-	d->pt.ops = NULL;
+static bool teardown_over(uint64_t deadline)
+{
+	return deadline != UINT64_MAX && time_now() >= deadline;
+}
+
+/* One pass of fn over the frames d owns, from the cursor; false if the deadline stopped it. */
+static bool teardown_owned(struct domain *d, void (*fn)(struct domain *d, uint32_t mfn), uint64_t deadline)
+{
+	uint32_t mfn;
+
+	while ((mfn = mm_owned_next((uint16_t)d->id, &d->teardown_cursor)) != MM_PFN_NONE) {
+		fn(d, mfn);
+		if (teardown_over(deadline))
+			return false;
+	}
+	d->teardown_cursor = 0;
+	return true;
+}
+
+/* The data frames, pfn by pfn from the cursor, then the p2m's leaves and
+ * directory; false if the deadline stopped it. */
+static bool teardown_data(struct domain *d, uint64_t deadline)
+{
+	uint32_t pfn;
+
+	if (d->p2m.dir == NULL)
+		return true;
+	while ((pfn = d->teardown_cursor) < d->max_pages) {
+		uint32_t mfn = p2m_lookup(&d->p2m, pfn), first = pfn & ~(P2M_BLOCK_PAGES - 1);
+		bool freed = mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0;
+
+		d->teardown_cursor++;
+		if (freed)
+			d->tot_pages--;
+		/* A block done: its entries cleared at once (the whole block: no
+		 * leaf needed), so none of them names a freed frame any more. */
+		if ((d->teardown_cursor & (P2M_BLOCK_PAGES - 1)) == 0 || d->teardown_cursor == d->max_pages)
+			p2m_set(&d->p2m, first, d->teardown_cursor - first, MM_PFN_NONE);
+		if (freed && teardown_over(deadline))
+			return false;
+	}
+	p2m_destroy(&d->p2m);
+	return true;
+}
+
+bool domain_mem_teardown_step(struct domain *d, uint64_t deadline)
+{
+	switch (d->teardown_phase) {
+	case TEARDOWN_START:
+		if (d->shared) {
+			unmap_data_frame(p2m_lookup(&d->p2m, 0)); /* the hold domain_mem_build() took */
+			arch_unmap_frame(d->shared);
+			d->shared = NULL;
+		}
+		d->teardown_cursor = 0;
+		if (!d->pt.ops) {
+			teardown_tables(d); /* only the builder's: bounded by the boot memory */
+			d->teardown_phase = TEARDOWN_DATA;
+			return domain_mem_teardown_step(d, deadline);
+		}
+		d->pt.base_mfn = PT_NO_BASE;
+		d->teardown_phase = TEARDOWN_UNPIN_L1;
+		/* fall through */
+	case TEARDOWN_UNPIN_L1:
+		if (!teardown_owned(d, unpin_l1, deadline))
+			return false;
+		d->teardown_phase = TEARDOWN_UNPIN_L2;
+		/* fall through */
+	case TEARDOWN_UNPIN_L2:
+		if (!teardown_owned(d, unpin_l2, deadline))
+			return false;
+		pt_flush_pending(&d->pt);
+		d->teardown_phase = TEARDOWN_TABLE_FRAMES;
+		/* fall through */
+	case TEARDOWN_TABLE_FRAMES:
+		if (!teardown_owned(d, free_table_frame, deadline))
+			return false;
+		d->l1_mfn = MM_PFN_NONE;
+		d->pt.ops = NULL;
+		d->teardown_phase = TEARDOWN_DATA;
+		/* fall through */
+	case TEARDOWN_DATA:
+		if (!teardown_data(d, deadline))
+			return false;
+		d->teardown_phase = TEARDOWN_DONE;
+		/* fall through */
+	default:
+		return true;
+	}
 }
 
 void domain_mem_teardown(struct domain *d)
 {
-	uint32_t pfn;
-
-	if (d->shared) {
-		unmap_data_frame(p2m_lookup(&d->p2m, 0)); /* the hold domain_mem_build() took */
-		arch_unmap_frame(d->shared);
-		d->shared = NULL;
-	}
-	if (d->pt.ops)
-		teardown_space(d);
-	teardown_tables(d);
-	if (d->p2m.dir == NULL)
-		return;
-	/* The entries themselves go with the map (no leaf needed to clear them). */
-	for (pfn = 0; pfn < d->max_pages; pfn++) {
-		uint32_t mfn = p2m_lookup(&d->p2m, pfn);
-
-		if (mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0)
-			d->tot_pages--;
-	}
-	p2m_destroy(&d->p2m);
+	while (!domain_mem_teardown_step(d, UINT64_MAX))
+		;
 }
 
 /* ----------------------------------------------------------- build */
@@ -454,6 +519,8 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	d->l1_mfn = MM_PFN_NONE;
 	d->shared = NULL;
 	d->pt.ops = NULL;
+	d->teardown_phase = TEARDOWN_START;
+	d->teardown_cursor = 0;
 	rc = p2m_init(&d->p2m, d->max_pages);
 	if (rc != 0)
 		return build_fail(d, rc, why, len, "no hypervisor memory for the p2m directory");

@@ -30,6 +30,7 @@
 #ifndef VMM_CORE_DOMAIN_BUILD_H
 #define VMM_CORE_DOMAIN_BUILD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,6 +63,17 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
  * domain.
  */
 void domain_mem_teardown(struct domain *d);
+
+/*
+ * domain_mem_teardown() a step at a time, for a dead domain: works until
+ * the counter passes `deadline` (ns, time_now()) -- checked after each unit
+ * of work: a table unpinned, a frame freed -- and returns false, or returns
+ * true once everything is back. Call again with a later deadline to go on;
+ * true again once done. Why: a guest can pin thousands of tables before it
+ * dies (each pin a hypercall of its own), and their unpinning all at once
+ * would hold the CPU, interrupts masked, for seconds.
+ */
+bool domain_mem_teardown_step(struct domain *d, uint64_t deadline);
 
 /*
  * Takes 2^order frames for pfns [pfn, pfn + 2^order) (pfn aligned to the

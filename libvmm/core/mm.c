@@ -595,19 +595,26 @@ void mm_usage(struct mm_usage *u)
 	u->free_bytes = mm_free_frames() << MM_PAGE_SHIFT;
 }
 
-void mm_for_each_owned(uint16_t owner, void (*fn)(uint32_t mfn, void *arg), void *arg)
-{
-	unsigned int z;
-	uint32_t i;
+/* mm_owned_next()'s cursor: the zone in the top bits, the frame's index in it below. */
+#define OWNED_ZONE_SHIFT 20u
 
-	/* chunks without a block are free or unmanaged: skipped whole */
-	for (z = 0; z < nr_zones; z++)
-		for (i = 0; i < zones[z].ft.nr; i++) {
+uint32_t mm_owned_next(uint16_t owner, uint32_t *cursor)
+{
+	unsigned int z = *cursor >> OWNED_ZONE_SHIFT;
+	uint32_t i = *cursor & ((1u << OWNED_ZONE_SHIFT) - 1);
+
+	for (; z < nr_zones; z++, i = 0)
+		for (; i < zones[z].ft.nr; i++) {
 			uint32_t mfn = zones[z].ft.base_mfn + i;
 
-			if (!frame_chunk_has_block(&zones[z].ft, mfn))
+			if (!frame_chunk_has_block(&zones[z].ft, mfn)) {
 				i = (mfn | (FRAME_CHUNK_FRAMES - 1)) - zones[z].ft.base_mfn; /* its last frame */
-			else if (frame_get(&zones[z].ft, mfn)->owner == owner)
-				fn(mfn, arg);
+			} else if (frame_get(&zones[z].ft, mfn)->owner == owner) {
+				*cursor = (z << OWNED_ZONE_SHIFT) + i + 1;
+				return mfn;
+			}
 		}
+	*cursor = (uint32_t)nr_zones << OWNED_ZONE_SHIFT;
+	return MM_PFN_NONE;
 }
+

@@ -122,11 +122,12 @@ void mm_window_unreserve(uint32_t frames);
 uint32_t mm_release_payloads(void);
 
 /*
- * Calls fn(mfn, arg) for every frame owned by `owner`, zone by zone (a
- * dying domain's frames, whatever it did with them). fn may change the
- * frame's counts or free it.
+ * The next frame owned by `owner`, zone by zone, from *cursor (0: the
+ * start); *cursor moves past it. MM_PFN_NONE once there is none. For work
+ * done a step at a time (a dead domain's teardown): the cursor outlives
+ * changes of the frames, and a frame freed or given away is not visited.
  */
-void mm_for_each_owned(uint16_t owner, void (*fn)(uint32_t mfn, void *arg), void *arg);
+uint32_t mm_owned_next(uint16_t owner, uint32_t *cursor);
 
 /* Scrubs one frame (the frame tables' scrub hook; public for tests). */
 void mm_scrub(uint32_t mfn);

@@ -324,15 +324,14 @@ static inline uint32_t *lin_ptr(const struct pt_space *s, uint32_t maddr);
  * guest entries of the L1 at maddr, but the one at index `skip`. */
 static VMM_COLD uint32_t l1_sections(struct pt_space *s, uint32_t maddr, uint32_t skip)
 {
-	const uint32_t *lin = lin_ptr(s, maddr);
 	uint32_t i, n = 0;
 
-	if (!lin_ptr(s, maddr + PT_L1_ENTRIES * 4u - 4u))
-		lin = NULL; /* wholly in the window, or read through the ops */
+	for (i = 0; i < s->hv_first; i++) {
+		const uint32_t *lin = lin_ptr(s, maddr + 4 * i);
 
-	for (i = 0; i < s->hv_first; i++)
 		if (i != skip)
-			n += ((lin ? lin[i] : s->ops->read(s->ctx, maddr + 4 * i)) >> 1) & 1u;
+			n += ((lin ? *lin : s->ops->read(s->ctx, maddr + 4 * i)) >> 1) & 1u;
+	}
 	return n;
 }
 

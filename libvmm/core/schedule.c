@@ -606,7 +606,11 @@ void schedule_idle_loop(void)
 		/* We come back here when nothing is runnable, or from a domain
 		 * that died (schedule_leave_dead(): pick the next one at once).
 		 * Either way nobody runs on a dead domain's stack any more. */
-		domain_reap();
+		if (domain_reap()) {
+			/* a dead domain's teardown goes on in steps: interrupts between */
+			irq_poll();
+			continue;
+		}
 		if (current || glue.need_resched)
 			continue;
 		schedule_check_all_done();

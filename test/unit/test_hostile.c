@@ -539,9 +539,64 @@ static void test_console_flood_keeps_hypervisor_lines(void **state)
 	assert_non_null(strstr(fake_hw.console, "line(s) dropped"));
 }
 
+/*
+ * A dead domain's teardown goes in steps of at most VMM_TEARDOWN_STEP_NS:
+ * with the clock moving 1 ms per read, each call does one unit (a table
+ * unpinned, a frame freed); 33 pinned tables take more than 33 calls of
+ * domain_reap(), the domain stays dead and unreaped meanwhile, the
+ * bystander is untouched, and at the end nothing of it is left.
+ */
+static void test_death_teardown_in_steps(void **state)
+{
+	uint32_t pfn, steps = 0, cursor = 0, id = d->id;
+	unsigned int slot = d->slot;
+
+	(void)state;
+	for (pfn = 400; pfn < 432; pfn++) {
+		assert_int_equal(populate1(pfn), 1);
+		assert_int_equal(pt_pin_l2(&d->pt, domain_pfn_to_mfn(d, pfn)), 0);
+	}
+	current = other;
+	fake_hw.counter_step = 62500; /* 1 ms a read at 62.5 MHz */
+	domain_kill(d, VMM_SHUTDOWN_crash);
+	assert_ptr_equal(domain_at(slot), d);
+	assert_int_equal(d->state, DOMAIN_DEAD);
+	assert_true(domain_reap());
+	steps = 1;
+	while (domain_reap()) {
+		assert_ptr_equal(domain_at(slot), d);
+		assert_int_equal(other->state, DOMAIN_RUNNABLE);
+		assert_true(++steps < 100000);
+	}
+	fake_hw.counter_step = 0;
+	assert_true(steps > 33);
+	assert_null(domain_at(slot));
+	assert_int_equal(mm_owned_next((uint16_t)id, &cursor), MM_PFN_NONE);
+	assert_non_null(strstr(fake_hw.console, "memory returned to the allocator"));
+	assert_false(domain_reap()); /* nothing left: no more work */
+	d = NULL;
+}
+
+/* The same with the clock standing still: all of it at once, the slot freed by domain_kill(). */
+static void test_death_teardown_at_once(void **state)
+{
+	uint32_t cursor = 0, id = d->id;
+	unsigned int slot = d->slot;
+
+	(void)state;
+	current = other;
+	domain_kill(d, VMM_SHUTDOWN_crash);
+	assert_null(domain_at(slot));
+	assert_int_equal(mm_owned_next((uint16_t)id, &cursor), MM_PFN_NONE);
+	assert_false(domain_reap());
+	d = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_death_teardown_in_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_death_teardown_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_to_stops_at_a_table_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_map_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_copy_into_a_table_refused, setup, teardown),

@@ -196,6 +196,43 @@ static void test_domain_allocations_prefer_outside_window(void **state)
 	assert_int_equal(mm_alloc(FRAME_MAX_ORDER + 1, 5, 0, &mfn), -VMM_EINVAL);
 }
 
+/*
+ * mm_owned_next(): every frame of an owner once, zone by zone (the window
+ * zone, then the banks after it), whatever other owners hold in between; a
+ * frame freed before the cursor reaches it is not visited; the end is
+ * MM_PFN_NONE, again and again.
+ */
+static void test_owned_next_visits_each_owned_frame(void **state)
+{
+	uint32_t mine[6], seen[6], cursor = 0, mfn, other, n = 0, i;
+
+	(void)state;
+	assert_int_equal(mm_owned_next(7, &cursor), MM_PFN_NONE); /* nothing owned yet */
+	assert_int_equal(mm_owned_next(7, &cursor), MM_PFN_NONE);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(mm_alloc(0, 7, i < 3 ? MM_LINEAR : MM_OUTSIDE, &mine[i]), 0);
+		assert_int_equal(mm_alloc(0, 8, i < 3 ? MM_LINEAR : MM_OUTSIDE, &other), 0);
+	}
+	cursor = 0;
+	while (n < 6 && (mfn = mm_owned_next(7, &cursor)) != MM_PFN_NONE) {
+		seen[n++] = mfn;
+		if (n == 1)
+			assert_int_equal(mm_free(mine[5], 0), 0); /* not reached yet: never visited */
+	}
+	assert_int_equal(mm_owned_next(7, &cursor), MM_PFN_NONE);
+	assert_int_equal(mm_owned_next(7, &cursor), MM_PFN_NONE);
+	assert_int_equal(n, 5);
+	for (i = 0; i < 5; i++) {
+		uint32_t j, found = 0;
+
+		for (j = 0; j < 5; j++)
+			found += seen[j] == mine[i];
+		assert_int_equal(found, 1);
+	}
+	/* the window's frames (zone 0) before the others */
+	assert_true(mm_frame_linear(seen[0]) && mm_frame_linear(seen[2]) && !mm_frame_linear(seen[3]));
+}
+
 static void test_m2p_follows_ownership(void **state)
 {
 	uint32_t mfn;
@@ -437,6 +474,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_zones_cover_banks_and_cut_at_window, boot),
 		cmocka_unit_test_setup(test_owners_after_boot, boot),
+		cmocka_unit_test_setup(test_owned_next_visits_each_owned_frame, boot),
 		cmocka_unit_test_setup(test_tables_must_fit_in_window, boot),
 		cmocka_unit_test_setup(test_linear_allocations_stay_in_window, boot),
 		cmocka_unit_test_setup(test_domain_allocations_prefer_outside_window, boot),
