@@ -81,7 +81,7 @@ static uint32_t fold_mfn(uint32_t x)
 
 	if ((x & 7u) == 7u)
 		return x >> 3;
-	return pfn < d->max_pages && d->p2m[pfn] != MM_PFN_NONE ? d->p2m[pfn] : x;
+	return pfn < d->max_pages && domain_pfn_to_mfn(d, pfn) != MM_PFN_NONE ? domain_pfn_to_mfn(d, pfn) : x;
 }
 
 /* A guest address: in a folded pfn (its start, its last word, or inside), or raw. */
@@ -145,12 +145,12 @@ static void put_words(uint32_t va, const uint32_t *w, unsigned int n)
 {
 	uint32_t pfn = (va - VMM_GUEST_BASE) >> 12;
 
-	if (va < VMM_GUEST_BASE || pfn >= d->max_pages || d->p2m[pfn] == MM_PFN_NONE ||
+	if (va < VMM_GUEST_BASE || pfn >= d->max_pages || domain_pfn_to_mfn(d, pfn) == MM_PFN_NONE ||
 	    (va & 0xFFFu) + n * 4u > 4096u)
 		return;
 	/* a store through the guest's own mapping: never into a page table */
 	{
-		const struct frame *f = mm_frame(d->p2m[pfn]);
+		const struct frame *f = mm_frame(domain_pfn_to_mfn(d, pfn));
 
 		if (f->u.use.type_count && (f->type == FRAME_TYPE_L1 || f->type == FRAME_TYPE_L2))
 			return;
@@ -369,7 +369,7 @@ static void check_memory(void)
 	if (d->tot_pages > d->max_pages)
 		die("tot_pages above max_pages");
 	for (pfn = 0; pfn < d->max_pages; pfn++) {
-		mfn = d->p2m[pfn];
+		mfn = domain_pfn_to_mfn(d, pfn);
 		if (mfn == MM_PFN_NONE)
 			continue;
 		backed++;
@@ -378,7 +378,7 @@ static void check_memory(void)
 	}
 	if (backed != d->tot_pages)
 		die("tot_pages is not the number of backed pfns");
-	if (d->p2m[0] == MM_PFN_NONE)
+	if (domain_pfn_to_mfn(d, 0) == MM_PFN_NONE)
 		die("the shared-info pfn was given back");
 	for (cursor = 0; (mfn = mm_owned_next((uint16_t)d->id, &cursor)) != MM_PFN_NONE;)
 		check_table(mfn, NULL);

@@ -13,6 +13,7 @@
 #include "grant_glue.h"
 #include "log.h"
 #include "mm.h"
+#include "p2m.h"
 #include "policy.h"
 #include "schedule.h"
 #include "time.h"
@@ -156,7 +157,8 @@ static void domain_copy_p2m_list(struct domain *d, uint8_t *mem, const struct el
 	d->p2m_list_va = 0;
 	if (va < VMM_GUEST_BASE || va + bytes > (uint64_t)VMM_GUEST_BASE + domain_boot_bytes(d))
 		return;
-	memcpy(mem + (va - VMM_GUEST_BASE), d->p2m, (size_t)bytes);
+	/* Flat, as guests have always seen it (guest_info.h), whatever the hypervisor's own form. */
+	p2m_copy_out(&d->p2m, (uint32_t *)(void *)(mem + (va - VMM_GUEST_BASE)), domain_boot_pages(d));
 	d->p2m_list_va = (uint32_t)va;
 }
 
@@ -207,7 +209,7 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 {
 	vmm_log("*** LOADING DOMAIN : %u (%s) ***", (unsigned)d->id, d->name);
 	vmm_log("Memory: %u pages from %08x, L1 table at %08x, %u table frames, p2m list at %08x",
-		(unsigned)d->tot_pages, (unsigned)(d->p2m[0] << 12), (unsigned)(d->l1_mfn << 12),
+		(unsigned)d->tot_pages, (unsigned)(domain_pfn_to_mfn(d, 0) << 12), (unsigned)(d->l1_mfn << 12),
 		(unsigned)d->nr_pt_frames, (unsigned)d->p2m_list_va);
 	vmm_log("Loaded kernel: %08x->%08x", (unsigned)img->image_start, (unsigned)img->image_end);
 	vmm_log("Shared info: %08x  Start info: %08x  Boot stack: %08x",
@@ -222,19 +224,23 @@ static void domain_log_layout(const struct domain *d, const struct elf_load_resu
 /*
  * What a new domain may still take after its boot memory: the rest of its
  * reservation (memory_op populate) and, at most, the hypervisor frames its
- * use adds: every event-channel bucket, its grant state (one frame), and
+ * use adds: every event-channel bucket, its grant state (one frame), a p2m
+ * leaf for every 4 MiB block of its reservation that has none yet (p2m.h:
+ * a populate or decrease of part of a block needs one), and
  * for every 4 MiB chunk of RAM a populated frame may open, its
  * machine-to-physical chunk (one frame) and its frame-table block (two
  * frames, FRAME_CHUNK_BYTES): at most one chunk per frame it may populate,
  * never more than the RAM has (one per 4 MiB of each bank, plus one where a
  * bank starts mid-chunk). Any of these hypervisor frames may have to split
  * a wholly free chunk of the window, whose own block then costs two frames
- * more: counted once per chunk, and once for the buckets and grant state.
+ * more: counted once per chunk, and once for the buckets, grant state and
+ * leaves.
  */
 static uint32_t domain_later_frames(const struct domain *d)
 {
 	struct mm_usage u;
 	uint32_t unbacked = d->max_pages - d->tot_pages, chunks;
+	uint32_t leaves = p2m_blocks(d->max_pages) - d->p2m.nr_leaves;
 	uint32_t block = FRAME_CHUNK_BYTES / (1u << MM_PAGE_SHIFT);
 	uint32_t per_chunk = 1 + block + block; /* m2p page, block, a window split */
 
@@ -242,7 +248,7 @@ static uint32_t domain_later_frames(const struct domain *d)
 	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS;
 	if (unbacked < chunks)
 		chunks = unbacked;
-	return unbacked + EVTCHN_NR_BUCKETS + 1 + block + chunks * per_chunk;
+	return unbacked + EVTCHN_NR_BUCKETS + 1 + leaves + block + chunks * per_chunk;
 }
 
 /*

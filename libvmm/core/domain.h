@@ -15,6 +15,7 @@
 #include "arch.h"
 #include "asid.h"
 #include "console.h"
+#include "p2m.h"
 #include "pt_table.h"
 #include "evtchn.h"
 #include "sched.h"
@@ -67,15 +68,18 @@ struct domain {
 
 	/*
 	 * Memory (domain_build.h): pfns 0..max_pages-1 at VMM_GUEST_BASE in the
-	 * guest, backed by machine frames p2m[pfn] (not necessarily contiguous).
+	 * guest, backed by the machine frames p2m names (not necessarily contiguous).
 	 */
 	uint32_t mem_size;                 /* bytes: max_pages * 4 KiB */
 	uint32_t max_pages;                /* reservation: the configured size */
 	uint32_t tot_pages;                /* pfns backed now */
 	uint32_t init_pages;               /* pfns backed at boot (config mem_initial); 0: max_pages */
-	uint32_t *p2m;                     /* pfn -> mfn, MM_PFN_NONE if unbacked (hypervisor memory) */
-	uint32_t p2m_mfn;                  /* where the p2m list lives, 2^p2m_order frames */
-	uint32_t p2m_order;
+	/* Three words where the flat p2m list's pointer, frame and order were:
+	 * pt.fast below stays at PT_FAST_DOMAIN_OFFSET (arch/armv7/pt_fast.h)
+	 * and everything else where it was (the hot paths' offsets). */
+	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
+	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
+	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
 	uint32_t l1_mfn;                   /* initial L1 table (4 frames, pinned) */
 	uint32_t nr_pt_frames;             /* table frames the builder took */
 	uint32_t p2m_list_va;              /* guest copy of the p2m list (start info), 0 if none */
@@ -105,13 +109,13 @@ struct domain {
 
 	struct console_line console;
 	int shutdown_reason;               /* VMM_SHUTDOWN_*, valid when DEAD */
-	uint32_t unknown_hypercalls_logged;/* bit n: number n already logged once */
-	uint32_t rejections_logged;        /* rate limit of hypercall_reject() lines */
-	uint32_t promised;                 /* frames kept back for it at creation (domain.c) */
-	uint32_t promised_window;          /* ... of which hypervisor frames, from the window */
+	uint32_t promised_window;          /* ... of `promised` (beside max_pages): hypervisor frames, from the window */
 	/* where a dead domain's teardown stands (domain_mem_teardown_step()) */
 	uint8_t teardown_phase;
 	uint32_t teardown_cursor;
+	/* pfn -> mfn (p2m.h): p2m_lookup(), domain_pfn_to_mfn(), p2m_set(). Last,
+	 * where three of the counters now beside max_pages were: no other member moved. */
+	struct p2m p2m;
 	uint8_t stack[DOMAIN_STACK_SIZE] __attribute__((aligned(8)));
 };
 
@@ -143,7 +147,7 @@ struct domain *domain_create(const struct vmm_domain_config *cfg);
 /*
  * Marks d dead with a reason, flushes its console line and logs it, and
  * starts giving its memory back to the allocator (domain_mem_teardown_step():
- * data frames, tables, p2m list, shared-info mapping; scrubbed before anyone
+ * data frames, tables, p2m leaves, shared-info mapping; scrubbed before anyone
  * gets them again), for at most VMM_TEARDOWN_STEP_NS; domain_reap() does the
  * rest. A domain other than `current` whose teardown finished also loses its
  * storage and its slot at once. The current domain (dying in its own

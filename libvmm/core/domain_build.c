@@ -10,6 +10,7 @@
 #include "domain.h"
 #include "format.h"
 #include "mm.h"
+#include "p2m.h"
 #include "pt_check.h"
 #include "pt_ops.h"
 #include "time.h"
@@ -19,15 +20,6 @@
 #define PAGES_PER_MIB    256u
 #define GUEST_FIRST_MIB  (VMM_GUEST_BASE >> 20)
 #define L1_GUEST_ENTRIES (0xE0000000u >> 20)  /* below the hypervisor's half */
-
-static uint32_t order_for_bytes(uint32_t bytes)
-{
-	uint32_t order = 0;
-
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
 
 static bool pfn_range_valid(const struct domain *d, uint32_t pfn, uint32_t order)
 {
@@ -40,7 +32,7 @@ static bool pfn_range_unpopulated(const struct domain *d, uint32_t pfn, uint32_t
 	uint32_t i;
 
 	for (i = 0; i < (1u << order); i++)
-		if (d->p2m[pfn + i] != MM_PFN_NONE)
+		if (p2m_lookup(&d->p2m, pfn + i) != MM_PFN_NONE)
 			return false;
 	return true;
 }
@@ -57,9 +49,9 @@ uint32_t domain_boot_pages(const struct domain *d)
 
 uint32_t domain_pfn_to_mfn(const struct domain *d, uint32_t pfn)
 {
-	if (d->p2m == NULL || pfn >= d->max_pages)
+	if (d->p2m.dir == NULL || pfn >= d->max_pages)
 		return MM_PFN_NONE;
-	return d->p2m[pfn];
+	return p2m_lookup(&d->p2m, pfn);
 }
 
 static int domain_take_run(struct domain *d, uint32_t pfn, uint32_t order, uint32_t flags)
@@ -67,24 +59,32 @@ static int domain_take_run(struct domain *d, uint32_t pfn, uint32_t order, uint3
 	uint32_t mfn, i;
 	int rc;
 
-	if (d->p2m == NULL || !pfn_range_valid(d, pfn, order))
+	if (d->p2m.dir == NULL || !pfn_range_valid(d, pfn, order))
 		return -VMM_EINVAL;
 	if (!pfn_range_unpopulated(d, pfn, order))
 		return -VMM_EBUSY;
 	if (!reservation_allows(d, order))
 		return -VMM_ENOMEM;
-	rc = mm_alloc(order, (uint16_t)d->id, flags, &mfn);
+	/* The p2m leaf first (part of a block: the domain's promise kept it),
+	 * so that nothing below can fail half-way through the p2m. */
+	rc = p2m_prepare(&d->p2m, pfn, 1u << order);
 	if (rc != 0)
 		return rc;
+	rc = mm_alloc(order, (uint16_t)d->id, flags, &mfn);
+	if (rc != 0) {
+		p2m_settle(&d->p2m, pfn, 1u << order);
+		return rc;
+	}
 	for (i = 0; i < (1u << order); i++) {
 		/* Only the first can fail: the run lies in one 4 MiB chunk, whose m2p page it takes. */
 		rc = mm_m2p_set(mfn + i, pfn + i);
 		if (rc != 0) {
 			mm_free(mfn, order);
+			p2m_settle(&d->p2m, pfn, 1u << order);
 			return rc;
 		}
-		d->p2m[pfn + i] = mfn + i;
 	}
+	p2m_set(&d->p2m, pfn, 1u << order, mfn); /* prepared: cannot fail */
 	d->tot_pages += 1u << order;
 	return 0;
 }
@@ -159,12 +159,12 @@ struct table_builder {
 /* True if pfns [pfn, pfn + 256) are one 1 MiB aligned machine run. */
 static bool mib_is_section(const struct domain *d, uint32_t pfn)
 {
-	uint32_t i, mfn = d->p2m[pfn];
+	uint32_t i, mfn = p2m_lookup(&d->p2m, pfn);
 
 	if (domain_boot_pages(d) - pfn < PAGES_PER_MIB || (mfn & (PAGES_PER_MIB - 1)) != 0)
 		return false;
 	for (i = 1; i < PAGES_PER_MIB; i++)
-		if (d->p2m[pfn + i] != mfn + i)
+		if (p2m_lookup(&d->p2m, pfn + i) != mfn + i)
 			return false;
 	return true;
 }
@@ -200,7 +200,7 @@ static uint32_t l1_entry(uint32_t index, uint32_t val)
 static int build_section(struct table_builder *tb, uint32_t mib)
 {
 	struct domain *d = tb->d;
-	uint32_t pfn = mib * PAGES_PER_MIB, mfn = d->p2m[pfn], i;
+	uint32_t pfn = mib * PAGES_PER_MIB, mfn = p2m_lookup(&d->p2m, pfn), i;
 
 	for (i = 0; i < PAGES_PER_MIB; i++) {
 		int rc = map_data_frame(d, mfn + i);
@@ -270,10 +270,12 @@ static int build_l2(struct table_builder *tb, uint32_t mib)
 	l2 = arch_phys_to_hv(phys);
 	n = pages_in_mib(d, mib);
 	for (i = 0; i < n; i++) {
-		rc = map_data_frame(d, d->p2m[pfn + i]);
+		uint32_t mfn = p2m_lookup(&d->p2m, pfn + i);
+
+		rc = map_data_frame(d, mfn);
 		if (rc != 0)
 			return rc;
-		l2[i] = (d->p2m[pfn + i] << MM_PAGE_SHIFT) | DB_L2_GUEST_RAM;
+		l2[i] = (mfn << MM_PAGE_SHIFT) | DB_L2_GUEST_RAM;
 	}
 	arch_clean_dcache(l2, DB_L2_BYTES);
 	return 0;
@@ -425,19 +427,21 @@ static bool teardown_data(struct domain *d, uint64_t deadline)
 {
 	uint32_t pfn;
 
-	if (d->p2m == NULL)
+	if (d->p2m.dir == NULL)
 		return true;
+	/* The entries themselves go with the map (no leaf needed to clear
+	 * them); the cursor keeps a later step off the frames already freed. */
 	while ((pfn = d->teardown_cursor) < d->max_pages) {
+		uint32_t mfn = p2m_lookup(&d->p2m, pfn);
+
 		d->teardown_cursor++;
-		if (d->p2m[pfn] != MM_PFN_NONE && mm_free(d->p2m[pfn], 0) == 0) {
-			d->p2m[pfn] = MM_PFN_NONE;
+		if (mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0) {
 			d->tot_pages--;
 			if (teardown_over(deadline))
 				return false;
 		}
 	}
-	mm_free(d->p2m_mfn, d->p2m_order);
-	d->p2m = NULL;
+	p2m_destroy(&d->p2m);
 	return true;
 }
 
@@ -446,7 +450,7 @@ bool domain_mem_teardown_step(struct domain *d, uint64_t deadline)
 	switch (d->teardown_phase) {
 	case TEARDOWN_START:
 		if (d->shared) {
-			unmap_data_frame(d->p2m[0]); /* the hold domain_mem_build() took */
+			unmap_data_frame(p2m_lookup(&d->p2m, 0)); /* the hold domain_mem_build() took */
 			arch_unmap_frame(d->shared);
 			d->shared = NULL;
 		}
@@ -504,7 +508,6 @@ static int build_fail(struct domain *d, int rc, char *why, size_t len, const cha
 
 int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 {
-	uint32_t pfn;
 	int rc;
 
 	d->max_pages = mem_size >> MM_PAGE_SHIFT;
@@ -515,15 +518,9 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	d->pt.ops = NULL;
 	d->teardown_phase = TEARDOWN_START;
 	d->teardown_cursor = 0;
-	d->p2m_order = order_for_bytes(d->max_pages * (uint32_t)sizeof(uint32_t));
-	rc = mm_alloc(d->p2m_order, FRAME_OWNER_HYP, MM_LINEAR, &d->p2m_mfn);
-	if (rc != 0) {
-		d->p2m = NULL;
-		return build_fail(d, rc, why, len, "no hypervisor memory for the p2m list");
-	}
-	d->p2m = arch_phys_to_hv(d->p2m_mfn << MM_PAGE_SHIFT);
-	for (pfn = 0; pfn < d->max_pages; pfn++)
-		d->p2m[pfn] = MM_PFN_NONE;
+	rc = p2m_init(&d->p2m, d->max_pages);
+	if (rc != 0)
+		return build_fail(d, rc, why, len, "no hypervisor memory for the p2m directory");
 	rc = domain_populate(d);
 	if (rc != 0)
 		return build_fail(d, rc, why, len, "not enough free RAM");
@@ -539,12 +536,12 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 	 * (event bits it sets itself would become unchecked entries) nor give it
 	 * back, whatever it does with its own mappings of pfn 0.
 	 */
-	rc = map_data_frame(d, d->p2m[0]);
+	rc = map_data_frame(d, p2m_lookup(&d->p2m, 0));
 	if (rc != 0)
 		return build_fail(d, rc, why, len, "shared info frame cannot be held");
-	d->shared = arch_map_frame(d->p2m[0]);
+	d->shared = arch_map_frame(p2m_lookup(&d->p2m, 0));
 	if (d->shared == NULL) {
-		unmap_data_frame(d->p2m[0]);
+		unmap_data_frame(p2m_lookup(&d->p2m, 0));
 		return build_fail(d, -VMM_ENOMEM, why, len, "no mapping slot for shared info");
 	}
 	return 0;

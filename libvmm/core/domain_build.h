@@ -4,9 +4,10 @@
  * A domain's memory is `max_pages` pseudo-physical frames (pfn 0..N-1),
  * seen by the guest at VMM_GUEST_BASE + pfn * 4 KiB. Each pfn is backed by a
  * machine frame from the allocator owned by the domain; the frames need not
- * be contiguous. The hypervisor keeps the pfn -> mfn list (p2m) in its own
- * memory, where the guest cannot change it, and the machine-to-physical
- * table (mm_m2p()) in step with it.
+ * be contiguous. The hypervisor keeps the pfn -> mfn map (p2m, p2m.h: one
+ * directory word per 4 MiB, a leaf frame only for blocks that are not one
+ * machine run) in its own memory, where the guest cannot change it, and the
+ * machine-to-physical table (mm_m2p()) in step with it.
  *
  * Reservation: max_pages is the configured size and is never exceeded
  * (domain_mem_take()), so with static partitioning no domain can take
@@ -58,7 +59,8 @@ int domain_mem_build(struct domain *d, uint32_t mem_size, char *why, size_t len)
 
 /*
  * Gives back everything domain_mem_build() took: data frames, tables, the
- * p2m list, the shared-info mapping. Safe on a half-built domain.
+ * p2m's leaves and directory, the shared-info mapping. Safe on a half-built
+ * domain.
  */
 void domain_mem_teardown(struct domain *d);
 
@@ -76,8 +78,9 @@ bool domain_mem_teardown_step(struct domain *d, uint64_t deadline);
 /*
  * Takes 2^order frames for pfns [pfn, pfn + 2^order) (pfn aligned to the
  * order, all unpopulated) within the reservation: -VMM_EINVAL for a bad
- * pfn range, -VMM_EBUSY if one is populated, -VMM_ENOMEM past max_pages or
- * with no free run. Sets p2m and m2p.
+ * pfn range, -VMM_EBUSY if one is populated, -VMM_ENOMEM past max_pages,
+ * with no free run or no frame for the p2m leaf the run needs (part of a
+ * block: taken first), with nothing changed. Sets p2m and m2p.
  */
 int domain_mem_take(struct domain *d, uint32_t pfn, uint32_t order);
 

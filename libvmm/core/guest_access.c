@@ -2,9 +2,10 @@
  * Checked guest memory access (see guest_access.h).
  *
  * Guest address VMM_GUEST_BASE + pfn * 4 KiB is pseudo-physical frame pfn;
- * its machine frame comes from the hypervisor's own p2m list (the guest
- * cannot change it) and is reached through the linear window or a
- * temporary mapping, one page at a time: frames need not be contiguous.
+ * its machine frame comes from the hypervisor's own p2m (p2m.h: the guest
+ * cannot change it; its inline lookup gives a run's frame in a few
+ * instructions) and is reached through the linear window or a temporary
+ * mapping, one page at a time: frames need not be contiguous.
  *
  * Writes never reach a frame in use as a page table (pinned L1 or L2, or
  * an L2 an L1 entry points at): the hypervisor would otherwise store, on the
@@ -18,8 +19,8 @@
 
 #include "arch.h"
 #include "domain.h"
-#include "domain_build.h"
 #include "mm.h"
+#include "p2m.h"
 #include "vmm/abi.h"
 
 #define PAGE_SIZE (1u << MM_PAGE_SHIFT)
@@ -81,10 +82,13 @@ static bool guest_range_backed(const struct domain *d, uint32_t va, uint32_t len
 		return false;
 	if (len == 0)
 		return true;
+	if (d->p2m.dir == NULL)
+		return false;
 	pfn = (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT;
 	last = (va - VMM_GUEST_BASE + len - 1) >> MM_PAGE_SHIFT;
+	/* Inside mem_size, so below max_pages: the inline lookup needs no range check. */
 	for (; pfn <= last; pfn++) {
-		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
+		uint32_t mfn = p2m_lookup(&d->p2m, pfn);
 
 		if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(d, mfn)))
 			return false;
@@ -102,7 +106,7 @@ static int guest_copy(const struct domain *d, uint32_t va, void *buf, uint32_t l
 	while (len) {
 		uint32_t off = (va - VMM_GUEST_BASE) & (PAGE_SIZE - 1);
 		uint32_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
-		uint8_t *frame = arch_map_frame(domain_pfn_to_mfn(d, (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT));
+		uint8_t *frame = arch_map_frame(p2m_lookup(&d->p2m, (va - VMM_GUEST_BASE) >> MM_PAGE_SHIFT));
 
 		if (!frame)
 			return -VMM_EFAULT; /* no mapping slot: never with balanced users */
@@ -144,14 +148,14 @@ void *guest_page_map(const struct domain *d, uint32_t va, uint32_t len, bool wri
 	uint8_t *frame;
 
 	/* Unsigned: a va below the base wraps to an offset >= mem_size. */
-	if (off >= d->mem_size || d->p2m == NULL)
+	if (off >= d->mem_size || d->p2m.dir == NULL)
 		return NULL;
 	in_page = off & (PAGE_SIZE - 1);
 	if (len == 0 || len > PAGE_SIZE - in_page)
 		return NULL; /* empty, or crosses into the next page */
 	if ((off >> MM_PAGE_SHIFT) >= d->max_pages)
 		return NULL; /* not reached: mem_size is max_pages pages */
-	mfn = d->p2m[off >> MM_PAGE_SHIFT];
+	mfn = p2m_lookup(&d->p2m, off >> MM_PAGE_SHIFT);
 	if (mfn == MM_PFN_NONE || (write && guest_frame_is_table(d, mfn)))
 		return NULL;
 	frame = arch_map_frame(mfn);
@@ -171,11 +175,11 @@ int guest_read_u32(const struct domain *d, uint32_t va, uint32_t *val)
 	/* The event send's argument: guest_page_map()'s checks for an aligned
 	 * word (within one page, a read: no table check), without its call.
 	 * Unsigned: a va below the base wraps to a page past the end. */
-	if ((va & 3u) || d->p2m == NULL)
+	if ((va & 3u) || d->p2m.dir == NULL)
 		return guest_copy_from(d, val, va, sizeof(*val));
 	if ((off >> MM_PAGE_SHIFT) >= d->max_pages) /* mem_size is max_pages pages */
 		return -VMM_EFAULT;
-	mfn = d->p2m[off >> MM_PAGE_SHIFT];
+	mfn = p2m_lookup(&d->p2m, off >> MM_PAGE_SHIFT);
 	if (mfn == MM_PFN_NONE)
 		return -VMM_EFAULT;
 	frame = arch_map_frame(mfn);

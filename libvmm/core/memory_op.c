@@ -2,7 +2,7 @@
  * memory_op: a domain's reservation (see memory_op.h and
  * include/vmm/memory_op.h for the ABI).
  *
- * The hypervisor's p2m list (d->p2m) is the truth about which pfns are
+ * The hypervisor's p2m (d->p2m, p2m.h) is the truth about which pfns are
  * backed; the machine-to-physical table follows it through
  * domain_mem_take() and mm_free(). The guest learns new machine frames from
  * the extent list (populate writes them back), so the hypervisor never
@@ -21,6 +21,7 @@
 #include "guest_access.h"
 #include "log.h"
 #include "mm.h"
+#include "p2m.h"
 #include "vmm/abi.h"
 #include "vmm/config.h"
 #include "vmm/memory_op.h"
@@ -96,12 +97,13 @@ static int memop_pfn_releasable(const struct domain *d, uint32_t pfn)
 	return 0;
 }
 
-/* Frees a frame memop_pfn_releasable() accepted: cannot fail after that check. */
+/* Frees a frame memop_pfn_releasable() accepted, its p2m entry prepared
+ * (p2m_prepare(): the block's leaf taken): cannot fail after those. */
 static void memop_pfn_free(struct domain *d, uint32_t pfn)
 {
-	if (mm_free(d->p2m[pfn], 0) != 0)
+	if (mm_free(domain_pfn_to_mfn(d, pfn), 0) != 0)
 		return; /* not reached: unused frames of one owner are always freed */
-	d->p2m[pfn] = MM_PFN_NONE;
+	p2m_set(&d->p2m, pfn, 1, MM_PFN_NONE);
 	d->tot_pages--;
 }
 
@@ -109,6 +111,8 @@ int memory_pfn_release(struct domain *d, uint32_t pfn)
 {
 	int rc = memop_pfn_releasable(d, pfn);
 
+	if (rc == 0)
+		rc = p2m_prepare(&d->p2m, pfn, 1);
 	if (rc == 0)
 		memop_pfn_free(d, pfn);
 	return rc;
@@ -122,7 +126,7 @@ static long memop_populate_extent(struct domain *d, uint32_t pfn, uint32_t order
 	int rc;
 
 	for (i = 0; i < n; i++)
-		if (d->p2m[pfn + i] != MM_PFN_NONE)
+		if (domain_pfn_to_mfn(d, pfn + i) != MM_PFN_NONE)
 			return memop_reject(d, -VMM_EEXIST, "memory_op populate: pfn 0x%x is backed already",
 					    (unsigned)(pfn + i));
 	/* Every pfn is below max_pages and backed at most once, so tot_pages
@@ -130,7 +134,7 @@ static long memop_populate_extent(struct domain *d, uint32_t pfn, uint32_t order
 	rc = domain_mem_take(d, pfn, order);
 	if (rc != 0)
 		return memop_reject(d, rc, "memory_op populate: no free run of %u frames", (unsigned)n);
-	mfn = d->p2m[pfn];
+	mfn = domain_pfn_to_mfn(d, pfn);
 	/* The list was checked backed and populate backs only unbacked pfns: the
 	 * element's page is still there. */
 	if (guest_copy_to(d, elem_va, &mfn, sizeof(mfn)) != 0)
@@ -154,6 +158,11 @@ static long memop_decrease_extent(struct domain *d, uint32_t pfn, uint32_t order
 					    (unsigned)(pfn + i),
 					    pfn + i == MEMOP_SHARED_INFO_PFN ? " (shared info)" : "");
 	}
+	/* Part of a run: the block's leaf before the first frame goes (the
+	 * domain's promise keeps one per block, so only a broken promise fails). */
+	if (p2m_prepare(&d->p2m, pfn, n) != 0)
+		return memop_reject(d, -VMM_ENOMEM, "memory_op decrease: no frame for the p2m leaf of pfn 0x%x",
+				    (unsigned)pfn);
 	for (i = 0; i < n; i++)
 		memop_pfn_free(d, pfn + i);
 	return 0;

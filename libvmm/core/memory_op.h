@@ -23,8 +23,9 @@ long memory_op(struct domain *caller, uint32_t cmd, uint32_t arg);
 /*
  * Gives pfn's frame back to the allocator: pfn must be backed, its frame
  * neither mapped nor typed, and not the shared-info page (pfn 0).
- * 0, -VMM_EINVAL (out of range or unbacked) or -VMM_EBUSY (in use);
- * nothing changes on refusal.
+ * 0, -VMM_EINVAL (out of range or unbacked), -VMM_EBUSY (in use) or
+ * -VMM_ENOMEM (no frame for the p2m leaf a page of a run needs: only if the
+ * promise was broken); nothing changes on refusal.
  */
 int memory_pfn_release(struct domain *d, uint32_t pfn);
 

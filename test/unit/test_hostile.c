@@ -101,7 +101,7 @@ static int setup(void **state)
 	current = d;
 	assert_int_equal(populate1(PREV_PFN), 1);
 	assert_int_equal(populate1(TABLE_PFN), 1);
-	table_mfn = d->p2m[TABLE_PFN];
+	table_mfn = domain_pfn_to_mfn(d, TABLE_PFN);
 	assert_int_equal(pt_pin_l2(&d->pt, table_mfn), 0);
 	d->rejections_logged = 0;
 	return 0;
@@ -344,7 +344,7 @@ static void test_populate_list_in_a_table_refused(void **state)
 	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), -VMM_EFAULT);
 	assert_int_equal(r->nr_done, 0);
 	assert_int_equal(d->tot_pages, tot + 1);
-	assert_int_equal(d->p2m[401], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 401), MM_PFN_NONE);
 	/* decrease only reads the list: a list in a table is fine */
 	r->extent_start = TABLE_VA;
 	r->nr_extents = 0;
@@ -435,7 +435,7 @@ static void test_foreground_switch_discards_unread_input(void **state)
 
 static void test_shared_info_frame_cannot_become_a_table(void **state)
 {
-	uint32_t mfn0 = d->p2m[0];
+	uint32_t mfn0 = domain_pfn_to_mfn(d, 0);
 	struct frame_table *ft = mm_table(mfn0);
 	const struct frame *f = mm_frame(mfn0);
 
@@ -462,7 +462,7 @@ static void test_shared_info_frame_cannot_become_a_table(void **state)
 /* A dead domain's shared-info frame goes back to the allocator with the rest. */
 static void test_shared_info_hold_dropped_at_death(void **state)
 {
-	uint32_t mfn0 = other->p2m[0];
+	uint32_t mfn0 = domain_pfn_to_mfn(other, 0);
 
 	(void)state;
 	assert_int_equal(mm_frame(mfn0)->u.use.refcount, 2);
@@ -554,7 +554,7 @@ static void test_death_teardown_in_steps(void **state)
 	(void)state;
 	for (pfn = 400; pfn < 432; pfn++) {
 		assert_int_equal(populate1(pfn), 1);
-		assert_int_equal(pt_pin_l2(&d->pt, d->p2m[pfn]), 0);
+		assert_int_equal(pt_pin_l2(&d->pt, domain_pfn_to_mfn(d, pfn)), 0);
 	}
 	current = other;
 	fake_hw.counter_step = 62500; /* 1 ms a read at 62.5 MHz */

@@ -139,7 +139,7 @@ static void test_boot_backs_only_mem_initial(void **state)
 	assert_int_equal(d->max_pages, 2048);
 	assert_int_equal(d->tot_pages, 256);
 	for (pfn = 0; pfn < d->max_pages; pfn++)
-		assert_int_equal(d->p2m[pfn] != MM_PFN_NONE, pfn < 256);
+		assert_int_equal(domain_pfn_to_mfn(d, pfn) != MM_PFN_NONE, pfn < 256);
 	/* mapped exactly up to the last backed page */
 	assert_int_not_equal(fake_walk(d->l1_mfn << 12, VMM_GUEST_BASE + MIB - 4096), 0);
 	assert_int_equal(fake_walk(d->l1_mfn << 12, VMM_GUEST_BASE + MIB), 0);
@@ -209,14 +209,16 @@ static void test_populate_backs_pfns_and_returns_mfns(void **state)
 	assert_int_equal(populate(list, 3, 0), 3);
 	assert_int_equal(arg_of(d)->nr_done, 3);
 	assert_int_equal(d->tot_pages, 259);
-	assert_int_equal(mm_free_frames(), free0 - 3);
+	/* and the p2m leaf of pfn 2047's block (block 0 has one since boot: 1 MiB of 4) */
+	assert_int_equal(d->p2m.nr_leaves, 2);
+	assert_int_equal(mm_free_frames(), free0 - 3 - 1);
 	out = list_of(d);
 	for (i = 0; i < 3; i++) {
 		const struct frame *f = mm_frame(out[i]);
 		const uint8_t *p = fake_phys_ptr(out[i] << 12);
 		uint32_t b;
 
-		assert_int_equal(d->p2m[list[i]], out[i]);
+		assert_int_equal(domain_pfn_to_mfn(d, list[i]), out[i]);
 		assert_int_equal(mm_m2p(out[i]), list[i]);
 		assert_int_equal(f->owner, d->id);
 		assert_int_equal(f->u.use.type_count, 0); /* mapped nowhere: the guest maps it */
@@ -228,7 +230,7 @@ static void test_populate_backs_pfns_and_returns_mfns(void **state)
 	list[0] = 257;
 	set_arg(d, list, 1, 0);
 	assert_int_equal(memory_op(d, VMM_MEMOP_increase_reservation, ARG_VA), 1);
-	assert_int_equal(d->p2m[257], list_of(d)[0]);
+	assert_int_equal(domain_pfn_to_mfn(d, 257), list_of(d)[0]);
 	/* a guest copy through the hypervisor now reaches the new pfn */
 	assert_true(guest_range_accessible(d, VMM_GUEST_BASE + 700 * 4096, 4096));
 	assert_false(guest_range_accessible(d, VMM_GUEST_BASE + 701 * 4096, 1));
@@ -269,7 +271,7 @@ static void test_populate_order_gives_contiguous_runs(void **state)
 
 		assert_int_equal(mfn & 255, 0); /* aligned: a section can map it */
 		for (i = 0; i < 256; i++)
-			assert_int_equal(d->p2m[list[k] + i], mfn + i);
+			assert_int_equal(domain_pfn_to_mfn(d, list[k] + i), mfn + i);
 	}
 	assert_int_equal(d->tot_pages, 256 + 512);
 	/* misaligned for the order: first invalid after the last valid */
@@ -291,7 +293,7 @@ static void test_populate_refusals(void **state)
 	/* the last extent of the reservation (up to pfn 2047), and the next */
 	list[0] = 2048 - 4;
 	assert_int_equal(populate(list, 1, 2), 1);
-	assert_int_not_equal(d->p2m[2047], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 2047), MM_PFN_NONE);
 	list[0] = 2048;
 	assert_int_equal(populate(list, 1, 2), -VMM_EINVAL);
 	/* backed already (a boot page; the last boot page; one just populated) */
@@ -304,7 +306,7 @@ static void test_populate_refusals(void **state)
 	assert_int_equal(populate1(301), 1);
 	list[0] = 300;
 	assert_int_equal(populate(list, 1, 1), -VMM_EEXIST);
-	assert_int_equal(d->p2m[300], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
 	assert_int_equal(d->tot_pages, 256 + 4 + 1);
 	d->rejections_logged = 0;
 	assert_int_equal(populate1(255), -VMM_EEXIST);
@@ -318,9 +320,9 @@ static void test_populate_stops_at_first_refusal(void **state)
 	(void)state;
 	assert_int_equal(populate(list, 3, 0), -VMM_EEXIST);
 	assert_int_equal(arg_of(d)->nr_done, 1);
-	assert_int_not_equal(d->p2m[300], MM_PFN_NONE);
-	assert_int_equal(d->p2m[301], MM_PFN_NONE); /* after the refused one: untouched */
-	assert_int_equal(list_of(d)[0], d->p2m[300]);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 301), MM_PFN_NONE); /* after the refused one: untouched */
+	assert_int_equal(list_of(d)[0], domain_pfn_to_mfn(d, 300));
 	assert_int_equal(list_of(d)[1], 0); /* the refused element is not written */
 	assert_int_equal(list_of(d)[2], 301);
 }
@@ -354,7 +356,7 @@ static void test_populate_without_free_memory(void **state)
 		n++;
 	assert_int_equal(populate(list, 1, 0), -VMM_ENOMEM);
 	assert_int_equal(arg_of(d)->nr_done, 0);
-	assert_int_equal(d->p2m[400], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 400), MM_PFN_NONE);
 	assert_int_equal(d->tot_pages, 256);
 	for (i = 0; i < n; i++)
 		assert_int_equal(mm_free(hoard[i], 0), 0);
@@ -469,7 +471,7 @@ static void test_guest_pointers(void **state)
 	*tail = 300;
 	r->extent_start = end - 4;
 	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), 1);
-	assert_int_equal(*tail, d->p2m[300]);
+	assert_int_equal(*tail, domain_pfn_to_mfn(d, 300));
 	r->extent_start = end - 4;
 	r->nr_extents = 2;
 	assert_int_equal(memory_op(d, VMM_MEMOP_populate_physmap, ARG_VA), -VMM_EFAULT);
@@ -500,13 +502,13 @@ static void test_decrease_gives_frames_back(void **state)
 
 	(void)state;
 	assert_int_equal(populate(list, 2, 0), 2);
-	mfn = d->p2m[300];
+	mfn = domain_pfn_to_mfn(d, 300);
 	p = fake_phys_ptr(mfn << 12);
 	p[7] = 0x5ec7e7u; /* the guest's data */
 	assert_int_equal(decrease1(300), 1);
 	assert_int_equal(arg_of(d)->nr_done, 1);
 	assert_int_equal(list_of(d)[0], 300); /* decrease writes nothing back */
-	assert_int_equal(d->p2m[300], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 300), MM_PFN_NONE);
 	assert_int_equal(mm_m2p(mfn), MM_PFN_NONE);
 	assert_int_equal(mm_frame(mfn)->owner, FRAME_OWNER_FREE);
 	assert_int_equal(d->tot_pages, 257);
@@ -516,7 +518,7 @@ static void test_decrease_gives_frames_back(void **state)
 	assert_int_equal(mm_alloc(0, FRAME_OWNER_HYP, 0, &mfn), 0);
 	assert_int_equal(mm_free(mfn, 0), 0);
 	assert_int_equal(populate1(300), 1);
-	assert_int_equal(((uint32_t *)fake_phys_ptr(d->p2m[300] << 12))[7], 0);
+	assert_int_equal(((uint32_t *)fake_phys_ptr(domain_pfn_to_mfn(d, 300) << 12))[7], 0);
 	assert_int_equal(decrease(list, 2, 0), 2);
 	assert_int_equal(mm_free_frames(), free0);
 	assert_int_equal(d->tot_pages, 256);
@@ -524,7 +526,7 @@ static void test_decrease_gives_frames_back(void **state)
 
 static void test_decrease_refuses_frames_in_use(void **state)
 {
-	uint32_t list[2] = { 310, 311 }, mfn0 = d->p2m[0];
+	uint32_t list[2] = { 310, 311 }, mfn0 = domain_pfn_to_mfn(d, 0);
 	struct frame_table *ft;
 	uint32_t mfn;
 
@@ -541,7 +543,7 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	assert_int_equal(frame_put_ref(ft, mfn0), 0);
 	assert_int_equal(frame_put_type(ft, mfn0, FRAME_TYPE_WRITABLE), 0);
 	assert_int_equal(decrease1(0), -VMM_EBUSY);
-	assert_int_equal(d->p2m[0], mfn0);
+	assert_int_equal(domain_pfn_to_mfn(d, 0), mfn0);
 	assert_int_equal(frame_get_type(ft, mfn0, (uint16_t)d->id, FRAME_TYPE_WRITABLE), 0);
 	assert_int_equal(frame_get_ref(ft, mfn0, (uint16_t)d->id), 0);
 	/* unbacked, out of range */
@@ -550,14 +552,14 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	assert_int_equal(decrease1(0xFFFFFFFFu), -VMM_EINVAL);
 	/* typed only (a page table), referenced only (a mapping) */
 	assert_int_equal(populate(list, 2, 0), 2);
-	mfn = d->p2m[311];
+	mfn = domain_pfn_to_mfn(d, 311);
 	ft = mm_table(mfn);
 	assert_int_equal(frame_get_type(ft, mfn, (uint16_t)d->id, FRAME_TYPE_L2), 0);
 	assert_int_equal(decrease1(311), -VMM_EBUSY);
 	/* order-1 extent with one busy frame: all or nothing */
 	list[0] = 310;
 	assert_int_equal(decrease(list, 1, 1), -VMM_EBUSY);
-	assert_int_not_equal(d->p2m[310], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 310), MM_PFN_NONE);
 	assert_int_equal(frame_put_type(ft, mfn, FRAME_TYPE_L2), 0);
 	assert_int_equal(frame_get_ref(ft, mfn, (uint16_t)d->id), 0);
 	assert_int_equal(decrease1(311), -VMM_EBUSY);
@@ -566,7 +568,7 @@ static void test_decrease_refuses_frames_in_use(void **state)
 	/* order-1 extent with one unbacked pfn: all or nothing */
 	list[0] = 310;
 	assert_int_equal(decrease(list, 1, 1), -VMM_EINVAL);
-	assert_int_not_equal(d->p2m[310], MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 310), MM_PFN_NONE);
 	assert_int_equal(decrease1(310), 1);
 	assert_int_equal(d->tot_pages, 256);
 }
@@ -587,8 +589,8 @@ static void test_decrease_of_the_callers_own_buffers(void **state)
 	arg_of(d)->extent_start = va400;
 	assert_int_equal(memory_op(d, VMM_MEMOP_decrease_reservation, ARG_VA), -VMM_EFAULT);
 	assert_int_equal(arg_of(d)->nr_done, 1);
-	assert_int_equal(d->p2m[400], MM_PFN_NONE);
-	assert_int_not_equal(d->p2m[401], MM_PFN_NONE);
+	assert_int_equal(domain_pfn_to_mfn(d, 400), MM_PFN_NONE);
+	assert_int_not_equal(domain_pfn_to_mfn(d, 401), MM_PFN_NONE);
 	/* the argument itself in pfn 401, which the call frees: the result still says so */
 	r = test_guest_ptr(d, VMM_GUEST_BASE + 401 * 4096);
 	memset(r, 0, sizeof(*r));
@@ -657,6 +659,161 @@ static void test_reservations_never_overcommit(void **state)
 	domain_kill(big, VMM_SHUTDOWN_poweroff);
 }
 
+/* ------------------------------------------------------------ p2m leaves */
+
+/* Takes every free frame of the linear window (where p2m leaves come from); returns how many. */
+static uint32_t take_window(uint32_t *held, uint32_t max)
+{
+	uint32_t n = 0;
+
+	while (n < max && mm_alloc(0, FRAME_OWNER_HYP, MM_LINEAR, &held[n]) == 0)
+		n++;
+	assert_true(n < max);
+	return n;
+}
+
+static void give_window(const uint32_t *held, uint32_t n)
+{
+	while (n)
+		assert_int_equal(mm_free(held[--n], 0), 0);
+}
+
+static uint32_t p2m_word(const struct domain *dom, uint32_t block)
+{
+	return dom->p2m.dir[block];
+}
+
+/*
+ * 4 MiB at boot (block 0: one run, no leaf); block 1 a leaf while a MiB of
+ * it is populated, one run once the builder backs it whole (as at boot). A
+ * decrease of one page splits it into a leaf, the page populated again (the
+ * same frame: the allocator's last freed frame) joins it back.
+ */
+static void test_decrease_splits_a_run_and_populate_joins_it(void **state)
+{
+	uint32_t list[1] = { 1280 }, free0, mfn, i;
+
+	(void)state;
+	d = make_domain("runs", 8 * MIB, 4 * MIB, 0);
+	current = d;
+	assert_int_equal(p2m_word(d, 0) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(p2m_word(d, 1), P2M_EMPTY);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	free0 = mm_free_frames();
+	assert_int_equal(populate(list, 1, 8), 1);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_LEAF);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(mm_free_frames(), free0 - 256 - 1); /* and the leaf */
+	assert_int_equal(decrease(list, 1, 8), 1);
+	assert_int_equal(p2m_word(d, 1), P2M_EMPTY); /* nothing left in it: the leaf back */
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(mm_free_frames(), free0);
+	/* the whole block in one run: no leaf */
+	assert_int_equal(domain_mem_take(d, 1024, 10), 0);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	/* a wholly free chunk: its m2p page and block of frame entries came with it */
+	assert_int_equal(mm_free_frames(), free0 - 1024 - 3);
+	free0 = mm_free_frames();
+	mfn = domain_pfn_to_mfn(d, 1024);
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(domain_pfn_to_mfn(d, 1024 + i), mfn + i);
+	/* one page of the run back: a leaf holds the rest */
+	assert_int_equal(decrease1(1500), 1);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_LEAF);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(mm_free_frames(), free0 + 1 - 1);
+	assert_int_equal(mm_m2p(mfn + 476), MM_PFN_NONE);
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(domain_pfn_to_mfn(d, 1024 + i), i == 476 ? MM_PFN_NONE : mfn + i);
+	/* populated again: the freed frame comes back, the block is one run again */
+	assert_int_equal(populate1(1500), 1);
+	assert_int_equal(list_of(d)[0], mfn + 476);
+	assert_int_equal(p2m_word(d, 1), ((mfn << 12) | P2M_RUN));
+	assert_int_equal(d->p2m.nr_leaves, 0);
+	assert_int_equal(mm_free_frames(), free0);
+	assert_int_equal(mm_m2p(mfn + 476), 1500);
+	/* the guest reads through the run */
+	*(uint32_t *)test_guest_ptr(d, VMM_GUEST_BASE + 1500 * 4096 + 8) = 0x600dcafe;
+	assert_int_equal(guest_read_u32(d, VMM_GUEST_BASE + 1500 * 4096 + 8, &i), 0);
+	assert_int_equal(i, 0x600dcafe);
+}
+
+/*
+ * A leaf the hypervisor cannot have (only if the promise were broken: the
+ * test takes the window's frames behind its back) refuses the operation
+ * before anything changes.
+ */
+static void test_no_leaf_frame_refuses_and_changes_nothing(void **state)
+{
+	static uint32_t held[FAKE_RAM_SIZE >> 12];
+	uint32_t n, free0, tot0, mfn;
+
+	(void)state;
+	d = make_domain("starved", 12 * MIB, 4 * MIB, 0);
+	current = d;
+	assert_int_equal(domain_mem_take(d, 1024, 10), 0); /* block 1: one run */
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	mfn = domain_pfn_to_mfn(d, 1500);
+	n = take_window(held, FAKE_RAM_SIZE >> 12);
+	free0 = mm_free_frames();
+	tot0 = d->tot_pages;
+	/* decrease of part of a run */
+	assert_int_equal(decrease1(1500), -VMM_ENOMEM);
+	assert_true(console_has("no frame for the p2m leaf of pfn 0x5dc"));
+	assert_int_equal(arg_of(d)->nr_done, 0);
+	assert_int_equal(memory_pfn_release(d, 1500), -VMM_ENOMEM);
+	assert_int_equal(domain_pfn_to_mfn(d, 1500), mfn);
+	assert_int_equal(mm_m2p(mfn), 1500);
+	assert_int_equal(mm_frame(mfn)->owner, d->id);
+	assert_int_equal(p2m_word(d, 1) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(d->tot_pages, tot0);
+	assert_int_equal(mm_free_frames(), free0);
+	/* populate of part of an empty block */
+	assert_int_equal(populate1(2100), -VMM_ENOMEM);
+	assert_int_equal(domain_pfn_to_mfn(d, 2100), MM_PFN_NONE);
+	assert_int_equal(p2m_word(d, 2), P2M_EMPTY);
+	assert_int_equal(d->tot_pages, tot0);
+	assert_int_equal(mm_free_frames(), free0);
+	give_window(held, n);
+	/* with a frame: both go through */
+	assert_int_equal(decrease1(1500), 1);
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	assert_int_equal(memory_pfn_release(d, 1501), 0);
+	assert_int_equal(domain_pfn_to_mfn(d, 1501), MM_PFN_NONE);
+	assert_int_equal(populate1(2100), 1);
+	assert_int_equal(d->p2m.nr_leaves, 2);
+	assert_int_equal(d->tot_pages, tot0 - 1);
+}
+
+/*
+ * The promise counts a leaf for every block that has none: the frames a
+ * domain's leaves may ever take are kept for it at creation.
+ */
+static void test_promise_counts_p2m_leaves(void **state)
+{
+	uint32_t before, fixed = EVTCHN_NR_BUCKETS + 1 + FRAME_CHUNK_BYTES / 4096, unbacked, chunks;
+	struct domain *e;
+	struct mm_usage u;
+
+	(void)state;
+	/* all of it at boot: two runs, no leaf yet, nothing unbacked */
+	before = domain_frames_promised();
+	e = make_domain("full", 8 * MIB, 0, 0);
+	assert_int_equal(e->p2m.nr_leaves, 0);
+	assert_int_equal(e->tot_pages, e->max_pages);
+	assert_int_equal(domain_frames_promised() - before, fixed + 2);
+	domain_kill(e, VMM_SHUTDOWN_poweroff);
+	assert_int_equal(domain_frames_promised(), before);
+	/* "grow" (setup): 1 MiB of 8 at boot, block 0's leaf taken already, block 1's kept */
+	assert_int_equal(d->p2m.nr_leaves, 1);
+	mm_usage(&u);
+	unbacked = d->max_pages - d->tot_pages;
+	chunks = (u.ram_bytes >> 22) + VMM_MAX_RAM_BANKS; /* each: m2p, block, window split */
+	assert_true(chunks < unbacked);
+	assert_int_equal(d->promised, unbacked + fixed + 1 + chunks * (1 + 2 * FRAME_CHUNK_BYTES / 4096));
+}
+
 /* ------------------------------------------------------------ dead domains */
 
 static void test_dead_domain_returns_everything(void **state)
@@ -674,6 +831,7 @@ static void test_dead_domain_returns_everything(void **state)
 	assert_int_equal(populate(list, 1, 8), 1);
 	assert_int_equal(populate(&list[2], 1, 0), 1);
 	assert_true(mm_free_frames() < free0);
+	assert_int_equal(e->p2m.nr_leaves, 1); /* block 0: 1 MiB of 4 at boot; its leaf goes too */
 	domain_kill(e, VMM_SHUTDOWN_crash); /* not current: everything back at once */
 	assert_int_equal(mm_free_frames(), free0);
 	assert_null(domain_at(slot));
@@ -864,7 +1022,7 @@ static void model_check(const enum model_state *m, uint32_t free0)
 	uint32_t pfn, backed = 0;
 
 	for (pfn = 0; pfn < d->max_pages; pfn++) {
-		uint32_t mfn = d->p2m[pfn];
+		uint32_t mfn = domain_pfn_to_mfn(d, pfn);
 
 		assert_int_equal(mfn != MM_PFN_NONE, m[pfn] != M_UNBACKED);
 		if (mfn == MM_PFN_NONE)
@@ -897,12 +1055,15 @@ static void test_random_sequences_match_the_model(void **state)
 		uint32_t done = 0;
 
 		if (op < 2) { /* the guest maps or unmaps a populated page */
+			uint32_t mfn;
+
 			pfn = 256 + rnd(768);
+			mfn = domain_pfn_to_mfn(d, pfn);
 			if (m[pfn] == M_BACKED) {
-				assert_int_equal(frame_get_ref(mm_table(d->p2m[pfn]), d->p2m[pfn], (uint16_t)d->id), 0);
+				assert_int_equal(frame_get_ref(mm_table(mfn), mfn, (uint16_t)d->id), 0);
 				m[pfn] = M_MAPPED;
 			} else if (m[pfn] == M_MAPPED) {
-				assert_int_equal(frame_put_ref(mm_table(d->p2m[pfn]), d->p2m[pfn]), 0);
+				assert_int_equal(frame_put_ref(mm_table(mfn), mfn), 0);
 				m[pfn] = M_BACKED;
 			}
 			model_check(m, free0);
@@ -938,8 +1099,11 @@ static void test_random_sequences_match_the_model(void **state)
 	assert_true(outcomes[0][VMM_EBUSY] > 0 && outcomes[0][VMM_EINVAL] > 0);
 	/* every mapping dropped, then the domain dies: the free count is back */
 	for (pfn = 256; pfn < 1024; pfn++)
-		if (m[pfn] == M_MAPPED)
-			assert_int_equal(frame_put_ref(mm_table(d->p2m[pfn]), d->p2m[pfn]), 0);
+		if (m[pfn] == M_MAPPED) {
+			uint32_t mfn = domain_pfn_to_mfn(d, pfn);
+
+			assert_int_equal(frame_put_ref(mm_table(mfn), mfn), 0);
+		}
 	domain_kill(e, VMM_SHUTDOWN_poweroff);
 	assert_int_equal(mm_free_frames(), free_before);
 }
@@ -966,6 +1130,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decrease_gives_frames_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decrease_refuses_frames_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decrease_of_the_callers_own_buffers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decrease_splits_a_run_and_populate_joins_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_leaf_frame_refuses_and_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_promise_counts_p2m_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_domain_returns_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_domain_dies_and_idle_reaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_of_a_dead_current_domain_is_reused, setup, teardown),

@@ -82,7 +82,7 @@ static void test_hog_cannot_drain_the_window(void **state)
 	/* Every free frame outside the window to the hog, one at a time. */
 	for (pfn = TEMP_PFN; pfn < hog->max_pages; pfn++) {
 		assert_int_equal(memop1(hog, VMM_MEMOP_populate_physmap, pfn, 0), 1);
-		if (mfn_in_window(hog->p2m[pfn])) {
+		if (mfn_in_window(domain_pfn_to_mfn(hog, pfn))) {
 			assert_int_equal(memop1(hog, VMM_MEMOP_decrease_reservation, pfn, 0), 1);
 			break;
 		}
@@ -92,24 +92,24 @@ static void test_hog_cannot_drain_the_window(void **state)
 	/* Every other one moved onto KEEP_PFN..: given back, and taken at once again
 	 * (the only free frame outside), the rest given back. */
 	for (pfn = TEMP_PFN; pfn < end; pfn++) {
-		mfn = hog->p2m[pfn];
+		mfn = domain_pfn_to_mfn(hog, pfn);
 		if (mfn & 1u)
 			continue;
 		assert_int_equal(memop1(hog, VMM_MEMOP_decrease_reservation, pfn, 0), 1);
 		assert_int_equal(memop1(hog, VMM_MEMOP_populate_physmap, keep, 0), 1);
-		assert_int_equal(hog->p2m[keep], mfn);
+		assert_int_equal(domain_pfn_to_mfn(hog, keep), mfn);
 		keep++;
 	}
 	assert_true(keep <= TEMP_PFN);
 	for (pfn = TEMP_PFN; pfn < end; pfn++)
-		if (hog->p2m[pfn] != MM_PFN_NONE)
+		if (domain_pfn_to_mfn(hog, pfn) != MM_PFN_NONE)
 			assert_int_equal(memop1(hog, VMM_MEMOP_decrease_reservation, pfn, 0), 1);
 	/* Now no order-1 run is free outside: the hog's order-1 extents. */
 	for (pfn = TEMP_PFN; pfn + 2 <= hog->max_pages; pfn += 2) {
 		rc = memop1(hog, VMM_MEMOP_populate_physmap, pfn, 1);
 		if (rc != 1)
 			break;
-		assert_true(mfn_in_window(hog->p2m[pfn]));
+		assert_true(mfn_in_window(domain_pfn_to_mfn(hog, pfn)));
 		taken += 2;
 	}
 	/* It stops where the window keeps the victim's share (its reservation is not used up). */
@@ -139,7 +139,7 @@ static void test_hog_cannot_drain_the_window(void **state)
 	/* A domain created now must find its own share of the window too: with
 	 * room for its build but not for its promise, it is refused. */
 	for (pfn = TEMP_PFN; mm_window_free_frames() < mm_window_reserved() + 40; pfn += 2)
-		if (hog->p2m[pfn] != MM_PFN_NONE)
+		if (domain_pfn_to_mfn(hog, pfn) != MM_PFN_NONE)
 			assert_int_equal(memop1(hog, VMM_MEMOP_decrease_reservation, pfn, 1), 1);
 	fake_console_clear();
 	memset(&late_cfg, 0, sizeof(late_cfg));
