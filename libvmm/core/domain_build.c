@@ -430,8 +430,8 @@ static bool teardown_data(struct domain *d, uint64_t deadline)
 
 	if (d->p2m.dir == NULL)
 		return true;
-	/* The entries themselves go with the map (no leaf needed to clear
-	 * them); the cursor keeps a later step off the frames already freed. */
+	/* The cursor keeps a later step off the frames already freed; their
+	 * entries go a whole block at a time (below). */
 	while ((pfn = d->teardown_cursor) < d->max_pages) {
 		uint32_t mfn = p2m_lookup(&d->p2m, pfn), first = pfn & ~(P2M_BLOCK_PAGES - 1);
 		bool freed = mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0;
