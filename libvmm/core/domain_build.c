@@ -422,24 +422,29 @@ static bool teardown_owned(struct domain *d, void (*fn)(struct domain *d, uint32
 	return true;
 }
 
-/* The data frames, pfn by pfn from the cursor, then the p2m list; false if the deadline stopped it. */
+/* The data frames, pfn by pfn from the cursor, then the p2m's leaves and
+ * directory; false if the deadline stopped it. */
 static bool teardown_data(struct domain *d, uint64_t deadline)
 {
 	uint32_t pfn;
 
 	if (d->p2m.dir == NULL)
 		return true;
-	/* The entries themselves go with the map (no leaf needed to clear
-	 * them); the cursor keeps a later step off the frames already freed. */
+	/* The cursor keeps a later step off the frames already freed; their
+	 * entries go a whole block at a time (below). */
 	while ((pfn = d->teardown_cursor) < d->max_pages) {
-		uint32_t mfn = p2m_lookup(&d->p2m, pfn);
+		uint32_t mfn = p2m_lookup(&d->p2m, pfn), first = pfn & ~(P2M_BLOCK_PAGES - 1);
+		bool freed = mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0;
 
 		d->teardown_cursor++;
-		if (mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0) {
+		if (freed)
 			d->tot_pages--;
-			if (teardown_over(deadline))
-				return false;
-		}
+		/* A block done: its entries cleared at once (the whole block: no
+		 * leaf needed), so none of them names a freed frame any more. */
+		if ((d->teardown_cursor & (P2M_BLOCK_PAGES - 1)) == 0 || d->teardown_cursor == d->max_pages)
+			p2m_set(&d->p2m, first, d->teardown_cursor - first, MM_PFN_NONE);
+		if (freed && teardown_over(deadline))
+			return false;
 	}
 	p2m_destroy(&d->p2m);
 	return true;

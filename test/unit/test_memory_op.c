@@ -816,6 +816,46 @@ static void test_promise_counts_p2m_leaves(void **state)
 
 /* ------------------------------------------------------------ dead domains */
 
+/*
+ * A teardown in steps (the clock moving 1 ms per read: a frame a step)
+ * clears each p2m block whole once its frames are freed, without a leaf, so
+ * between steps no entry of a finished block names a freed frame; the
+ * leaf of the last block goes with the map at the end.
+ */
+static void test_teardown_in_steps_clears_block_by_block(void **state)
+{
+	uint32_t free0, steps = 0, seen = 0;
+	unsigned int slot;
+	struct domain *e;
+
+	(void)state;
+	free0 = mm_free_frames();
+	e = make_domain("steps", 12 * MIB, 8 * MIB, 0);
+	slot = e->slot;
+	d = e;
+	assert_int_equal(p2m_word(e, 0) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(p2m_word(e, 1) & P2M_TAG_MASK, P2M_RUN);
+	assert_int_equal(populate1(2048 + 5), 1);
+	assert_int_equal(p2m_word(e, 2) & P2M_TAG_MASK, P2M_LEAF);
+	fake_hw.counter_step = 62500; /* 1 ms a read at 62.5 MHz */
+	domain_kill(e, VMM_SHUTDOWN_poweroff);
+	while (domain_reap()) {
+		assert_true(++steps < 100000);
+		if (domain_at(slot) != e || e->p2m.dir == NULL)
+			continue;
+		/* block 0 done, block 1 not yet: the first is empty already */
+		if (p2m_word(e, 0) == P2M_EMPTY && (p2m_word(e, 1) & P2M_TAG_MASK) == P2M_RUN) {
+			assert_true(e->tot_pages >= 1 && e->tot_pages <= 1024 + 1); /* block 1 going, pfn 2053 */
+			assert_int_equal(e->p2m.nr_leaves, 1);
+			seen++;
+		}
+	}
+	fake_hw.counter_step = 0;
+	assert_true(seen > 100);
+	assert_null(domain_at(slot));
+	assert_int_equal(mm_free_frames(), free0);
+}
+
 static void test_dead_domain_returns_everything(void **state)
 {
 	uint32_t free0, list[3] = { 256, 512, 1000 }, id;
@@ -1133,6 +1173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decrease_splits_a_run_and_populate_joins_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_leaf_frame_refuses_and_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_promise_counts_p2m_leaves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_in_steps_clears_block_by_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dead_domain_returns_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_current_domain_dies_and_idle_reaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slot_of_a_dead_current_domain_is_reused, setup, teardown),
