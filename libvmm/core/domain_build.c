@@ -434,7 +434,10 @@ static bool teardown_data(struct domain *d, uint64_t deadline)
 	 * entries go a whole block at a time (below). */
 	while ((pfn = d->teardown_cursor) < d->max_pages) {
 		uint32_t mfn = p2m_lookup(&d->p2m, pfn), first = pfn & ~(P2M_BLOCK_PAGES - 1);
-		bool freed = mfn != MM_PFN_NONE && mm_free(mfn, 0) == 0;
+		const struct frame *f = mfn != MM_PFN_NONE ? mm_frame(mfn) : NULL;
+		/* Still d's: a frame freed between two steps (a grantee's last
+		 * mapping of it gone, glue_orphan_put()) may belong to anyone now. */
+		bool freed = f && f->owner == (uint16_t)d->id && mm_free(mfn, 0) == 0;
 
 		d->teardown_cursor++;
 		if (freed)

@@ -592,11 +592,44 @@ static void test_death_teardown_at_once(void **state)
 	d = NULL;
 }
 
+/*
+ * A frame of the dead domain freed between two teardown steps (a grantee's
+ * last mapping of it gone: glue_orphan_put(), since domain_find() skips the
+ * dead) and taken again by another owner must not be freed by the rest of
+ * the teardown, which still finds it in the dead domain's p2m.
+ */
+static void test_death_teardown_spares_a_frame_reused_meanwhile(void **state)
+{
+	uint32_t x = domain_pfn_to_mfn(d, PREV_PFN), mfn = MM_PFN_NONE, taken[64];
+	unsigned int n = 0, i;
+
+	(void)state;
+	current = other;
+	fake_hw.counter_step = 62500; /* 1 ms a read: one unit a step */
+	domain_kill(d, VMM_SHUTDOWN_crash);
+	assert_int_equal(d->state, DOMAIN_DEAD);
+	/* what glue_orphan_put() does when the last grant mapping goes */
+	assert_int_equal(mm_free(x, 0), 0);
+	/* the frame goes to the hypervisor (another domain's grant state, a p2m leaf...) */
+	while (n < 64 && mm_alloc(0, FRAME_OWNER_HYP, 0, &mfn) == 0 && mfn != x)
+		taken[n++] = mfn;
+	assert_int_equal(mfn, x);
+	while (domain_reap())
+		;
+	fake_hw.counter_step = 0;
+	assert_int_equal(mm_frame(x)->owner, FRAME_OWNER_HYP); /* still the hypervisor's */
+	assert_int_equal(mm_free(x, 0), 0);
+	for (i = 0; i < n; i++)
+		mm_free(taken[i], 0);
+	d = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_death_teardown_in_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_death_teardown_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_death_teardown_spares_a_frame_reused_meanwhile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_to_stops_at_a_table_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_map_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grant_copy_into_a_table_refused, setup, teardown),
