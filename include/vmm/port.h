@@ -13,7 +13,8 @@
  *
  * Common rules for every hook:
  *  - Called in a privileged mode (SVC) with IRQs masked, on one CPU, never
- *    re-entrantly (libvmm never nests interrupts).
+ *    re-entrantly (libvmm never nests interrupts); the one exception is
+ *    vmm_port_console_putc() (see there), from an asynchronous abort.
  *  - vmm_port_init() is the first hook libvmm calls; every other hook,
  *    vmm_port_console_putc() included, is called only after it returned.
  *  - The MMU is on from vmm_port_init() onwards; devices are reached at the

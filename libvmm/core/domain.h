@@ -33,8 +33,11 @@
  * and power-off): 1032 bytes. Bound from GCC's call graph with frame sizes
  * (-fcallgraph-info=su, every indirect call taken as its deepest possible
  * target, hypercalls run with IRQs masked so nothing nests): about 1.9 KiB with
- * the trap frame, the 60 bytes above it and libc's leaf frames. The lowest word holds a canary that domain reaping
- * checks (DOMAIN_STACK_CANARY). */
+ * the trap frame, the 60 bytes above it and libc's leaf frames. The one thing
+ * that can nest is an asynchronous abort (entry.S dabt_hypervisor: its 132-byte
+ * frame and gap, vmm_trap_hyp_data_abort() and vmm_log_now() with its 128-byte
+ * buffer), about 0.5 KiB more: about 2.4 KiB at worst. The lowest word holds a
+ * canary that domain reaping checks (DOMAIN_STACK_CANARY). */
 #define DOMAIN_STACK_SIZE 2560
 #define DOMAIN_STACK_CANARY 0x5354414bu /* "STAK" */
 #define DOMAIN_NAME_MAX   16

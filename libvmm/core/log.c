@@ -29,7 +29,9 @@ void vmm_log(const char *fmt, ...)
 
 void vmm_log_now(const char *fmt, ...)
 {
-	char buf[CONSOLE_LINE_MAX + 1];
+	/* Smaller than a console line: it nests on any hypervisor stack
+	 * (DOMAIN_STACK_SIZE counts it); its only line is about 115 bytes. */
+	char buf[128];
 	const char *c;
 	va_list ap;
 

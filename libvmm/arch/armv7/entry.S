@@ -199,21 +199,35 @@ vector_irq:
 	bl	vmm_irq_entry
 	b	trap_return
 
+/* Branches to `target` if DFSR reports an asynchronous abort (FS 10110 or
+ * 11000: arch_dfsr_async()); uses only sp_abt, free scratch here. */
+.macro	dfsr_async_goto target
+	mrc	p15, 0, sp, c5, c0, 0
+	lsl	sp, sp, #21
+	lsr	sp, sp, #21             /* DFSR[10:0] */
+	bic	sp, sp, #0x3f0          /* FS[4] (bit 10) and FS[3:0] */
+	eor	sp, sp, #0x400          /* FS[4] must be set: then 6 or 8 */
+	cmp	sp, #6
+	cmpne	sp, #8
+	beq	\target
+.endm
+
 vector_dabt:
 	/* Fixups. The fast path's instruction fetch faulted (Thumb caller at
 	 * a page boundary): resume at svc_other_mode in SVC mode (sp at
 	 * frame.pc, as there). One of arch_guest_push_frame()'s unprivileged
 	 * stores faulted: resume at its failure return. sp_abt is free
-	 * scratch: the abort path never uses its own stack. */
+	 * scratch: the abort path never uses its own stack. An asynchronous
+	 * abort is no such fault even where lr matches (it is taken before
+	 * the instruction at lr - 8 runs): it goes to dabt_hypervisor. */
 	ldr	sp, =svc_insn_fetch + 8
 	cmp	lr, sp
-	ldreq	lr, =svc_other_mode
-	movseq	pc, lr
+	beq	dabt_fixup_fetch
 	ldr	sp, =guest_store_first + 8
 	sub	sp, lr, sp              /* unsigned: <= the range iff a store faulted */
 	cmp	sp, #guest_store_last - guest_store_first
-	ldrls	lr, =guest_store_fault
-	movsls	pc, lr
+	bls	dabt_fixup_store
+dabt_by_mode:
 	mrs	sp, spsr
 	tst	sp, #0xf                /* mode USR (0x10): the guest's */
 	bne	dabt_hypervisor
@@ -222,6 +236,16 @@ vector_dabt:
 	mov	r1, #0                  /* TRAP_DATA_ABORT */
 	bl	vmm_trap_fault
 	b	trap_return
+
+dabt_fixup_fetch:
+	dfsr_async_goto dabt_by_mode
+	ldr	lr, =svc_other_mode
+	movs	pc, lr
+
+dabt_fixup_store:
+	dfsr_async_goto dabt_by_mode
+	ldr	lr, =guest_store_fault
+	movs	pc, lr
 
 /*
  * A data abort the hypervisor took itself: an asynchronous one (A is clear
@@ -319,6 +343,7 @@ guest_store_first:
 	ldm	r1, {r2-r4}             /* lr, pc, cpsr */
 	strt	r2, [r0], #4
 	strt	r3, [r0], #4
+	.global	guest_store_last        /* for test BSP qemu-virt-asyncabort */
 guest_store_last:
 	strt	r4, [r0], #4
 	mov	r0, #0

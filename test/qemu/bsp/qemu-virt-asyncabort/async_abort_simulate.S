@@ -86,6 +86,47 @@ fail:
 	mov	r0, #1
 	pop	{r4-r11, pc}
 
+/*
+ * int async_abort_simulate_store(uint32_t dfsr): the same with lr_abt at
+ * the last unprivileged store of arch_guest_push_frame() (entry.S), whose
+ * fixup turns a fault there into the push's failure return, and DFSR `dfsr`
+ * (0x406 or 0x408, asynchronous). It must not be taken for that store's
+ * fault: the handler logs it and resumes at the store, which then runs --
+ * into sim_sp, a hypervisor word USR cannot write, so it faults for real
+ * and the fixup returns -VMM_EFAULT through the pop of the {r4-r6, pc}
+ * pushed below. Returns 0 if it came back so with r4-r6 as pushed.
+ */
+	.global	async_abort_simulate_store
+async_abort_simulate_store:
+	push	{r4-r11, lr}
+	adr	r3, 4f
+	mov	r4, #0x44000000
+	mov	r5, #0x55000000
+	mov	r6, #0x66000000
+	sub	sp, sp, #16             /* what the push's `pop {r4-r6, pc}` takes */
+	str	r4, [sp]
+	str	r5, [sp, #4]
+	str	r6, [sp, #8]
+	str	r3, [sp, #12]
+	mrs	r1, cpsr
+	cps	#0x17                   /* ABT */
+	msr	spsr_cxsf, r1
+	ldr	lr, =guest_store_last + 8
+	mcr	p15, 0, r0, c5, c0, 0   /* DFSR */
+	ldr	r0, =sim_sp             /* strt there faults: PL1 only */
+	mov	r4, #0
+	mov	r5, #0
+	mov	r6, #0
+	ldr	pc, =hv_vectors + 0x10
+4:	mvn	r1, #13                 /* -VMM_EFAULT (-14) */
+	cmp	r0, r1
+	cmpeq	r4, #0x44000000
+	cmpeq	r5, #0x55000000
+	cmpeq	r6, #0x66000000
+	movne	r0, #1
+	moveq	r0, #0
+	pop	{r4-r11, pc}
+
 	.bss
 	.align	2
 sim_sp:	.word	0

@@ -5,7 +5,8 @@
  * vector as if an asynchronous external abort had been taken right there,
  * and checks what the interrupted code finds when it resumes. The result
  * goes straight to the UART: "asyncabort-sim: resumed, state kept" or
- * "asyncabort-sim: FAIL ...".
+ * "asyncabort-sim: FAIL ..."; then once more at the store fixup window of
+ * arch_guest_push_frame() ("asyncabort-sim: store window resumed").
  */
 #include <stdbool.h>
 
@@ -18,6 +19,22 @@
 /* 0: resumed in SVC mode with r0-r12, sp, lr, the flags and the 64 bytes
  * below sp as they were; 1: something was lost (async_abort_simulate.S). */
 int async_abort_simulate(void);
+
+/* 0: came back from an asynchronous abort (DFSR `dfsr`) whose lr_abt falls
+ * in arch_guest_push_frame()'s store fixup window (async_abort_simulate.S);
+ * 1: otherwise. */
+int async_abort_simulate_store(uint32_t dfsr);
+
+/* libvmm's count of the asynchronous aborts it resumed from (core/trap.h):
+ * one more each time, or the abort was taken for the store's own fault. */
+uint32_t trap_hyp_async_aborts(void);
+
+static bool store_window_ok(uint32_t dfsr)
+{
+	uint32_t before = trap_hyp_async_aborts();
+
+	return async_abort_simulate_store(dfsr) == 0 && trap_hyp_async_aborts() == before + 1;
+}
 
 static void say(const char *s)
 {
@@ -40,6 +57,8 @@ bool vmm_port_console_try_putc(char c)
 		done = true;
 		say(async_abort_simulate() == 0 ? "\nasyncabort-sim: resumed, state kept\n"
 						 : "\nasyncabort-sim: FAIL state lost\n");
+		say(store_window_ok(0x406) && store_window_ok(0x408) ? "asyncabort-sim: store window resumed\n"
+								      : "asyncabort-sim: FAIL store window\n");
 	}
 	return true;
 }
