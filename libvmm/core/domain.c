@@ -435,6 +435,7 @@ bool domain_reap(void)
 void domain_kill(struct domain *d, int reason)
 {
 	uint64_t now, cpu_us;
+	bool done;
 
 	if (!domain_live(d))
 		return;
@@ -464,13 +465,11 @@ void domain_kill(struct domain *d, int reason)
 	arch_mmu_domain_clear(d->slot);
 	domain_unpromise(d);
 	nr_unreaped++;
-	if (d != current) {
-		if (domain_mem_teardown_step(d, now + VMM_TEARDOWN_STEP_NS)) {
-			domain_slot_reap(d);
-			nr_unreaped--;
-		}
-		return;
+	done = domain_mem_teardown_step(d, now + VMM_TEARDOWN_STEP_NS);
+	if (d == current)
+		schedule_leave_dead(d); /* does not return on the target */
+	else if (done) {
+		domain_slot_reap(d);
+		nr_unreaped--;
 	}
-	domain_mem_teardown_step(d, now + VMM_TEARDOWN_STEP_NS);
-	schedule_leave_dead(d); /* does not return on the target */
 }
